@@ -1,0 +1,150 @@
+"""The `borderlens` command: ingest, status, quarantine, publish, export, serve.
+
+A user mistake prints one line on stderr and exits 2; nothing else prints a traceback for it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from data_pipeline.errors import UserError
+
+DATASET_NAMES = ("crossings", "exercise_notices", "infrastructure_projects", "borders", "sources")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # argparse's own usage errors: one line, exit 2
+        self.exit(2, f"borderlens: {message} (see borderlens {self.prog.split()[-1]} --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="borderlens", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    p = sub.add_parser("ingest", help="load publisher files into a working database")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="files, or folders of files")
+    p.add_argument("--db", required=True, help="the working DuckDB file (created if missing)")
+    p.add_argument("--profile", help="a built-in profile name or a profile .toml file (default: detect)")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.add_argument("--no-progress", action="store_true", help="no progress display on stderr")
+
+    p = sub.add_parser("status", help="sources, versions, row counts and the quarantine summary")
+    p.add_argument("--db", required=True)
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("quarantine", help="the quarantined rows, with their reasons and raw records")
+    p.add_argument("--db", required=True)
+    p.add_argument("--source", help="only this source id")
+    p.add_argument("--format", choices=("csv", "json"), default="csv")
+
+    p = sub.add_parser("publish", help="apply a redaction policy and write a release folder")
+    p.add_argument("--db", required=True)
+    p.add_argument("--policy", required=True)
+    p.add_argument("--out", required=True)
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("export", help="write one dataset as CSV, Parquet or GeoJSON")
+    p.add_argument("dataset", choices=DATASET_NAMES)
+    source = p.add_mutually_exclusive_group(required=True)
+    source.add_argument("--db", help="the working database (the operator's full view)")
+    source.add_argument("--release", help="a release folder (the public view)")
+    p.add_argument("--format", choices=("csv", "parquet", "geojson"), required=True)
+    p.add_argument("--out", required=True)
+    p.add_argument("--where", action="append", default=[], metavar="COLUMN=VALUE")
+    p.add_argument("--excel", action="store_true", help="CSV with a byte-order mark, for Excel")
+
+    p = sub.add_parser("serve", help="serve the dashboard on a release")
+    p.add_argument("--release", required=True)
+    p.add_argument("--port", type=int, default=8501)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except UserError as exc:
+        print(f"borderlens: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0
+
+
+def cmd_ingest(args) -> int:
+    from data_pipeline.db import open_work_db
+    from data_pipeline.ingest import expand_paths, ingest
+
+    expand_paths(args.paths)  # a missing file is reported before the database is created
+    con = open_work_db(args.db)
+    results = ingest(con, args.paths, args.profile, show_progress=not args.no_progress and sys.stderr.isatty())
+    if args.json:
+        print(json.dumps({"sources": results}, indent=2))
+    else:
+        for r in results:
+            print(f"{r['status']:9} {r['source_id']}  read {r['rows_read']:,}  loaded {r['rows_loaded']:,}  "
+                  f"quarantined {r['rows_quarantined']:,}  {r['path']}")
+    return 0
+
+
+def cmd_status(args) -> int:
+    from data_pipeline.db import open_work_db
+    from data_pipeline.reports import status
+
+    report = status(open_work_db(args.db, create=False))
+    if args.json:
+        print(json.dumps(report, indent=2, default=str))
+        return 0
+    print(f"schema version {report['schema_version']}")
+    for table, count in report["tables"].items():
+        print(f"  {table:25} {count:>12,} rows")
+    print("sources:")
+    for s in report["sources"]:
+        print(f"  {s['source_id']:45} v{s['version']}  {s['dataset']:24} read {s['rows_read']:,}  "
+              f"loaded {s['rows_loaded']:,}  quarantined {s['rows_quarantined']:,}"
+              f"{'  SYNTHETIC' if s['synthetic'] else ''}  {s['file_name']}")
+    if report["quarantine"]:
+        print("quarantine by reason:")
+        for q in report["quarantine"]:
+            print(f"  {q['source_id']:45} {q['reason']:28} {q['rows']:,}")
+    return 0
+
+
+def cmd_quarantine(args) -> int:
+    from data_pipeline.db import open_work_db
+    from data_pipeline.reports import write_quarantine
+
+    write_quarantine(open_work_db(args.db, create=False), args.source, args.format, sys.stdout)
+    return 0
+
+
+def cmd_publish(args) -> int:
+    from data_pipeline.release import publish
+
+    result = publish(args.db, args.policy, args.out)
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        print(f"published release {result['release_id']} to {result['path']}")
+    return 0
+
+
+def cmd_export(args) -> int:
+    from data_pipeline.extracts import export
+
+    count = export(args.dataset, db=args.db, release=args.release, fmt=args.format, out=Path(args.out),
+                   where=args.where, excel=args.excel)
+    print(f"wrote {count:,} rows to {args.out}", file=sys.stderr)
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from data_pipeline.serve import serve
+
+    return serve(Path(args.release), args.port)
+
+
+COMMANDS = {"ingest": cmd_ingest, "status": cmd_status, "quarantine": cmd_quarantine,
+            "publish": cmd_publish, "export": cmd_export, "serve": cmd_serve}

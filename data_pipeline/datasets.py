@@ -1,0 +1,56 @@
+"""What each canonical dataset stages, keys on and compares: the one place the pipeline learns a dataset's shape."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Dataset:
+    name: str
+    staged_fields: tuple[str, ...]   # text columns a profile may fill; everything else stays NULL
+    required_fields: tuple[str, ...]  # a profile must say where these come from
+    key: tuple[str, ...]             # identifies one record across versions of a publication
+    scope_key_to_series: bool        # True: a key is unique within a publisher's series only
+
+
+CROSSINGS = Dataset(
+    name="crossings",
+    staged_fields=(
+        "location_id", "location_name", "region_code", "region_original", "country_iso3",
+        "neighbor_iso3", "reporter_iso3", "reporter_org", "direction", "period", "period_granularity",
+        "measure", "measure_original", "value", "lat", "lon", "location_precision", "synthetic",
+    ),
+    required_fields=("location_id", "country_iso3", "direction", "period", "period_granularity",
+                     "measure", "value"),
+    key=("reporter_iso3", "reporter_org", "location_id", "direction", "period_start",
+         "period_granularity", "measure"),
+    scope_key_to_series=False,
+)
+
+EXERCISE_NOTICES = Dataset(
+    name="exercise_notices",
+    staged_fields=(
+        "notice_id", "designation", "purpose", "notifying_iso3", "participating_iso3", "notified_on",
+        "start_date", "end_date", "troops", "battle_tanks", "acvs", "artillery", "sorties", "helicopters",
+        "airborne_amphibious", "observers_invited", "in_annual_calendar", "area_name", "area_geojson",
+        "lat", "lon", "location_precision", "synthetic",
+    ),
+    required_fields=("notice_id", "notifying_iso3", "start_date", "end_date"),
+    key=("notice_id",),
+    scope_key_to_series=True,
+)
+
+INFRASTRUCTURE_PROJECTS = Dataset(
+    name="infrastructure_projects",
+    staged_fields=(
+        "project_id", "name", "kind", "status", "country_iso3", "countries_iso3", "funders", "budget",
+        "currency", "planned_start", "planned_end", "actual_start", "actual_end", "geometry_geojson",
+        "lat", "lon", "location_precision", "description", "synthetic",
+    ),
+    required_fields=("project_id", "name", "kind", "status", "country_iso3"),
+    key=("project_id",),
+    scope_key_to_series=True,
+)
+
+DATASETS = {d.name: d for d in (CROSSINGS, EXERCISE_NOTICES, INFRASTRUCTURE_PROJECTS)}

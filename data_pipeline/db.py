@@ -1,0 +1,76 @@
+"""DuckDB connections, the SQL file loader and the migration runner.
+
+Every statement the project runs lives in sql/; code asks for it by name so the SQL can be read on its own.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+import duckdb
+
+from data_pipeline.errors import UserError
+
+SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
+
+
+@cache
+def sql(name: str) -> str:
+    """The text of sql/<name>.sql (name like 'canonical/crossings_typed')."""
+    path = SQL_DIR / f"{name}.sql"
+    return path.read_text(encoding="utf-8")
+
+
+def statements(text: str) -> list[str]:
+    """Split a schema file into statements (schema files hold no semicolons inside strings)."""
+    without_comments = re.sub(r"--[^\n]*", "", text)
+    return [s.strip() for s in without_comments.split(";") if s.strip()]
+
+
+def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open a database quietly (no progress bar on standard output)."""
+    try:
+        con = duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as exc:
+        raise UserError(f"cannot open database {path}: {str(exc).splitlines()[0]}") from None
+    con.execute("set enable_progress_bar = false")
+    return con
+
+
+def migrations() -> list[tuple[int, Path]]:
+    """The schema files in order, numbered by their name (001_core.sql is version 1)."""
+    found = []
+    for path in sorted((SQL_DIR / "schema").glob("*.sql")):
+        number = int(path.name.split("_", 1)[0])
+        found.append((number, path))
+    return found
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> int:
+    """Bring a database to the newest schema version; returns that version."""
+    con.execute(sql("meta/schema_version_table"))
+    current = con.execute(sql("meta/current_version")).fetchall()[0][0]
+    for number, path in migrations():
+        if number <= current:
+            continue
+        con.execute("begin transaction")
+        for statement in statements(path.read_text(encoding="utf-8")):
+            con.execute(statement)
+        con.execute(sql("meta/record_version"), [number, path.name])
+        con.execute("commit")
+        current = number
+    return current
+
+
+def open_work_db(path: str | Path, create: bool = True) -> duckdb.DuckDBPyConnection:
+    """The operator's working database, migrated; refuses a missing file when create is False."""
+    path = Path(path)
+    if not create and not path.exists():
+        raise UserError(f"database not found: {path}")
+    if path.parent and not path.parent.exists():
+        raise UserError(f"folder for the database does not exist: {path.parent}")
+    con = connect(path)
+    migrate(con)
+    return con

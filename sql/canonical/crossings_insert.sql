@@ -1,0 +1,2 @@
+insert into crossings by name
+select * from _incoming

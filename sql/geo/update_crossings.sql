@@ -1,0 +1,26 @@
+-- Write nearest border and distance (computed once per distinct location in geopandas) back to every crossing row.
+update crossings
+set border_id = results.border_id,
+    distance_to_border_km = results.distance_km
+from (
+    with source as (
+        select * from geo_crossing_results
+    ),
+    renamed as (
+        select
+            cast(location_id as varchar) as location_id,
+            cast(lat as double) as lat,
+            cast(lon as double) as lon,
+            cast(country_iso3 as varchar) as country_iso3,
+            cast(neighbor_iso3 as varchar) as neighbor_iso3,
+            cast(border_id as varchar) as border_id,
+            cast(distance_km as double) as distance_km
+        from source
+    )
+    select * from renamed
+) as results
+where crossings.location_id = results.location_id
+  and crossings.lat = results.lat
+  and crossings.lon = results.lon
+  and crossings.country_iso3 = results.country_iso3
+  and crossings.neighbor_iso3 is not distinct from results.neighbor_iso3

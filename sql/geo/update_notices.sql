@@ -1,0 +1,22 @@
+-- Write nearest border and distance back to every notice whose area or point was measured.
+update exercise_notices
+set nearest_border_id = results.border_id,
+    distance_to_border_km = results.distance_km
+from (
+    with source as (
+        select * from geo_notice_results
+    ),
+    renamed as (
+        select
+            cast(area_geojson as varchar) as area_geojson,
+            cast(lat as double) as lat,
+            cast(lon as double) as lon,
+            cast(border_id as varchar) as border_id,
+            cast(distance_km as double) as distance_km
+        from source
+    )
+    select * from renamed
+) as results
+where exercise_notices.area_geojson is not distinct from results.area_geojson
+  and exercise_notices.lat is not distinct from results.lat
+  and exercise_notices.lon is not distinct from results.lon

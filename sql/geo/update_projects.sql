@@ -1,0 +1,28 @@
+-- Write nearest border and distance back to every project whose geometry or point was measured.
+update infrastructure_projects
+set nearest_border_id = results.border_id,
+    distance_to_border_km = results.distance_km
+from (
+    with source as (
+        select * from geo_project_results
+    ),
+    renamed as (
+        select
+            cast(geometry_geojson as varchar) as geometry_geojson,
+            cast(lat as double) as lat,
+            cast(lon as double) as lon,
+            cast(pair_a as varchar) as pair_a,
+            cast(pair_b as varchar) as pair_b,
+            cast(border_id as varchar) as border_id,
+            cast(distance_km as double) as distance_km
+        from source
+    )
+    select * from renamed
+) as results
+where infrastructure_projects.geometry_geojson is not distinct from results.geometry_geojson
+  and infrastructure_projects.lat is not distinct from results.lat
+  and infrastructure_projects.lon is not distinct from results.lon
+  and (case when len(infrastructure_projects.countries_iso3) = 2
+            then infrastructure_projects.countries_iso3[1] end) is not distinct from results.pair_a
+  and (case when len(infrastructure_projects.countries_iso3) = 2
+            then infrastructure_projects.countries_iso3[2] end) is not distinct from results.pair_b

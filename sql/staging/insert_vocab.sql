@@ -1,0 +1,1 @@
+insert into _vocab values (?, ?, ?)
