@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import sys
 import threading
+import tomllib
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -55,11 +56,31 @@ def expand_paths(paths: list[str]) -> list[Path]:
     return files
 
 
+def sidecar_meta(path: Path) -> dict:
+    """Metadata beside the data: FILE.meta.toml's [source] table overrides the profile's publisher,
+    title, url, licence, series and synthetic flag for this one file."""
+    meta_path = path.with_name(path.name + ".meta.toml")
+    if not meta_path.is_file():
+        return {}
+    try:
+        source = tomllib.loads(meta_path.read_text(encoding="utf-8")).get("source", {})
+    except tomllib.TOMLDecodeError as exc:
+        raise UserError(f"{meta_path}: not valid TOML: {exc}") from None
+    allowed = {"publisher", "title", "url", "licence", "series", "synthetic"}
+    unknown = set(source) - allowed
+    if unknown:
+        raise UserError(f"{meta_path}: unknown key(s) {', '.join(sorted(unknown))} in [source]")
+    return source
+
+
 def choose_profile(path: Path, profile_arg: str | None) -> Profile:
     if profile_arg:
         return resolve_profile(profile_arg)
-    if file_format(path) == "csv":
+    fmt = file_format(path)
+    if fmt == "csv":
         header, _ = sniff_header(path)
+    elif fmt == "geojson":
+        header = json_header(path, "$.features[*]", "properties")
     else:
         header = json_header(path)
     return detect_profile(path, header)
@@ -129,8 +150,9 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, profile_arg: str | N
     stage(con, path, profile, raw)
     dataset = profile.dataset.name
     say("validate")
+    con.execute(sql("canonical/macros"))
     _run(con, f"canonical/{dataset}_typed", profile)
-    meta = profile.meta
+    meta = {**profile.meta, **sidecar_meta(path)}
     series = meta.get("series", profile.name)
     version = con.execute(sql("ingest/next_version"), [series]).fetchall()[0][0]
     synthetic = bool(con.execute(sql("ingest/staged_synthetic")).fetchall()[0][0]) or bool(meta.get("synthetic"))

@@ -228,8 +228,9 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, profile: Profile, raw: Raw
             raise UserError(f"{path}: no column matches value_columns '{pattern.pattern}' of profile {profile.name}")
         con.execute("drop table if exists _long")
         con.execute(" ".join([
-            "create temp table _long as unpivot include nulls (select rowid as _rowid, * from _raw)",
-            "on", ", ".join(quote_ident(c) for c in value_columns), "into name _header value _cell",
+            "create temp table _long as with w as (select rowid as _rowid, * from _raw)",
+            "select * from w unpivot include nulls (_cell for _header in (",
+            ", ".join(quote_ident(c) for c in value_columns), "))",
         ]))
         source, line_expr = "_long", "r._rowid"
         header = raw.header + ["_header", "_cell"]

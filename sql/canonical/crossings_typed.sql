@@ -57,8 +57,7 @@ checked as (
             case when (lat is not null and lat_number is null) or (lon is not null and lon_number is null)
                  then 'unparseable_coordinate' end,
             case when (lat is null) <> (lon is null) then 'incomplete_coordinates' end,
-            case when abs(lat_number) > 90 and abs(lon_number) <= 90 then 'coordinates_swapped'
-                 when abs(lat_number) > 90 or abs(lon_number) > 180 then 'coordinates_out_of_range' end,
+            bl_coordinate_problem(lon_number, lat_number, ext.min_lon, ext.min_lat, ext.max_lon, ext.max_lat),
             case when country_iso3 is null or country_iso3 not in (select iso3 from countries)
                  then 'unknown_country' end,
             case when neighbor_iso3 is not null and neighbor_iso3 not in (select iso3 from countries)
@@ -69,6 +68,7 @@ checked as (
             case when period_granularity not in ('day', 'month', 'quarter', 'year') then 'unknown_granularity' end
         ], lambda r: r is not null) as reasons
     from typed
+    left join countries ext on ext.iso3 = typed.country_iso3
 ),
 keyed as (
     select

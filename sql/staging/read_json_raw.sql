@@ -2,7 +2,7 @@
 create temp table _raw as
 with source as (
     select json as doc
-    from read_json_objects($1, format = 'auto', maximum_object_size = 1073741824)
+    from read_json_objects($1, format = 'unstructured', maximum_object_size = 1073741824)
 ),
 records as (
     select doc, json_extract(doc, $2) as recs from source

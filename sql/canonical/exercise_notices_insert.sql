@@ -1,0 +1,2 @@
+insert into exercise_notices by name
+select * from _incoming

@@ -1,0 +1,96 @@
+-- Type and validate staged exercise notices; reasons lists what is wrong (empty = loadable).
+create or replace temp table _typed as
+with source as (
+    select * from _stg
+),
+typed as (
+    select
+        _rid, _line, _column,
+        notice_id, designation, purpose,
+        upper(notifying_iso3) as notifying_iso3,
+        list_transform(bl_list(participating_iso3), lambda x: upper(x)) as participating_list,
+        participating_iso3,
+        notified_on, start_date, end_date,
+        try_strptime(notified_on, $date_formats)::date as notified_on_date,
+        try_strptime(start_date, $date_formats)::date as start_date_date,
+        try_strptime(end_date, $date_formats)::date as end_date_date,
+        troops, battle_tanks, acvs, artillery, sorties, helicopters,
+        bl_number(troops, $decimal, $thousands) as troops_n,
+        bl_number(battle_tanks, $decimal, $thousands) as battle_tanks_n,
+        bl_number(acvs, $decimal, $thousands) as acvs_n,
+        bl_number(artillery, $decimal, $thousands) as artillery_n,
+        bl_number(sorties, $decimal, $thousands) as sorties_n,
+        bl_number(helicopters, $decimal, $thousands) as helicopters_n,
+        airborne_amphibious, observers_invited, in_annual_calendar,
+        area_name,
+        area_geojson,
+        lat, lon,
+        bl_marked(lat, $withheld) or bl_marked(lon, $withheld) or bl_marked(area_geojson, $withheld)
+            as location_withheld,
+        try_cast(lat as double) as lat_n,
+        try_cast(lon as double) as lon_n,
+        lower(location_precision) as location_precision
+    from source
+),
+unknown_participants as (
+    select _rid
+    from (select _rid, unnest(participating_list) as iso3 from typed)
+    where iso3 not in (select iso3 from countries)
+),
+checked as (
+    select
+        typed.*,
+        list_filter([
+            case when notice_id is null then 'missing_id' end,
+            case when start_date is null or end_date is null then 'missing_date' end,
+            case when (bl_given(notified_on, $withheld, $missing) and notified_on_date is null)
+                   or (bl_given(start_date, $withheld, $missing) and start_date_date is null)
+                   or (bl_given(end_date, $withheld, $missing) and end_date_date is null)
+                 then 'unparseable_date' end,
+            case when end_date_date < start_date_date then 'end_before_start' end,
+            case when (bl_given(troops, $withheld, $missing) and (troops_n is null or troops_n <> floor(troops_n)))
+                   or (bl_given(battle_tanks, $withheld, $missing) and (battle_tanks_n is null or battle_tanks_n <> floor(battle_tanks_n)))
+                   or (bl_given(acvs, $withheld, $missing) and (acvs_n is null or acvs_n <> floor(acvs_n)))
+                   or (bl_given(artillery, $withheld, $missing) and (artillery_n is null or artillery_n <> floor(artillery_n)))
+                   or (bl_given(sorties, $withheld, $missing) and (sorties_n is null or sorties_n <> floor(sorties_n)))
+                   or (bl_given(helicopters, $withheld, $missing) and (helicopters_n is null or helicopters_n <> floor(helicopters_n)))
+                 then 'unparseable_number' end,
+            case when least(troops_n, battle_tanks_n, acvs_n, artillery_n, sorties_n, helicopters_n) < 0
+                 then 'negative_count' end,
+            case when (bl_given(airborne_amphibious, $withheld, $missing) and bl_bool(airborne_amphibious) is null)
+                   or (bl_given(observers_invited, $withheld, $missing) and bl_bool(observers_invited) is null)
+                   or (bl_given(in_annual_calendar, $withheld, $missing) and bl_bool(in_annual_calendar) is null)
+                 then 'unparseable_boolean' end,
+            case when notifying_iso3 is null or notifying_iso3 not in (select iso3 from countries)
+                   or _rid in (select _rid from unknown_participants)
+                   or (participating_iso3 is not null and participating_list is null)
+                 then 'unknown_country' end,
+            case when not location_withheld and ((bl_given(lat, $withheld, $missing) and lat_n is null)
+                   or (bl_given(lon, $withheld, $missing) and lon_n is null))
+                 then 'unparseable_coordinate' end,
+            bl_coordinate_problem(lon_n, lat_n, ext.min_lon, ext.min_lat, ext.max_lon, ext.max_lat),
+            case when bl_given(area_geojson, $withheld, $missing) and not bl_geometry_ok(area_geojson)
+                 then 'invalid_geometry' end,
+            case when bl_given(area_geojson, $withheld, $missing) and bl_geometry_ok(area_geojson)
+                      and bl_geometry_out_of_range(area_geojson)
+                 then 'coordinates_out_of_range' end,
+            case when location_precision not in ('exact', 'near', 'region') then 'unknown_location_precision' end
+        ], lambda r: r is not null) as reasons
+    from typed
+    left join countries ext on ext.iso3 = typed.notifying_iso3
+),
+later_duplicates as (
+    select _rid
+    from (
+        select _rid, row_number() over (partition by notice_id order by _line) as key_rank
+        from checked
+        where len(reasons) = 0
+    )
+    where key_rank > 1
+)
+select
+    c.* exclude (reasons),
+    case when d._rid is not null then list_append(c.reasons, 'duplicate_key')
+         else list_distinct(c.reasons) end as reasons
+from checked c
+left join later_duplicates d using (_rid)

@@ -1,0 +1,2 @@
+insert into infrastructure_projects by name
+select * from _incoming
