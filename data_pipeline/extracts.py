@@ -1,0 +1,208 @@
+"""Extracts: `borderlens export` from a working database or a release, the extract files of a release, and the
+Frictionless datapackage.json that describes them.
+
+Filters name columns checked against the table and bind every value, so no user text reaches SQL.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+
+from data_pipeline import exports
+from data_pipeline.db import connect, sql
+from data_pipeline.errors import UserError
+
+EXTRACT_DATASETS = ("crossings", "exercise_notices", "infrastructure_projects")
+EXPORTABLE = (*EXTRACT_DATASETS, "borders", "sources")
+FORMATS = ("csv", "parquet", "geojson")
+CAST_TYPES = ("VARCHAR", "DOUBLE", "BIGINT", "INTEGER", "DATE", "BOOLEAN", "TIMESTAMP")
+GEOJSON_COLUMNS = ("area_geojson", "geometry_geojson", "location_cell_geojson")
+STATUS_VALUES = ["reported", "withheld_by_publisher", "suppressed", "estimated", "missing", "dropped"]
+FRICTIONLESS_TYPES = {"VARCHAR": "string", "DOUBLE": "number", "BIGINT": "integer", "INTEGER": "integer",
+                      "DATE": "date", "BOOLEAN": "boolean", "TIMESTAMP": "datetime"}
+LICENCE_NAMES = (("public domain", "other-pd"), ("cc0", "CC0-1.0"), ("cc-by-sa", "CC-BY-SA-4.0"),
+                 ("cc by-sa", "CC-BY-SA-4.0"), ("cc-by", "CC-BY-4.0"), ("cc by", "CC-BY-4.0"),
+                 ("odbl", "ODbL-1.0"), ("open government licence", "OGL-UK-3.0"))
+
+
+def export(dataset: str, db=None, release=None, fmt: str = "csv", out=None, where=(), excel: bool = False) -> int:
+    """Write one table of a working database (operator's full view) or a release (public view); returns rows."""
+    if (db is None) == (release is None):
+        raise UserError("export needs exactly one of --db or --release")
+    if dataset not in EXPORTABLE:
+        raise UserError(f"unknown dataset {dataset!r} ({', '.join(EXPORTABLE)})")
+    if fmt not in FORMATS:
+        raise UserError(f"unknown format {fmt!r} ({', '.join(FORMATS)})")
+    if excel and fmt != "csv":
+        raise UserError("--excel applies to --format csv only")
+    if release is not None:
+        if not Path(release).is_dir():
+            raise UserError(f"release folder not found: {release}")
+        path = Path(release) / "borderlens.duckdb"
+        if not path.is_file():
+            raise UserError(f"{release} is not a release folder (no borderlens.duckdb)")
+    else:
+        path = Path(db)
+        if not path.is_file():
+            raise UserError(f"database not found: {db}")
+    out = Path(out)
+    if not out.parent.is_dir():
+        raise UserError(f"folder for the output does not exist: {out.parent}")
+    con = connect(path, read_only=True)
+    try:
+        columns = table_columns(con)
+        if dataset not in columns:
+            raise UserError(f"{path} has no table {dataset}")
+        filters, params = where_clause(where, columns[dataset], dataset)
+        query = _rows_query(dataset, filters)
+        try:
+            return _write(con, query, params, fmt, out, excel)
+        except duckdb.ConversionException as exc:
+            out.unlink(missing_ok=True)
+            raise UserError(f"--where value does not fit its column: {str(exc).splitlines()[0]}") from None
+    finally:
+        con.close()
+
+
+def table_columns(con) -> dict[str, dict[str, str]]:
+    found: dict[str, dict[str, str]] = {}
+    for table, column, data_type in con.execute(sql("release/table_columns")).fetchall():
+        found.setdefault(table, {})[column] = data_type
+    return found
+
+
+def where_clause(where, columns: dict[str, str], dataset: str) -> tuple[str, list]:
+    """`COLUMN=VALUE` filters as SQL over quoted, checked column names with bound values (empty VALUE: NULL)."""
+    parts, params = [], []
+    for item in where or ():
+        column, sep, value = item.partition("=")
+        column = column.strip()
+        if not sep or not column:
+            raise UserError(f"--where {item!r}: expected COLUMN=VALUE")
+        if column not in columns or '"' in column:
+            raise UserError(f"--where {item!r}: unknown column {column!r} in {dataset} "
+                            f"(columns: {', '.join(columns)})")
+        data_type = columns[column]
+        if value == "":
+            parts.append(f'"{column}" is null')
+        elif data_type.endswith("[]"):
+            parts.append(f'list_contains("{column}", ?)')
+            params.append(value)
+        elif data_type in CAST_TYPES:
+            parts.append(f'"{column}" = cast(? as {data_type})')
+            params.append(value)
+        else:
+            parts.append(f'cast("{column}" as varchar) = ?')
+            params.append(value)
+    return (" and ".join(parts) or "true"), params
+
+
+def _rows_query(table: str, filters: str) -> str:
+    if table not in EXPORTABLE:
+        raise ValueError(table)
+    return sql("release/extract_rows").replace("{table}", table).replace("{filters}", filters)
+
+
+def _write(con, query: str, params, fmt: str, out: Path, excel: bool = False) -> int:
+    if fmt == "csv":
+        return exports.write_csv(con, query, params, out, excel=excel)
+    if fmt == "geojson":
+        return exports.write_geojson(con, query, params, out)
+    import pyarrow.parquet as pq
+
+    exports.write_parquet(con, query, params, out)
+    return pq.ParquetFile(out).metadata.num_rows
+
+
+# ---------------------------------------------------------------------------------------------- a release's extracts
+
+
+def write_release_extracts(folder: Path, info: dict) -> None:
+    """extracts/<dataset>.csv|.parquet|.geojson from the release's own database, and datapackage.json."""
+    con = connect(folder / "borderlens.duckdb", read_only=True)
+    try:
+        columns = table_columns(con)
+        for dataset in EXTRACT_DATASETS:
+            query = _rows_query(dataset, "true")
+            for fmt in FORMATS:
+                _write(con, query, [], fmt, folder / "extracts" / f"{dataset}.{fmt}")
+        sources = [dict(zip(("source_id", "series_id", "dataset", "publisher", "title", "url", "licence",
+                             "version", "synthetic", "sha256"), row))
+                   for row in con.execute(sql("release/sources_for_package")).fetchall()]
+        descriptions = {(d, f): text for d, f, text in con.execute(sql("release/field_descriptions")).fetchall()}
+    finally:
+        con.close()
+    package = datapackage(info, columns, sources, descriptions)
+    (folder / "datapackage.json").write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n",
+                                             encoding="utf-8")
+
+
+def datapackage(info: dict, columns: dict, sources: list[dict], descriptions: dict) -> dict:
+    """A Frictionless Data Package (v1 with Table Schema; list fields as in v2) for the release's extracts."""
+    licences = sorted({s["licence"] for s in sources if s["licence"]})
+    publishers = sorted({s["publisher"] for s in sources if s["publisher"]})
+    resources = []
+    for dataset in EXTRACT_DATASETS:
+        schema = {"fields": [_field(dataset, name, data_type, descriptions)
+                             for name, data_type in columns[dataset].items()],
+                  "missingValues": [""]}
+        base = {"profile": "tabular-data-resource", "encoding": "utf-8",
+                "row_count": info["row_counts"].get(dataset)}
+        resources.append({"name": dataset, "path": f"extracts/{dataset}.csv", "format": "csv",
+                          "mediatype": "text/csv", **base, "dialect": {"delimiter": ",", "header": True},
+                          "schema": schema})
+        resources.append({"name": f"{dataset}-parquet", "path": f"extracts/{dataset}.parquet", "format": "parquet",
+                          "mediatype": "application/vnd.apache.parquet", **base, "schema": schema})
+        resources.append({"name": f"{dataset}-geojson", "path": f"extracts/{dataset}.geojson", "format": "geojson",
+                          "mediatype": "application/geo+json", "encoding": "utf-8",
+                          "description": "The same rows as GeoJSON features (RFC 7946, coordinates at 5 decimals)"})
+    return {
+        "profile": "tabular-data-package",
+        "name": "borderlens-release",
+        "id": info["release_id"],
+        "title": "borderlens: open border data (troop-exercise notices, border crossings, infrastructure projects)",
+        "version": info["release_id"],
+        "created": info["created"],
+        "description": "A release of the borderlens transparency dashboard, redacted by the policy "
+                       f"'{info['policy_name']}' (see redactions.json and the release_info table).",
+        "citation": f"borderlens release {info['release_id']} ({info['created']}), compiled from data published by "
+                    f"{', '.join(publishers) or 'the sources listed'}.",
+        "licenses": [_licence(text) for text in licences],
+        "sources": [_source(s) for s in sources],
+        "resources": resources,
+    }
+
+
+def _field(dataset: str, name: str, data_type: str, descriptions: dict) -> dict:
+    description = descriptions.get((dataset, name)) or descriptions.get(("*", name))
+    field = {"name": name}
+    if name in GEOJSON_COLUMNS:
+        field["type"] = "geojson"
+    elif data_type.endswith("[]"):
+        field.update(type="list", delimiter=";", itemType="string")
+    else:
+        field["type"] = FRICTIONLESS_TYPES.get(data_type, "string")
+    if name.endswith("_status"):
+        subject = name[: -len("_status")]
+        description = description or (f"reported, withheld_by_publisher, suppressed, estimated, missing or dropped: "
+                                      f"how {subject} was published, and why it is empty when it is")
+        field["constraints"] = {"enum": STATUS_VALUES}
+    field["description"] = description or name.replace("_", " ")
+    return field
+
+
+def _source(s: dict) -> dict:
+    """A Frictionless source (title, path) with borderlens' provenance beside it; empty keys left out."""
+    entry = {"title": s["title"] or s["source_id"], "path": s["url"], "publisher": s["publisher"],
+             "licence": s["licence"], "synthetic": bool(s["synthetic"]), "source_id": s["source_id"],
+             "version": s["version"], "sha256": s["sha256"]}
+    return {k: v for k, v in entry.items() if v is not None}
+
+
+def _licence(text: str) -> dict:
+    lowered = text.lower()
+    name = next((n for key, n in LICENCE_NAMES if key in lowered), "other-at")
+    return {"name": name, "title": text}

@@ -1,0 +1,2 @@
+-- The new release's database file, written once from already-redacted tables.
+attach $path as pub

@@ -1,0 +1,12 @@
+-- The rows of one table for an extract. {filters} is built by data_pipeline.extracts from quoted column names
+-- (checked against the table's columns) and ? placeholders: user values are always bound, never spliced.
+with source as (
+    select * from "{table}"
+),
+filtered as (
+    select *
+    from source
+    where {filters}
+)
+select *
+from filtered

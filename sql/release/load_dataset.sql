@@ -1,0 +1,23 @@
+-- A scratch copy of one canonical table, in memory, with helper columns (names start with '_', never published):
+-- _rid row id, _publisher for the counts, _touched fields a rule changed, _cell_km size of a coarsened cell.
+create table "{table}" as
+with source as (
+    select * from work.main."{table}"
+),
+sources as (
+    select source_id, coalesce(publisher, 'unnamed publisher') as publisher
+    from work.main.sources
+),
+joined as (
+    select source.*, sources.publisher as _publisher
+    from source
+    left join sources using (source_id)
+)
+select
+    *,
+    cast('day' as varchar) as time_precision,
+    cast(null as varchar) as location_cell_geojson,
+    row_number() over () as _rid,
+    cast([] as varchar[]) as _touched,
+    cast(null as double) as _cell_km
+from joined

@@ -1,0 +1,3 @@
+insert into _redactions
+values ($rule_id, $action, $dataset, $field, $publisher, $reason, $rows_affected, $k, $precision, $precision_km,
+        $detail)

@@ -1,0 +1,2 @@
+insert into _ruled_fields
+values ($dataset, $field, $k)
