@@ -1,0 +1,266 @@
+"""The dashboard's query layer: small, aggregated answers from a published release.
+
+Pure Python + DuckDB; never imports Streamlit. Every statement is a file in sql/app/ (CTE style, `$name`
+parameters); identifiers come only from the fixed allow-lists in this package. A release's
+borderlens.duckdb is opened READ-ONLY, and each call returns small pandas frames: aggregation happens in
+DuckDB, so a view receives only the rows it shows.
+
+Page-level functions live in queries_overview, queries_map, queries_trends, queries_notices,
+queries_projects and queries_transparency; URL parameters are checked in queries_params.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import threading
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from data_pipeline.db import sql
+
+RELEASE_ENV = "BORDERLENS_RELEASE"
+DB_FILE = "borderlens.duckdb"
+
+# Statuses a value can carry in a release (docs/release.md) and the words shown for them.
+WITHHELD_STATUSES = ("withheld_by_publisher", "suppressed", "dropped")
+STATUS_LABELS = {
+    "reported": "reported",
+    "estimated": "estimated by the publisher",
+    "withheld_by_publisher": "withheld by publisher",
+    "suppressed": "suppressed (small count)",
+    "dropped": "not published (policy)",
+    "missing": "not available",
+}
+
+# Measures: canonical name -> label with unit. People measures add up to "people, all modes".
+MEASURE_LABELS = {
+    "persons": "persons",
+    "pedestrians": "pedestrians",
+    "personal_vehicle_passengers": "passengers in personal vehicles",
+    "bus_passengers": "bus passengers",
+    "train_passengers": "train passengers",
+    "personal_vehicles": "personal vehicles",
+    "trucks": "trucks",
+    "buses": "buses",
+    "trains": "trains",
+    "truck_containers_loaded": "loaded truck containers",
+    "truck_containers_empty": "empty truck containers",
+    "rail_containers_loaded": "loaded rail containers",
+    "rail_containers_empty": "empty rail containers",
+}
+PEOPLE_MEASURES = ("persons", "pedestrians", "personal_vehicle_passengers", "bus_passengers", "train_passengers")
+PEOPLE = "people"  # pseudo-measure: the sum of PEOPLE_MEASURES
+PEOPLE_LABEL = "people, all modes"  # persons, pedestrians and passengers (About says so)
+
+
+class ReleaseError(Exception):
+    """The release folder is missing or not a release: told to the visitor in one sentence."""
+
+
+@dataclass(frozen=True)
+class Release:
+    path: str
+    release_id: str
+    created: str
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The shared sidebar choices: a border (sorted ISO3 pair) or all, countries, a period (inclusive)."""
+
+    border: tuple[str, str] | None = None
+    countries: tuple[str, ...] = ()
+    date_from: date = date(1900, 1, 1)
+    date_to: date = date(9999, 12, 31)
+
+    def params(self) -> dict:
+        a, b = self.border if self.border else (None, None)
+        return {"border_a": a, "border_b": b, "countries": list(self.countries) or None,
+                "date_from": self.date_from, "date_to": self.date_to}
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    borders: pd.DataFrame      # border (A-B), iso3_a, iso3_b, name, crossings, notices, projects
+    countries: pd.DataFrame    # iso3, name
+    months: tuple[str, ...]    # YYYY-MM from the earliest to the latest date in the release
+    latest_month: str
+    measures: tuple[str, ...] = ()   # PEOPLE (when any people measure exists), then measures by frequency
+
+
+@dataclass(frozen=True)
+class ReleaseMeta:
+    release_id: str
+    created: str
+    policy_name: str
+    synthetic_sources: pd.DataFrame = field(default_factory=pd.DataFrame)  # dataset, publisher, title, file_name
+
+
+# ---------------------------------------------------------------------------------------------- release access
+
+
+def release_from_env() -> Release:
+    path = os.environ.get(RELEASE_ENV)
+    if not path:
+        raise ReleaseError(f"No release is configured: set {RELEASE_ENV} to a folder written by `borderlens publish`.")
+    return open_release(path)
+
+
+def open_release(path: str | Path) -> Release:
+    folder = Path(path).resolve()
+    manifest, db = folder / "release.json", folder / DB_FILE
+    if not manifest.is_file() or not db.is_file():
+        raise ReleaseError(f"{folder} is not a release folder (release.json and {DB_FILE} are expected).")
+    try:
+        info = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise ReleaseError(f"{manifest} cannot be read: {exc}") from None
+    return Release(path=str(folder), release_id=str(info.get("release_id", "")),
+                   created=str(info.get("created", ""))[:10])
+
+
+_LOCK = threading.Lock()
+_PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
+_COMMENT = re.compile(r"--[^\n]*")
+
+
+@lru_cache(maxsize=8)
+def _database(path: str) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(str(Path(path) / DB_FILE), read_only=True)
+    con.execute("set enable_progress_bar = false")
+    return con
+
+
+def run(release_path: str, name: str, params: dict | None = None) -> pd.DataFrame:
+    """Run sql/app/<name>.sql on the release (read-only) and return its (small) result."""
+    with _LOCK:
+        base = _database(str(release_path))
+    cursor = base.cursor()  # one connection per call: safe across Streamlit's session threads
+    try:
+        cursor.execute("set enable_progress_bar = false")
+        text = sql(f"app/{name}")
+        wanted = set(_PARAM.findall(_COMMENT.sub("", text)))  # a $name in a comment is not a parameter
+        missing = wanted - set(params or {})
+        if missing:
+            raise KeyError(f"sql/app/{name}.sql needs parameters {sorted(missing)}")
+        return cursor.execute(text, {k: v for k, v in (params or {}).items() if k in wanted}).df()
+    finally:
+        cursor.close()
+
+
+def tables(release_path: str) -> set[str]:
+    return set(run(release_path, "tables")["table_name"])
+
+
+# ---------------------------------------------------------------------------------------------- shared answers
+
+
+def release_meta(release_path: str) -> ReleaseMeta:
+    info = run(release_path, "release_info")
+    values = dict(zip(info["key"], info["value"]))
+    synthetic = run(release_path, "synthetic_sources")
+    return ReleaseMeta(release_id=values.get("release_id", ""), created=str(values.get("created", ""))[:10],
+                       policy_name=values.get("policy_name", ""), synthetic_sources=synthetic)
+
+
+def filter_options(release_path: str) -> FilterOptions:
+    borders = run(release_path, "filter_borders")
+    countries = run(release_path, "filter_countries")
+    span = run(release_path, "filter_period")
+    first, last = span["first_day"].iloc[0], span["last_day"].iloc[0]
+    months = month_range(first, last) if pd.notna(first) and pd.notna(last) else ()
+    found = tuple(run(release_path, "filter_measures")["measure"])
+    measures = ((PEOPLE,) if set(found) & set(PEOPLE_MEASURES) else ()) + found
+    return FilterOptions(borders=borders, countries=countries, months=months,
+                         latest_month=months[-1] if months else "", measures=measures)
+
+
+def month_range(first, last) -> tuple[str, ...]:
+    first, last = pd.Timestamp(first), pd.Timestamp(last)
+    periods = pd.period_range(first.to_period("M"), last.to_period("M"), freq="M")
+    return tuple(str(p) for p in periods)
+
+
+# ---------------------------------------------------------------------------------------------- words for markers
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!<>|~$:&])")
+
+
+def md_escape(text: object, limit: int = 200) -> str:
+    """Text from the data made inert for st.markdown: every markdown/HTML mark backslash-escaped."""
+    value = " ".join(str(text).split())[:limit]
+    return _MD_SPECIAL.sub(r"\\\1", value)
+
+
+
+def measure_label(measure: str) -> str:
+    if measure == PEOPLE:
+        return PEOPLE_LABEL
+    return MEASURE_LABELS.get(measure, measure.replace("_", " "))
+
+
+def measures_for(choice: str) -> list[str]:
+    """The canonical measures a measure choice stands for (the people group, or one measure)."""
+    return list(PEOPLE_MEASURES) if choice == PEOPLE else [choice]
+
+
+def precision_km(precision: str | None) -> float | None:
+    """About how wide a coarsened location's cell is: grid_<degrees> or h3_<resolution>."""
+    if not isinstance(precision, str) or not precision:
+        return None
+    try:
+        if precision.startswith("grid_"):
+            return float(precision[5:]) * 111.32
+        if precision.startswith("h3_"):
+            import h3
+            area = h3.average_hexagon_area(int(precision[3:]), unit="km^2")
+            return math.sqrt(area)
+    except (ValueError, TypeError):
+        return None
+    return None
+
+
+def precision_table(release_path: str) -> dict[str, float]:
+    """precision code -> km across, as the release's redactions state it (the policy's own numbers)."""
+    rows = run(release_path, "precisions")
+    return {p: float(k) for p, k in zip(rows["precision"], rows["precision_km"])}
+
+
+def location_marker(precision: str | None, known_km: dict[str, float] | None = None) -> str:
+    """'location coarsened to about N km' for a coarsened location; '' for an exact one."""
+    if not isinstance(precision, str):
+        return ""
+    km = (known_km or {}).get(precision) or precision_km(precision)
+    if km is None:
+        return "" if precision in ("", "exact", "near") else f"location given only as a {precision}"
+    shown = round(km) if km >= 10 else round(km, 1)
+    return f"location coarsened to about {shown:g} km"
+
+
+def time_marker(precision: str | None) -> str:
+    return f"date coarsened to the {precision}" if precision in ("week", "month") else ""
+
+
+def status_marker(status: str | None, k: float | int | None = None, secondary: bool = False) -> str:
+    """The words shown in place of a withheld value (docs/release.md, 'Markers shown to people')."""
+    if status == "withheld_by_publisher":
+        return "withheld by publisher"
+    if status == "suppressed":
+        if secondary:
+            return "suppressed: protects a small cell"
+        return f"suppressed: fewer than {int(k)}" if k is not None and pd.notna(k) else "suppressed: small count"
+    if status == "dropped":
+        return "not published (policy)"
+    if status == "missing":
+        return "not available"
+    if status == "estimated":
+        return "estimated"
+    return ""

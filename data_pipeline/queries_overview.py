@@ -1,0 +1,98 @@
+"""Overview page: the headline numbers for the selected border (or all) and what the release withholds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pandas as pd
+
+from data_pipeline.queries_notices import rule_phrase
+from data_pipeline.queries import (PEOPLE, PEOPLE_MEASURES, STATUS_LABELS, WITHHELD_STATUSES, Filters,
+                                   measure_label, run)
+
+DATASET_LABELS = {
+    "crossings": "Border crossings",
+    "exercise_notices": "Exercise notices",
+    "infrastructure_projects": "Infrastructure projects",
+}
+NOTICE_WINDOW_DAYS = 90
+
+
+@dataclass(frozen=True)
+class Overview:
+    crossings: pd.DataFrame        # one row per measure (+ people, all modes): last 12 months vs the 12 before
+    windows: pd.DataFrame          # reporter, latest_month: where each publisher's 12 months end
+    notices: dict                  # notices, late, lead_time_unknown, observation_threshold, ...
+    notice_window: tuple[date, date]
+    projects: pd.DataFrame         # status, projects
+    freshness: pd.DataFrame        # dataset, earliest, latest, records, sources, publishers, synthetic
+    withheld: pd.DataFrame         # dataset, field, status, n, label (not reported only)
+    observation_rule: str = ""     # the para 47.4 thresholds in words, from vd_thresholds
+
+
+def _change(last, previous):
+    if previous is None or pd.isna(previous) or previous == 0 or last is None or pd.isna(last):
+        return None
+    return (last - previous) / previous * 100.0
+
+
+def _per_measure(rows: pd.DataFrame) -> pd.DataFrame:
+    """Sum the reporters' windows per measure; the change uses only reporters with as many months in both."""
+    rows = rows.assign(comparable=rows["months_last"] == rows["months_previous"])
+    comparable = rows[rows["comparable"]]
+    sums = ["last_12", "previous_12", "figures_last", "withheld_last", "figures_previous", "withheld_previous"]
+
+    def total(frame: pd.DataFrame, key) -> pd.DataFrame:
+        out = frame.groupby(key, sort=False)[sums].sum(min_count=1)
+        out["months_last"] = frame.groupby(key, sort=False)["months_last"].max()
+        out["reporters"] = frame.groupby(key, sort=False)["reporter"].nunique()
+        return out
+
+    people = rows[rows["measure"].isin(PEOPLE_MEASURES)]
+    parts = [total(rows, "measure")]
+    compared = [comparable.groupby("measure")[["last_12", "previous_12"]].sum(min_count=1)]
+    if len(people):
+        parts.insert(0, total(people.assign(measure=PEOPLE), "measure"))
+        compared.append(comparable[comparable["measure"].isin(PEOPLE_MEASURES)].assign(measure=PEOPLE)
+                        .groupby("measure")[["last_12", "previous_12"]].sum(min_count=1))
+    table = pd.concat(parts)
+    compared = pd.concat(compared).rename(columns={"last_12": "compared_last", "previous_12": "compared_previous"})
+    table = table.join(compared).reset_index()
+    table["change_pct"] = [_change(a, b) for a, b in zip(table["compared_last"], table["compared_previous"])]
+    table["withheld_share_last"] = table["withheld_last"] / table["figures_last"].where(table["figures_last"] > 0)
+    table["label"] = table["measure"].map(measure_label)
+    order = table["measure"] == PEOPLE
+    return pd.concat([table[order], table[~order].sort_values("last_12", ascending=False)], ignore_index=True)
+
+
+def overview(release_path: str, filters: Filters, release_created: str) -> Overview:
+    params = filters.params()
+    rows = run(release_path, "overview_crossings", params)
+    crossings = _per_measure(rows) if len(rows) else rows
+    windows = (rows.groupby("reporter", as_index=False)["latest_month"].max() if len(rows)
+               else pd.DataFrame(columns=["reporter", "latest_month"]))
+
+    ref = _reference_date(filters.date_to, release_created)
+    notices = run(release_path, "overview_notices", {**params, "ref_date": ref}).iloc[0].to_dict()
+    projects = run(release_path, "overview_projects", params)
+    freshness = run(release_path, "overview_freshness")
+    freshness["label"] = freshness["dataset"].map(DATASET_LABELS).fillna(freshness["dataset"])
+    withheld = run(release_path, "overview_withheld")
+    withheld = withheld[withheld["status"] != "reported"].copy()
+    withheld["label"] = withheld["status"].map(STATUS_LABELS).fillna(withheld["status"])
+    withheld["withheld"] = withheld["status"].isin(WITHHELD_STATUSES)
+    thresholds = run(release_path, "vd_thresholds")
+    return Overview(crossings=crossings, windows=windows, notices=notices,
+                    observation_rule=rule_phrase(thresholds, "observation"),
+                    notice_window=(ref - timedelta(days=NOTICE_WINDOW_DAYS - 1), ref),
+                    projects=projects, freshness=freshness, withheld=withheld)
+
+
+def _reference_date(date_to: date, release_created: str) -> date:
+    """The end of the notice window: the end of the selected period, but never after the release date."""
+    try:
+        created = date.fromisoformat(release_created[:10])
+    except ValueError:
+        created = date_to
+    return min(date_to, created)

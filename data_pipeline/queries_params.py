@@ -1,0 +1,107 @@
+"""URL query parameters: checked against allowed values, with a plain warning and a default for a bad one.
+
+Works on any mappings shaped like Streamlit's `st.query_params` and `st.session_state` (passed in by the
+app), so this module stays free of Streamlit. A page declares its parameters as `Param`s; `initialise`
+seeds each widget's session-state key from the URL once per session (the URL wins only when the widget has
+no state yet), and `publish` writes the widgets' current values back, so the address bar is always a
+permalink to the view on screen.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Callable, MutableMapping, Sequence
+
+_SHOWN = re.compile(r"[^A-Za-z0-9_.:, -]")
+
+
+def shown(raw: object, limit: int = 40) -> str:
+    """A URL value made safe to quote in a message (letters, digits and a few marks; no markdown)."""
+    text = _SHOWN.sub("", str(raw))
+    return text[:limit] + ("…" if len(text) > limit else "")
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str                      # name in the URL (?name=value)
+    key: str                       # the widget's session-state key
+    allowed: Sequence[str]         # allowed values (strings, as in the URL)
+    default: Any                   # a str, or a tuple of str when multi
+    label: str                     # what it is, in words, for the warning
+    multi: bool = False            # comma-separated list of allowed values
+    to_state: Callable[[Any], Any] | None = None   # URL value(s) -> widget value
+    to_url: Callable[[Any], str] | None = None     # widget value -> URL text
+
+
+def parse(param: Param, raw: str | None) -> tuple[Any, str | None]:
+    """(value, warning) for one URL value: the value if allowed, else the default and a warning."""
+    if raw is None:
+        return param.default, None
+    allowed = set(param.allowed)
+    if param.multi:
+        items = tuple(dict.fromkeys(v.strip() for v in str(raw).split(",") if v.strip()))
+        bad = [v for v in items if v not in allowed]
+        good = tuple(v for v in items if v in allowed)
+        if bad:
+            return good, (f"The link asks for {param.label} “{shown(','.join(bad))}”, which this release does "
+                          f"not have; {'it was left out' if good else 'showing all instead'}.")
+        return good, None
+    if str(raw) in allowed:
+        return str(raw), None
+    return param.default, (f"The link asks for {param.label} “{shown(raw)}”, which is not one of the allowed "
+                           f"values; showing {shown(_text(param.default)) or 'the default'} instead.")
+
+
+def _text(value: Any) -> str:
+    return ",".join(value) if isinstance(value, (tuple, list)) else str(value)
+
+
+def initialise(params: Sequence[Param], session_state: MutableMapping, query_params) -> list[str]:
+    """Seed widget state from the URL for widgets that have none yet; returns the warnings to show."""
+    warnings = []
+    for p in params:
+        if p.key in session_state:
+            continue
+        value, warning = parse(p, query_params.get(p.name))
+        session_state[p.key] = p.to_state(value) if p.to_state else (list(value) if p.multi else value)
+        if warning:
+            warnings.append(warning)
+    return warnings
+
+
+def publish(params: Sequence[Param], session_state: MutableMapping, query_params) -> None:
+    """Write the widgets' values into the URL (only when changed, to avoid needless browser updates)."""
+    for p in params:
+        if p.key not in session_state:
+            continue
+        value = session_state[p.key]
+        text = "" if value is None else p.to_url(value) if p.to_url else _text(value)
+        if text == "":
+            if p.name in query_params:
+                del query_params[p.name]
+        elif query_params.get(p.name) != text:
+            query_params[p.name] = text
+
+
+def check_period(months: Sequence[str], raw_from: str | None, raw_to: str | None,
+                 default: tuple[str, str]) -> tuple[tuple[str, str], list[str]]:
+    """The period (from, to) as YYYY-MM within the release's months; swapped when given backwards."""
+    warnings = []
+    allowed = set(months)
+    chosen = []
+    for raw, fallback, which in ((raw_from, default[0], "start month"), (raw_to, default[1], "end month")):
+        if raw is None:
+            chosen.append(fallback)
+        elif str(raw) in allowed:
+            chosen.append(str(raw))
+        else:
+            chosen.append(fallback)
+            warnings.append(f"The link asks for the {which} “{shown(raw)}”, which is outside this release's data "
+                            f"({months[0]} to {months[-1]}) or not a YYYY-MM month; showing {fallback} instead."
+                            if months else f"The link asks for the {which} “{shown(raw)}”; ignored.")
+    start, end = chosen
+    if start > end:
+        start, end = end, start
+        warnings.append("The link gives the period backwards; it was swapped.")
+    return (start, end), warnings

@@ -1,0 +1,106 @@
+"""Infrastructure: border projects as a table, on a map and on a timeline; filtered by distance to the border."""
+
+from __future__ import annotations
+
+import altair as alt
+import pydeck as pdk
+import streamlit as st
+
+from data_pipeline import queries_params as P
+from data_pipeline.queries_map import BASEMAP_LAYERS, BASEMAP_LEGEND, PROJECT_COLOURS, view_for
+from data_pipeline.queries_projects import DISTANCES, STATUSES, projects_view
+
+if "borderlens" not in st.session_state:  # opened by a deep link before the entry script ran (first visit)
+    st.session_state["borderlens_next"] = "pages/infrastructure.py"
+    st.switch_page("app.py", query_params=st.query_params.to_dict())
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def load(release_id: str, release_path: str, filters, max_km: str, statuses: tuple[str, ...]):
+    return projects_view(release_path, filters, max_km, statuses)
+
+
+ctx = st.session_state["borderlens"]
+release, filters = ctx["release"], ctx["filters"]
+params = [
+    P.Param("within_km", "projects_km", list(DISTANCES), "any", "the distance to the border"),
+    P.Param("status", "projects_status", list(STATUSES), (), "the project status", multi=True),
+]
+for warning in P.initialise(params, st.session_state, st.query_params):
+    st.warning(warning, icon=":material/link_off:")
+
+st.title("Border infrastructure")
+st.markdown("Roads, bridges, rail links, crossing points, customs facilities, barriers, surveillance and demining "
+            "projects near borders: what is planned, under construction, finished, suspended or cancelled. "
+            "Projects are shown when they run during the chosen period or have no dates.")
+c1, c2 = st.columns([2, 3])
+c1.select_slider("Within this distance of a border (km)", list(DISTANCES), key="projects_km",
+                 format_func=lambda d: "any distance" if d == "any" else f"{d} km",
+                 help="Distance from the project to the nearest international land border (Natural Earth).")
+c2.pills("Status", list(STATUSES), key="projects_status", selection_mode="multi",
+         format_func=lambda s: s.replace("_", " "), help="None chosen: all statuses.")
+P.publish(params, st.session_state, st.query_params)
+
+view = load(release.release_id, release.path, filters, st.session_state["projects_km"],
+            tuple(s for s in STATUSES if s in (st.session_state["projects_status"] or [])))
+table = view.table
+if table.empty:
+    st.info("No project matches this border, countries, period, distance and status.")
+    st.stop()
+
+counts = table["status_label"].value_counts()
+cols = st.columns(len(STATUSES))
+for col, status in zip(cols, STATUSES):
+    col.metric(status.replace("_", " ").capitalize(), f"{int(counts.get(status.replace('_', ' '), 0)):,}")
+
+tab_table, tab_map, tab_time = st.tabs(["Table", "Map", "Timeline"])
+with tab_table:
+    st.dataframe(
+        table[["project_id", "name", "kind", "status_label", "country_iso3", "distance_to_border_km",
+               "border_name", "budget_text", "funders_text", "planned_start", "planned_end", "actual_start",
+               "actual_end", "dates_note", "location_note", "publisher", "file_name", "source_line"]],
+        hide_index=True, width="stretch",
+        column_config={
+            "project_id": "Project", "name": "Name", "kind": "Kind", "status_label": "Status",
+            "country_iso3": "Country",
+            "distance_to_border_km": st.column_config.NumberColumn("Distance to border (km)", format="%.1f"),
+            "border_name": "Nearest border", "budget_text": "Budget", "funders_text": "Funders",
+            "planned_start": st.column_config.DateColumn("Planned start"),
+            "planned_end": st.column_config.DateColumn("Planned end"),
+            "actual_start": st.column_config.DateColumn("Started"), "actual_end": st.column_config.DateColumn("Finished"),
+            "dates_note": "Dates", "location_note": "Location precision", "publisher": "Source",
+            "file_name": "File", "source_line": "Line",
+        })
+    st.caption("Budgets in the currency the publisher gives. A withheld value shows why it is withheld.")
+with tab_map:
+    layers = [pdk.Layer("GeoJsonLayer", **spec) for spec in BASEMAP_LAYERS]
+    layers.append(pdk.Layer("GeoJsonLayer", view.features, id="projects", pickable=True, stroked=True, filled=True,
+                            get_fill_color="properties.colour",
+                            get_line_color="properties.colour", get_point_radius=3000,
+                            point_radius_min_pixels=5, line_width_min_pixels=3))
+    lon, lat, zoom = view_for(view.bounds)
+    st.pydeck_chart(pdk.Deck(layers=layers, map_provider=None,
+                             initial_view_state=pdk.ViewState(longitude=lon, latitude=lat, zoom=zoom),
+                             tooltip={"text": "{tooltip}"}), height=480, width="stretch")
+    st.caption(", ".join(f":{name}[■] {status.replace('_', ' ')}" for status, (_, name) in PROJECT_COLOURS.items())
+               + " · a filled cell is a location coarsened to that cell · " + BASEMAP_LEGEND)
+with tab_time:
+    timeline = view.timeline
+    if timeline.empty:
+        st.caption("No project has dates.")
+    else:
+        domain = [s.replace("_", " ") for s in PROJECT_COLOURS]
+        colours = ["#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#7f7f7f"]
+        chart = alt.Chart(timeline).mark_bar(height=8).encode(
+            x=alt.X("starts:T", title=None), x2="ends:T",
+            y=alt.Y("name:N", sort=alt.EncodingSortField("starts"), title=None),
+            color=alt.Color("status_label:N", title="Status", scale=alt.Scale(domain=domain, range=colours)),
+            tooltip=[alt.Tooltip("name:N", title="Project"), alt.Tooltip("status_label:N", title="Status"),
+                     alt.Tooltip("planned_start:T", title="Planned start"),
+                     alt.Tooltip("planned_end:T", title="Planned end"),
+                     alt.Tooltip("actual_start:T", title="Started"), alt.Tooltip("actual_end:T", title="Finished"),
+                     alt.Tooltip("dates_note:N", title="Dates")],
+        ).properties(height=max(200, 16 * len(timeline)))
+        st.altair_chart(chart, width="stretch")
+        st.caption("Bars run from the actual start (else the planned start) to the actual end (else the planned "
+                   "end).")

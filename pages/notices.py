@@ -1,0 +1,137 @@
+"""Exercise notices: each notice against the Vienna Document 2011 thresholds, Chapter VIII counts, one notice."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from data_pipeline import queries_params as P
+from data_pipeline.queries import md_escape
+from data_pipeline.queries_notices import notices_view, rule_phrase
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def load(release_id: str, release_path: str, filters, notice_id: str | None):
+    return notices_view(release_path, filters, notice_id)
+
+
+if "borderlens" not in st.session_state:  # opened by a deep link before the entry script ran (first visit)
+    st.session_state["borderlens_next"] = "pages/notices.py"
+    st.switch_page("app.py", query_params=st.query_params.to_dict())
+
+ctx = st.session_state["borderlens"]
+release, filters = ctx["release"], ctx["filters"]
+
+if "notice" not in st.session_state:
+    st.session_state["notice"] = str(st.query_params.get("notice") or "")
+view = load(release.release_id, release.path, filters, st.session_state["notice"] or None)
+notices = view.notices
+ids = [""] + (list(dict.fromkeys(notices["notice_id"])) if len(notices) else [])
+if st.session_state["notice"] not in ids:
+    st.warning(f"The notice “{P.shown(st.session_state['notice'])}” is not among the notices for this border, "
+               "countries and period; no notice is shown in detail.", icon=":material/link_off:")
+    st.session_state["notice"] = ""
+
+st.title("Exercise notices")
+th = view.thresholds
+st.markdown(
+    "Military exercises announced under the OSCE **Vienna Document 2011**, as published by ministries, "
+    "organisations and NGOs. For each notice: how many days ahead it was given (due "
+    f"**{view.min_lead_days} days** before the start, para 38), which notification and observation thresholds "
+    "the announced forces reach, and whether observers were invited. A number withheld by the publisher is "
+    "never read as small: the notice says which numbers are withheld.")
+
+if notices.empty:
+    st.info("No exercise notices for this border, countries and period. Widen the period or choose all borders.")
+else:
+    c = st.columns(5)
+    c[0].metric("Notices", f"{len(notices):,}")
+    c[1].metric(f"Late (< {view.min_lead_days} days)", f"{int((notices['lead'] == 'late').sum()):,}")
+    c[2].metric("Notifiable size (para 40)", f"{int(notices['notification_threshold'].sum()):,}",
+                help="Reach a notification threshold: " + rule_phrase(th, "notification"))
+    c[3].metric("Observable size (para 47.4)", f"{int(notices['observation_threshold'].sum()):,}",
+                help="Reach an observation threshold, so observers must be invited: "
+                + rule_phrase(th, "observation"))
+    c[4].metric("… no observers invited", f"{int(notices['observers_missing'].sum()):,}")
+
+    st.subheader("Notices")
+    st.caption("Lead time = days from the notification to the start of the activity. Thresholds are “at least” "
+               "values (≥), combined with “or”. Distance = from the exercise area to the nearest international "
+               "border, in km.")
+    st.dataframe(
+        notices[["start_date", "end_date", "notice_id", "designation", "notifying_iso3", "lead_days", "lead",
+                 "troops_text", "battle_tanks_text", "thresholds", "withheld", "observers", "calendar",
+                 "distance_to_border_km", "border_name", "location_note"]],
+        hide_index=True, width="stretch",
+        column_config={
+            "start_date": st.column_config.DateColumn("Starts"), "end_date": st.column_config.DateColumn("Ends"),
+            "notice_id": "Notice", "designation": "Designation", "notifying_iso3": "State",
+            "lead_days": st.column_config.NumberColumn("Notice given (days)"),
+            "lead": st.column_config.TextColumn("Lead time", help=f"on time = at least {view.min_lead_days} days"),
+            "troops_text": "Troops", "battle_tanks_text": "Battle tanks",
+            "thresholds": st.column_config.TextColumn("Thresholds reached (paragraph: rule)", width="large"),
+            "withheld": "Numbers withheld", "observers": "Observers invited",
+            "calendar": st.column_config.TextColumn("In annual calendar", help="Para 61: listed in the annual "
+                                                    "calendar exchanged by 15 November of the year before"),
+            "distance_to_border_km": st.column_config.NumberColumn("Distance to border (km)", format="%.0f"),
+            "border_name": "Nearest border", "location_note": "Location precision",
+        })
+
+    st.subheader("Calendar")
+    st.caption("Each bar runs from the start to the end of an activity; colour shows whether notice came in time.")
+    cal = notices[["notice_id", "designation", "notifying_iso3", "start_date", "end_date", "lead"]].copy()
+    cal["end_date"] = cal["end_date"].fillna(cal["start_date"])
+    chart = alt.Chart(cal).mark_bar(height=8).encode(
+        x=alt.X("start_date:T", title="Date"), x2="end_date:T",
+        y=alt.Y("notice_id:N", sort=alt.EncodingSortField("start_date"), title=None),
+        color=alt.Color("lead:N", title="Lead time",
+                        scale=alt.Scale(domain=["on time", "late"], range=["#4c78a8", "#e45756"])),
+        tooltip=[alt.Tooltip("designation:N", title="Designation"), alt.Tooltip("notifying_iso3:N", title="State"),
+                 alt.Tooltip("start_date:T", title="Starts"), alt.Tooltip("end_date:T", title="Ends"),
+                 alt.Tooltip("lead:N", title="Lead time")],
+    ).properties(height=max(160, 14 * len(cal)))
+    st.altair_chart(chart, width="stretch")
+
+st.subheader("Chapter VIII: limits per state and year")
+ch8 = view.chapter8
+st.caption("Counted over every notice of the state in this release, whatever the border; the period chooses the "
+           "years. Chapter VIII counts activities of “more than” (>) the numbers below. Paragraph 67 looks at the "
+           "three calendar years ending in the year shown; 69 at the most activities under way on the same day.")
+if ch8.empty:
+    st.info("No notices by these states in these years.")
+else:
+    ch8 = ch8.assign(rule=ch8["paragraph"] + " · at most " + ch8["limit_value"].map("{:,.0f}".format),
+                     result=ch8["activities"].map("{:,}".format)
+                     + ch8["over_limit"].map({True: " – over the limit", False: ""}))
+    wide = ch8.pivot_table(index=["state", "year", "notices", "unclassified"], columns="rule", values="result",
+                           aggfunc="first").reset_index()
+    st.dataframe(wide, hide_index=True, width="stretch",
+                 column_config={"state": "State", "year": st.column_config.NumberColumn("Year", format="%d"),
+                                "notices": "Notices", "unclassified": st.column_config.NumberColumn(
+                                    "Troops and tanks withheld", help="Cannot be classified for Chapter VIII")})
+    over = ch8[ch8["over_limit"]]
+    if len(over):
+        st.markdown("**Over a limit** (on the published notices):")
+        st.dataframe(over[["state", "year", "paragraph", "activities", "limit_value", "description", "notice_ids"]],
+                     hide_index=True, width="stretch",
+                     column_config={"state": "State", "year": st.column_config.NumberColumn("Year", format="%d"),
+                                    "paragraph": "Para", "activities": "Activities", "limit_value": "Limit",
+                                    "description": "Rule", "notice_ids": "Notices counted"})
+
+with st.expander("The Vienna Document 2011 thresholds used here", icon=":material/rule:"):
+    st.dataframe(th[["paragraph", "rule", "applies_to", "description"]], hide_index=True, width="stretch",
+                 column_config={"paragraph": "Para", "rule": "Rule", "applies_to": "Used for",
+                                "description": "In words"})
+    st.caption("From the release's vd_thresholds table (OSCE, FSC.DOC/1/11). Check paragraph numbers against the "
+               "published text before citing.")
+
+st.subheader("One notice in detail")
+st.selectbox("Notice", ids, key="notice", format_func=lambda i: "Choose a notice…" if i == "" else i,
+              help="The chosen notice is kept in the address bar, so the link opens it.")
+P.publish([P.Param("notice", "notice", ids, "", "the notice")], st.session_state, st.query_params)
+if st.session_state["notice"] and len(view.detail):
+    st.markdown(f"**{md_escape(view.detail_title, 120)}**")
+    st.dataframe(view.detail, hide_index=True, width="stretch", height="content",
+                 column_config={"field": "Field", "value": st.column_config.TextColumn("Value", width="large")})
+    st.caption("Provenance: every notice keeps the publisher, the file it came from and its line in that file.")

@@ -1,0 +1,188 @@
+"""Crossing trends: over time by border, crossing point and measure; year-over-year; mirror statistics."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from data_pipeline import queries_params as P
+from data_pipeline.queries import PEOPLE, measure_label
+from data_pipeline.queries_trends import ALL_LOCATIONS, GRAINS, SPLITS, trends_view
+
+if "borderlens" not in st.session_state:  # opened by a deep link before the entry script ran (first visit)
+    st.session_state["borderlens_next"] = "pages/trends.py"
+    st.switch_page("app.py", query_params=st.query_params.to_dict())
+
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def load(release_id: str, release_path: str, filters, measure: str, grain: str, split: str, location: str,
+         mirror: str):
+    return trends_view(release_path, filters, measure, grain, split, location, mirror)
+
+
+ctx = st.session_state["borderlens"]
+release, filters, options = ctx["release"], ctx["filters"], ctx["options"]
+measures = list(options.measures) or [PEOPLE]
+params = [
+    P.Param("measure", "trends_measure", measures, measures[0], "the measure"),
+    P.Param("grain", "trends_grain", list(GRAINS), "month", "the time step"),
+    P.Param("by", "trends_split", list(SPLITS), "total", "the breakdown"),
+]
+warnings = P.initialise(params, st.session_state, st.query_params)
+for key, name in (("trends_port", "port"), ("trends_mirror", "mirror")):
+    if key not in st.session_state:
+        st.session_state[key] = str(st.query_params.get(name) or (ALL_LOCATIONS if name == "port" else ""))
+
+st.title("Crossing trends")
+st.markdown("How many people and vehicles cross, month by month, as the border authorities count them. "
+            "Figures are totals of the monthly counts in the period; a figure the publisher or the policy "
+            "withholds is **not** counted as zero: the grey bars show which share of figures is withheld.")
+
+c1, c2, c3, c4 = st.columns([3, 3, 2, 3])
+c1.selectbox("What is counted", measures, key="trends_measure", format_func=measure_label,
+             help="People, all modes = persons, pedestrians and passengers of vehicles, buses and trains.")
+c2.segmented_control("Time step", list(GRAINS), key="trends_grain", format_func=str.capitalize)
+c3.selectbox("Break down by", list(SPLITS), key="trends_split", format_func=SPLITS.get)
+measure, grain, split = (st.session_state["trends_measure"], st.session_state["trends_grain"] or "month",
+                         st.session_state["trends_split"])
+
+view = load(release.release_id, release.path, filters, measure, grain, split, st.session_state["trends_port"],
+            st.session_state["trends_mirror"])
+ports = [ALL_LOCATIONS] + list(view.locations["location_id"])
+port_names = dict(zip(view.locations["location_id"], view.locations["location_name"].fillna("")))
+if st.session_state["trends_port"] not in ports:
+    warnings.append(f"The link asks for the crossing point “{P.shown(st.session_state['trends_port'])}”, which has "
+                    "no figures for this choice; showing all crossing points instead.")
+    st.session_state["trends_port"] = ALL_LOCATIONS
+    view = load(release.release_id, release.path, filters, measure, grain, split, ALL_LOCATIONS,
+                st.session_state["trends_mirror"])
+c4.selectbox("Crossing point", ports, key="trends_port",
+             format_func=lambda p: "All crossing points" if p == ALL_LOCATIONS else f"{port_names.get(p, p)} ({p})")
+for warning in warnings:
+    st.warning(warning, icon=":material/link_off:")
+
+series = view.series
+unit = view.measure_label
+if series.empty:
+    st.info("No crossing figures for this choice. Widen the period, or choose all borders or another measure.")
+else:
+    x = alt.X("period:T", title=None)
+    colour = alt.Color("series:N", title=SPLITS[split].capitalize() if split != "total" else None,
+                       legend=None if split == "total" else alt.Legend(orient="bottom", columns=4))
+    tooltip = [alt.Tooltip("period:T", title="Period"), alt.Tooltip("series:N", title="Series"),
+               alt.Tooltip("value:Q", title=unit, format=",.0f"),
+               alt.Tooltip("reporters:Q", title="Publishers with figures"),
+               alt.Tooltip("withheld_share:Q", title="Figures withheld", format=".0%")]
+    if view.reporters_vary:
+        st.warning("The publishers with figures change over this period (see “Break down by: publisher”): a "
+                   "total can rise or fall only because a publisher starts or stops. Compare periods covered by "
+                   "the same publishers.", icon=":material/info:")
+    lines = alt.Chart(series).mark_line(point=True, invalid="break-paths-show-domains").encode(
+        x=x, y=alt.Y("value:Q", title=f"per {grain}", axis=alt.Axis(format="~s")), color=colour,
+        tooltip=tooltip).properties(height=320, title=f"{unit.capitalize()} per {grain} (gaps: no figures)")
+    withheld = alt.Chart(series).mark_bar(color="#9e9e9e").encode(
+        x=x, y=alt.Y("withheld_share:Q", title="withheld", axis=alt.Axis(format="%"),
+                     scale=alt.Scale(domain=[0, 1])),
+        tooltip=tooltip).properties(height=90, title="Share of the figures withheld (not counted as zero)")
+    if split != "total":
+        withheld = withheld.encode(color=colour).mark_bar(opacity=0.7)
+    st.altair_chart(alt.vconcat(lines, withheld).resolve_scale(x="shared"), width="stretch")
+
+    st.subheader("Change on the same period a year earlier")
+    yoy = series.dropna(subset=["yoy_pct"])
+    if yoy.empty:
+        st.caption("No period can be compared with a year earlier: no publisher has figures for both. Widen the "
+                   "period to compare.")
+    else:
+        st.caption("Percentage change against the same month, quarter or year one year before, counting only the "
+                   "publishers with figures in both periods. Compare with care when the withheld share differs.")
+        bars = alt.Chart(yoy).mark_bar().encode(
+            x=x, y=alt.Y("yoy_pct:Q", title="change on a year earlier (%)"),
+            color=alt.condition("datum.yoy_pct >= 0", alt.value("#4c78a8"), alt.value("#e45756"))
+            if split == "total" else colour,
+            xOffset=alt.XOffset("series:N") if split != "total" else alt.XOffset(),
+            tooltip=[alt.Tooltip("period:T", title="Period"), alt.Tooltip("series:N", title="Series"),
+                     alt.Tooltip("value_compared:Q", title="This period (same publishers)", format=",.0f"),
+                     alt.Tooltip("value_year_before:Q", title="A year earlier", format=",.0f"),
+                     alt.Tooltip("yoy_pct:Q", title="Change (%)", format="+.1f")],
+        ).properties(height=240)
+        st.altair_chart(bars, width="stretch")
+
+    seasonal = view.seasonal
+    if len(seasonal) and seasonal["year"].nunique() > 1:
+        st.subheader("Same months of earlier years")
+        st.caption(f"{unit.capitalize()} per month, one line per year (all years in the release, for this border, "
+                   "countries and crossing point).")
+        season = alt.Chart(seasonal).mark_line(point=True).encode(
+            x=alt.X("month_name:N", sort=MONTHS, title=None, axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("value:Q", title="per month", axis=alt.Axis(format="~s")),
+            color=alt.Color("year:N", title="Year", scale=alt.Scale(scheme="viridis")),
+            tooltip=[alt.Tooltip("year:N", title="Year"), alt.Tooltip("month_name:N", title="Month"),
+                     alt.Tooltip("value:Q", title=unit, format=",.0f"),
+                     alt.Tooltip("withheld_share:Q", title="Figures withheld", format=".0%")],
+        ).properties(height=260)
+        st.altair_chart(season, width="stretch")
+
+st.subheader("Mirror statistics: both sides of the same flow")
+mirrors = view.mirrors
+st.caption("Where two neighbours publish the same flow, e.g. country A counting entries from B and country B "
+           "counting exits to A at the same crossing point, month and measure, their figures should agree. "
+           "The gap between them is itself information (as mirror statistics are in trade data).")
+if mirrors.empty:
+    st.info("No flow in this choice is reported by both sides.")
+else:
+    keys = list(mirrors["key"])
+    labels = {k: f"{n or loc} – {m} ({f}→{t})" for k, n, loc, m, f, t in zip(
+        keys, mirrors["location_name"], mirrors["location_id"], mirrors["measure_label"], mirrors["from_iso3"],
+        mirrors["into_iso3"])}
+    if st.session_state["trends_mirror"] not in keys:
+        if st.session_state["trends_mirror"]:
+            st.warning(f"The link asks for the mirror pair “{P.shown(st.session_state['trends_mirror'])}”, which "
+                       "is not in this choice; showing the largest gap instead.", icon=":material/link_off:")
+        st.session_state["trends_mirror"] = view.mirror_choice
+    st.selectbox("Flow", keys, key="trends_mirror", format_func=labels.get)
+    ms = view.mirror_series
+    if len(ms):
+        inbound, outbound = ms["inbound_reporter"].iloc[0], ms["outbound_reporter"].iloc[0]
+        long = pd.concat([
+            ms.assign(reporter=f"{inbound}: entries", value=ms["inbound_value"]),
+            ms.assign(reporter=f"{outbound}: exits", value=ms["outbound_value"]),
+        ])[["period", "reporter", "value"]]
+        side = alt.Chart(long).mark_line(point=True).encode(
+            x=alt.X("period:T", title=None), y=alt.Y("value:Q", title="per month", axis=alt.Axis(format="~s")),
+            color=alt.Color("reporter:N", title="Reported by", legend=alt.Legend(orient="bottom")),
+            tooltip=[alt.Tooltip("period:T", title="Month"), alt.Tooltip("reporter:N", title="Reported by"),
+                     alt.Tooltip("value:Q", title="Figure", format=",.0f")],
+        ).properties(height=240, title=f"The two figures side by side: {inbound} counts entries, {outbound} exits")
+        gap = alt.Chart(ms).mark_bar().encode(
+            x=alt.X("period:T", title=None), y=alt.Y("gap:Q", title=f"{inbound} minus {outbound}"),
+            color=alt.condition("datum.gap >= 0", alt.value("#4c78a8"), alt.value("#e45756")),
+            tooltip=[alt.Tooltip("period:T", title="Month"), alt.Tooltip("gap:Q", title="Gap", format="+,.0f"),
+                     alt.Tooltip("gap_share:Q", title="Gap / mean of the two", format="+.1%")],
+        ).properties(height=160, title="The gap, month by month")
+        st.altair_chart(alt.vconcat(side, gap).resolve_scale(x="shared"), width="stretch")
+    st.markdown("**Largest gaps**")
+    st.dataframe(
+        mirrors.head(15)[["location_name", "location_id", "measure_label", "from_iso3", "into_iso3",
+                          "inbound_reporter", "inbound_total", "outbound_reporter", "outbound_total", "net_gap",
+                          "gap_share", "largest_gap", "largest_gap_month", "months_compared"]],
+        hide_index=True, width="stretch",
+        column_config={
+            "location_name": "Crossing point", "location_id": "Id", "measure_label": "What is counted",
+            "from_iso3": "From", "into_iso3": "Into", "inbound_reporter": "Counted on entry by",
+            "inbound_total": st.column_config.NumberColumn("Entries", format="localized"),
+            "outbound_reporter": "Counted on exit by",
+            "outbound_total": st.column_config.NumberColumn("Exits", format="localized"),
+            "net_gap": st.column_config.NumberColumn("Net gap", format="localized"),
+            "gap_share": st.column_config.NumberColumn("Gap / mean", format="percent"),
+            "largest_gap": st.column_config.NumberColumn("Largest monthly gap", format="localized"),
+            "largest_gap_month": st.column_config.DateColumn("In", format="MMM YYYY"),
+            "months_compared": "Months compared",
+        })
+
+P.publish(params, st.session_state, st.query_params)
+P.publish([P.Param("port", "trends_port", ports, ALL_LOCATIONS, "the crossing point"),
+           P.Param("mirror", "trends_mirror", [], "", "the mirror pair")], st.session_state, st.query_params)

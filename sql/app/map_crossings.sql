@@ -1,0 +1,57 @@
+-- Map: one row per crossing point with the sum of the chosen measures in the period. Where two reporters
+-- count the same flow (one side's outbound figure, the other side's inbound figure) only the inbound counts.
+-- Withheld figures are counted, not summed: the map shows their share. Points without coordinates are
+-- returned too, so the page can say how many it cannot draw. At most $max_points points, the largest first.
+with source as not materialized (
+    select location_id, location_name, country_iso3, neighbor_iso3, direction, period_start, measure,
+           value, value_status, lat, lon, location_precision, location_cell_geojson
+    from crossings
+    where period_start between $date_from and $date_to
+      and period_granularity in ('day', 'month')
+      and list_contains($measures, measure)
+      and ($border_a is null
+           or (country_iso3 = $border_a and neighbor_iso3 = $border_b)
+           or (country_iso3 = $border_b and neighbor_iso3 = $border_a))
+      and ($countries is null or list_contains($countries, country_iso3) or list_contains($countries, neighbor_iso3))
+),
+outbound as (
+    select * from source where direction = 'outbound'
+),
+outbound_keys as (
+    select distinct location_id, period_start, measure, country_iso3, neighbor_iso3 from outbound
+),
+mirrored as (
+    -- outbound figures that the other side also counts as inbound (same place, month, measure and flow):
+    -- a semi join from the (few) outbound keys, so that millions of inbound-only rows cost one scan
+    select o.* from outbound_keys o
+    semi join source i on i.direction = 'inbound' and i.location_id = o.location_id and i.period_start = o.period_start
+        and i.measure = o.measure and i.country_iso3 = o.neighbor_iso3 and i.neighbor_iso3 = o.country_iso3
+),
+deduplicated as (
+    select * from source where direction <> 'outbound'
+    union all
+    select o.* from outbound o
+    anti join mirrored m on m.location_id = o.location_id and m.period_start = o.period_start and m.measure = o.measure
+        and m.country_iso3 = o.country_iso3 and m.neighbor_iso3 = o.neighbor_iso3
+),
+per_location as (
+    select location_id,
+           any_value(location_name) as location_name,
+           any_value(country_iso3) as country_iso3,
+           any_value(neighbor_iso3) as neighbor_iso3,
+           avg(lat) as lat, avg(lon) as lon,
+           any_value(location_precision) as location_precision,
+           any_value(location_cell_geojson) as location_cell_geojson,
+           sum(value) as total,
+           count(*) as figures,
+           count(*) filter (where value_status in ('withheld_by_publisher', 'suppressed', 'dropped')) as withheld,
+           min(period_start) as first_period, max(period_start) as last_period
+    from deduplicated
+    group by location_id
+)
+select location_id, location_name, country_iso3, neighbor_iso3, round(lat, 5) as lat, round(lon, 5) as lon,
+       location_precision, location_cell_geojson, total, figures, withheld, first_period, last_period,
+       count(*) over () as locations_total
+from per_location
+order by total desc nulls last, location_id
+limit $max_points

@@ -1,0 +1,38 @@
+-- Overview: exercise notices whose activity starts in the 90 days up to $ref_date, how many were notified
+-- late (lead time below the paragraph 38 threshold) and how many reached an observation threshold (47.4).
+with source as (
+    select n.notice_id, n.notified_on, n.start_date, n.troops, n.battle_tanks, n.acvs, n.artillery,
+           coalesce(n.airborne_amphibious, false) as airborne_amphibious, n.observers_invited
+    from exercise_notices n
+    left join borders b on b.border_id = n.nearest_border_id
+    where n.start_date > $ref_date - interval 90 day and n.start_date <= $ref_date
+      and ($border_a is null or (b.iso3_a = $border_a and b.iso3_b = $border_b)
+           or (b.iso3_a = $border_b and b.iso3_b = $border_a))
+      and ($countries is null or list_contains($countries, n.notifying_iso3)
+           or len(list_intersect($countries, n.participating_iso3)) > 0)
+),
+lead_rule as (
+    select value as min_days from vd_thresholds where paragraph = '38' and metric = 'lead_time_days'
+),
+metrics as (
+    unpivot (select notice_id, troops, battle_tanks, acvs, artillery from source)
+    on troops, battle_tanks, acvs, artillery into name metric value amount
+),
+observation as (
+    select distinct m.notice_id
+    from metrics m
+    join source s on s.notice_id = m.notice_id
+    join vd_thresholds t on t.metric = m.metric
+    where (t.applies_to = 'observation'
+           or (t.applies_to = 'observation_airborne_amphibious' and s.airborne_amphibious))
+      and case t.operator when '>=' then m.amount >= t.value when '>' then m.amount > t.value else false end
+)
+select count(*) as notices,
+       count(*) filter (where s.start_date - s.notified_on < l.min_days) as late,
+       count(*) filter (where s.notified_on is null) as lead_time_unknown,
+       count(o.notice_id) as observation_threshold,
+       count(o.notice_id) filter (where s.observers_invited = false) as observation_without_invitation,
+       (select min_days from lead_rule) as min_lead_days
+from source s
+cross join lead_rule l
+left join observation o on o.notice_id = s.notice_id

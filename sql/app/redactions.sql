@@ -1,0 +1,5 @@
+-- The release's redactions: what each policy rule withheld, per dataset, field and publisher (no values).
+with source as (
+    select * from redactions
+)
+select * from source

@@ -1,0 +1,194 @@
+"""Browser harness: one `streamlit run app.py` per test session on a real release, driven by Debian Chromium.
+
+- The release is the one the AppTests use (tests/test_app_release.py: real `borderlens ingest` + `publish`,
+  with hostile seed text), built once per session.
+- The server starts on a free local port with BORDERLENS_RELEASE set; the fixture waits for /_stcore/health.
+- Chromium is /usr/bin/chromium through Playwright (never `playwright install`), with the flags of
+  shared/FIELD_NOTES.md.
+- Each test gets a `visit` object that records every websocket frame, HTTP request and response and every
+  JavaScript dialog of its page; `visit.open(path)` waits until the page is ready, fails on any exception
+  element and saves a screenshot to test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+TESTS = Path(__file__).resolve().parent.parent
+if str(TESTS) not in sys.path:
+    sys.path.insert(0, str(TESTS))
+
+from test_app_release import REPO, build_release  # noqa: E402
+
+ARTIFACTS = REPO / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+VIEWPORT = {"width": 1400, "height": 1000}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def browser_release() -> str:
+    return build_release()
+
+
+@pytest.fixture(scope="session")
+def server(browser_release):
+    """The dashboard on a free port; yields its base URL. Stops only the process it started."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is not installed (apt-get install chromium)")
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    ARTIFACTS.mkdir(exist_ok=True)
+    log = open(ARTIFACTS / "streamlit-server.log", "w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true", "--server.enableStaticServing", "true",
+         "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
+        cwd=REPO, env={**os.environ, "BORDERLENS_RELEASE": browser_release},
+        stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 60
+        while not _healthy(url):
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"streamlit did not start; see {log.name}")
+            time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def browser(server):
+    from playwright.sync_api import sync_playwright
+
+    playwright = sync_playwright().start()
+    try:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+    except Exception as exc:  # an unusable browser is an environment problem, not a failing page
+        playwright.stop()
+        pytest.skip(f"cannot launch {CHROMIUM}: {exc}")
+    yield chromium
+    chromium.close()
+    playwright.stop()
+
+
+@dataclass
+class Visit:
+    """One browser tab and everything it saw."""
+
+    page: object
+    base: str
+    name: str
+    frames: list = field(default_factory=list)        # websocket frames received (bytes or str)
+    requests: list = field(default_factory=list)      # URLs requested
+    responses: list = field(default_factory=list)     # (status, URL)
+    dialogs: list = field(default_factory=list)       # alert/confirm/prompt messages (must stay empty)
+    shots: int = 0
+
+    def open(self, path: str = "/", wait_for_map: bool = False, settle_ms: int = 800):
+        """Go to base+path, wait until Streamlit is idle, fail on exceptions, save a screenshot."""
+        self.page.goto(self.base + path, wait_until="domcontentloaded")
+        self.wait(wait_for_map, settle_ms)
+        return self.page
+
+    def wait(self, wait_for_map: bool = False, settle_ms: int = 800) -> None:
+        page = self.page
+        page.wait_for_selector("[data-testid='stApp']", timeout=30_000)
+        page.wait_for_selector("[data-testid='stMain'] h1", timeout=30_000)
+        if wait_for_map:
+            page.wait_for_selector("[data-testid='stDeckGlJsonChart'] canvas", timeout=30_000)
+        # Idle = no "running" status widget and no skeleton placeholder for several checks in a row.
+        busy = "[data-testid='stStatusWidget'], [data-testid='stSkeleton']"
+        quiet, deadline = 0, time.monotonic() + 45
+        while quiet < 4:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{self.page.url} did not finish running in 45 s")
+            quiet = quiet + 1 if page.locator(busy).count() == 0 else 0
+            page.wait_for_timeout(250)
+        page.wait_for_timeout(settle_ms)
+        self.check()
+
+    def check(self) -> None:
+        exceptions = self.page.locator("[data-testid='stException']")
+        self.screenshot()
+        assert exceptions.count() == 0, exceptions.first.inner_text()
+        assert not self.dialogs, f"a dialog fired: {self.dialogs}"
+
+    def screenshot(self, suffix: str = "", whole: bool = True) -> Path:
+        """Save test-artifacts/<test>-NN<suffix>.png. Streamlit scrolls inside its main block, so for the whole
+        page the window is made as tall as the content for the shot, then put back."""
+        self.shots += 1
+        path = ARTIFACTS / f"{self.name}-{self.shots:02d}{suffix}.png"
+        height = VIEWPORT["height"]
+        if whole:
+            height = self.page.evaluate(
+                "() => Math.max(...[...document.querySelectorAll(\"[data-testid='stMain'], "
+                "[data-testid='stMain'] *\")].map(e => e.scrollHeight))")
+            height = max(VIEWPORT["height"], min(int(height) + 120, 8000))
+        if height != VIEWPORT["height"]:
+            self.page.set_viewport_size({"width": VIEWPORT["width"], "height": height})
+            self.page.wait_for_timeout(600)
+        try:
+            self.page.screenshot(path=str(path))
+        finally:
+            if height != VIEWPORT["height"]:
+                self.page.set_viewport_size(VIEWPORT)
+        return path
+
+    def frames_text(self) -> str:
+        return "\n".join(f.decode("utf-8", "replace") if isinstance(f, bytes) else f for f in self.frames)
+
+
+@pytest.fixture
+def visit(browser, server, request):
+    ARTIFACTS.mkdir(exist_ok=True)
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
+    v = Visit(page=page, base=server, name=name)
+
+    def on_dialog(dialog):
+        v.dialogs.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: v.frames.append(payload)))
+    page.on("request", lambda r: v.requests.append(r.url))
+    page.on("response", lambda r: v.responses.append((r.status, r.url)))
+    yield v
+    try:
+        if not v.dialogs:
+            assert page.locator("[data-testid='stException']").count() == 0
+    finally:
+        context.close()
+    assert not v.dialogs, f"a dialog fired: {v.dialogs}"

@@ -1,0 +1,110 @@
+"""The dashboard in real Chromium: every page renders, the map draws offline, tooltips are text, no script runs."""
+
+from __future__ import annotations
+
+import io
+import math
+from datetime import date
+from urllib.parse import urlparse
+
+import pytest
+from PIL import Image
+
+from test_app_release import XSS_NOTICE_ID, XSS_PORT, XSS_PORT_CODE
+
+pytestmark = pytest.mark.browser
+
+PAGES = ["/", "/map", "/trends", "/notices", "/infrastructure", "/transparency", "/about"]
+HOSTILE_MAP = "/map?border=MEX-USA&layers=crossings&measure=pedestrians&from=2024-01&to=2024-06"
+
+
+def _world(lon: float, lat: float, zoom: float) -> tuple[float, float]:
+    """deck.gl Web Mercator world pixels (512-pixel tiles) of a lon/lat at a zoom."""
+    scale = 512 * 2 ** zoom
+    x = scale * (lon + 180) / 360
+    y = scale * (1 - math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)) / math.pi) / 2
+    return x, y
+
+
+def _canvas_pixels(visit) -> Image.Image:
+    canvas = visit.page.locator("[data-testid='stDeckGlJsonChart'] canvas").first
+    return Image.open(io.BytesIO(canvas.screenshot())).convert("RGB")
+
+
+def test_a_deep_link_works_on_a_fresh_server(visit):
+    # The first request of this session's server: the page runs before app.py ever ran (pages/ folder mode).
+    page = visit.open("/trends?border=CAN-USA&grain=quarter")
+    assert page.locator("h1").first.inner_text() == "Crossing trends"
+    assert "border=CAN-USA" in page.url and "grain=quarter" in page.url
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_renders_without_exception(visit, path):
+    page = visit.open(path, wait_for_map=path == "/map")
+    assert page.locator("h1").first.inner_text()
+    assert page.locator("[data-testid='stSidebar']").count() == 1
+    for status, url in visit.responses:
+        assert status < 500, (status, url)
+    assert "Synthetic demo data" in page.locator("[data-testid='stMain']").inner_text()
+
+
+def test_the_map_draws_offline(visit):
+    page = visit.open("/map", wait_for_map=True, settle_ms=2500)
+    image = _canvas_pixels(visit)
+    colours = image.getcolors(maxcolors=1 << 20) or []
+    assert len(colours) > 50, "the map canvas is blank or flat"
+    pixels = list(image.get_flattened_data()) if hasattr(image, "get_flattened_data") else list(image.getdata())
+    land = sum(1 for r, g, b in pixels if abs(r - 236) < 6 and abs(g - 236) < 6 and abs(b - 232) < 6)
+    assert land > len(pixels) * 0.02, "the basemap countries are not drawn"
+    blue = sum(1 for r, g, b in pixels if b > 150 and r < 120 and g < 170)
+    assert blue > 20, "no crossing point is drawn"
+    geo = [(s, u) for s, u in visit.responses if "/app/static/geo/" in u]
+    assert {u.rsplit("/", 1)[-1] for s, u in geo if s == 200} >= {
+        "countries_110m.geojson", "borders_land_50m.geojson", "borders_disputed_10m.geojson"}
+    base = urlparse(visit.base).netloc
+    outside = [u for u in visit.requests if urlparse(u).scheme in ("http", "https", "ws", "wss")
+               and urlparse(u).netloc != base]
+    assert not outside, f"the map asked other servers: {outside[:5]}"
+
+
+def test_a_tooltip_shows_the_hostile_name_as_text(visit, browser_release):
+    from data_pipeline.queries import Filters
+    from data_pipeline.queries_map import map_view, view_for
+
+    page = visit.open(HOSTILE_MAP, wait_for_map=True, settle_ms=2500)
+    data = map_view(browser_release, Filters(border=("MEX", "USA"), date_from=date(2024, 1, 1),
+                                             date_to=date(2024, 6, 30)), "pedestrians", ("crossings",))
+    lon, lat, zoom = view_for(data.bounds)
+    target = data.crossings[data.crossings["tooltip"].str.contains(f"USA-{XSS_PORT_CODE}", regex=False)].iloc[0]
+    box = page.locator("[data-testid='stDeckGlJsonChart'] canvas").first.bounding_box()
+    cx, cy = _world(lon, lat, zoom)
+    px, py = _world(target["lon"], target["lat"], zoom)
+    x, y = box["x"] + box["width"] / 2 + (px - cx), box["y"] + box["height"] / 2 + (py - cy)
+    tooltip = page.locator(".deck-tooltip")
+    found = ""
+    for dx, dy in [(0, 0), (1, 0), (-1, 0), (0, 1), (0, -1), (2, 2), (-2, -2), (2, -2), (-2, 2), (3, 0), (0, 3)]:
+        page.mouse.move(x + dx, y + dy)
+        page.wait_for_timeout(250)
+        if tooltip.count() and tooltip.first.is_visible():
+            found = tooltip.first.inner_text()
+            if XSS_PORT_CODE in found:
+                break
+    visit.screenshot("-tooltip", whole=False)
+    assert XSS_PORT in found, f"tooltip text: {found!r}"
+    assert "pedestrians" in found
+    assert page.locator(".deck-tooltip img, .deck-tooltip script, .deck-tooltip svg").count() == 0
+    assert not visit.dialogs
+
+
+def test_hostile_text_from_the_data_never_runs(visit):
+    visits = [f"/notices?notice={XSS_NOTICE_ID}", f"/trends?port=USA-{XSS_PORT_CODE}&measure=pedestrians",
+              "/infrastructure?status=planned", "/map?layers=notices,projects", "/about"]
+    for path in visits:
+        page = visit.open(path, wait_for_map=path.startswith("/map"))
+        assert not page.locator("[data-testid='stMain'] script, [data-testid='stMain'] img[src='x']").count()
+    notices = visit.open(visits[0])
+    body = notices.locator("[data-testid='stMain']").inner_text()
+    assert "<script>alert('xss-designation')</script>" in body   # the designation, shown as text
+    assert notices.locator("a[href^='javascript']").count() == 0
+    assert not visit.dialogs
+    assert any("xss-designation" in t for t in [visit.frames_text()])   # it did travel, as text

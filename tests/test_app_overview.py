@@ -1,0 +1,81 @@
+"""Overview (app.py): the shared sidebar, query parameters, the release banner and the headline numbers."""
+
+from __future__ import annotations
+
+from test_app_release import app_env, new_app, no_exception, open_page, release_dir, warnings_text  # noqa: F401
+
+
+def _metric(at, label_start: str) -> str:
+    return next(m.value for m in at.metric if m.label.startswith(label_start))
+
+
+def test_overview_runs_and_writes_the_filters_into_the_url(app_env):
+    at = open_page(None)
+    no_exception(at)
+    assert at.title[0].value == "Overview"
+    assert {"border", "from", "to"} <= set(at.query_params.keys())
+    assert at.query_params["border"] == "all"
+    assert "Synthetic demo data" in warnings_text(at)       # the demo notices and projects are synthetic
+    assert any("Release `" in c.value for c in at.caption)
+
+
+def test_choosing_a_border_changes_the_numbers(app_env):
+    at = open_page(None)
+    everything = _metric(at, "People, all modes")
+    at.sidebar.selectbox(key="border").set_value("CAN-USA").run()
+    no_exception(at)
+    assert at.query_params["border"] == "CAN-USA"
+    assert _metric(at, "People, all modes") != everything
+
+
+def test_period_changes_the_notice_window(app_env):
+    at = open_page(None)
+    months = at.sidebar.select_slider(key="period").options
+    at.sidebar.select_slider(key="period").set_range(months[0], "2024-06").run()
+    no_exception(at)
+    assert at.query_params["to"] == "2024-06"
+    assert any("Jun 2024" in c.value for c in at.caption)
+
+
+def test_a_link_carries_the_filters(app_env):
+    at = open_page(None, {"border": "MEX-USA", "from": "2024-01", "to": "2024-12"})
+    no_exception(at)
+    assert at.sidebar.selectbox(key="border").value == "MEX-USA"
+    assert at.sidebar.select_slider(key="period").value == ("2024-01", "2024-12")
+    assert "Mexico" in at.markdown[0].value
+
+
+def test_bad_query_parameters_fall_back_with_a_warning(app_env):
+    at = open_page(None, {"border": "<script>x</script>", "from": "1800-01", "to": "bogus", "countries": "ZZZ,FIN"})
+    no_exception(at)
+    text = warnings_text(at)
+    assert "border" in text and "start month" in text and "end month" in text and "countries" in text
+    assert "<script>" not in text
+    assert at.query_params["border"] == "all"
+    assert at.query_params["countries"] == "FIN"
+    assert at.sidebar.selectbox(key="border").value == "all"
+
+
+def test_filters_carry_across_pages(app_env):
+    at = open_page(None)
+    at.sidebar.selectbox(key="border").set_value("CAN-USA").run()
+    at.switch_page("pages/trends.py").run()
+    no_exception(at)
+    assert at.sidebar.selectbox(key="border").value == "CAN-USA"
+    assert at.query_params["border"] == "CAN-USA"
+
+
+def test_without_a_release_the_app_says_so(app_env, monkeypatch):
+    monkeypatch.delenv("BORDERLENS_RELEASE")
+    at = new_app().run()
+    assert not at.exception
+    assert "BORDERLENS_RELEASE" in at.error[0].value
+
+
+def test_countries_filter_changes_the_numbers(app_env):
+    at = open_page(None)
+    everything = _metric(at, "People, all modes")
+    at.sidebar.multiselect(key="countries").set_value(["MEX"]).run()
+    no_exception(at)
+    assert at.query_params["countries"] == "MEX"
+    assert _metric(at, "People, all modes") != everything
