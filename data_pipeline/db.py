@@ -5,7 +5,6 @@ Every statement the project runs lives in sql/; code asks for it by name so the 
 
 from __future__ import annotations
 
-import re
 from functools import cache
 from pathlib import Path
 
@@ -21,12 +20,6 @@ def sql(name: str) -> str:
     """The text of sql/<name>.sql (name like 'canonical/crossings_typed')."""
     path = SQL_DIR / f"{name}.sql"
     return path.read_text(encoding="utf-8")
-
-
-def statements(text: str) -> list[str]:
-    """Split a schema file into statements (schema files hold no semicolons inside strings)."""
-    without_comments = re.sub(r"--[^\n]*", "", text)
-    return [s.strip() for s in without_comments.split(";") if s.strip()]
 
 
 def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -56,8 +49,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
         if number <= current:
             continue
         con.execute("begin transaction")
-        for statement in statements(path.read_text(encoding="utf-8")):
-            con.execute(statement)
+        con.execute(path.read_text(encoding="utf-8"))  # DuckDB runs a file of statements in one call
         con.execute(sql("meta/record_version"), [number, path.name])
         con.execute("commit")
         current = number

@@ -14,10 +14,18 @@ metrics as (
     unpivot (select notice_id, notifying_iso3, start_date, end_date, year, troops, battle_tanks from source)
     on troops, battle_tanks into name metric value amount
 ),
+above_ceiling as (
+    -- "more than 13,000 troops or 300 battle tanks but not more than 40,000 troops or 900 battle tanks" (para 68)
+    select distinct m.notice_id, t.paragraph
+    from metrics m
+    join vd_thresholds t on t.metric = m.metric and t.applies_to = 'constraint_ceiling'
+    where case t.operator when '>' then m.amount > t.value when '>=' then m.amount >= t.value else false end
+),
 qualifying as (
     select distinct m.notice_id, m.notifying_iso3, m.start_date, m.end_date, m.year, t.paragraph
     from metrics m
     join vd_thresholds t on t.metric = m.metric and t.applies_to = 'constraint_activity'
+    anti join above_ceiling c on c.notice_id = m.notice_id and c.paragraph = t.paragraph
     where case t.operator when '>' then m.amount > t.value when '>=' then m.amount >= t.value else false end
 ),
 limits as (

@@ -1,0 +1,128 @@
+"""Apply a redaction policy to in-memory scratch copies of the working tables, counting what each rule withheld.
+
+Only counts ever leave this module (redactions rows); the values themselves stay in the scratch tables, which
+the release writer then copies from after every rule has run.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from data_pipeline import policy as policies
+from data_pipeline.coarsening import cell_distances, coarsen_location
+from data_pipeline.db import sql
+from data_pipeline.release_sql import BORDER_COLUMN, DATASETS, checked, flag, render, run
+from data_pipeline.suppression import secondary_suppression, suppress_primary
+
+
+def apply_policy(con, policy: policies.Policy, created: date) -> tuple[list[dict], dict]:
+    """Load scratch copies and run the rules on them; returns the redaction counts (never values) and notes
+    for the operator.
+
+    Conditions are judged on the working values before any rule runs. Then: embargo, drop, suppress_below
+    (primary, then secondary for crossings), and round_to / coarsen_time / coarsen_location in file order.
+    """
+    columns = policies.dataset_columns()
+    counts = Counts()
+    notes: dict = {}
+    for dataset in DATASETS:
+        run(con, "release/load_dataset", table=checked(dataset, DATASETS))
+        if dataset == "crossings":
+            con.execute(sql("release/crossings_time_precision"))
+        for rule in policy.rules_for(dataset):
+            run(con, "release/flag_add", table=dataset, flag=flag(rule))
+            if rule.when:
+                for name in rule.when.columns:  # defence in depth: the parser already checked them
+                    checked(name, columns[dataset])
+            run(con, "release/flag_set", list(rule.when.params) if rule.when else [], table=dataset,
+                flag=flag(rule), condition=rule.when.sql if rule.when else "true")
+    for rule in policy.rules:
+        if rule.action == "embargo_days":
+            _embargo(con, rule, columns[rule.dataset], created, counts)
+    for rule in policy.rules:
+        if rule.action == "drop":
+            _drop(con, rule, columns[rule.dataset], counts)
+    for rule in policy.rules:
+        if rule.action == "suppress_below":
+            suppress_primary(con, rule, columns[rule.dataset], counts)
+    protecting = [r for r in policy.rules_for("crossings")
+                  if "value" in r.fields and r.action in ("suppress_below", "drop")]
+    if protecting:
+        rule = next((r for r in protecting if r.action == "suppress_below"), protecting[0])
+        secondary, alone = secondary_suppression(con)
+        counts.add(rule, "value", secondary, detail="secondary", k=rule.params.get("k"))
+        notes["crossings_cells_alone_in_a_margin"] = alone
+    for rule in policy.rules:
+        if rule.action in ("round_to", "coarsen_time"):
+            statement, params = {"round_to": ("release/round_field", {"base": rule.params.get("base")}),
+                                 "coarsen_time": ("release/coarsen_time", {"unit": rule.params.get("to")})}[rule.action]
+            for field in rule.fields:
+                parts = dict(table=rule.dataset, flag=flag(rule), field=checked(field, columns[rule.dataset]))
+                counts.add(rule, field, run(con, "release/count_by_publisher", table=rule.dataset,
+                                            predicate=f'"{flag(rule)}" and "{field}" is not null'))
+                con.execute(render(statement, **parts), {"field": field, **params})
+        elif rule.action == "coarsen_location":
+            coarsen_location(con, rule, counts)
+    for dataset in DATASETS:
+        if policy.rules_for(dataset, "coarsen_location"):
+            cell_distances(con, dataset)
+        for field, publisher, n in run(con, "release/withheld_counts", table=dataset):
+            counts.rows.append({"rule_id": None, "action": "withheld_by_publisher", "dataset": dataset,
+                                "field": field, "publisher": publisher, "reason": "withheld by publisher",
+                                "rows_affected": int(n), "k": None, "precision": None, "precision_km": None,
+                                "detail": None})
+    _ruled_fields(con, policy)
+    return counts.rows, notes
+
+
+class Counts:
+    """The redactions rows: per rule, field and publisher, how many values were withheld (never the values)."""
+
+    def __init__(self):
+        self.rows: list[dict] = []
+
+    def add(self, rule: policies.Rule, field: str, per_publisher, detail=None, k=None) -> None:
+        for publisher, n in per_publisher:
+            self.rows.append({"rule_id": rule.id, "action": rule.action, "dataset": rule.dataset, "field": field,
+                              "publisher": publisher, "reason": rule.reason, "rows_affected": int(n), "k": k,
+                              "precision": rule.precision, "precision_km": rule.cell_km, "detail": detail})
+
+
+def _embargo(con, rule: policies.Rule, columns: dict, created: date, counts: Counts) -> None:
+    cutoff = created - timedelta(days=rule.params["days"])
+    newer = " or ".join(f'"{checked(f, columns)}" > ?' for f in rule.fields)
+    predicate, params = f'"{flag(rule)}" and ({newer})', [cutoff] * len(rule.fields)
+    counts.add(rule, "*", run(con, "release/count_by_publisher", params, table=rule.dataset, predicate=predicate),
+               detail=f"newer than {cutoff.isoformat()}")
+    run(con, "release/embargo_delete", params, table=rule.dataset, predicate=predicate)
+
+
+def _drop(con, rule: policies.Rule, columns: dict, counts: Counts) -> None:
+    fields = list(rule.fields)
+    if set(fields) & set(policies.location_fields(rule.dataset)):  # derived from the exact place: go with it
+        fields += [c for c in (BORDER_COLUMN[rule.dataset], "distance_to_border_km") if c not in fields]
+    statuses = []
+    for field in fields:
+        counts.add(rule, field, run(con, "release/count_by_publisher", table=rule.dataset,
+                                    predicate=f'"{flag(rule)}" and "{checked(field, columns)}" is not null'))
+        status = policies.status_column(rule.dataset, field)
+        if status and status not in statuses:
+            statuses.append(status)
+            run(con, "release/drop_status", table=rule.dataset, flag=flag(rule), status=checked(status, columns))
+    for field in fields:
+        con.execute(render("release/drop_field", table=rule.dataset, flag=flag(rule), field=field),
+                    {"field": field})
+
+
+def _ruled_fields(con, policy: policies.Policy) -> None:
+    """The fields each rule names (with their status and location companions), for the revisions filter."""
+    con.execute(sql("release/ruled_fields_create"))
+    for rule in policy.rules:
+        names = set(rule.fields)
+        if set(rule.fields) & set(policies.location_fields(rule.dataset)):
+            names |= {"location_status", "location_precision", "geometry_type", BORDER_COLUMN[rule.dataset],
+                      "distance_to_border_km"}
+        names |= {f"{n}_status" for n in rule.fields}
+        k = rule.params["k"] if rule.action == "suppress_below" else None
+        for name in sorted(names):
+            con.execute(sql("release/ruled_fields_insert"), {"dataset": rule.dataset, "field": name, "k": k})

@@ -1,0 +1,70 @@
+"""The files of a release folder: borderlens.duckdb, then what is derived from it alone (extracts,
+datapackage.json, feed.atom), and redactions.json and release.json.
+
+The public database is written first and everything else is read back from it, so no other file can hold a
+value the database does not.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+from pathlib import Path
+
+from data_pipeline import policy as policies
+from data_pipeline.db import sql
+from data_pipeline.release_sql import DATASETS, REFERENCE_TABLES, checked, run
+
+
+def write_release_files(con, folder: Path, policy: policies.Policy, created: date, redactions: list[dict],
+                        references: list[str], previous: Path | None = None) -> dict:
+    """Everything in the build folder; previous is the release being replaced (the feed's baseline)."""
+    from data_pipeline import extracts, feed
+
+    info = write_database(con, folder / "borderlens.duckdb", policy, created, redactions, references)
+    extracts.write_release_extracts(folder, info)
+    feed.write_release_feed(folder, previous)
+    write_json(folder / "redactions.json", {"release_id": info["release_id"], "created": created.isoformat(),
+                                            "policy": policy.name, "redactions": redactions})
+    write_json(folder / "release.json", {
+        "release_id": info["release_id"], "created": created.isoformat(),
+        "row_counts": info["row_counts"],
+        "policy": {"name": policy.name, "file": Path(policy.path).name,
+                   "rules": [r.id for r in policy.rules], "text": policy.plain_text()},
+    })
+    return info
+
+
+def write_json(path: Path, payload) -> None:
+    path.write_text(json.dumps(payload, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
+
+
+def write_database(con, path: Path, policy: policies.Policy, created: date, redactions: list[dict],
+                   references: list[str]) -> dict:
+    """Create the release database from redacted tables only, compute the content id, and close it."""
+    con.execute(sql("release/redactions_create"))
+    for row in redactions:
+        con.execute(sql("release/redactions_insert"), row)
+    con.execute(sql("release/attach_public"), {"path": str(path)})
+    try:
+        for table in (*DATASETS, *references):
+            run(con, "release/public_table", table=checked(table, (*DATASETS, *REFERENCE_TABLES)))
+        con.execute(sql("release/public_sources"))
+        con.execute(sql("release/public_revisions"))
+        con.execute(sql("release/public_redactions"))
+        digests, row_counts = [], {}
+        for table in sorted((*DATASETS, *references, "sources", "revisions", "redactions")):
+            digest, count = run(con, "release/table_digest", table=table)[0]
+            digests.append(f"{table}:{digest}")
+            row_counts[table] = int(count)
+        text = policy.plain_text()
+        release_id = hashlib.sha256("\n".join([text, *digests]).encode("utf-8")).hexdigest()[:16]
+        keys = ["release_id", "created", "policy_name", "policy_text"]
+        values = [release_id, created.isoformat(), policy.name, text]
+        con.execute(sql("release/release_info"), {"keys": keys, "values": values})
+        con.execute(sql("release/checkpoint_public"))
+    finally:
+        con.execute(sql("release/detach_public"))
+    return {"release_id": release_id, "row_counts": row_counts, "created": created.isoformat(),
+            "policy_name": policy.name, "database": path}
