@@ -11,9 +11,12 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from data_pipeline import downloads as D
 from data_pipeline import queries as Q
 from data_pipeline import queries_params as P
+from data_pipeline.charts import chart_image
 from data_pipeline.queries_overview import DATASET_LABELS, overview
+from data_pipeline.queries_transparency import provenance
 
 # Page icons are emoji: Streamlit draws an emoji favicon locally, but fetches a :material/...: one from
 # fonts.gstatic.com, and the dashboard must make no request to another server.
@@ -37,6 +40,16 @@ def load_overview(release_id: str, release_path: str, filters: Q.Filters, create
     return overview(release_path, filters, created)
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def load_files(release_id: str, release_path: str) -> D.ReleaseFiles:
+    return D.release_files(release_path)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def load_provenance(release_id: str, release_path: str) -> dict:
+    return provenance(release_path)
+
+
 def _month_start(month: str) -> date:
     return date.fromisoformat(f"{month}-01")
 
@@ -45,7 +58,7 @@ def _month_end(month: str) -> date:
     return (pd.Period(month, freq="M").end_time).date()
 
 
-def sidebar(options: Q.FilterOptions) -> tuple[Q.Filters, list[str]]:
+def sidebar(options: Q.FilterOptions, embed: bool = False) -> tuple[Q.Filters, list[str]]:
     """The shared filters. Their values live in st.query_params, so they carry across pages and links."""
     borders = options.borders
     border_names = dict(zip(borders["border"], borders["name"]))
@@ -62,20 +75,21 @@ def sidebar(options: Q.FilterOptions) -> tuple[Q.Filters, list[str]]:
         st.session_state["period"] = period
         warnings += more
 
-    with st.sidebar:
-        st.header("Filters", help="These choices apply to every page and are kept in the address bar, "
-                                  "so a copied link opens the same view.")
-        st.selectbox("Border", [ALL, *border_names], key="border",
-                     format_func=lambda b: "All borders" if b == ALL else border_names.get(b, b),
-                     help="A pair of neighbouring countries. Crossings count by the two sides; exercise "
-                          "notices and projects by the border nearest to them.")
-        st.multiselect("Countries", list(country_names), key="countries",
-                       format_func=lambda c: f"{country_names.get(c, c)} ({c})", placeholder="All countries",
-                       help="Keep only data that involves these countries (either side of a crossing, the "
-                            "notifying or a participating state, a project's countries).")
-        if months:
-            st.select_slider("Period (months)", months, value=(months[0], months[-1]), key="period",
-                             help="Crossings by month, exercises by their dates, projects active in the period.")
+    if not embed:  # an embedded view keeps the linked filters but shows no sidebar
+        with st.sidebar:
+            st.header("Filters", help="These choices apply to every page and are kept in the address bar, "
+                                      "so a copied link opens the same view.")
+            st.selectbox("Border", [ALL, *border_names], key="border",
+                         format_func=lambda b: "All borders" if b == ALL else border_names.get(b, b),
+                         help="A pair of neighbouring countries. Crossings count by the two sides; exercise "
+                              "notices and projects by the border nearest to them.")
+            st.multiselect("Countries", list(country_names), key="countries",
+                           format_func=lambda c: f"{country_names.get(c, c)} ({c})", placeholder="All countries",
+                           help="Keep only data that involves these countries (either side of a crossing, the "
+                                "notifying or a participating state, a project's countries).")
+            if months:
+                st.select_slider("Period (months)", months, value=(months[0], months[-1]), key="period",
+                                 help="Crossings by month, exercises by their dates, projects active in the period.")
     P.publish(shared, st.session_state, st.query_params)
     period = st.session_state.get("period") or ("1900-01", "9999-12")
     for name, value in (("from", period[0]), ("to", period[1])):
@@ -98,6 +112,118 @@ def describe(filters: Q.Filters, options: Q.FilterOptions) -> str:
     return (f"Showing **{where}**{countries} · {filters.date_from:%b %Y} to {filters.date_to:%b %Y}")
 
 
+# ---------------------------------------------------------------------------------------------- shared UI parts
+# Pages reach these through st.session_state["borderlens"] (nothing imports app.py): a table with its downloads,
+# a chart with its summary, data table and images, and the "copy link / cite this view" box.
+
+
+class Hidden:
+    """Stands in for `st` or a column in an embedded view: explanations and controls are not drawn there (the
+    view's choices still come from the URL, through session state)."""
+
+    def columns(self, spec, **kwargs):
+        return [self] * (spec if isinstance(spec, int) else len(spec))
+
+    def __getattr__(self, name):
+        return lambda *args, **kwargs: None
+
+
+def describe_plain(filters: Q.Filters, options: Q.FilterOptions) -> str:
+    return describe(filters, options).replace("**", "").replace("Showing ", "")
+
+
+def _provenance(dataset: str) -> tuple[str, str]:
+    release = st.session_state["borderlens"]["release"]
+    return load_provenance(release.release_id, release.path).get(dataset, ("borderlens", "see About the data"))
+
+
+def show_table(df: pd.DataFrame, name: str, dataset: str = "", **kwargs) -> None:
+    """st.dataframe plus downloads of exactly these rows and columns (CSV, CSV for Excel, Parquet, GeoJSON)."""
+    st.dataframe(df, **kwargs)
+    if st.session_state["borderlens"]["embed"] or df.empty:
+        return
+    release = st.session_state["borderlens"]["release"]
+    files = load_files(release.release_id, release.path)
+    citation = f"{files.citation} View: {current_url()}"
+    formats = [("csv", "CSV", f"{name}.csv", "text/csv", "Safe for spreadsheets: formula-like text gets a "
+                "leading apostrophe; UTF-8 without BOM."),
+               ("csv-excel", "CSV for Excel", f"{name}-excel.csv", "text/csv", "The same CSV with a UTF-8 "
+                "byte-order mark, so Excel shows accents and other scripts correctly."),
+               ("parquet", "Parquet", f"{name}.parquet", D.MIME["parquet"], "Types and exact text kept; "
+                "citation and licence in the file metadata.")]
+    if D.has_geometry(df):
+        formats.append(("geojson", "GeoJSON", f"{name}.geojson", D.MIME["geojson"], "RFC 7946, WGS84."))
+    cols = st.columns(len(formats) + 1, vertical_alignment="center")
+    cols[0].caption(f"Download these {len(df):,} rows:")
+    for col, (fmt, label, file_name, mime, help_text) in zip(cols[1:], formats):
+        col.download_button(label, data=lambda fmt=fmt: D.view_file(df, fmt, citation, files.licences),
+                            file_name=file_name, mime=mime, key=f"dl-{name}-{fmt}", on_click="ignore",
+                            icon=":material/download:", help=help_text)
+    st.caption(f"Licence: {files.licences}. Cite: {files.citation}")
+
+
+def show_chart(chart, data: pd.DataFrame, title: str, summary: str, name: str, dataset: str,
+               columns: list[str] | None = None) -> None:
+    """An Altair chart with a one-line summary, its data table, and PNG/SVG images with title and source."""
+    ctx = st.session_state["borderlens"]
+    release = ctx["release"]
+    st.altair_chart(chart, width="stretch")
+    source, licence = _provenance(dataset)
+    st.caption(summary)
+    if ctx["embed"]:
+        show_source(dataset)
+        return
+    c1, c2, _ = st.columns([1, 1, 4])
+    for col, fmt in ((c1, "png"), (c2, "svg")):
+        col.download_button(f"Chart as {fmt.upper()}", file_name=f"{name}.{fmt}", mime=D.MIME[fmt],
+                            data=lambda fmt=fmt: chart_image(chart, fmt, title=title, source_line=source,
+                                                             licence=licence, release_id=release.release_id,
+                                                             release_date=release.created),
+                            key=f"img-{name}-{fmt}", on_click="ignore", icon=":material/image:")
+    with st.expander("Data table"):
+        show_table(data[columns] if columns else data, name, dataset, hide_index=True, width="stretch")
+
+
+def show_source(*datasets: str) -> None:
+    """The source line of a view: publishers, licences, release id and date."""
+    release = st.session_state["borderlens"]["release"]
+    parts = [_provenance(d) for d in datasets]
+    sources = "; ".join(dict.fromkeys(p[0] for p in parts))
+    licences = "; ".join(dict.fromkeys(p[1] for p in parts))
+    st.caption(f"Source: {sources} · Licence: {licences} · borderlens release {release.release_id} "
+               f"({release.created})")
+
+
+def current_url() -> str:
+    ctx = st.session_state["borderlens"]
+    try:
+        address = st.context.url or ""
+    except Exception:  # no browser (tests)
+        address = ""
+    origin = "/".join(address.split("/")[:3]) if "://" in address else ""
+    return D.permalink(f"{origin}/{ctx.get('page_path', '')}", st.query_params.to_dict())
+
+
+def share_view(page_title: str) -> None:
+    """Copy link and a citation of the view: page, filters, release id and date, the address."""
+    ctx = st.session_state["borderlens"]
+    if ctx["embed"]:
+        return
+    release = ctx["release"]
+    files = load_files(release.release_id, release.path)
+    url = current_url()
+    choices = ", ".join(f"{k}={v}" for k, v in st.query_params.to_dict().items()
+                        if k not in ("border", "countries", "from", "to", "embed"))
+    filters = describe_plain(ctx["filters"], ctx["options"]) + (f"; {choices}" if choices else "")
+    st.divider()
+    st.subheader("Share and cite this view")
+    st.caption("Copy link: this address opens this page with the same filters and choices.")
+    st.code(url, language=None)
+    st.caption("Cite this view:")
+    st.code(D.cite_view(page_title, filters, release.release_id, release.created, url, files.citation),
+            language=None, wrap_lines=True)
+
+
 def banner(release: Q.Release, meta: Q.ReleaseMeta) -> None:
     st.caption(f"Release `{release.release_id[:12]}` · published {release.created or meta.created} · "
                f"serves only this published release")
@@ -116,8 +242,10 @@ def overview_page() -> None:
     ctx = st.session_state["borderlens"]
     release, filters, options = ctx["release"], ctx["filters"], ctx["options"]
     st.title("Overview")
-    st.markdown("Open data on one screen: people and vehicles crossing borders, military exercises notified "
-                "under the OSCE Vienna Document, and construction along borders.  \n" + describe(filters, options))
+    if not ctx["embed"]:
+        st.markdown("Open data on one screen: people and vehicles crossing borders, military exercises notified "
+                    "under the OSCE Vienna Document, and construction along borders.  \n"
+                    + describe(filters, options))
     data = load_overview(release.release_id, release.path, filters, release.created)
 
     st.subheader("Border crossings")
@@ -136,10 +264,10 @@ def overview_page() -> None:
             col.metric(row["label"].capitalize(), _fmt(row["last_12"]), delta, delta_color="off",
                        help=f"{row['withheld_share_last']:.0%} of the monthly figures in these 12 months are withheld."
                        if pd.notna(row["withheld_share_last"]) else None)
-        st.dataframe(
+        show_table(
             table.assign(change=[f"{c:+.1f}%" if pd.notna(c) else "not comparable" for c in table["change_pct"]])
-            [["label", "last_12", "previous_12", "change", "withheld_share_last", "reporters"]],
-            hide_index=True, width="stretch",
+            [["label", "last_12", "previous_12", "change", "withheld_share_last", "reporters"]], "overview-crossings",
+            "crossings", hide_index=True, width="stretch",
             column_config={
                 "label": st.column_config.TextColumn("What is counted"),
                 "last_12": st.column_config.NumberColumn("Last 12 months", format="localized"),
@@ -151,6 +279,10 @@ def overview_page() -> None:
                 "reporters": st.column_config.NumberColumn("Publishers", help="Countries or bodies whose "
                                                            "figures are summed"),
             })
+
+    if ctx["embed"]:
+        show_source("crossings")
+        st.stop()
 
     st.subheader("Exercise notices")
     n = data.notices
@@ -172,17 +304,19 @@ def overview_page() -> None:
     under_way = int(projects.loc[projects["status"] == "under_construction", "projects"].sum())
     c1, c2 = st.columns([1, 3])
     c1.metric("Under construction", f"{under_way:,}")
-    c2.dataframe(projects.assign(status=projects["status"].str.replace("_", " ")), hide_index=True,
-                 column_config={"status": "Status", "projects": st.column_config.NumberColumn("Projects")})
+    with c2:
+        show_table(projects.assign(status=projects["status"].str.replace("_", " ")), "overview-projects",
+                   "infrastructure_projects", hide_index=True,
+                   column_config={"status": "Status", "projects": st.column_config.NumberColumn("Projects")})
 
     st.subheader("Freshness")
     st.caption(f"Latest date in each dataset; this release was published {release.created}.")
-    st.dataframe(data.freshness[["label", "earliest", "latest", "records", "sources", "synthetic"]],
-                 hide_index=True, width="stretch",
-                 column_config={"label": "Dataset", "earliest": st.column_config.DateColumn("From"),
-                                "latest": st.column_config.DateColumn("Latest"),
-                                "records": st.column_config.NumberColumn("Records", format="localized"),
-                                "sources": "Source files", "synthetic": "Synthetic"})
+    show_table(data.freshness[["label", "earliest", "latest", "records", "sources", "synthetic"]],
+               "overview-freshness", hide_index=True, width="stretch",
+               column_config={"label": "Dataset", "earliest": st.column_config.DateColumn("From"),
+                              "latest": st.column_config.DateColumn("Latest"),
+                              "records": st.column_config.NumberColumn("Records", format="localized"),
+                              "sources": "Source files", "synthetic": "Synthetic"})
     st.subheader("What is withheld")
     withheld = data.withheld.assign(dataset=data.withheld["dataset"].map(DATASET_LABELS).fillna(data.withheld["dataset"]),
                                     field=data.withheld["field"].str.replace("_", " "))
@@ -190,10 +324,12 @@ def overview_page() -> None:
         st.caption("Every value in this release is published as reported.")
     else:
         st.caption("Values not published as reported, by dataset, field and reason.")
-        st.dataframe(withheld[["dataset", "field", "label", "n"]], hide_index=True, width="stretch", height="content",
-                     column_config={"dataset": "Dataset", "field": "Field", "label": "Why",
-                                    "n": st.column_config.NumberColumn("Values", format="localized")})
+        show_table(withheld[["dataset", "field", "label", "n"]], "overview-withheld", hide_index=True,
+                   width="stretch", height="content",
+                   column_config={"dataset": "Dataset", "field": "Field", "label": "Why",
+                                  "n": st.column_config.NumberColumn("Values", format="localized")})
     st.page_link("pages/transparency.py", label="What is withheld, by whom and why")
+    share_view("Overview")
 
 
 def main() -> None:
@@ -205,8 +341,14 @@ def main() -> None:
         st.stop()
     meta = load_meta(release.release_id, release.path)
     options = load_options(release.release_id, release.path)
-    filters, warnings = sidebar(options)
-    st.session_state["borderlens"] = {"release": release, "filters": filters, "options": options}
+    try:  # ?embed=true: Streamlit hides its chrome and keeps `embed` out of st.query_params
+        embed = bool(st.context.is_embedded)
+    except Exception:  # no browser (AppTest)
+        embed = False
+    filters, warnings = sidebar(options, embed)
+    st.session_state["borderlens"] = {"release": release, "filters": filters, "options": options, "embed": embed,
+                                      "ui": Hidden() if embed else st, "table": show_table, "chart": show_chart,
+                                      "share": share_view, "source": show_source}
     page = st.navigation([
         st.Page(overview_page, title="Overview", default=True),
         st.Page("pages/map.py", title="Map"),
@@ -215,7 +357,10 @@ def main() -> None:
         st.Page("pages/infrastructure.py", title="Infrastructure"),
         st.Page("pages/transparency.py", title="Transparency"),
         st.Page("pages/about.py", title="About the data"),
-    ])
+        st.Page("pages/downloads.py", title="Downloads"),
+        st.Page("pages/revisions.py", title="Revisions"),
+    ], position="hidden" if embed else "sidebar")
+    st.session_state["borderlens"]["page_path"] = page.url_path
     next_page = st.session_state.pop("borderlens_next", None)
     if next_page:  # a deep link reached a page before this entry script had run once (see the pages' guard)
         st.switch_page(next_page, query_params=st.query_params.to_dict())

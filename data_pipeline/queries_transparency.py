@@ -101,3 +101,27 @@ def about_view(release_path: str) -> AboutView:
     sources["dataset_label"] = sources["dataset"].map(DATASET_LABELS).fillna(sources["dataset"])
     return AboutView(sources=sources, records=run(release_path, "about_status_counts"),
                      thresholds=run(release_path, "vd_thresholds"))
+
+
+def provenance(release_path: str) -> dict[str, tuple[str, str]]:
+    """dataset -> (publishers, licences) in words, for the source line of a chart or a download."""
+    sources = run(release_path, "about_sources")
+    out = {}
+    for dataset, rows in sources.groupby("dataset", sort=True):
+        out[dataset] = ("; ".join(sorted(set(rows["publisher"].dropna().astype(str)))),
+                        "; ".join(sorted(set(rows["licence"].dropna().astype(str)))))
+    return out
+
+
+@dataclass(frozen=True)
+class RevisionsView:
+    datasets: pd.DataFrame   # dataset, revisions, label
+    revisions: pd.DataFrame  # dataset_label, record_key, field, old_value, new_value, statuses, versions
+
+
+def revisions_view(release_path: str, dataset: str | None) -> RevisionsView:
+    datasets = run(release_path, "revision_datasets")
+    datasets["label"] = datasets["dataset"].map(DATASET_LABELS).fillna(datasets["dataset"])
+    rows = run(release_path, "revisions", {"dataset": dataset or None})
+    rows.insert(0, "dataset_label", rows["dataset"].map(DATASET_LABELS).fillna(rows["dataset"]))
+    return RevisionsView(datasets=datasets, revisions=rows.drop(columns=["dataset"]))

@@ -31,8 +31,9 @@ sources = view.sources
 if sources["synthetic"].any():
     st.warning("Files marked **synthetic** were invented for the demo: they describe no real crossing, exercise or "
                "project.", icon=":material/science:")
-st.dataframe(sources[["dataset_label", "publisher", "title", "file_name", "version", "licence", "url", "synthetic",
-                      "rows_loaded", "rows_quarantined", "sha256"]],
+st.session_state["borderlens"]["table"](sources[["dataset_label", "publisher", "title", "file_name", "version",
+                                                  "licence", "url", "synthetic", "rows_loaded", "rows_quarantined",
+                                                  "sha256"]], "sources",
              hide_index=True, width="stretch",
              column_config={"dataset_label": "Dataset", "publisher": "Publisher", "title": "Title",
                             "file_name": "File", "version": "Version", "licence": "Licence",
@@ -81,7 +82,8 @@ st.markdown(
     "- **Projects under way**: status *under construction* as the publisher gives it.")
 
 st.subheader("Vienna Document 2011 thresholds used")
-st.dataframe(view.thresholds[["paragraph", "metric", "operator", "value", "applies_to", "description"]],
+st.session_state["borderlens"]["table"](
+    view.thresholds[["paragraph", "metric", "operator", "value", "applies_to", "description"]], "vd-thresholds",
              hide_index=True, width="stretch",
              column_config={"paragraph": "Para", "metric": "Number", "operator": "Test",
                             "value": st.column_config.NumberColumn("Threshold", format="localized"),
@@ -89,3 +91,4 @@ st.dataframe(view.thresholds[["paragraph", "metric", "operator", "value", "appli
 st.caption("OSCE, Vienna Document 2011 on Confidence- and Security-Building Measures (FSC.DOC/1/11). "
            "Countries are ISO 3166-1 alpha-3 codes; Kosovo uses the user-assigned code XKX. "
            f"Measures: {PEOPLE_LABEL}; " + ", ".join(sorted(MEASURE_LABELS.values())) + ".")
+st.session_state["borderlens"]["share"]("About the data")

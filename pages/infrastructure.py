@@ -7,6 +7,7 @@ import pydeck as pdk
 import streamlit as st
 
 from data_pipeline import queries_params as P
+from data_pipeline.charts import PALETTE
 from data_pipeline.queries_map import BASEMAP_LAYERS, BASEMAP_LEGEND, PROJECT_COLOURS, view_for
 from data_pipeline.queries_projects import DISTANCES, STATUSES, projects_view
 
@@ -21,7 +22,8 @@ def load(release_id: str, release_path: str, filters, max_km: str, statuses: tup
 
 
 ctx = st.session_state["borderlens"]
-release, filters = ctx["release"], ctx["filters"]
+release, filters, embed = ctx["release"], ctx["filters"], ctx["embed"]
+ui = ctx["ui"]  # st, or nothing drawn in an embedded view
 params = [
     P.Param("within_km", "projects_km", list(DISTANCES), "any", "the distance to the border"),
     P.Param("status", "projects_status", list(STATUSES), (), "the project status", multi=True),
@@ -30,10 +32,10 @@ for warning in P.initialise(params, st.session_state, st.query_params):
     st.warning(warning, icon=":material/link_off:")
 
 st.title("Border infrastructure")
-st.markdown("Roads, bridges, rail links, crossing points, customs facilities, barriers, surveillance and demining "
+ui.markdown("Roads, bridges, rail links, crossing points, customs facilities, barriers, surveillance and demining "
             "projects near borders: what is planned, under construction, finished, suspended or cancelled. "
             "Projects are shown when they run during the chosen period or have no dates.")
-c1, c2 = st.columns([2, 3])
+c1, c2 = ui.columns([2, 3])
 c1.select_slider("Within this distance of a border (km)", list(DISTANCES), key="projects_km",
                  format_func=lambda d: "any distance" if d == "any" else f"{d} km",
                  help="Distance from the project to the nearest international land border (Natural Earth).")
@@ -48,6 +50,27 @@ if table.empty:
     st.info("No project matches this border, countries, period, distance and status.")
     st.stop()
 
+
+
+def project_map() -> None:
+    layers = [pdk.Layer("GeoJsonLayer", **spec) for spec in BASEMAP_LAYERS]
+    layers.append(pdk.Layer("GeoJsonLayer", view.features, id="projects", pickable=True, stroked=True, filled=True,
+                            get_fill_color="properties.colour",
+                            get_line_color="properties.colour", get_point_radius=3000,
+                            point_radius_min_pixels=5, line_width_min_pixels=3))
+    lon, lat, zoom = view_for(view.bounds)
+    st.pydeck_chart(pdk.Deck(layers=layers, map_provider=None,
+                             initial_view_state=pdk.ViewState(longitude=lon, latitude=lat, zoom=zoom),
+                             tooltip={"text": "{tooltip}"}), height=480, width="stretch")
+    st.caption(", ".join(f":{name}[■] {status.replace('_', ' ')}" for status, (_, name) in PROJECT_COLOURS.items())
+               + " · a filled cell is a location coarsened to that cell · " + BASEMAP_LEGEND)
+
+
+if embed:
+    project_map()
+    ctx["source"]("infrastructure_projects")
+    st.stop()
+
 counts = table["status_label"].value_counts()
 cols = st.columns(len(STATUSES))
 for col, status in zip(cols, STATUSES):
@@ -55,11 +78,11 @@ for col, status in zip(cols, STATUSES):
 
 tab_table, tab_map, tab_time = st.tabs(["Table", "Map", "Timeline"])
 with tab_table:
-    st.dataframe(
+    ctx["table"](
         table[["project_id", "name", "kind", "status_label", "country_iso3", "distance_to_border_km",
                "border_name", "budget_text", "funders_text", "planned_start", "planned_end", "actual_start",
                "actual_end", "dates_note", "location_note", "publisher", "file_name", "source_line"]],
-        hide_index=True, width="stretch",
+        "infrastructure-projects", "infrastructure_projects", hide_index=True, width="stretch",
         column_config={
             "project_id": "Project", "name": "Name", "kind": "Kind", "status_label": "Status",
             "country_iso3": "Country",
@@ -73,24 +96,14 @@ with tab_table:
         })
     st.caption("Budgets in the currency the publisher gives. A withheld value shows why it is withheld.")
 with tab_map:
-    layers = [pdk.Layer("GeoJsonLayer", **spec) for spec in BASEMAP_LAYERS]
-    layers.append(pdk.Layer("GeoJsonLayer", view.features, id="projects", pickable=True, stroked=True, filled=True,
-                            get_fill_color="properties.colour",
-                            get_line_color="properties.colour", get_point_radius=3000,
-                            point_radius_min_pixels=5, line_width_min_pixels=3))
-    lon, lat, zoom = view_for(view.bounds)
-    st.pydeck_chart(pdk.Deck(layers=layers, map_provider=None,
-                             initial_view_state=pdk.ViewState(longitude=lon, latitude=lat, zoom=zoom),
-                             tooltip={"text": "{tooltip}"}), height=480, width="stretch")
-    st.caption(", ".join(f":{name}[■] {status.replace('_', ' ')}" for status, (_, name) in PROJECT_COLOURS.items())
-               + " · a filled cell is a location coarsened to that cell · " + BASEMAP_LEGEND)
+    project_map()
 with tab_time:
     timeline = view.timeline
     if timeline.empty:
         st.caption("No project has dates.")
     else:
         domain = [s.replace("_", " ") for s in PROJECT_COLOURS]
-        colours = ["#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#7f7f7f"]
+        colours = [PALETTE[4], PALETTE[0], PALETTE[2], PALETTE[6], "#999999"]
         chart = alt.Chart(timeline).mark_bar(height=8).encode(
             x=alt.X("starts:T", title=None), x2="ends:T",
             y=alt.Y("name:N", sort=alt.EncodingSortField("starts"), title=None),
@@ -101,6 +114,13 @@ with tab_time:
                      alt.Tooltip("actual_start:T", title="Started"), alt.Tooltip("actual_end:T", title="Finished"),
                      alt.Tooltip("dates_note:N", title="Dates")],
         ).properties(height=max(200, 16 * len(timeline)))
-        st.altair_chart(chart, width="stretch")
+        by_status = timeline["status_label"].value_counts()
+        ctx["chart"](chart, timeline, "Border infrastructure projects: timeline",
+                     f"{len(timeline)} projects with dates, from {timeline['starts'].min():%b %Y} to "
+                     f"{timeline['ends'].max():%b %Y}; " + ", ".join(f"{n} {k}" for k, n in by_status.items()) + ".",
+                     "infrastructure-timeline", "infrastructure_projects",
+                     ["name", "status_label", "starts", "ends", "planned_start", "planned_end", "actual_start",
+                      "actual_end", "dates_note"])
         st.caption("Bars run from the actual start (else the planned start) to the actual end (else the planned "
                    "end).")
+ctx["share"]("Infrastructure")

@@ -23,7 +23,8 @@ def load(release_id: str, release_path: str, filters, measure: str, show: tuple[
 
 
 ctx = st.session_state["borderlens"]
-release, filters, options = ctx["release"], ctx["filters"], ctx["options"]
+release, filters, options, embed = ctx["release"], ctx["filters"], ctx["options"], ctx["embed"]
+ui = ctx["ui"]  # st, or nothing drawn in an embedded view
 measures = list(options.measures) or [PEOPLE]
 params = [
     P.Param("measure", "map_measure", measures, measures[0], "the measure"),
@@ -33,10 +34,10 @@ for warning in P.initialise(params, st.session_state, st.query_params):
     st.warning(warning, icon=":material/link_off:")
 
 st.title("Map")
-st.markdown("Where people cross, where military exercises take place and what is being built along borders. "
+ui.markdown("Where people cross, where military exercises take place and what is being built along borders. "
             "Hover over a shape for its details. The basemap is drawn from Natural Earth files served by this "
             "site: the map makes no request to any other server.")
-left, right = st.columns([2, 3])
+left, right = ui.columns([2, 3])
 left.selectbox("Crossings: what is counted", measures, key="map_measure", format_func=measure_label,
                help="Circle area grows with the total in the chosen period. People, all modes = persons, "
                     "pedestrians and passengers of vehicles, buses and trains.")
@@ -94,3 +95,12 @@ for line in legend:
     st.caption(line)
 if not any(counts.values()):
     st.info("Nothing to draw for this border, countries and period.")
+if embed:
+    ctx["source"](*[{"notices": "exercise_notices", "projects": "infrastructure_projects"}.get(s, s) for s in show])
+    st.stop()
+if len(data.crossings):
+    with st.expander("Data table"):
+        ctx["table"](data.crossings[[c for c in ("location_id", "location_name", "lon", "lat", "value", "tooltip")
+                                     if c in data.crossings.columns]], "map-crossing-points", "crossings",
+                     hide_index=True, width="stretch")
+ctx["share"]("Map")

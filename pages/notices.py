@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from data_pipeline import queries_params as P
+from data_pipeline.charts import PALETTE
 from data_pipeline.queries import md_escape
 from data_pipeline.queries_notices import notices_view, rule_phrase
 
@@ -21,7 +22,8 @@ if "borderlens" not in st.session_state:  # opened by a deep link before the ent
     st.switch_page("app.py", query_params=st.query_params.to_dict())
 
 ctx = st.session_state["borderlens"]
-release, filters = ctx["release"], ctx["filters"]
+release, filters, embed = ctx["release"], ctx["filters"], ctx["embed"]
+ui = ctx["ui"]  # st, or nothing drawn in an embedded view
 
 if "notice" not in st.session_state:
     st.session_state["notice"] = str(st.query_params.get("notice") or "")
@@ -35,7 +37,7 @@ if st.session_state["notice"] not in ids:
 
 st.title("Exercise notices")
 th = view.thresholds
-st.markdown(
+ui.markdown(
     "Military exercises announced under the OSCE **Vienna Document 2011**, as published by ministries, "
     "organisations and NGOs. For each notice: how many days ahead it was given (due "
     f"**{view.min_lead_days} days** before the start, para 38), which notification and observation thresholds "
@@ -45,7 +47,7 @@ st.markdown(
 if notices.empty:
     st.info("No exercise notices for this border, countries and period. Widen the period or choose all borders.")
 else:
-    c = st.columns(5)
+    c = ui.columns(5)
     c[0].metric("Notices", f"{len(notices):,}")
     c[1].metric(f"Late (< {view.min_lead_days} days)", f"{int((notices['lead'] == 'late').sum()):,}")
     c[2].metric("Notifiable size (para 40)", f"{int(notices['notification_threshold'].sum()):,}",
@@ -55,14 +57,15 @@ else:
                 + rule_phrase(th, "observation"))
     c[4].metric("… no observers invited", f"{int(notices['observers_missing'].sum()):,}")
 
-    st.subheader("Notices")
-    st.caption("Lead time = days from the notification to the start of the activity. Thresholds are “at least” "
+    ui.subheader("Notices")
+    ui.caption("Lead time = days from the notification to the start of the activity. Thresholds are “at least” "
                "values (≥), combined with “or”. Distance = from the exercise area to the nearest international "
                "border, in km.")
-    st.dataframe(
-        notices[["start_date", "end_date", "notice_id", "designation", "notifying_iso3", "lead_days", "lead",
-                 "troops_text", "battle_tanks_text", "thresholds", "withheld", "observers", "calendar",
-                 "distance_to_border_km", "border_name", "location_note"]],
+    shown = notices[["start_date", "end_date", "notice_id", "designation", "notifying_iso3", "lead_days", "lead",
+                     "troops_text", "battle_tanks_text", "thresholds", "withheld", "observers", "calendar",
+                     "distance_to_border_km", "border_name", "location_note"]]
+    (ui.dataframe if embed else ctx["table"])(
+        shown, "exercise-notices", "exercise_notices",
         hide_index=True, width="stretch",
         column_config={
             "start_date": st.column_config.DateColumn("Starts"), "end_date": st.column_config.DateColumn("Ends"),
@@ -78,20 +81,26 @@ else:
             "border_name": "Nearest border", "location_note": "Location precision",
         })
 
-    st.subheader("Calendar")
-    st.caption("Each bar runs from the start to the end of an activity; colour shows whether notice came in time.")
+    ui.subheader("Calendar")
+    ui.caption("Each bar runs from the start to the end of an activity; colour shows whether notice came in time.")
     cal = notices[["notice_id", "designation", "notifying_iso3", "start_date", "end_date", "lead"]].copy()
     cal["end_date"] = cal["end_date"].fillna(cal["start_date"])
     chart = alt.Chart(cal).mark_bar(height=8).encode(
         x=alt.X("start_date:T", title="Date"), x2="end_date:T",
         y=alt.Y("notice_id:N", sort=alt.EncodingSortField("start_date"), title=None),
         color=alt.Color("lead:N", title="Lead time",
-                        scale=alt.Scale(domain=["on time", "late"], range=["#4c78a8", "#e45756"])),
+                        scale=alt.Scale(domain=["on time", "late"], range=[PALETTE[4], PALETTE[5]])),
         tooltip=[alt.Tooltip("designation:N", title="Designation"), alt.Tooltip("notifying_iso3:N", title="State"),
                  alt.Tooltip("start_date:T", title="Starts"), alt.Tooltip("end_date:T", title="Ends"),
                  alt.Tooltip("lead:N", title="Lead time")],
     ).properties(height=max(160, 14 * len(cal)))
-    st.altair_chart(chart, width="stretch")
+    ctx["chart"](chart, cal, "Exercise notices: calendar",
+                 f"{len(cal)} activities from {cal['start_date'].min():%d %b %Y} to {cal['end_date'].max():%d %b %Y}; "
+                 f"{int((cal['lead'] == 'late').sum())} notified late, "
+                 f"{int((cal['lead'] == 'on time').sum())} on time.",
+                 "notices-calendar", "exercise_notices")
+if embed:
+    st.stop()
 
 st.subheader("Chapter VIII: limits per state and year")
 ch8 = view.chapter8
@@ -106,21 +115,22 @@ else:
                      + ch8["over_limit"].map({True: " – over the limit", False: ""}))
     wide = ch8.pivot_table(index=["state", "year", "notices", "unclassified"], columns="rule", values="result",
                            aggfunc="first").reset_index()
-    st.dataframe(wide, hide_index=True, width="stretch",
+    ctx["table"](wide, "chapter8", "exercise_notices", hide_index=True, width="stretch",
                  column_config={"state": "State", "year": st.column_config.NumberColumn("Year", format="%d"),
                                 "notices": "Notices", "unclassified": st.column_config.NumberColumn(
                                     "Troops and tanks withheld", help="Cannot be classified for Chapter VIII")})
     over = ch8[ch8["over_limit"]]
     if len(over):
         st.markdown("**Over a limit** (on the published notices):")
-        st.dataframe(over[["state", "year", "paragraph", "activities", "limit_value", "description", "notice_ids"]],
-                     hide_index=True, width="stretch",
+        ctx["table"](over[["state", "year", "paragraph", "activities", "limit_value", "description", "notice_ids"]],
+                     "chapter8-over", "exercise_notices", hide_index=True, width="stretch",
                      column_config={"state": "State", "year": st.column_config.NumberColumn("Year", format="%d"),
                                     "paragraph": "Para", "activities": "Activities", "limit_value": "Limit",
                                     "description": "Rule", "notice_ids": "Notices counted"})
 
 with st.expander("The Vienna Document 2011 thresholds used here", icon=":material/rule:"):
-    st.dataframe(th[["paragraph", "rule", "applies_to", "description"]], hide_index=True, width="stretch",
+    ctx["table"](th[["paragraph", "rule", "applies_to", "description"]], "vd-thresholds", hide_index=True,
+                 width="stretch",
                  column_config={"paragraph": "Para", "rule": "Rule", "applies_to": "Used for",
                                 "description": "In words"})
     st.caption("From the release's vd_thresholds table (OSCE, FSC.DOC/1/11). Check paragraph numbers against the "
@@ -132,6 +142,7 @@ st.selectbox("Notice", ids, key="notice", format_func=lambda i: "Choose a notice
 P.publish([P.Param("notice", "notice", ids, "", "the notice")], st.session_state, st.query_params)
 if st.session_state["notice"] and len(view.detail):
     st.markdown(f"**{md_escape(view.detail_title, 120)}**")
-    st.dataframe(view.detail, hide_index=True, width="stretch", height="content",
+    ctx["table"](view.detail, "notice-detail", "exercise_notices", hide_index=True, width="stretch", height="content",
                  column_config={"field": "Field", "value": st.column_config.TextColumn("Value", width="large")})
     st.caption("Provenance: every notice keeps the publisher, the file it came from and its line in that file.")
+ctx["share"]("Exercise notices")

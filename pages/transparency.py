@@ -51,8 +51,9 @@ else:
         st.markdown(f"**{md_escape(dataset)}**\n\n" + "\n".join(lines))
 
     st.subheader("By dataset, field, rule and publisher")
-    st.dataframe(statements[["dataset_label", "field_label", "action", "rule_id", "publisher", "rows_affected", "k",
-                             "precision", "detail"]],
+    st.session_state["borderlens"]["table"](
+        statements[["dataset_label", "field_label", "action", "rule_id", "publisher", "rows_affected", "k",
+                    "precision", "detail"]], "withheld-by-rule",
                  hide_index=True, width="stretch",
                  column_config={"dataset_label": "Dataset", "field_label": "Field", "action": "Action",
                                 "rule_id": "Rule", "publisher": "Publisher",
@@ -77,3 +78,4 @@ st.markdown(f"**{md_escape(view.policy_name or 'Redaction policy')}**, applied w
             f"`{view.release_id[:12].replace('`', '')}` was published on {md_escape(view.created)}.")
 if view.policy_text:
     st.text(view.policy_text)
+st.session_state["borderlens"]["share"]("Transparency")

@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from data_pipeline import queries_params as P
+from data_pipeline.charts import PALETTE
 from data_pipeline.queries import PEOPLE, measure_label
 from data_pipeline.queries_trends import ALL_LOCATIONS, GRAINS, SPLITS, trends_view
 
@@ -24,7 +25,7 @@ def load(release_id: str, release_path: str, filters, measure: str, grain: str, 
 
 
 ctx = st.session_state["borderlens"]
-release, filters, options = ctx["release"], ctx["filters"], ctx["options"]
+release, filters, options, embed = ctx["release"], ctx["filters"], ctx["options"], ctx["embed"]
 measures = list(options.measures) or [PEOPLE]
 params = [
     P.Param("measure", "trends_measure", measures, measures[0], "the measure"),
@@ -37,11 +38,12 @@ for key, name in (("trends_port", "port"), ("trends_mirror", "mirror")):
         st.session_state[key] = str(st.query_params.get(name) or (ALL_LOCATIONS if name == "port" else ""))
 
 st.title("Crossing trends")
-st.markdown("How many people and vehicles cross, month by month, as the border authorities count them. "
+ui = ctx["ui"]  # st, or nothing drawn in an embedded view
+ui.markdown("How many people and vehicles cross, month by month, as the border authorities count them. "
             "Figures are totals of the monthly counts in the period; a figure the publisher or the policy "
             "withholds is **not** counted as zero: the grey bars show which share of figures is withheld.")
 
-c1, c2, c3, c4 = st.columns([3, 3, 2, 3])
+c1, c2, c3, c4 = ui.columns([3, 3, 2, 3])
 c1.selectbox("What is counted", measures, key="trends_measure", format_func=measure_label,
              help="People, all modes = persons, pedestrians and passengers of vehicles, buses and trains.")
 c2.segmented_control("Time step", list(GRAINS), key="trends_grain", format_func=str.capitalize)
@@ -80,16 +82,24 @@ else:
         st.warning("The publishers with figures change over this period (see “Break down by: publisher”): a "
                    "total can rise or fall only because a publisher starts or stops. Compare periods covered by "
                    "the same publishers.", icon=":material/info:")
+    title = f"{unit.capitalize()} per {grain}"
     lines = alt.Chart(series).mark_line(point=True, invalid="break-paths-show-domains").encode(
         x=x, y=alt.Y("value:Q", title=f"per {grain}", axis=alt.Axis(format="~s")), color=colour,
-        tooltip=tooltip).properties(height=320, title=f"{unit.capitalize()} per {grain} (gaps: no figures)")
-    withheld = alt.Chart(series).mark_bar(color="#9e9e9e").encode(
+        tooltip=tooltip).properties(height=320, title=f"{title} (gaps: no figures)")
+    withheld = alt.Chart(series).mark_bar(color="#999999").encode(
         x=x, y=alt.Y("withheld_share:Q", title="withheld", axis=alt.Axis(format="%"),
                      scale=alt.Scale(domain=[0, 1])),
         tooltip=tooltip).properties(height=90, title="Share of the figures withheld (not counted as zero)")
     if split != "total":
         withheld = withheld.encode(color=colour).mark_bar(opacity=0.7)
-    st.altair_chart(alt.vconcat(lines, withheld).resolve_scale(x="shared"), width="stretch")
+    totals = series.groupby("series")["value"].sum().sort_values(ascending=False)
+    summary = (f"{title}, {series['period'].min():%b %Y} to {series['period'].max():%b %Y}: {totals.sum():,.0f} in "
+               f"all" + (f"; largest: {totals.index[0]} ({totals.iloc[0]:,.0f})" if split != "total" else "")
+               + f"; on average {series['withheld_share'].mean():.0%} of the figures withheld.")
+    ctx["chart"](alt.vconcat(lines, withheld).resolve_scale(x="shared"), series, title, summary, "trends-series",
+                 "crossings", ["period", "series", "value", "reporters", "withheld_share", "yoy_pct"])
+    if embed:
+        st.stop()
 
     st.subheader("Change on the same period a year earlier")
     yoy = series.dropna(subset=["yoy_pct"])
@@ -101,7 +111,7 @@ else:
                    "publishers with figures in both periods. Compare with care when the withheld share differs.")
         bars = alt.Chart(yoy).mark_bar().encode(
             x=x, y=alt.Y("yoy_pct:Q", title="change on a year earlier (%)"),
-            color=alt.condition("datum.yoy_pct >= 0", alt.value("#4c78a8"), alt.value("#e45756"))
+            color=alt.condition("datum.yoy_pct >= 0", alt.value(PALETTE[4]), alt.value(PALETTE[5]))
             if split == "total" else colour,
             xOffset=alt.XOffset("series:N") if split != "total" else alt.XOffset(),
             tooltip=[alt.Tooltip("period:T", title="Period"), alt.Tooltip("series:N", title="Series"),
@@ -109,7 +119,11 @@ else:
                      alt.Tooltip("value_year_before:Q", title="A year earlier", format=",.0f"),
                      alt.Tooltip("yoy_pct:Q", title="Change (%)", format="+.1f")],
         ).properties(height=240)
-        st.altair_chart(bars, width="stretch")
+        up, down = int((yoy["yoy_pct"] >= 0).sum()), int((yoy["yoy_pct"] < 0).sum())
+        ctx["chart"](bars, yoy, "Change on the same period a year earlier",
+                     f"{up} periods up and {down} down on a year earlier; largest rise {yoy['yoy_pct'].max():+.1f}%, "
+                     f"largest fall {yoy['yoy_pct'].min():+.1f}%.", "trends-yoy", "crossings",
+                     ["period", "series", "value_compared", "value_year_before", "yoy_pct"])
 
     seasonal = view.seasonal
     if len(seasonal) and seasonal["year"].nunique() > 1:
@@ -119,12 +133,16 @@ else:
         season = alt.Chart(seasonal).mark_line(point=True).encode(
             x=alt.X("month_name:N", sort=MONTHS, title=None, axis=alt.Axis(labelAngle=0)),
             y=alt.Y("value:Q", title="per month", axis=alt.Axis(format="~s")),
-            color=alt.Color("year:N", title="Year", scale=alt.Scale(scheme="viridis")),
+            color=alt.Color("year:N", title="Year", scale=alt.Scale(range=list(PALETTE))),
             tooltip=[alt.Tooltip("year:N", title="Year"), alt.Tooltip("month_name:N", title="Month"),
                      alt.Tooltip("value:Q", title=unit, format=",.0f"),
                      alt.Tooltip("withheld_share:Q", title="Figures withheld", format=".0%")],
         ).properties(height=260)
-        st.altair_chart(season, width="stretch")
+        by_year = seasonal.groupby("year")["value"].sum()
+        ctx["chart"](season, seasonal, "Same months of earlier years",
+                     f"{seasonal['year'].nunique()} years, {int(by_year.index.min())} to {int(by_year.index.max())}; "
+                     f"the largest year total is {by_year.max():,.0f} ({int(by_year.idxmax())}).", "trends-seasonal",
+                     "crossings", ["year", "month_name", "value", "withheld_share"])
 
 st.subheader("Mirror statistics: both sides of the same flow")
 mirrors = view.mirrors
@@ -153,23 +171,28 @@ else:
         ])[["period", "reporter", "value"]]
         side = alt.Chart(long).mark_line(point=True).encode(
             x=alt.X("period:T", title=None), y=alt.Y("value:Q", title="per month", axis=alt.Axis(format="~s")),
-            color=alt.Color("reporter:N", title="Reported by", legend=alt.Legend(orient="bottom")),
+            color=alt.Color("reporter:N", title="Reported by", legend=alt.Legend(orient="bottom"),
+                            scale=alt.Scale(range=list(PALETTE))),
             tooltip=[alt.Tooltip("period:T", title="Month"), alt.Tooltip("reporter:N", title="Reported by"),
                      alt.Tooltip("value:Q", title="Figure", format=",.0f")],
         ).properties(height=240, title=f"The two figures side by side: {inbound} counts entries, {outbound} exits")
         gap = alt.Chart(ms).mark_bar().encode(
             x=alt.X("period:T", title=None), y=alt.Y("gap:Q", title=f"{inbound} minus {outbound}"),
-            color=alt.condition("datum.gap >= 0", alt.value("#4c78a8"), alt.value("#e45756")),
+            color=alt.condition("datum.gap >= 0", alt.value(PALETTE[4]), alt.value(PALETTE[5])),
             tooltip=[alt.Tooltip("period:T", title="Month"), alt.Tooltip("gap:Q", title="Gap", format="+,.0f"),
                      alt.Tooltip("gap_share:Q", title="Gap / mean of the two", format="+.1%")],
         ).properties(height=160, title="The gap, month by month")
-        st.altair_chart(alt.vconcat(side, gap).resolve_scale(x="shared"), width="stretch")
+        ctx["chart"](alt.vconcat(side, gap).resolve_scale(x="shared"), ms, "Mirror statistics: both sides of the "
+                     "same flow", f"Over {len(ms)} months {inbound} counted {ms['inbound_value'].sum():,.0f} "
+                     "entries and "
+                     f"{outbound} {ms['outbound_value'].sum():,.0f} exits; the net gap is {ms['gap'].sum():+,.0f}.",
+                     "trends-mirror", "crossings")
     st.markdown("**Largest gaps**")
-    st.dataframe(
+    ctx["table"](
         mirrors.head(15)[["location_name", "location_id", "measure_label", "from_iso3", "into_iso3",
                           "inbound_reporter", "inbound_total", "outbound_reporter", "outbound_total", "net_gap",
-                          "gap_share", "largest_gap", "largest_gap_month", "months_compared"]],
-        hide_index=True, width="stretch",
+                          "gap_share", "largest_gap", "largest_gap_month", "months_compared"]], "trends-largest-gaps",
+        "crossings", hide_index=True, width="stretch",
         column_config={
             "location_name": "Crossing point", "location_id": "Id", "measure_label": "What is counted",
             "from_iso3": "From", "into_iso3": "Into", "inbound_reporter": "Counted on entry by",
@@ -186,3 +209,4 @@ else:
 P.publish(params, st.session_state, st.query_params)
 P.publish([P.Param("port", "trends_port", ports, ALL_LOCATIONS, "the crossing point"),
            P.Param("mirror", "trends_mirror", [], "", "the mirror pair")], st.session_state, st.query_params)
+ctx["share"]("Crossing trends")

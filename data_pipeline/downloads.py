@@ -1,0 +1,132 @@
+"""Download bytes for a view: exactly the rows and columns a page shows, as CSV, Parquet or GeoJSON, and the
+release's prebuilt extracts with their data dictionary, licence and citation.
+
+Pure Python (no Streamlit). Every writer goes through data_pipeline.exports, so a table downloaded from a page
+is neutralised exactly like a published extract (docs/sharing.md, "CSV files that open safely").
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pandas as pd
+import pyarrow as pa
+
+from data_pipeline import exports
+
+EXTRACT_FORMATS = {"csv": "text/csv", "parquet": "application/vnd.apache.parquet",
+                   "geojson": "application/geo+json"}
+MIME = {**EXTRACT_FORMATS, "svg": "image/svg+xml", "png": "image/png", "atom": "application/atom+xml"}
+
+
+def _arrow(df: pd.DataFrame) -> pa.Table:
+    return pa.Table.from_pandas(df.reset_index(drop=True), preserve_index=False)
+
+
+def csv_bytes(df: pd.DataFrame, excel: bool = False) -> bytes:
+    """The DataFrame as CSV (RFC 4180, CRLF, formula-neutralised text cells); with a BOM when for Excel."""
+    return "".join(exports.csv_batches(_arrow(df).to_reader(), excel=excel)).encode("utf-8")
+
+
+def parquet_bytes(df: pd.DataFrame, citation: str = "", licence: str = "") -> bytes:
+    """The DataFrame as Parquet (types kept, text never altered); citation and licence in the file metadata."""
+    import pyarrow.parquet as pq
+
+    table = _arrow(df)
+    meta = dict(table.schema.metadata or {})
+    meta.update({b"borderlens:citation": citation.encode("utf-8"), b"borderlens:licence": licence.encode("utf-8")})
+    buffer = io.BytesIO()
+    pq.write_table(table.replace_schema_metadata(meta), buffer, compression="zstd")
+    return buffer.getvalue()
+
+
+def has_geometry(df: pd.DataFrame) -> bool:
+    names = set(df.columns)
+    return bool(names & set(exports.GEOMETRY_COLUMNS)) or {"lon", "lat"} <= names
+
+
+def geojson_bytes(df: pd.DataFrame, citation: str = "", licence: str = "") -> bytes:
+    """The DataFrame as a GeoJSON FeatureCollection (RFC 7946), citation and licence as foreign members."""
+    features = list(exports.geojson_features(_arrow(df).to_reader()))
+    doc = {"type": "FeatureCollection", "citation": citation, "licence": licence, "features": features}
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":"), default=str).encode("utf-8")
+
+
+def view_file(df: pd.DataFrame, fmt: str, citation: str = "", licence: str = "") -> bytes:
+    """Bytes of one download of a shown table: fmt is csv, csv-excel, parquet or geojson."""
+    if fmt == "csv":
+        return csv_bytes(df)
+    if fmt == "csv-excel":
+        return csv_bytes(df, excel=True)
+    if fmt == "parquet":
+        return parquet_bytes(df, citation, licence)
+    if fmt == "geojson":
+        return geojson_bytes(df, citation, licence)
+    raise ValueError(f"unknown download format {fmt!r}")
+
+
+# ---------------------------------------------------------------------------------------------- the release
+
+
+@dataclass(frozen=True)
+class ReleaseFiles:
+    extracts: pd.DataFrame      # dataset, format, path, file_name, size_kb, rows, mime
+    dictionary: pd.DataFrame    # dataset, column, type, description
+    citation: str
+    licences: str
+    title: str
+    feed: str | None            # path of feed.atom, if the release has one
+
+
+def release_files(release_path: str) -> ReleaseFiles:
+    """The prebuilt extracts (built once at publish), the data dictionary, licence and citation of a release."""
+    folder = Path(release_path)
+    package = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    rows_by = {}
+    dictionary = []
+    for resource in package.get("resources", []):  # one resource per file: crossings, crossings-parquet, …
+        dataset = Path(str(resource.get("path") or resource.get("name"))).stem
+        rows_by.setdefault(dataset, resource.get("row_count"))
+        for f in resource.get("schema", {}).get("fields", []):
+            dictionary.append({"dataset": dataset, "column": f.get("name"), "type": f.get("type"),
+                               "description": f.get("description", "")})
+    extracts = []
+    for path in sorted((folder / "extracts").glob("*")):
+        fmt = path.suffix.lstrip(".")
+        if fmt in EXTRACT_FORMATS and path.is_file():
+            extracts.append({"dataset": path.stem, "format": fmt, "path": str(path), "file_name": path.name,
+                             "size_kb": round(path.stat().st_size / 1024, 1), "rows": rows_by.get(path.stem),
+                             "mime": EXTRACT_FORMATS[fmt]})
+    licences = ", ".join(str(x.get("title") or x.get("name")) for x in package.get("licenses", []))
+    feed = folder / "feed.atom"
+    dictionary_df = pd.DataFrame(dictionary, columns=["dataset", "column", "type", "description"])
+    dictionary_df = dictionary_df.drop_duplicates(["dataset", "column"]).reset_index(drop=True)
+    return ReleaseFiles(extracts=pd.DataFrame(extracts, columns=["dataset", "format", "path", "file_name", "size_kb",
+                                                                  "rows", "mime"]),
+                        dictionary=dictionary_df, citation=str(package.get("citation", "")), licences=licences,
+                        title=str(package.get("title", "")), feed=str(feed) if feed.is_file() else None)
+
+
+def read_file(path: str) -> bytes:
+    return Path(path).read_bytes()
+
+
+# ---------------------------------------------------------------------------------------------- citing a view
+
+
+def permalink(base_url: str, query: dict[str, str]) -> str:
+    """The address of a view: the page's URL (without any query) plus its parameters; embed is left out."""
+    base = (base_url or "").split("?", 1)[0].split("#", 1)[0]
+    pairs = [(k, v) for k, v in query.items() if k != "embed" and v not in (None, "")]
+    return base + ("?" + urlencode(pairs, safe=",|-") if pairs else "")
+
+
+def cite_view(page: str, filters_text: str, release_id: str, release_date: str, url: str,
+              release_citation: str = "") -> str:
+    """A citation of the view: page, filters, release id and date, the address, then the release's citation."""
+    text = (f"borderlens, “{page}” ({filters_text}), release {release_id} ({release_date}). {url}")
+    return text + (f"\nData: {release_citation}" if release_citation else "")

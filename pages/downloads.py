@@ -1,0 +1,63 @@
+"""Downloads: the release's full extracts (prebuilt at publish), its data dictionary, licence and citation."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from data_pipeline import downloads as D
+from data_pipeline.queries_overview import DATASET_LABELS
+
+if "borderlens" not in st.session_state:  # opened by a deep link before the entry script ran (first visit)
+    st.session_state["borderlens_next"] = "pages/downloads.py"
+    st.switch_page("app.py", query_params=st.query_params.to_dict())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def load(release_id: str, release_path: str) -> D.ReleaseFiles:
+    return D.release_files(release_path)
+
+
+ctx = st.session_state["borderlens"]
+release = ctx["release"]
+files = load(release.release_id, release.path)
+
+st.title("Downloads")
+st.markdown("The whole public release, as published: every row of each dataset, with the policy's redactions "
+            "applied. These files were built once when the release was published; they are the same for every "
+            "visitor. To download only what a page shows, use the download buttons under its tables.")
+st.caption(f"Release `{release.release_id}` · published {release.created}")
+
+st.subheader("Full extracts")
+st.caption("CSV opens in a spreadsheet (formula-like text gets a leading apostrophe); Parquet keeps types and the "
+           "exact text; GeoJSON opens in QGIS or on a web map. The three formats hold the same rows.")
+for dataset, rows in files.extracts.groupby("dataset", sort=True):
+    count = rows["rows"].iloc[0]
+    st.markdown(f"**{DATASET_LABELS.get(dataset, dataset)}**" + (f" · {int(count):,} rows" if pd.notna(count) else ""))
+    cols = st.columns(4)
+    for col, row in zip(cols, rows.itertuples()):
+        col.download_button(f"{row.format.upper()} ({row.size_kb:,.0f} KB)", data=lambda p=row.path: D.read_file(p),
+                            file_name=row.file_name, mime=row.mime, key=f"extract-{row.file_name}",
+                            on_click="ignore", icon=":material/download:")
+
+st.subheader("Licence and citation")
+st.markdown("The data keep their publishers' licences; name the original publisher of the figures you use "
+            "(see About the data). Cite the release: its id and date pin the exact figures.")
+st.text(f"Licences: {files.licences}")
+st.code(files.citation, language=None, wrap_lines=True)
+
+st.subheader("Data dictionary")
+st.caption("From datapackage.json (Frictionless Data Package): every column of every extract, its type and meaning.")
+ctx["table"](files.dictionary, "data-dictionary", hide_index=True, width="stretch",
+             column_config={"dataset": "Dataset", "column": "Column", "type": "Type",
+                            "description": st.column_config.TextColumn("Meaning", width="large")})
+package = f"{release.path}/datapackage.json"
+st.download_button("datapackage.json", data=lambda: D.read_file(package), file_name="datapackage.json",
+                   mime="application/json", key="datapackage", on_click="ignore", icon=":material/download:")
+if files.feed:
+    st.subheader("Change feed")
+    st.markdown("`feed.atom` lists the sources new in this release and the published figures they revised; "
+                "subscribe to it in a feed reader. The Revisions page shows the same revisions as a table.")
+    st.download_button("feed.atom", data=lambda: D.read_file(files.feed), file_name="feed.atom",
+                       mime=D.MIME["atom"], key="feed", on_click="ignore", icon=":material/rss_feed:")
+ctx["share"]("Downloads")

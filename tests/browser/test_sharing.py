@@ -1,0 +1,137 @@
+"""Sharing in real Chromium: a filtered table's CSV holds the rows shown, a permalink opens the same view in a
+fresh browser, an embed shows the chart without the sidebar, chart images download with their source line."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from data_pipeline import queries as Q
+from data_pipeline.queries_projects import projects_view
+
+pytestmark = pytest.mark.browser
+
+FILTERED = "/infrastructure?border=all&within_km=any&status=planned"
+VIEWPORT = {"width": 1400, "height": 1000}
+TRENDS = "/trends?border=CAN-USA&grain=quarter&by=direction&measure=trucks"
+
+
+def _download(page, name: str) -> bytes:
+    button = page.get_by_role("button", name=name, exact=True).first
+    button.scroll_into_view_if_needed()
+    with page.expect_download(timeout=60_000) as info:
+        button.click()
+    return Path(info.value.path()).read_bytes()
+
+
+def _widget_values(page) -> list[str]:
+    """What every selectbox, multiselect, slider and segmented control on the page shows."""
+    chosen = page.evaluate("""() => [...document.querySelectorAll(
+        "[data-testid='stSelectbox'], [data-testid='stMultiSelect']")].map(w => w.innerText + ' = ' +
+        [...w.querySelectorAll('input')].map(i => i.value || i.getAttribute('aria-label') || '').join(',') + ' ' +
+        [...w.querySelectorAll('[value], [data-baseweb=tag], [aria-selected=true]')].map(e => e.textContent).join(','))
+    """)
+    return [" | ".join(chosen)] + _other_values(page)
+
+
+def _other_values(page) -> list[str]:
+    selectors = ("[data-testid='stSlider']",
+                 "[data-testid='stButtonGroup'] button[aria-checked='true'], "
+                 "[data-testid='stButtonGroup'] button[kind$='Active']")
+    return [" | ".join(t.strip() for t in page.locator(s).all_inner_texts()) for s in selectors]
+
+
+def _code_blocks(page) -> list[str]:
+    return [t.strip() for t in page.locator("[data-testid='stCode'] code").all_inner_texts()]
+
+
+def test_csv_download_of_a_filtered_table_holds_the_rows_shown(visit, browser_release):
+    page = visit.open(FILTERED)
+    shown = projects_view(browser_release, Q.Filters(date_from=pd.Timestamp(page.url.split("from=")[1][:7] + "-01")
+                                                     .date(),
+                                                     date_to=(pd.Period(page.url.split("to=")[1][:7], "M")
+                                                              .end_time.date())),
+                          "any", ("planned",)).table
+    caption = page.get_by_text(re.compile(r"Download these [\d,]+ rows")).first.inner_text()
+    assert int(re.search(r"([\d,]+) rows", caption).group(1).replace(",", "")) == len(shown)
+    grid = page.locator("[data-testid='stDataFrame']").first.locator("table")
+    on_screen = [t.strip() for t in grid.locator("tbody tr td[aria-colindex='1']").all_inner_texts()]
+    total = grid.get_attribute("aria-rowcount")
+    data = _download(page, "CSV")
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8"), newline="")))
+    assert len(rows) == len(shown) > 0
+    assert on_screen and [r["project_id"] for r in rows[:len(on_screen)]] == on_screen   # the grid's own rows
+    if total:
+        assert int(total) - 1 == len(rows)
+    assert [r["project_id"] for r in rows] == list(shown["project_id"])
+    assert {r["status_label"] for r in rows} == {"planned"}
+    back = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False)
+    assert list(back["project_id"]) == list(shown["project_id"])
+
+
+def test_a_permalink_opens_the_same_view_in_a_fresh_browser(visit, browser):
+    page = visit.open(TRENDS)
+    link = next(c for c in _code_blocks(page) if c.startswith("http"))
+    assert "/trends?" in link and "border=CAN-USA" in link and "grain=quarter" in link and "by=direction" in link
+    before = _widget_values(page)
+    assert "= trucks" in before[0] and "= Canada" in before[0] and "direction" in before[0], before
+    assert "Quarter" in before[2], before
+    cite = next(c for c in _code_blocks(page) if c.startswith("borderlens, “Crossing trends”"))
+    assert link in cite
+    context = browser.new_context(viewport=VIEWPORT)
+    try:
+        fresh = context.new_page()
+        again = type(visit)(page=fresh, base="", name=visit.name + "-fresh")
+        again.open(link)
+        assert fresh.locator("h1").first.inner_text() == "Crossing trends"
+        assert _widget_values(fresh) == before
+        assert next(c for c in _code_blocks(fresh) if c.startswith("http")) == link
+    finally:
+        context.close()
+
+
+def test_an_embed_shows_the_chart_without_the_sidebar(visit):
+    page = visit.open(TRENDS + "&embed=true")
+    assert page.locator("[data-testid='stSidebar']").count() == 0
+    assert page.locator("[data-testid='stVegaLiteChart']").count() == 1
+    main = page.locator("[data-testid='stMain']").inner_text()
+    assert "Source:" in main and "borderlens release" in main
+    assert "Share and cite this view" not in main and "Mirror statistics" not in main
+    assert page.locator("[data-testid='stDownloadButton']").count() == 0
+
+
+@pytest.mark.parametrize("path, main", [("/?embed=true", "stDataFrame"), ("/map?embed=true", "stDeckGlJsonChart"),
+                                        ("/notices?embed=true", "stVegaLiteChart"),
+                                        ("/infrastructure?embed=true", "stDeckGlJsonChart")])
+def test_every_embed_shows_its_main_view_and_source_line(visit, path, main):
+    page = visit.open(path, wait_for_map=main == "stDeckGlJsonChart")
+    assert page.locator("[data-testid='stSidebar']").count() == 0
+    assert page.locator(f"[data-testid='{main}']").count() == 1
+    text = page.locator("[data-testid='stMain']").inner_text()
+    assert "Source:" in text and "borderlens release" in text and "Share and cite this view" not in text
+
+
+def test_chart_images_download_with_their_source_line(visit, browser_release):
+    release = json.loads((Path(browser_release) / "release.json").read_text(encoding="utf-8"))
+    page = visit.open(TRENDS)
+    png = _download(page, "Chart as PNG")
+    assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 5_000
+    svg = _download(page, "Chart as SVG").decode("utf-8")
+    assert svg.lstrip().startswith("<svg") or "<svg" in svg[:200]
+    assert "Source:" in svg and f"borderlens release {release['release_id']}" in svg
+
+
+@pytest.mark.parametrize("path, title", [("/downloads", "Downloads"), ("/revisions?dataset=crossings", "Revisions")])
+def test_downloads_and_revisions_pages_render(visit, path, title):
+    page = visit.open(path)
+    assert page.locator("h1").first.inner_text() == title
+    assert page.locator("[data-testid='stDownloadButton']").count() >= 1
+    if title == "Downloads":
+        feed = _download(page, "feed.atom")
+        assert feed.lstrip().startswith(b"<?xml") and b"<feed" in feed
