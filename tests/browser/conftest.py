@@ -5,6 +5,8 @@
 - The server starts on a free local port with BORDERLENS_RELEASE set; the fixture waits for /_stcore/health.
 - Chromium is /usr/bin/chromium through Playwright (never `playwright install`), with the flags of
   shared/FIELD_NOTES.md.
+- A module that needs another release (e.g. the seeded secret release) starts its own server with
+  `serve_release(path)` and opens tabs on it with `visit_on(url)`; neither needs the default release.
 - Each test gets a `visit` object that records every websocket frame, HTTP request and response and every
   JavaScript dialog of its page; `visit.open(path)` waits until the page is ready, fails on any exception
   element and saves a screenshot to test-artifacts/.
@@ -19,6 +21,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -61,34 +64,15 @@ def server(browser_release):
     """The dashboard on a free port; yields its base URL. Stops only the process it started."""
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian chromium is not installed (apt-get install chromium)")
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    ARTIFACTS.mkdir(exist_ok=True)
-    log = open(ARTIFACTS / "streamlit-server.log", "w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--server.enableStaticServing", "true",
-         "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
-        cwd=REPO, env={**os.environ, "BORDERLENS_RELEASE": browser_release},
-        stdout=log, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 60
-        while not _healthy(url):
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"streamlit did not start; see {log.name}")
-            time.sleep(0.2)
+    with _streamlit(browser_release, "streamlit-server.log") as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
 
 
 @pytest.fixture(scope="session")
-def browser(server):
+def browser():
+    """Chromium for the session; needs no server (a module may serve a release of its own: `serve_release`)."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is not installed (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
     playwright = sync_playwright().start()
@@ -171,11 +155,16 @@ class Visit:
 
 @pytest.fixture
 def visit(browser, server, request):
+    yield from _recorded_tab(browser, server, request)
+
+
+def _recorded_tab(browser, base: str, request):
+    """A new tab that records what it sees (the body of `visit` and `visit_on`); closes it and checks at the end."""
     ARTIFACTS.mkdir(exist_ok=True)
     context = browser.new_context(viewport=VIEWPORT)
     page = context.new_page()
     name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
-    v = Visit(page=page, base=server, name=name)
+    v = Visit(page=page, base=base, name=name)
 
     def on_dialog(dialog):
         v.dialogs.append(f"{dialog.type}: {dialog.message}")
@@ -192,3 +181,62 @@ def visit(browser, server, request):
     finally:
         context.close()
     assert not v.dialogs, f"a dialog fired: {v.dialogs}"
+
+
+@contextmanager
+def _streamlit(release: str, log_name: str):
+    """`streamlit run app.py` against RELEASE on a free port, as `server` starts it; yields the base URL and
+    stops only the process it started."""
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    ARTIFACTS.mkdir(exist_ok=True)
+    with open(ARTIFACTS / log_name, "w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.port", str(port),
+             "--server.address", "127.0.0.1", "--server.headless", "true", "--server.enableStaticServing", "true",
+             "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
+            cwd=REPO, env={**os.environ, "BORDERLENS_RELEASE": str(release)},
+            stdout=log, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + 60
+            while not _healthy(url):
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"streamlit did not start; see {log.name}")
+                time.sleep(0.2)
+            yield url
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+@pytest.fixture(scope="module")
+def serve_release(browser):
+    """serve_release(release_dir, name) -> base URL of a server of its own for another release (e.g. the seeded
+    secret release of tests/conftest.py), started once per module and release, stopped after the module. Open
+    pages on it with `visit_on(url)`."""
+    urls: dict[str, str] = {}
+    with ExitStack() as stack:
+        def start(release, name: str = "release") -> str:
+            if str(release) not in urls:
+                urls[str(release)] = stack.enter_context(_streamlit(str(release), f"streamlit-{name}.log"))
+            return urls[str(release)]
+        yield start
+
+
+@pytest.fixture
+def visit_on(browser, request):
+    """visit_on(base_url) -> a Visit like `visit`'s (same recording and checks) on another server, e.g. one
+    `serve_release` started; needs neither `server` nor the default release."""
+    tabs = []
+
+    def open_tab(base: str) -> Visit:
+        tabs.append(_recorded_tab(browser, base, request))
+        return next(tabs[-1])
+
+    yield open_tab
+    for tab in tabs:
+        for _ in tab:  # runs the tab's closing checks and closes it
+            pass
