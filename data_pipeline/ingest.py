@@ -7,9 +7,13 @@ Per source the invariant rows_read = rows_loaded + rows_quarantined holds; a fil
 from __future__ import annotations
 
 import hashlib
+import os
+import re
 import sys
 import threading
+import time
 import tomllib
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -19,9 +23,28 @@ from data_pipeline import geo
 from data_pipeline.db import sql
 from data_pipeline.errors import UserError
 from data_pipeline.profiles import Profile, detect_profile, file_format, resolve_profile
-from data_pipeline.staging import RawFile, json_header, read_csv_raw, read_json_raw, sniff_header, stage
+from data_pipeline.staging import (RawFile, detach_scratch, json_header, read_csv_raw, read_json_raw, sniff_header,
+                                   stage)
 
 INPUT_SUFFIXES = {".csv", ".json", ".geojson", ".txt", ".tsv"}
+
+
+@contextmanager
+def _timed(step: str):
+    """With BORDERLENS_TIMINGS=1 in the environment, print on stderr how long a step took, the CPU time it used
+    (all threads) and the process's peak RSS so far (a profiling aid; see bench/README.md)."""
+    if os.environ.get("BORDERLENS_TIMINGS") != "1":
+        yield
+        return
+    started, cpu = time.perf_counter(), time.process_time()
+    try:
+        yield
+    finally:
+        import resource  # Unix only, like this aid
+
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        sys.stderr.write(f"timing {step:<36} {time.perf_counter() - started:8.3f} s wall "
+                         f"{time.process_time() - cpu:8.3f} s cpu {peak_mb:8.0f} MB peak\n")
 
 
 class _Hasher(threading.Thread):
@@ -101,8 +124,8 @@ def _check_columns(path: Path, profile: Profile, raw: RawFile) -> None:
                             f"is not in the file")
 
 
-def _params(text: str, profile: Profile, extra: dict) -> dict:
-    """The named parameters a statement uses, taken from the profile and the run."""
+def _values(profile: Profile, extra: dict) -> dict:
+    """The values statements may use, taken from the profile and the run."""
     read = profile.read
     values = {
         "date_formats": list(profile.date_formats),
@@ -112,12 +135,30 @@ def _params(text: str, profile: Profile, extra: dict) -> dict:
         "thousands": read.get("thousands", ","),
         **extra,
     }
-    return {k: v for k, v in values.items() if f"${k}" in text}
+    return values
 
 
 def _run(con: duckdb.DuckDBPyConnection, name: str, profile: Profile, **extra):
+    """Run sql/<name>.sql. A value it names as $key is bound as a parameter; one it reads as
+    getvariable('bl_key') (in a view, which cannot hold parameters) is first bound into that session variable."""
     text = sql(name)
-    return con.execute(text, _params(text, profile, extra)).fetchall()
+    values = _values(profile, extra)
+    with _timed(name):
+        for key, value in values.items():
+            if f"getvariable('bl_{key}')" in text:
+                con.execute(f"set variable bl_{key} = $value", {"value": value})
+        return con.execute(text, {k: v for k, v in values.items() if f"${k}" in text}).fetchall()
+
+
+def _drop_working(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop the previous file's _typed and _incoming: a dataset may make them views, another tables, and
+    `create or replace` cannot turn one kind into the other."""
+    for name in ("_typed", "_incoming"):
+        kinds = con.execute("select 'view' from duckdb_views() where temporary and view_name = $name "
+                            "union all select 'table' from duckdb_tables() where temporary and table_name = $name",
+                            {"name": name}).fetchall()
+        for (kind,) in kinds:
+            con.execute(f"drop {kind} {name}")
 
 
 def _existing(con: duckdb.DuckDBPyConnection, sha256: str, profile: Profile) -> dict | None:
@@ -137,9 +178,10 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, profile_arg: str | N
     hasher = _Hasher(path)
     hasher.start()
     say("read")
-    raw = read_json_raw(con, path, profile) if profile.format in ("json", "geojson") else \
-        read_csv_raw(con, path, profile)
-    hasher.join()
+    with _timed("read"):
+        raw = read_json_raw(con, path, profile) if profile.format in ("json", "geojson") else \
+            read_csv_raw(con, path, profile)
+        hasher.join()
     summary = {"source_id": f"{profile.name}:{hasher.digest[:12]}", "path": str(path), "profile": profile.name,
                "sha256": hasher.digest}
     existing = _existing(con, hasher.digest, profile)
@@ -147,9 +189,11 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, profile_arg: str | N
         return {**summary, **existing, "status": "unchanged"}
     _check_columns(path, profile, raw)
     say("stage")
-    stage(con, path, profile, raw)
+    with _timed("stage"):
+        stage(con, path, profile, raw)
     dataset = profile.dataset.name
     say("validate")
+    _drop_working(con)
     con.execute(sql("canonical/macros"))
     _run(con, f"canonical/{dataset}_typed", profile)
     meta = {**profile.meta, **sidecar_meta(path)}
@@ -173,7 +217,7 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, profile_arg: str | N
             _run(con, f"canonical/{dataset}_revisions", profile, source_id=source_id, version=version,
                  series_id=series)
             _run(con, f"canonical/{dataset}_replace", profile, series_id=series)
-        _run(con, f"canonical/{dataset}_insert", profile)
+        _run(con, f"canonical/{dataset}_insert", profile, source_id=source_id)
         quarantine_sql = "canonical/quarantine_insert_json" if profile.format != "csv" else \
             "canonical/quarantine_insert"
         _run(con, quarantine_sql, profile, source_id=source_id, dataset=dataset)
@@ -187,7 +231,8 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, profile_arg: str | N
             raise RuntimeError(f"{path}: {rows_read} rows read but {rows_loaded} loaded + "
                                f"{rows_quarantined} quarantined; refusing to record an unbalanced load")
         con.execute(sql("ingest/update_source_counts"), [rows_read, rows_loaded, rows_quarantined, source_id])
-        con.execute("commit")
+        with _timed("commit"):
+            con.execute("commit")
     except Exception:
         con.execute("rollback")
         raise
@@ -195,24 +240,56 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, profile_arg: str | N
             "rows_quarantined": rows_quarantined, "status": "loaded"}
 
 
+@contextmanager
+def _memory_limit(con: duckdb.DuckDBPyConnection):
+    """BORDERLENS_MEMORY_LIMIT (e.g. 1GB) caps DuckDB's memory during the ingest; joins then spill to disk.
+    Without it DuckDB may use 80% of RAM (figures in docs/performance.md)."""
+    limit = os.environ.get("BORDERLENS_MEMORY_LIMIT", "").strip()
+    if not limit:
+        yield
+        return
+    if not re.fullmatch(r"\d+(\.\d+)?\s*[KMGT]i?B", limit, re.IGNORECASE):
+        raise UserError(f"BORDERLENS_MEMORY_LIMIT: '{limit}' is not a size like 1500MB or 2GB")
+    previous = con.execute("select current_setting('memory_limit')").fetchall()[0][0]
+    con.execute(f"set memory_limit = '{limit}'")
+    try:
+        yield
+    finally:
+        con.execute("reset memory_limit")  # the exact default, which the text of `previous` only rounds
+        if con.execute("select current_setting('memory_limit')").fetchall()[0][0] != previous:
+            con.execute(f"set memory_limit = '{previous}'")
+
+
 def ingest(con: duckdb.DuckDBPyConnection, paths: list[str], profile_arg: str | None = None,
            show_progress: bool = False) -> list[dict]:
     """Ingest every file named (folders expand to their data files), then derive the geo fields once."""
     files = expand_paths(paths)
-    geo.ensure_reference(con)
+    with _memory_limit(con):
+        return _ingest(con, files, profile_arg, show_progress)
+
+
+def _ingest(con: duckdb.DuckDBPyConnection, files: list[Path], profile_arg: str | None,
+            show_progress: bool) -> list[dict]:
+    with _timed("geo.ensure_reference"):
+        geo.ensure_reference(con)
     results = []
-    for number, path in enumerate(files, start=1):
-        progress = _progress_printer(number, len(files), path) if show_progress else None
-        started = datetime.now(timezone.utc).replace(tzinfo=None)
-        result = ingest_file(con, path, profile_arg, progress)
-        con.execute(sql("ingest/insert_run"), [started, str(path), result["profile"], result["source_id"],
-                                               result["status"]])
-        if progress:
-            progress(f"{result['status']}: {result['rows_loaded']:,} loaded, "
-                     f"{result['rows_quarantined']:,} quarantined", done=True)
-        results.append(result)
+    try:
+        for number, path in enumerate(files, start=1):
+            progress = _progress_printer(number, len(files), path) if show_progress else None
+            started = datetime.now(timezone.utc).replace(tzinfo=None)
+            with _timed(f"ingest_file {path.name}"):
+                result = ingest_file(con, path, profile_arg, progress)
+            con.execute(sql("ingest/insert_run"), [started, str(path), result["profile"], result["source_id"],
+                                                   result["status"]])
+            if progress:
+                progress(f"{result['status']}: {result['rows_loaded']:,} loaded, "
+                         f"{result['rows_quarantined']:,} quarantined", done=True)
+            results.append(result)
+    finally:
+        detach_scratch(con)
     if any(r["status"] == "loaded" for r in results):
-        geo.derive(con)
+        with _timed("geo.derive"):
+            geo.derive(con)
     return results
 
 

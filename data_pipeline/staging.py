@@ -2,7 +2,13 @@
 
 The read keeps every cell as text (all_varchar) so nothing is lost before validation. The mapping SELECT is
 generated from the profile: identifiers come only from the file's own header (an allow-list), and every
-literal from the profile travels as a bound parameter.
+literal from the profile travels as a bound parameter (into a session variable that the view reads with
+getvariable, since a view cannot hold parameters).
+
+Speed: a CSV's text lands in a throwaway DuckDB file attached for the ingest (SCRATCH), where it is stored
+compressed; functions of a column then run once per distinct value (dictionary vectors), which is what makes
+the staging and validation SQL cheap on files of millions of rows, and keeps memory low. _stg is a view over
+it, computed as it is read, never stored.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ import codecs
 import csv
 import json
 import re
+import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +29,8 @@ from data_pipeline.errors import UserError
 from data_pipeline.profiles import DUCKDB_ENCODINGS, Profile
 
 RAW = "_raw"      # the file as read: one text column per publisher column (or one JSON record per row)
-STAGED = "_stg"   # the dataset's fields as text, with _line
+STAGED = "_stg"   # the dataset's fields as text, with _line (a view)
+SCRATCH = "_bl_scratch"  # catalog of the throwaway database that holds a CSV's _raw during an ingest
 DELIMITERS = [",", ";", "\t", "|"]
 
 
@@ -90,6 +98,47 @@ def _utf8_copy(path: Path, encoding: str) -> Path:
     return out
 
 
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _scratch_attached(con: duckdb.DuckDBPyConnection) -> str | None:
+    rows = con.execute("select path from duckdb_databases() where database_name = ?", [SCRATCH]).fetchall()
+    return rows[0][0] if rows else None
+
+
+def attach_scratch(con: duckdb.DuckDBPyConnection) -> None:
+    """Attach the scratch database (a new file in a new temporary folder) unless it is attached already, and put
+    it last on the search path, so that `_raw` in the SQL files finds the table stored there."""
+    if _scratch_attached(con):
+        return
+    folder = Path(tempfile.mkdtemp(prefix="borderlens-stage-"))
+    con.execute(f"attach {_literal((folder / 'stage.duckdb').as_posix())} as {SCRATCH}")
+    search_path = con.execute("select current_setting('search_path')").fetchall()[0][0]
+    con.execute("set variable bl_scratch_search_path = $path", {"path": search_path})
+    con.execute(f"set search_path = {_literal((search_path or 'main') + f',{SCRATCH}.main')}")
+
+
+def detach_scratch(con: duckdb.DuckDBPyConnection) -> None:
+    """Detach the scratch database, delete its folder and give the search path back."""
+    path = _scratch_attached(con)
+    if not path:
+        return
+    search_path = con.execute("select getvariable('bl_scratch_search_path')").fetchall()[0][0]
+    con.execute(f"set search_path = {_literal(search_path or '')}")
+    con.execute(f"drop view if exists {STAGED}")  # it reads the scratch table
+    con.execute(f"detach {SCRATCH}")
+    shutil.rmtree(Path(path).parent, ignore_errors=True)
+
+
+def _drop_raw(con: duckdb.DuckDBPyConnection) -> None:
+    """Forget the previous file's _raw, wherever it was stored, and the view that read it."""
+    con.execute(f"drop view if exists {STAGED}")
+    con.execute(f"drop table if exists temp.main.{RAW}")
+    if _scratch_attached(con):
+        con.execute(f"drop table if exists {SCRATCH}.main.{RAW}")
+
+
 def read_csv_raw(con: duckdb.DuckDBPyConnection, path: Path, profile: Profile) -> RawFile:
     """Read a CSV as text; rows DuckDB cannot split into the header's columns are kept aside as rejects."""
     read = profile.read
@@ -101,7 +150,8 @@ def read_csv_raw(con: duckdb.DuckDBPyConnection, path: Path, profile: Profile) -
         "encoding": "utf-8" if source != path else encoding,
         "skip": int(read.get("skip_lines", 0)),
     }
-    con.execute(f"drop table if exists {RAW}")
+    attach_scratch(con)
+    _drop_raw(con)
     try:
         con.execute(sql("staging/read_csv_raw"), [str(source), options["delim"], options["quote"],
                                                  options["encoding"], options["skip"]])
@@ -127,7 +177,7 @@ def read_json_raw(con: duckdb.DuckDBPyConnection, path: Path, profile: Profile) 
     record_path = profile.read.get("records", "$.features[*]" if profile.format == "geojson" else "$[*]")
     prefix = profile.read.get("properties", "properties" if profile.format == "geojson" else None)
     header = json_header(path, record_path, prefix)
-    con.execute(f"drop table if exists {RAW}")
+    _drop_raw(con)
     try:
         con.execute(sql("staging/read_json_raw"), [str(path), record_path])
     except duckdb.Error as exc:
@@ -138,14 +188,29 @@ def read_json_raw(con: duckdb.DuckDBPyConnection, path: Path, profile: Profile) 
 
 @dataclass
 class _Sql:
-    """A SELECT under construction: its joins and its named parameters ($p0, $p1, ...)."""
+    """A SELECT under construction and its values from the profile; each value is bound as a parameter into a
+    session variable (bl_stg_p0, bl_stg_p1, ...) that the SELECT reads with getvariable()."""
     params: dict = field(default_factory=dict)
-    joins: list[str] = field(default_factory=list)
+    maps: list[str] = field(default_factory=list)  # vocabulary names, in the order of their variables
 
     def param(self, value) -> str:
         name = f"p{len(self.params)}"
         self.params[name] = value
-        return "$" + name
+        return f"getvariable('bl_stg_{name}')"
+
+    def vocab(self, name: str) -> str:
+        """The variable holding vocabulary `name` as a MAP from lower-case key to value."""
+        if name not in self.maps:
+            self.maps.append(name)
+        return f"getvariable('bl_stg_v{self.maps.index(name)}')"
+
+    def bind(self, con: duckdb.DuckDBPyConnection, profile: Profile) -> None:
+        for name, value in self.params.items():
+            con.execute(f"set variable bl_stg_{name} = $value", {"value": value})
+        for number, name in enumerate(self.maps):
+            table = profile.vocab.get(name, {})
+            con.execute(f"set variable bl_stg_v{number} = map($keys::varchar[], $values::varchar[])",
+                        {"keys": list(table), "values": list(table.values())})
 
 
 def _column_resolver(profile: Profile, header: list[str], alias: str):
@@ -168,12 +233,12 @@ def _column_resolver(profile: Profile, header: list[str], alias: str):
     return resolve
 
 
-def _field_sql(spec, resolve, q: _Sql, vocab_aliases: list) -> str | None:
+def _field_sql(spec, resolve, q: _Sql) -> str | None:
     """One field's SQL expression from its profile spec (see docs/profiles.md)."""
     if isinstance(spec, str):
         spec = {"column": spec}
     if "columns" in spec:
-        parts = [p for p in (_field_sql(s, resolve, q, vocab_aliases) for s in spec["columns"]) if p]
+        parts = [p for p in (_field_sql(s, resolve, q) for s in spec["columns"]) if p]
         return f"coalesce({', '.join(parts)})" if parts else None
     if "value" in spec:
         return f"{q.param(str(spec['value']))}::varchar"
@@ -193,31 +258,22 @@ def _field_sql(spec, resolve, q: _Sql, vocab_aliases: list) -> str | None:
         width = q.param(int(spec["pad"]))
         expr = f"(case when regexp_full_match({expr}, '[0-9]+') then lpad({expr}, {width}, '0') else {expr} end)"
     if "map" in spec:
-        alias = f"v{len(vocab_aliases)}"
-        vocab_aliases.append(alias)
-        q.joins.append(f"left join _vocab {alias} on {alias}.vocab = {q.param(spec['map'])} "
-                       f"and {alias}.key = lower({expr})")
+        # A MAP lookup rather than a join: it keeps the column's dictionary, so it runs once per distinct value.
+        mapped = f"{q.vocab(spec['map'])}[lower({expr})]"
         unmapped = spec.get("unmapped", "keep")
         if unmapped == "null":
-            expr = f"{alias}.value"
+            expr = mapped
         elif unmapped == "slug":
-            expr = f"coalesce({alias}.value, trim(regexp_replace(lower({expr}), '[^a-z0-9]+', '_', 'g'), '_'))"
+            expr = f"coalesce({mapped}, trim(regexp_replace(lower({expr}), '[^a-z0-9]+', '_', 'g'), '_'))"
         else:
-            expr = f"coalesce({alias}.value, {expr})"
+            expr = f"coalesce({mapped}, {expr})"
     if "prefix" in spec:
         expr = f"({q.param(str(spec['prefix']))} || {expr})"
     return expr
 
 
-def _load_vocab(con: duckdb.DuckDBPyConnection, profile: Profile) -> None:
-    con.execute(sql("staging/create_vocab"))
-    rows = [(name, key, value) for name, table in profile.vocab.items() for key, value in table.items()]
-    if rows:
-        con.executemany(sql("staging/insert_vocab"), rows)
-
-
 def stage(con: duckdb.DuckDBPyConnection, path: Path, profile: Profile, raw: RawFile) -> int:
-    """Build _stg: one row per candidate record with _rid, _line and the dataset's fields as text."""
+    """Define the view _stg: one row per candidate record with _rid, _line and the dataset's fields as text."""
     q = _Sql()
     source = RAW
     line_expr = "r.rowid"
@@ -240,23 +296,21 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, profile: Profile, raw: Raw
         offset = 2 + int(profile.read.get("skip_lines", 0))
         shifts = _reject_shifts([r["line"] for r in raw.rejected], offset)
         rid = line_expr
-        line = (f"{line_expr} + {q.param(offset)} + "
-                f"len(list_filter({q.param(shifts)}::bigint[], lambda t: t <= {line_expr}))")
+        line = f"{line_expr} + {q.param(offset)}"
+        if shifts:
+            line += f" + len(list_filter({q.param(shifts)}::bigint[], lambda t: t <= {line_expr}))"
     else:
         rid = line = "r.idx"
     resolve = _column_resolver(profile, header, "r")
     column = "r._header" if source == "_long" else "null::varchar"
     selects = [f"{rid} as _rid", f"{line} as _line", f"{column} as _column"]
-    vocab_aliases: list[str] = []
     for name in profile.dataset.staged_fields:
         spec = profile.fields.get(name)
-        expr = _field_sql(spec, resolve, q, vocab_aliases) if spec is not None else None
+        expr = _field_sql(spec, resolve, q) if spec is not None else None
         selects.append(f"{expr or 'null::varchar'} as {quote_ident(name)}")
-    _load_vocab(con, profile)
-    con.execute(f"drop table if exists {STAGED}")
-    statement = " ".join([f"create temp table {STAGED} as select", ", ".join(selects),
-                          f"from {source} r", *q.joins])
-    con.execute(statement, q.params)
+    q.bind(con, profile)
+    con.execute(f"drop view if exists {STAGED}")
+    con.execute(" ".join([f"create temp view {STAGED} as select", ", ".join(selects), f"from {source} r"]))
     return con.execute(sql("staging/staged_count")).fetchall()[0][0]
 
 

@@ -1,7 +1,12 @@
 -- The loadable rows of this source in the canonical shape; withheld values stay NULL with their status.
-create or replace temp table _incoming as
+-- A view over _checked (see crossings_typed.sql): rows without reasons that _typed does not hold as a later
+-- duplicate (a row is _rid and, for a wide layout, the _column of its cell). getvariable('bl_source_id') is
+-- bound by the caller.
+create or replace temp view _incoming as
 with source as (
-    select * from _typed where len(reasons) = 0
+    select * from _checked c
+    where len(c.reasons) = 0
+      and not exists (select 1 from _typed t where t._rid = c._rid and t._column is not distinct from c._column)
 ),
 renamed as (
     select
@@ -29,7 +34,7 @@ renamed as (
         location_precision,
         null::varchar as border_id,
         null::double as distance_to_border_km,
-        $source_id as source_id,
+        getvariable('bl_source_id') as source_id,
         _line as source_line
     from source
 )

@@ -1,17 +1,21 @@
 -- Type and validate staged crossings. Every row keeps its line; reasons lists what is wrong (empty = loadable).
--- $date_formats, $withheld, $missing: lists from the profile; $decimal, $thousands: the number format.
-create or replace temp table _typed as
+-- No full-width copy of a large file is ever stored; the work is split so that each pass computes only what it
+-- needs:
+--   _converted (view)  every staged row with its fields converted to types, and its key hash (no joins)
+--   _checked   (view)  the same rows with their reasons; computed each time it is read
+--   _repeated  (table) key hashes that more than one row carries (usually none)
+--   _typed     (table) the rows that cannot be loaded: their reasons, plus 'duplicate_key' for the later rows
+--                      of a key that loadable rows share.
+-- The loadable rows are _checked without reasons and not in _typed (see crossings_incoming.sql).
+-- getvariable('bl_date_formats'|'bl_withheld'|'bl_missing'): lists from the profile; 'bl_decimal',
+-- 'bl_thousands': the number format (bound by the caller: a view cannot hold parameters).
+create or replace temp view _converted as
 with source as (
     select * from _stg
 ),
-marked as (
-    select
-        *,
-        list_contains($withheld, lower(value)) as value_is_withheld,
-        value is null or list_contains($missing, lower(value)) as value_is_missing
-    from source
-),
-typed as (
+converted as (
+    -- Conversions of one field each, before anything joins: a column still holds its few distinct values (a
+    -- dictionary) here, and a function runs once per distinct value rather than once per row.
     select
         _rid,
         _line,
@@ -25,22 +29,42 @@ typed as (
         upper(reporter_iso3) as reporter_iso3,
         reporter_org,
         lower(direction) as direction,
-        try_strptime(period, $date_formats)::date as period_start,
+        try_strptime(period, getvariable('bl_date_formats'))::date as period_start,
         period,
         lower(period_granularity) as period_granularity,
         measure,
         coalesce(measure_original, measure) as measure_original,
         value,
-        value_is_withheld,
-        value_is_missing,
-        case when not value_is_withheld and not value_is_missing
-             then try_cast(replace(replace(replace(value, ' ', ''), $thousands, ''), $decimal, '.') as double)
-        end as value_number,
+        try_cast(replace(replace(replace(value, ' ', ''), getvariable('bl_thousands'), ''),
+                         getvariable('bl_decimal'), '.') as double) as value_parsed,
         try_cast(lat as double) as lat_number,
         try_cast(lon as double) as lon_number,
         lat,
         lon,
         coalesce(lower(location_precision), case when lat is not null then 'exact' end) as location_precision
+    from source
+)
+select
+    *,
+    hash(reporter_iso3, reporter_org, location_id, direction, period_start, period_granularity, measure)
+        as key_hash
+from converted;
+
+create or replace temp view _checked as
+with marked as (
+    select
+        *,
+        list_contains(getvariable('bl_withheld'), lower(value)) as value_is_withheld,
+        value is null or list_contains(getvariable('bl_missing'), lower(value)) as value_is_missing
+    from _converted
+),
+typed as (
+    select
+        _rid, _line, _column, location_id, location_name, region_code, region_original, country_iso3,
+        neighbor_iso3, reporter_iso3, reporter_org, direction, period_start, period, period_granularity, measure,
+        measure_original, value, value_is_withheld, value_is_missing,
+        case when not value_is_withheld and not value_is_missing then value_parsed end as value_number,
+        lat_number, lon_number, lat, lon, location_precision, key_hash
     from marked
 ),
 checked as (
@@ -69,35 +93,32 @@ checked as (
         ], lambda r: r is not null) as reasons
     from typed
     left join countries ext on ext.iso3 = typed.country_iso3
+)
+select * from checked;
+
+-- Over all rows, loadable or not: the keys alone cost far less to compute than the reasons, and _typed below
+-- looks at the few rows of these keys again and ranks only the loadable ones.
+create or replace temp table _repeated as
+select key_hash from _converted group by key_hash having count(*) > 1;
+
+create or replace temp table _typed as
+with candidates as (
+    select *
+    from _checked
+    where len(reasons) > 0 or key_hash in (select key_hash from _repeated)
 ),
-keyed as (
+ranked as (
     select
         *,
-        hash(reporter_iso3, reporter_org, location_id, direction, period_start, period_granularity, measure)
-            as key_hash
-    from checked
-    where len(reasons) = 0
-),
-repeated_keys as (
-    select key_hash from keyed group by key_hash having count(*) > 1
-),
-later_duplicates as (
-    select _rid
-    from (
-        select
-            _rid,
-            row_number() over (
-                partition by reporter_iso3, reporter_org, location_id, direction, period_start,
-                             period_granularity, measure
-                order by _line
-            ) as key_rank
-        from keyed
-        where key_hash in (select key_hash from repeated_keys)
-    )
-    where key_rank > 1
+        case when len(reasons) = 0 then row_number() over (
+            partition by len(reasons) = 0, reporter_iso3, reporter_org, location_id, direction, period_start,
+                         period_granularity, measure
+            order by _line
+        ) end as key_rank
+    from candidates
 )
 select
-    c.* exclude (reasons),
-    case when d._rid is not null then list_append(c.reasons, 'duplicate_key') else c.reasons end as reasons
-from checked c
-left join later_duplicates d using (_rid)
+    * exclude (key_hash, key_rank, reasons),
+    case when key_rank > 1 then list_append(reasons, 'duplicate_key') else reasons end as reasons
+from ranked
+where len(reasons) > 0 or key_rank > 1

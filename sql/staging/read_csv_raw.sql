@@ -1,5 +1,6 @@
 -- The publisher's file as text. Rows that do not split into the header's columns go to reject_errors.
-create temp table _raw as
+-- Stored in the scratch database (staging.SCRATCH), compressed: cheap to hold and fast to compute on.
+create table _bl_scratch.main._raw as
 select *
 from read_csv(
     $1,

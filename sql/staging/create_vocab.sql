@@ -1,1 +1,0 @@
-create or replace temp table _vocab (vocab varchar, key varchar, value varchar)

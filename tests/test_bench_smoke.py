@@ -1,0 +1,25 @@
+"""bench/ingest.py runs end to end on a small file: it prints the ratio line and the ingest reconciles."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+from support import REPO
+
+BENCH = REPO / "bench" / "ingest.py"
+
+
+def test_bench_prints_ratio_and_reconciles(tmp_path):
+    result = subprocess.run([sys.executable, str(BENCH), "--rows", "2000", "--keep", str(tmp_path)],
+                            capture_output=True, text=True, cwd=REPO, timeout=300)
+    out = result.stdout
+    assert result.returncode == 0, f"{out}\n{result.stderr}"
+    assert re.search(r"^ratio ingest/baseline: time \d+\.\d\dx, peak RSS \d+\.\d\dx$", out, re.M), out
+    reconciled = re.search(r"^reconciled: rows_read 2,000 = loaded ([\d,]+) \+ quarantined ([\d,]+), "
+                           r"N = 2,000: OK$", out, re.M)
+    assert reconciled, out
+    loaded, quarantined = (int(g.replace(",", "")) for g in reconciled.groups())
+    assert loaded + quarantined == 2000 and loaded > 0
+    assert (tmp_path / "bts_bench_2000.csv").is_file()
