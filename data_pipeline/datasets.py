@@ -12,6 +12,7 @@ class Dataset:
     required_fields: tuple[str, ...]  # a profile must say where these come from
     key: tuple[str, ...]             # identifies one record across versions of a publication
     scope_key_to_series: bool        # True: a key is unique within a publisher's series only
+    free_text_fields: tuple[str, ...] = ()  # kept as published, spaces included (everything else is trimmed)
 
 
 CROSSINGS = Dataset(
@@ -26,6 +27,7 @@ CROSSINGS = Dataset(
     key=("reporter_iso3", "reporter_org", "location_id", "direction", "period_start",
          "period_granularity", "measure"),
     scope_key_to_series=False,
+    free_text_fields=("location_name",),
 )
 
 EXERCISE_NOTICES = Dataset(
@@ -39,6 +41,7 @@ EXERCISE_NOTICES = Dataset(
     required_fields=("notice_id", "notifying_iso3", "start_date", "end_date"),
     key=("notice_id",),
     scope_key_to_series=True,
+    free_text_fields=("designation", "purpose", "area_name"),
 )
 
 INFRASTRUCTURE_PROJECTS = Dataset(
@@ -51,6 +54,7 @@ INFRASTRUCTURE_PROJECTS = Dataset(
     required_fields=("project_id", "name", "kind", "status", "country_iso3"),
     key=("project_id",),
     scope_key_to_series=True,
+    free_text_fields=("name", "description"),
 )
 
 DATASETS = {d.name: d for d in (CROSSINGS, EXERCISE_NOTICES, INFRASTRUCTURE_PROJECTS)}

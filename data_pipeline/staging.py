@@ -233,12 +233,13 @@ def _column_resolver(profile: Profile, header: list[str], alias: str):
     return resolve
 
 
-def _field_sql(spec, resolve, q: _Sql) -> str | None:
-    """One field's SQL expression from its profile spec (see docs/profiles.md)."""
+def _field_sql(spec, resolve, q: _Sql, free_text: bool = False) -> str | None:
+    """One field's SQL expression from its profile spec (see docs/profiles.md). Codes, numbers and dates are
+    trimmed; free text keeps its spaces as published (a blank cell is still empty)."""
     if isinstance(spec, str):
         spec = {"column": spec}
     if "columns" in spec:
-        parts = [p for p in (_field_sql(s, resolve, q) for s in spec["columns"]) if p]
+        parts = [p for p in (_field_sql(s, resolve, q, free_text) for s in spec["columns"]) if p]
         return f"coalesce({', '.join(parts)})" if parts else None
     if "value" in spec:
         return f"{q.param(str(spec['value']))}::varchar"
@@ -247,7 +248,8 @@ def _field_sql(spec, resolve, q: _Sql) -> str | None:
     column = resolve(spec["column"], q)
     if column is None:
         return None
-    expr = f"nullif(trim({column}), '')"
+    expr = f"(case when trim({column}) = '' then null else {column} end)" if free_text else \
+        f"nullif(trim({column}), '')"
     parse = spec.get("parse")
     if parse in ("wkt_lon", "wkt_lat"):
         pattern = q.param(r"^\s*POINT\s*\(\s*(\S+)\s+(\S+)\s*\)\s*$")
@@ -306,7 +308,8 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, profile: Profile, raw: Raw
     selects = [f"{rid} as _rid", f"{line} as _line", f"{column} as _column"]
     for name in profile.dataset.staged_fields:
         spec = profile.fields.get(name)
-        expr = _field_sql(spec, resolve, q) if spec is not None else None
+        free_text = name in profile.dataset.free_text_fields
+        expr = _field_sql(spec, resolve, q, free_text) if spec is not None else None
         selects.append(f"{expr or 'null::varchar'} as {quote_ident(name)}")
     q.bind(con, profile)
     con.execute(f"drop view if exists {STAGED}")
