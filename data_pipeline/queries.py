@@ -256,7 +256,9 @@ def status_marker(status: str | None, k: float | int | None = None, secondary: b
     if status == "suppressed":
         if secondary:
             return "suppressed: protects a small cell"
-        return f"suppressed: fewer than {int(k)}" if k is not None and pd.notna(k) else "suppressed: small count"
+        # One marker for primary and secondary cells: telling them apart would show which hidden counts are >= k.
+        return (f"suppressed: fewer than {int(k)}, or protecting such a count" if k is not None and pd.notna(k)
+                else "suppressed: small count, or protecting one")
     if status == "dropped":
         return "not published (policy)"
     if status == "missing":

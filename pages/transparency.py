@@ -64,7 +64,7 @@ else:
 st.subheader("What the markers mean")
 st.dataframe(
     [{"Marker": "withheld by publisher", "Meaning": "The source published the record without this value."},
-     {"Marker": "suppressed: fewer than k", "Meaning": "A count under k is not published (small numbers can "
+     {"Marker": "suppressed: fewer than k, or protecting such a count", "Meaning": "A count under k is not published (small numbers can "
       "single people out). Some other counts are suppressed too, so that totals cannot give a small one back."},
      {"Marker": "not published (policy)", "Meaning": "The policy drops this field for this record."},
      {"Marker": "location coarsened to about N km", "Meaning": "The place is shown as a cell N km across, drawn "
