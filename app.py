@@ -23,6 +23,7 @@ from data_pipeline.queries_transparency import provenance
 st.set_page_config(page_title="borderlens: open border data", page_icon="🧭", layout="wide")
 
 ALL = "all"
+PRINT_VALUES = ("true", "false")
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -128,6 +129,89 @@ class Hidden:
         return lambda *args, **kwargs: None
 
 
+class PrintView:
+    """Stands in for `st` or a column in the printable view (?print=true): text, charts and tables are drawn as
+    they are, one below the other; controls are not drawn (a line at the top states the choices); expanders are
+    open and tabs are drawn one after another, so that everything is on paper."""
+
+    WIDGETS = {"selectbox", "multiselect", "select_slider", "slider", "pills", "segmented_control", "radio",
+               "checkbox", "toggle", "text_input", "number_input", "date_input", "button", "download_button",
+               "page_link", "link_button", "popover"}
+
+    def columns(self, spec, **kwargs):
+        return [self] * (spec if isinstance(spec, int) else len(spec))
+
+    def expander(self, label, expanded=False, **kwargs):
+        st.markdown(f"**{label}**")
+        return st.container()
+
+    def dataframe(self, data, **kwargs):
+        print_table(pd.DataFrame(data), kwargs.get("column_config"))
+
+    def tabs(self, labels, **kwargs):
+        containers = []
+        for label in labels:
+            box = st.container()
+            box.subheader(label)
+            containers.append(box)
+        return containers
+
+    def __getattr__(self, name):
+        if name in self.WIDGETS:
+            return lambda *args, **kwargs: None
+        return getattr(st, name)
+
+
+PRINT_MAX_ROWS = 300  # a printed table shows at most this many rows (with a note when there are more)
+
+
+def print_table(df: pd.DataFrame, column_config: dict | None = None) -> None:
+    """A table drawn whole for paper: st.table (no scrolling grid), labels from the column_config, the first
+    PRINT_MAX_ROWS rows with a note when there are more."""
+    labels, shown = {}, df.head(PRINT_MAX_ROWS).copy()
+    for column, config in (column_config or {}).items():
+        label = config if isinstance(config, str) else (config or {}).get("label")
+        if label and column in shown.columns:
+            labels[column] = label
+    for column in shown.columns:
+        config = (column_config or {}).get(column)
+        fmt = ((config or {}).get("type_config") or {}).get("format") if isinstance(config, dict) else None
+        shown[column] = [_print_value(v, fmt) for v in shown[column]]
+    shown = shown.rename(columns=labels)
+    st.table(shown, hide_index=True)
+    if len(df) > PRINT_MAX_ROWS:
+        st.caption(f"The first {PRINT_MAX_ROWS:,} of {len(df):,} rows; all rows are in the page's downloads.")
+
+
+def _print_value(value, fmt: str | None = None) -> str:
+    """A cell as text for paper: whole numbers with thousands separators, shares as percentages, dates as dates."""
+    if isinstance(value, (list, tuple)):
+        return ", ".join(map(str, value))
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return "–"
+    if isinstance(value, bool) or hasattr(value, "dtype") and str(value.dtype) == "bool":
+        return str(bool(value)).lower()
+    if isinstance(value, pd.Timestamp) or hasattr(value, "isoformat"):
+        stamp = pd.Timestamp(value)
+        return stamp.strftime("%Y-%m-%d") if stamp == stamp.normalize() else stamp.isoformat(sep=" ")
+    if isinstance(value, (int, float)) or hasattr(value, "item"):
+        number = value.item() if hasattr(value, "item") else value
+        if isinstance(number, bool):
+            return str(number).lower()
+        if fmt == "percent":
+            return f"{number:.1%}"
+        if isinstance(number, int) or float(number).is_integer():
+            whole = int(number)
+            return f"{whole:,}" if fmt == "localized" or (fmt is None and abs(whole) >= 10_000) else str(whole)
+        return f"{number:,.2f}"
+    return str(value)
+
+
+def print_header() -> None:
+    """The top of the printable view: the source line and, in one line, the filters and choices."""
+    show_source("crossings", "exercise_notices", "infrastructure_projects")
+
+
 def describe_plain(filters: Q.Filters, options: Q.FilterOptions) -> str:
     return describe(filters, options).replace("**", "").replace("Showing ", "")
 
@@ -139,6 +223,9 @@ def _provenance(dataset: str) -> tuple[str, str]:
 
 def show_table(df: pd.DataFrame, name: str, dataset: str = "", **kwargs) -> None:
     """st.dataframe plus downloads of exactly these rows and columns (CSV, CSV for Excel, Parquet, GeoJSON)."""
+    if st.session_state["borderlens"].get("print"):
+        print_table(df, kwargs.get("column_config"))
+        return
     st.dataframe(df, **kwargs)
     if st.session_state["borderlens"]["embed"] or df.empty:
         return
@@ -173,6 +260,10 @@ def show_chart(chart, data: pd.DataFrame, title: str, summary: str, name: str, d
     if ctx["embed"]:
         show_source(dataset)
         return
+    if ctx.get("print"):
+        st.markdown(f"**Data table: {title}**")
+        show_table(data[columns] if columns else data, name, dataset)
+        return
     c1, c2, _ = st.columns([1, 1, 4])
     for col, fmt in ((c1, "png"), (c2, "svg")):
         col.download_button(f"Chart as {fmt.upper()}", file_name=f"{name}.{fmt}", mime=D.MIME[fmt],
@@ -201,7 +292,16 @@ def current_url() -> str:
     except Exception:  # no browser (tests)
         address = ""
     origin = "/".join(address.split("/")[:3]) if "://" in address else ""
-    return D.permalink(f"{origin}/{ctx.get('page_path', '')}", st.query_params.to_dict())
+    query = {k: v for k, v in st.query_params.to_dict().items() if k != "print"}  # the link opens the usual view
+    return D.permalink(f"{origin}/{ctx.get('page_path', '')}", query)
+
+
+def view_choices() -> str:
+    """The filters and the page's choices in one line (as in a citation)."""
+    ctx = st.session_state["borderlens"]
+    choices = ", ".join(f"{k}={v}" for k, v in st.query_params.to_dict().items()
+                        if k not in ("border", "countries", "from", "to", "embed", "print"))
+    return describe_plain(ctx["filters"], ctx["options"]) + (f"; {choices}" if choices else "")
 
 
 def share_view(page_title: str) -> None:
@@ -212,10 +312,12 @@ def share_view(page_title: str) -> None:
     release = ctx["release"]
     files = load_files(release.release_id, release.path)
     url = current_url()
-    choices = ", ".join(f"{k}={v}" for k, v in st.query_params.to_dict().items()
-                        if k not in ("border", "countries", "from", "to", "embed"))
-    filters = describe_plain(ctx["filters"], ctx["options"]) + (f"; {choices}" if choices else "")
+    filters = view_choices()
     st.divider()
+    if ctx.get("print"):
+        st.caption("Cite this view: " + D.cite_view(page_title, filters, release.release_id, release.created, url,
+                                                    files.citation))
+        return
     st.subheader("Share and cite this view")
     st.caption("Copy link: this address opens this page with the same filters and choices.")
     st.code(url, language=None)
@@ -345,9 +447,18 @@ def main() -> None:
         embed = bool(st.context.is_embedded)
     except Exception:  # no browser (AppTest)
         embed = False
-    filters, warnings = sidebar(options, embed)
+    # ?print=true: the printable view (no sidebar, no controls, tables whole, source line at top and bottom)
+    print_param = [P.Param("print", "print_view", list(PRINT_VALUES), "false", "the print view")]
+    print_warnings = P.initialise(print_param, st.session_state, st.query_params)
+    printing = st.session_state["print_view"] == "true" and not embed
+    filters, warnings = sidebar(options, embed or printing)
+    P.publish(print_param, st.session_state, st.query_params)
+    if st.query_params.get("print") == "false":  # the default is not written into links
+        del st.query_params["print"]
     st.session_state["borderlens"] = {"release": release, "filters": filters, "options": options, "embed": embed,
-                                      "ui": Hidden() if embed else st, "table": show_table, "chart": show_chart,
+                                      "print": printing,
+                                      "ui": Hidden() if embed else PrintView() if printing else st,
+                                      "table": show_table, "chart": show_chart,
                                       "share": share_view, "source": show_source}
     page = st.navigation([
         st.Page(overview_page, title="Overview", default=True),
@@ -359,15 +470,25 @@ def main() -> None:
         st.Page("pages/about.py", title="About the data"),
         st.Page("pages/downloads.py", title="Downloads"),
         st.Page("pages/revisions.py", title="Revisions"),
-    ], position="hidden" if embed else "sidebar")
+    ], position="hidden" if embed or printing else "sidebar")
     st.session_state["borderlens"]["page_path"] = page.url_path
     next_page = st.session_state.pop("borderlens_next", None)
     if next_page:  # a deep link reached a page before this entry script had run once (see the pages' guard)
         st.switch_page(next_page, query_params=st.query_params.to_dict())
+    if printing:
+        print_header()
+        choices = st.empty()  # filled once the page has published its choices
     banner(release, meta)
-    for warning in warnings:
+    for warning in print_warnings + warnings:
         st.warning(warning)
-    page.run()
+    if not printing:
+        page.run()
+        return
+    try:
+        page.run()
+    finally:  # also when the page stops early (st.stop)
+        choices.caption("Printed view of: " + view_choices())
+        print_header()
 
 
 main()

@@ -12,22 +12,45 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from data_pipeline.charts import PALETTE
 from data_pipeline.queries import (Filters, location_marker, measure_label, measures_for, precision_table, run,
                                    status_marker, time_marker)
 
-# Colours (RGBA) and the Streamlit markdown colour names used for the legend text.
-CROSSING_COLOUR = [31, 119, 180, 190]
-CROSSING_WITHHELD_COLOUR = [128, 128, 128, 160]
-NOTICE_COLOURS = {"late": ([214, 39, 40, 110], "red"), "on time": ([148, 103, 189, 110], "violet"),
-                  "unknown": ([127, 127, 127, 110], "gray")}
+# Colours (RGBA) from the colour-blind-safe Okabe–Ito palette (charts.PALETTE), grey for withheld or unknown,
+# with the Streamlit markdown colour nearest to each (for the glyph in the text legend) and its Okabe–Ito name.
+GREY = "#999999"
+
+
+def rgba(hex_colour: str, alpha: int = 255) -> list[int]:
+    """[r, g, b, a] of a #RRGGBB colour, as pydeck takes it."""
+    return [int(hex_colour[i:i + 2], 16) for i in (1, 3, 5)] + [alpha]
+
+
+BLUE, ORANGE, GREEN, PURPLE, VERMILLION, BLACK = (PALETTE[4], PALETTE[0], PALETTE[2], PALETTE[6], PALETTE[5],
+                                                   PALETTE[7])
+CROSSING_COLOUR = rgba(BLUE, 190)
+CROSSING_WITHHELD_COLOUR = rgba(GREY, 160)
+CROSSING_LEGEND = (CROSSING_COLOUR, "blue", "blue")
+NOTICE_COLOURS = {"late": (rgba(VERMILLION, 110), "red", "vermillion"),
+                  "on time": (rgba(PURPLE, 110), "violet", "reddish purple"),
+                  "unknown": (rgba(GREY, 110), "gray", "grey")}
+NOTICE_LINE_COLOUR = rgba(BLACK, 160)
 PROJECT_COLOURS = {
-    "planned": ([31, 119, 180, 230], "blue"),
-    "under_construction": ([255, 127, 14, 230], "orange"),
-    "completed": ([44, 160, 44, 230], "green"),
-    "suspended": ([148, 103, 189, 230], "violet"),
-    "cancelled": ([127, 127, 127, 230], "gray"),
+    "planned": (rgba(BLUE, 230), "blue", "blue"),
+    "under_construction": (rgba(ORANGE, 230), "orange", "orange"),
+    "completed": (rgba(GREEN, 230), "green", "bluish green"),
+    "suspended": (rgba(PURPLE, 230), "violet", "reddish purple"),
+    "cancelled": (rgba(GREY, 230), "gray", "grey"),
 }
-OTHER_PROJECT = ([140, 86, 75, 230], "gray")
+OTHER_PROJECT = (rgba(BLACK, 230), "gray", "black")
+
+
+def legend_item(colour: tuple, label: str, glyph: str = "■") -> str:
+    """One entry of a map's text legend: the glyph in the nearest Streamlit colour, the label and the colour's
+    Okabe–Ito name in words (so the legend does not rest on colour alone)."""
+    return f":{colour[1]}[{glyph}] {label} ({colour[2]})"
+
+
 # The offline basemap: Natural Earth files served by Streamlit's static file server (server.enableStaticServing,
 # files in static/geo/). Relative URLs, so the browser asks only this site. Keyword arguments for
 # pydeck.Layer("GeoJsonLayer", ...); disputed and claimed boundaries are dashed and red.
@@ -37,11 +60,12 @@ BASEMAP_LAYERS = (
     {"data": "app/static/geo/borders_land_50m.geojson", "id": "basemap-land-borders", "stroked": True,
      "filled": False, "get_line_color": [150, 150, 150], "line_width_min_pixels": 1},
     {"data": "app/static/geo/borders_disputed_10m.geojson", "id": "basemap-disputed", "stroked": True,
-     "filled": False, "get_line_color": [200, 60, 60], "line_width_min_pixels": 1.5,
+     "filled": False, "get_line_color": rgba(VERMILLION), "line_width_min_pixels": 1.5,
      "extensions": [{"@@type": "PathStyleExtension", "dash": True}], "get_dash_array": [4, 3],
      "dash_justified": True},
 )
-BASEMAP_LEGEND = ":gray[—] international land border · :red[- - -] disputed or claimed boundary (Natural Earth)"
+BASEMAP_LEGEND = (":gray[—] international land border (grey) · :red[- - -] disputed or claimed boundary "
+                  "(vermillion, dashed; Natural Earth)")
 MAX_POINTS = 5_000   # crossing points drawn at most (the largest); the legend says when more exist
 MAX_RADIUS_M = 40_000
 MIN_RADIUS_M = 2_500

@@ -20,6 +20,7 @@ def load(release_id: str, release_path: str) -> D.ReleaseFiles:
 
 ctx = st.session_state["borderlens"]
 release = ctx["release"]
+ui = ctx["ui"]  # st; nothing drawn for controls in an embedded or printed view
 files = load(release.release_id, release.path)
 
 st.title("Downloads")
@@ -34,7 +35,7 @@ st.caption("CSV opens in a spreadsheet (formula-like text gets a leading apostro
 for dataset, rows in files.extracts.groupby("dataset", sort=True):
     count = rows["rows"].iloc[0]
     st.markdown(f"**{DATASET_LABELS.get(dataset, dataset)}**" + (f" · {int(count):,} rows" if pd.notna(count) else ""))
-    cols = st.columns(4)
+    cols = ui.columns(4)
     for col, row in zip(cols, rows.itertuples()):
         col.download_button(f"{row.format.upper()} ({row.size_kb:,.0f} KB)", data=lambda p=row.path: D.read_file(p),
                             file_name=row.file_name, mime=row.mime, key=f"extract-{row.file_name}",
@@ -52,12 +53,12 @@ ctx["table"](files.dictionary, "data-dictionary", hide_index=True, width="stretc
              column_config={"dataset": "Dataset", "column": "Column", "type": "Type",
                             "description": st.column_config.TextColumn("Meaning", width="large")})
 package = f"{release.path}/datapackage.json"
-st.download_button("datapackage.json", data=lambda: D.read_file(package), file_name="datapackage.json",
+ui.download_button("datapackage.json", data=lambda: D.read_file(package), file_name="datapackage.json",
                    mime="application/json", key="datapackage", on_click="ignore", icon=":material/download:")
 if files.feed:
     st.subheader("Change feed")
     st.markdown("`feed.atom` lists the sources new in this release and the published figures they revised; "
                 "subscribe to it in a feed reader. The Revisions page shows the same revisions as a table.")
-    st.download_button("feed.atom", data=lambda: D.read_file(files.feed), file_name="feed.atom",
+    ui.download_button("feed.atom", data=lambda: D.read_file(files.feed), file_name="feed.atom",
                        mime=D.MIME["atom"], key="feed", on_click="ignore", icon=":material/rss_feed:")
 ctx["share"]("Downloads")

@@ -8,7 +8,8 @@ import streamlit as st
 
 from data_pipeline import queries_params as P
 from data_pipeline.charts import PALETTE
-from data_pipeline.queries_map import BASEMAP_LAYERS, BASEMAP_LEGEND, PROJECT_COLOURS, view_for
+from data_pipeline.queries_map import (BASEMAP_LAYERS, BASEMAP_LEGEND, GREY, PROJECT_COLOURS, legend_item,
+                                       view_for)
 from data_pipeline.queries_projects import DISTANCES, STATUSES, projects_view
 
 if "borderlens" not in st.session_state:  # opened by a deep link before the entry script ran (first visit)
@@ -62,7 +63,7 @@ def project_map() -> None:
     st.pydeck_chart(pdk.Deck(layers=layers, map_provider=None,
                              initial_view_state=pdk.ViewState(longitude=lon, latitude=lat, zoom=zoom),
                              tooltip={"text": "{tooltip}"}), height=480, width="stretch")
-    st.caption(", ".join(f":{name}[■] {status.replace('_', ' ')}" for status, (_, name) in PROJECT_COLOURS.items())
+    st.caption(", ".join(legend_item(colour, status.replace("_", " ")) for status, colour in PROJECT_COLOURS.items())
                + " · a filled cell is a location coarsened to that cell · " + BASEMAP_LEGEND)
 
 
@@ -76,7 +77,7 @@ cols = st.columns(len(STATUSES))
 for col, status in zip(cols, STATUSES):
     col.metric(status.replace("_", " ").capitalize(), f"{int(counts.get(status.replace('_', ' '), 0)):,}")
 
-tab_table, tab_map, tab_time = st.tabs(["Table", "Map", "Timeline"])
+tab_table, tab_map, tab_time = ui.tabs(["Table", "Map", "Timeline"])
 with tab_table:
     ctx["table"](
         table[["project_id", "name", "kind", "status_label", "country_iso3", "distance_to_border_km",
@@ -103,7 +104,7 @@ with tab_time:
         st.caption("No project has dates.")
     else:
         domain = [s.replace("_", " ") for s in PROJECT_COLOURS]
-        colours = [PALETTE[4], PALETTE[0], PALETTE[2], PALETTE[6], "#999999"]
+        colours = [PALETTE[4], PALETTE[0], PALETTE[2], PALETTE[6], GREY]  # as on the map
         chart = alt.Chart(timeline).mark_bar(height=8).encode(
             x=alt.X("starts:T", title=None), x2="ends:T",
             y=alt.Y("name:N", sort=alt.EncodingSortField("starts"), title=None),

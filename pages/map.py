@@ -7,7 +7,8 @@ import streamlit as st
 
 from data_pipeline import queries_params as P
 from data_pipeline.queries import PEOPLE, measure_label
-from data_pipeline.queries_map import (BASEMAP_LAYERS, BASEMAP_LEGEND, NOTICE_COLOURS, PROJECT_COLOURS, map_view,
+from data_pipeline.queries_map import (BASEMAP_LAYERS, BASEMAP_LEGEND, CROSSING_COLOUR, CROSSING_LEGEND,
+                                       NOTICE_COLOURS, NOTICE_LINE_COLOUR, PROJECT_COLOURS, legend_item, map_view,
                                        view_for)
 
 if "borderlens" not in st.session_state:  # opened by a deep link before the entry script ran (first visit)
@@ -56,12 +57,12 @@ if data.projects["features"]:
 if data.notices["features"]:
     layers.append(pdk.Layer("GeoJsonLayer", data.notices, id="notices", pickable=True, stroked=True, filled=True,
                             get_fill_color="properties.colour",
-                            get_line_color=[90, 60, 120, 220], line_width_min_pixels=1,
+                            get_line_color=NOTICE_LINE_COLOUR, line_width_min_pixels=1,
                             get_point_radius=8000, point_radius_min_pixels=5))
 if data.crossing_cells["features"]:
     layers.append(pdk.Layer("GeoJsonLayer", data.crossing_cells, id="crossing-cells", pickable=True,
                             stroked=True, filled=True, get_fill_color="properties.colour",
-                            get_line_color=[31, 119, 180, 255], line_width_min_pixels=1))
+                            get_line_color=CROSSING_COLOUR[:3] + [255], line_width_min_pixels=1))
 if len(data.crossings):
     layers.append(pdk.Layer("ScatterplotLayer", data.crossings, id="crossings", pickable=True,
                             get_position=["lon", "lat"], get_radius="radius", get_fill_color="colour",
@@ -77,19 +78,21 @@ st.pydeck_chart(deck, height=560, width="stretch")
 counts = data.counts
 legend = []
 if "crossings" in show:
-    legend.append(f":blue[●] crossing point ({counts['crossings']:,}), area grows with {data.measure_label} in "
+    legend.append(legend_item(CROSSING_LEGEND, f"crossing point ({counts['crossings']:,})", "●")
+                  + f", area grows with {data.measure_label} in "
                   f"the period; grey = all figures withheld; a filled cell = location coarsened to that cell"
                   + (f". {counts['unplaced']:,} crossing points have no published coordinates and are not drawn"
                      if counts["unplaced"] else "")
                   + (f". Only the {counts['crossings']:,} largest are drawn; {counts['not_drawn']:,} smaller ones "
                      "are left out" if counts["not_drawn"] else ""))
 if "notices" in show:
-    legend.append(f":{NOTICE_COLOURS['on time'][1]}[■] exercise area notified on time, "
-                  f":{NOTICE_COLOURS['late'][1]}[■] notified late, :gray[■] lead time unknown "
-                  f"({counts['notices']:,} areas; a coarsened one is drawn as its whole cell)")
+    legend.append(legend_item(NOTICE_COLOURS["on time"], "exercise area notified on time") + ", "
+                  + legend_item(NOTICE_COLOURS["late"], "notified late") + ", "
+                  + legend_item(NOTICE_COLOURS["unknown"], "lead time unknown")
+                  + f" ({counts['notices']:,} areas; a coarsened one is drawn as its whole cell)")
 if "projects" in show:
     legend.append("projects (" + f"{counts['projects']:,}): " + ", ".join(
-        f":{name}[■] {status.replace('_', ' ')}" for status, (_, name) in PROJECT_COLOURS.items()))
+        legend_item(colour, status.replace("_", " ")) for status, colour in PROJECT_COLOURS.items()))
 legend.append(BASEMAP_LEGEND)
 for line in legend:
     st.caption(line)
@@ -99,7 +102,7 @@ if embed:
     ctx["source"](*[{"notices": "exercise_notices", "projects": "infrastructure_projects"}.get(s, s) for s in show])
     st.stop()
 if len(data.crossings):
-    with st.expander("Data table"):
+    with ui.expander("Data table"):
         ctx["table"](data.crossings[[c for c in ("location_id", "location_name", "lon", "lat", "value", "tooltip")
                                      if c in data.crossings.columns]], "map-crossing-points", "crossings",
                      hide_index=True, width="stretch")

@@ -128,7 +128,7 @@ else:
                                     "paragraph": "Para", "activities": "Activities", "limit_value": "Limit",
                                     "description": "Rule", "notice_ids": "Notices counted"})
 
-with st.expander("The Vienna Document 2011 thresholds used here", icon=":material/rule:"):
+with ui.expander("The Vienna Document 2011 thresholds used here", icon=":material/rule:"):
     ctx["table"](th[["paragraph", "rule", "applies_to", "description"]], "vd-thresholds", hide_index=True,
                  width="stretch",
                  column_config={"paragraph": "Para", "rule": "Rule", "applies_to": "Used for",
@@ -137,7 +137,7 @@ with st.expander("The Vienna Document 2011 thresholds used here", icon=":materia
                "published text before citing.")
 
 st.subheader("One notice in detail")
-st.selectbox("Notice", ids, key="notice", format_func=lambda i: "Choose a notice…" if i == "" else i,
+ui.selectbox("Notice", ids, key="notice", format_func=lambda i: "Choose a notice…" if i == "" else i,
               help="The chosen notice is kept in the address bar, so the link opens it.")
 P.publish([P.Param("notice", "notice", ids, "", "the notice")], st.session_state, st.query_params)
 if st.session_state["notice"] and len(view.detail):

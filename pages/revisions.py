@@ -29,6 +29,7 @@ def load_files(release_id: str, release_path: str) -> D.ReleaseFiles:
 
 ctx = st.session_state["borderlens"]
 release = ctx["release"]
+ui = ctx["ui"]  # st; nothing drawn for controls in an embedded or printed view
 params = [P.Param("dataset", "revisions_dataset", [ALL, *DATASETS], ALL, "the dataset")]
 for warning in P.initialise(params, st.session_state, st.query_params):
     st.warning(warning, icon=":material/link_off:")
@@ -37,7 +38,7 @@ st.title("Revisions")
 st.markdown("When a publisher re-publishes a file and changes figures it published before, the release records "
             "each change: the old value beside the new one, with both versions of the source. A quiet revision of "
             "old figures is itself a story. Only values the policy publishes are listed.")
-st.selectbox("Dataset", [ALL, *DATASETS], key="revisions_dataset",
+ui.selectbox("Dataset", [ALL, *DATASETS], key="revisions_dataset",
              format_func=lambda d: "All datasets" if d == ALL else DATASET_LABELS.get(d, d))
 P.publish(params, st.session_state, st.query_params)
 
@@ -61,7 +62,7 @@ st.markdown("The release's Atom feed has one entry per source new in this releas
             "and source; entry dates are the publish date. Add the file's address on this site to a feed reader, "
             "or download it.")
 if files.feed:
-    st.download_button("feed.atom", data=lambda: D.read_file(files.feed), file_name="feed.atom",
+    ui.download_button("feed.atom", data=lambda: D.read_file(files.feed), file_name="feed.atom",
                        mime=D.MIME["atom"], key="revisions-feed", on_click="ignore", icon=":material/rss_feed:")
 else:
     st.caption("This release has no feed.atom.")

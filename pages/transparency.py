@@ -62,7 +62,8 @@ else:
                                 "precision": "Cell", "detail": "Detail"})
 
 st.subheader("What the markers mean")
-st.dataframe(
+st.session_state["borderlens"]["ui"].dataframe(  # a plain table in the printed view
+
     [{"Marker": "withheld by publisher", "Meaning": "The source published the record without this value."},
      {"Marker": "suppressed: fewer than k, or protecting such a count", "Meaning": "A count under k is not published (small numbers can "
       "single people out). Some other counts are suppressed too, so that totals cannot give a small one back."},

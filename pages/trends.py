@@ -161,7 +161,7 @@ else:
             st.warning(f"The link asks for the mirror pair “{P.shown(st.session_state['trends_mirror'])}”, which "
                        "is not in this choice; showing the largest gap instead.", icon=":material/link_off:")
         st.session_state["trends_mirror"] = view.mirror_choice
-    st.selectbox("Flow", keys, key="trends_mirror", format_func=labels.get)
+    ui.selectbox("Flow", keys, key="trends_mirror", format_func=labels.get)
     ms = view.mirror_series
     if len(ms):
         inbound, outbound = ms["inbound_reporter"].iloc[0], ms["outbound_reporter"].iloc[0]
