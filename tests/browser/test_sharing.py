@@ -51,7 +51,7 @@ def _code_blocks(page) -> list[str]:
     return [t.strip() for t in page.locator("[data-testid='stCode'] code").all_inner_texts()]
 
 
-def test_csv_download_of_a_filtered_table_holds_the_rows_shown(visit, browser_release):
+def test_every_download_format_of_a_filtered_table_holds_the_rows_shown(visit, browser_release):
     page = visit.open(FILTERED)
     shown = projects_view(browser_release, Q.Filters(date_from=pd.Timestamp(page.url.split("from=")[1][:7] + "-01")
                                                      .date(),
@@ -73,6 +73,10 @@ def test_csv_download_of_a_filtered_table_holds_the_rows_shown(visit, browser_re
     assert {r["status_label"] for r in rows} == {"planned"}
     back = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False)
     assert list(back["project_id"]) == list(shown["project_id"])
+    excel = _download(page, "CSV for Excel")
+    assert excel.startswith("\ufeff".encode("utf-8")) and excel[3:] == data
+    parquet = pd.read_parquet(io.BytesIO(_download(page, "Parquet")))
+    assert list(parquet["project_id"]) == list(shown["project_id"])
 
 
 def test_a_permalink_opens_the_same_view_in_a_fresh_browser(visit, browser):
