@@ -139,3 +139,15 @@ def test_downloads_and_revisions_pages_render(visit, path, title):
     if title == "Downloads":
         feed = _download(page, "feed.atom")
         assert feed.lstrip().startswith(b"<?xml") and b"<feed" in feed
+
+
+def test_geojson_download_of_the_map_table_holds_the_points_shown(visit):
+    page = visit.open("/map?border=CAN-USA&layers=crossings")
+    page.get_by_text("Data table", exact=True).first.click()
+    caption = page.get_by_text(re.compile(r"Download these [\d,]+ rows")).first
+    caption.wait_for(timeout=30_000)
+    shown = int(re.search(r"([\d,]+) rows", caption.inner_text()).group(1).replace(",", ""))
+    features = json.loads(_download(page, "GeoJSON"))["features"]
+    assert len(features) == shown > 0
+    assert all(f["geometry"]["type"] == "Point" for f in features)
+    assert all(-180 <= f["geometry"]["coordinates"][0] <= 180 for f in features)
