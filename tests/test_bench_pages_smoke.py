@@ -1,0 +1,27 @@
+"""bench/pages.py runs end to end at a tiny scale: it builds and publishes a release and prints server-time
+figures for every dashboard page (the browser part is skipped here to stay under a minute)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+from support import REPO
+
+BENCH = REPO / "bench" / "pages.py"
+PAGES = ["app.py (every page)", "Overview", "Map", "Crossing trends", "Exercise notices", "Infrastructure",
+         "Transparency", "About the data", "Downloads", "Revisions"]
+
+
+def test_bench_pages_prints_a_figure_per_page(tmp_path):
+    result = subprocess.run([sys.executable, str(BENCH), "--crossings", "2000", "--notices", "200", "--projects",
+                             "100", "--runs", "1", "--warm", "2", "--no-browser", "--keep", str(tmp_path)],
+                            capture_output=True, text=True, cwd=REPO, timeout=300)
+    out = result.stdout
+    assert result.returncode == 0, f"{out}\n{result.stderr}"
+    for page in PAGES:
+        # label, then cold p50, cold p95, warm p50, warm p95 (ms)
+        assert re.search(rf"^{re.escape(page)}\s+\d+\s+\d+\s+\d+\.\d\s+\d+\.\d", out, re.M), f"{page}:\n{out}"
+    assert (tmp_path / "release" / "release.json").is_file()
+    assert re.search(r"'crossings': \d+", out), out
