@@ -5,6 +5,9 @@ Every statement the project runs lives in sql/; code asks for it by name so the 
 
 from __future__ import annotations
 
+import os
+import re
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -66,3 +69,24 @@ def open_work_db(path: str | Path, create: bool = True) -> duckdb.DuckDBPyConnec
     con = connect(path)
     migrate(con)
     return con
+
+
+@contextmanager
+def memory_limit(con: duckdb.DuckDBPyConnection):
+    """BORDERLENS_MEMORY_LIMIT (e.g. 1GB) caps DuckDB's memory during an ingest or a publish; joins
+    and sorts then spill to disk.
+    Without it DuckDB may use 80% of RAM (figures in docs/performance.md)."""
+    limit = os.environ.get("BORDERLENS_MEMORY_LIMIT", "").strip()
+    if not limit:
+        yield
+        return
+    if not re.fullmatch(r"\d+(\.\d+)?\s*[KMGT]i?B", limit, re.IGNORECASE):
+        raise UserError(f"BORDERLENS_MEMORY_LIMIT: '{limit}' is not a size like 1500MB or 2GB")
+    previous = con.execute("select current_setting('memory_limit')").fetchall()[0][0]
+    con.execute(f"set memory_limit = '{limit}'")
+    try:
+        yield
+    finally:
+        con.execute("reset memory_limit")  # the exact default, which the text of `previous` only rounds
+        if con.execute("select current_setting('memory_limit')").fetchall()[0][0] != previous:
+            con.execute(f"set memory_limit = '{previous}'")

@@ -29,7 +29,7 @@ def _arrow(df: pd.DataFrame) -> pa.Table:
 
 def csv_bytes(df: pd.DataFrame, excel: bool = False) -> bytes:
     """The DataFrame as CSV (RFC 4180, CRLF, formula-neutralised text cells); with a BOM when for Excel."""
-    return "".join(exports.csv_batches(_arrow(df).to_reader(), excel=excel)).encode("utf-8")
+    return exports.table_file(_arrow(df), "csv-excel" if excel else "csv")
 
 
 def parquet_bytes(df: pd.DataFrame, citation: str = "", licence: str = "") -> bytes:
@@ -51,9 +51,7 @@ def has_geometry(df: pd.DataFrame) -> bool:
 
 def geojson_bytes(df: pd.DataFrame, citation: str = "", licence: str = "") -> bytes:
     """The DataFrame as a GeoJSON FeatureCollection (RFC 7946), citation and licence as foreign members."""
-    features = list(exports.geojson_features(_arrow(df).to_reader()))
-    doc = {"type": "FeatureCollection", "citation": citation, "licence": licence, "features": features}
-    return json.dumps(doc, ensure_ascii=False, separators=(",", ":"), default=str).encode("utf-8")
+    return exports.table_file(_arrow(df), "geojson", {"citation": citation, "licence": licence})
 
 
 def view_file(df: pd.DataFrame, fmt: str, citation: str = "", licence: str = "") -> bytes:

@@ -1,21 +1,25 @@
 """Extract files that open safely: CSV (RFC 4180, formula-neutralised text cells), Parquet and GeoJSON.
 
-Rows stream from DuckDB in Arrow batches, so an extract of millions of rows is never held in memory whole.
+DuckDB's own writers (COPY) stream the rows, so an extract of millions of rows is never held in memory whole
+and no row passes through Python; the cell formats are SQL macros (sql/export/macros.sql).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-import math
+import shutil
+import tempfile
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 
+from data_pipeline.db import sql
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 BATCH_ROWS = 100_000
+GEOMETRY_COLUMNS = ("area_geojson", "geometry_geojson")
+BOM = "\ufeff".encode("utf-8")
 
 
 def neutralise(text: str) -> str:
@@ -23,57 +27,56 @@ def neutralise(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
-def _is_text(arrow_type: pa.DataType) -> bool:
-    return pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type)
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
-def _cell(value, text_column: bool) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, list):
-        value = ";".join("" if v is None else str(v) for v in value)
-        return neutralise(value)
-    if text_column:
-        return neutralise(str(value))
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        if math.isnan(value):
-            return ""
-        return repr(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
-    return str(value)
+def _columns(con, query: str, params) -> list[tuple[str, str]]:
+    """(name, DuckDB type) of the query's result columns, without running it."""
+    rel = con.sql(query, params=params or None)
+    return [(name, str(kind).upper()) for name, kind in zip(rel.columns, rel.types)]
 
 
-def csv_batches(reader: pa.RecordBatchReader, excel: bool = False):
-    """CSV text chunks for a stream of Arrow batches: header first, then rows; lists joined with ';'."""
-    schema = reader.schema
-    text_columns = [_is_text(f.type) or pa.types.is_list(f.type) for f in schema]
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    if excel:
-        buffer.write("\ufeff")
-    writer.writerow(schema.names)
-    yield buffer.getvalue()
-    for batch in reader:
-        buffer.seek(0)
-        buffer.truncate()
-        columns = [batch.column(i).to_pylist() for i in range(batch.num_columns)]
-        for row in zip(*columns):
-            writer.writerow([_cell(v, t) for v, t in zip(row, text_columns)])
-        yield buffer.getvalue()
+def _csv_cell(name: str, kind: str) -> str:
+    col = _ident(name)
+    if kind.endswith("[]"):
+        return f"bl_csv_list({col}) as {col}"
+    if kind in ("VARCHAR", "JSON"):
+        return f"bl_csv_text({col}) as {col}"
+    if kind in ("DOUBLE", "FLOAT", "REAL"):
+        return f"bl_csv_double({col}) as {col}"
+    return col
 
 
-def query_reader(con: duckdb.DuckDBPyConnection, query: str, params) -> pa.RecordBatchReader:
-    return con.sql(query, params=params).to_arrow_reader(BATCH_ROWS)
+def _copy(con, columns: str, query: str, params, out: Path, options: str) -> int:
+    """COPY (select columns from (query)) to out; returns the number of rows written."""
+    con.execute(sql("export/macros"))
+    statement = f"copy (select {columns} from ({query}) as _rows) to {_string(out)} ({options})"
+    return int(con.execute(statement, params or None).fetchall()[0][0])
+
+
+def _string(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
 
 
 def write_csv(con, query: str, params, out: Path, excel: bool = False) -> int:
-    rows = 0
-    with open(out, "w", encoding="utf-8", newline="") as handle:
-        for chunk in csv_batches(query_reader(con, query, params), excel=excel):
-            handle.write(chunk)
-            rows += chunk.count("\r\n")
-    return rows - 1
+    """RFC 4180 CSV with CRLF line ends; with a UTF-8 byte-order mark first when for Excel. Returns rows."""
+    columns = ", ".join(_csv_cell(n, k) for n, k in _columns(con, query, params))
+    if not excel:
+        return _copy(con, columns, query, params, out, "format csv, header, new_line '\r\n'")
+    body = out.with_name(out.name + ".body")
+    try:
+        rows = _copy(con, columns, query, params, body, "format csv, header, new_line '\r\n'")
+        with open(out, "wb") as handle, open(body, "rb") as source:
+            handle.write(BOM)
+            shutil.copyfileobj(source, handle, 1 << 20)
+    finally:
+        body.unlink(missing_ok=True)
+    return rows
+
+
+def query_reader(con: duckdb.DuckDBPyConnection, query: str, params) -> pa.RecordBatchReader:
+    return con.sql(query, params=params or None).to_arrow_reader(BATCH_ROWS)
 
 
 def write_parquet(con, query: str, params, out: Path) -> None:
@@ -85,40 +88,57 @@ def write_parquet(con, query: str, params, out: Path) -> None:
             writer.write_batch(batch)
 
 
-GEOMETRY_COLUMNS = ("area_geojson", "geometry_geojson")
-
-
-def geojson_features(reader: pa.RecordBatchReader):
-    """GeoJSON features: geometry from a GeoJSON text column if present, else from lon/lat (5 decimals)."""
-    names = reader.schema.names
+def _feature_columns(columns: list[tuple[str, str]]) -> str:
+    """type, geometry (the GeoJSON text column if any, else lon/lat) and properties (all other columns)."""
+    names = [n for n, _ in columns]
     geometry_column = next((c for c in GEOMETRY_COLUMNS if c in names), None)
-    for batch in reader:
-        for row in batch.to_pylist():
-            geometry = None
-            if geometry_column and row.get(geometry_column):
-                geometry = json.loads(row[geometry_column])
-            elif row.get("lon") is not None and row.get("lat") is not None:
-                geometry = {"type": "Point", "coordinates": [round(row["lon"], 5), round(row["lat"], 5)]}
-            properties = {k: _json_value(v) for k, v in row.items() if k not in GEOMETRY_COLUMNS}
-            yield {"type": "Feature", "geometry": geometry, "properties": properties}
+    point = "bl_json_point(lon, lat)" if {"lon", "lat"} <= set(names) else "null"
+    if geometry_column:
+        text = _ident(geometry_column)
+        geometry = f"case when nullif({text}, '') is not null then json({text}) else {point} end"
+    else:
+        geometry = point
+    props = ", ".join(f"{_ident(n)} := " + (f"bl_json_double({_ident(n)})" if k in ("DOUBLE", "FLOAT", "REAL")
+                                           else _ident(n))
+                      for n, k in columns if n not in GEOMETRY_COLUMNS)
+    properties = f"struct_pack({props})" if props else "json_object()"
+    return f"'Feature' as type, {geometry}::json as geometry, {properties} as properties"
 
 
-def _json_value(value):
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value
+def write_features(con, query: str, params, out: Path, members: dict | None = None) -> int:
+    """A GeoJSON FeatureCollection (RFC 7946), with members (e.g. citation, licence) before the features."""
+    columns = _feature_columns(_columns(con, query, params))
+    head = "".join(f"{json.dumps(k)}:{json.dumps(v, ensure_ascii=False)}," for k, v in (members or {}).items())
+    body = out.with_name(out.name + ".body")
+    try:
+        rows = _copy(con, columns, query, params, body, "format json, array true")
+        with open(out, "wb") as handle, open(body, "rb") as source:
+            handle.write(('{"type":"FeatureCollection",' + head + '"features":').encode("utf-8"))
+            shutil.copyfileobj(source, handle, 1 << 20)
+            handle.write(b"}\n")
+    finally:
+        body.unlink(missing_ok=True)
+    return rows
 
 
 def write_geojson(con, query: str, params, out: Path) -> int:
-    count = 0
-    with open(out, "w", encoding="utf-8") as handle:
-        handle.write('{"type":"FeatureCollection","features":[\n')
-        for feature in geojson_features(query_reader(con, query, params)):
-            if count:
-                handle.write(",\n")
-            handle.write(json.dumps(feature, ensure_ascii=False, separators=(",", ":")))
-            count += 1
-        handle.write("\n]}\n")
-    return count
+    return write_features(con, query, params, out)
+
+
+def table_file(table: pa.Table, fmt: str, members: dict | None = None) -> bytes:
+    """An in-memory Arrow table (a page's shown rows) written by the same writers as the extracts."""
+    con = duckdb.connect()
+    try:
+        con.execute("set enable_progress_bar = false")
+        con.register("_shown", table)
+        with tempfile.TemporaryDirectory(prefix="borderlens-download-") as folder:
+            out = Path(folder) / "view"
+            if fmt in ("csv", "csv-excel"):
+                write_csv(con, "select * from _shown", [], out, excel=fmt == "csv-excel")
+            elif fmt == "geojson":
+                write_features(con, "select * from _shown", [], out, members)
+            else:
+                raise ValueError(f"unknown format {fmt!r}")
+            return out.read_bytes()
+    finally:
+        con.close()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import sys
 import threading
 import time
@@ -20,7 +19,7 @@ from pathlib import Path
 import duckdb
 
 from data_pipeline import geo
-from data_pipeline.db import sql
+from data_pipeline.db import memory_limit, sql
 from data_pipeline.errors import UserError
 from data_pipeline.profiles import Profile, detect_profile, file_format, resolve_profile
 from data_pipeline.staging import (RawFile, detach_scratch, json_header, read_csv_raw, read_json_raw, sniff_header,
@@ -240,31 +239,11 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, profile_arg: str | N
             "rows_quarantined": rows_quarantined, "status": "loaded"}
 
 
-@contextmanager
-def _memory_limit(con: duckdb.DuckDBPyConnection):
-    """BORDERLENS_MEMORY_LIMIT (e.g. 1GB) caps DuckDB's memory during the ingest; joins then spill to disk.
-    Without it DuckDB may use 80% of RAM (figures in docs/performance.md)."""
-    limit = os.environ.get("BORDERLENS_MEMORY_LIMIT", "").strip()
-    if not limit:
-        yield
-        return
-    if not re.fullmatch(r"\d+(\.\d+)?\s*[KMGT]i?B", limit, re.IGNORECASE):
-        raise UserError(f"BORDERLENS_MEMORY_LIMIT: '{limit}' is not a size like 1500MB or 2GB")
-    previous = con.execute("select current_setting('memory_limit')").fetchall()[0][0]
-    con.execute(f"set memory_limit = '{limit}'")
-    try:
-        yield
-    finally:
-        con.execute("reset memory_limit")  # the exact default, which the text of `previous` only rounds
-        if con.execute("select current_setting('memory_limit')").fetchall()[0][0] != previous:
-            con.execute(f"set memory_limit = '{previous}'")
-
-
 def ingest(con: duckdb.DuckDBPyConnection, paths: list[str], profile_arg: str | None = None,
            show_progress: bool = False) -> list[dict]:
     """Ingest every file named (folders expand to their data files), then derive the geo fields once."""
     files = expand_paths(paths)
-    with _memory_limit(con):
+    with memory_limit(con):
         return _ingest(con, files, profile_arg, show_progress)
 
 

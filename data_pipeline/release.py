@@ -1,7 +1,8 @@
 """`borderlens publish`: apply the policy to an in-memory copy of the working data and write a release folder.
 
-The working database is attached read-only. Rules run on in-memory scratch tables (redaction.py); the
-release's DuckDB file is created fresh and written once (release_files.py: CREATE TABLE AS from redacted
+The working database is attached read-only. Rules run on scratch tables (redaction.py) in a throwaway DuckDB
+file in a private temporary folder (compressed and spillable, so a 10M-row table does not need tens of GB
+of memory), removed when the publish ends, whatever the outcome; the release's DuckDB file is created fresh and written once (release_files.py: CREATE TABLE AS from redacted
 results, never updated), so no page of it ever held a protected value. The folder is built beside RELEASE_DIR
 and swapped in with one atomic rename (here).
 """
@@ -12,13 +13,14 @@ import ctypes
 import errno
 import os
 import shutil
+import tempfile
 from datetime import date
 from pathlib import Path
 
 import duckdb
 
 from data_pipeline import policy as policies
-from data_pipeline.db import sql
+from data_pipeline.db import memory_limit, sql
 from data_pipeline.errors import UserError
 from data_pipeline.redaction import apply_policy
 from data_pipeline.release_files import write_release_files
@@ -46,7 +48,8 @@ def publish(db_path, policy_path, out_dir) -> dict:
     if not db_path.is_file():
         raise UserError(f"database not found: {db_path}")
     _check_out(out)
-    con = duckdb.connect()
+    scratch = _scratch_dir()
+    con = duckdb.connect(str(scratch / "scratch.duckdb"))
     con.execute("set enable_progress_bar = false")
     try:
         try:
@@ -64,19 +67,21 @@ def publish(db_path, policy_path, out_dir) -> dict:
         for table in REFERENCE_TABLES:
             if table in tables:
                 run(con, "release/load_reference", table=checked(table, REFERENCE_TABLES))
-        redactions, notes = apply_policy(con, policy, created)
-        tmp = _temp_dir(out)
-        try:
-            info = write_release_files(con, tmp, policy, created, redactions,
-                                       [t for t in REFERENCE_TABLES if t in tables],
-                                       previous=out if (out / "release.json").is_file() else None)
-            _sync_tree(tmp)
-            _swap_in(tmp, out)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
+        with memory_limit(con):
+            redactions, notes = apply_policy(con, policy, created)
+            tmp = _temp_dir(out)
+            try:
+                info = write_release_files(con, tmp, policy, created, redactions,
+                                           [t for t in REFERENCE_TABLES if t in tables],
+                                           previous=out if (out / "release.json").is_file() else None)
+                _sync_tree(tmp)
+                _swap_in(tmp, out)
+            except BaseException:
+                shutil.rmtree(tmp, ignore_errors=True)
+                raise
     finally:
         con.close()
+        shutil.rmtree(scratch, ignore_errors=True)
     return {"release_id": info["release_id"], "path": str(out), "created": created.isoformat(),
             "row_counts": info["row_counts"],
             "redactions": sum(r["rows_affected"] for r in redactions if r["rule_id"]), "notes": notes}
@@ -92,6 +97,19 @@ def _check_out(out: Path) -> None:
         raise UserError(f"{out} exists and is not a folder")
     if out.is_dir() and any(out.iterdir()) and not (out / "release.json").is_file():
         raise UserError(f"{out} is not empty and holds no release.json: refusing to replace it")
+
+
+SCRATCH_PREFIX = "borderlens-publish-"
+
+
+def _scratch_dir() -> Path:
+    """A private (mode 0700) folder for the scratch database, in the system's temporary folder; the folders of
+    dead publishes (killed before they could clean up; they hold unredacted data) are removed first."""
+    for stale in Path(tempfile.gettempdir()).glob(SCRATCH_PREFIX + "*"):
+        pid = stale.name[len(SCRATCH_PREFIX):].split("-")[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(stale, ignore_errors=True)
+    return Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-"))
 
 
 def _temp_dir(out: Path) -> Path:

@@ -141,9 +141,12 @@ def test_failed_or_killed_publish_leaves_the_previous_release_whole(tmp_path: Pa
     assert failed.returncode == 2 and "BORDERLENS_PUBLISH_DATE" in failed.stderr and _digest(out) == before
 
     other = write(tmp_path / "other.toml", s.policy.read_text().replace("k = 500000", "k = 400000"))
+    temp = tmp_path / "temp"  # the publishes' scratch databases (unredacted data) go to TMPDIR
+    temp.mkdir()
+    env = {**s.env, "TMPDIR": str(temp)}
     killed_midway = 0
     for ready in (lambda b: True, lambda b: any((b / "extracts").glob("*")), lambda b: (b / "release.json").exists()):
-        killed = _kill_when(out, ready, other, s.work_db, s.env)
+        killed = _kill_when(out, ready, other, s.work_db, env)
         now = json.loads((out / "release.json").read_text())["release_id"]
         if now == old_id:
             assert _digest(out) == before, "a killed publish changed the previous release"
@@ -153,9 +156,11 @@ def test_failed_or_killed_publish_leaves_the_previous_release_whole(tmp_path: Pa
             before, old_id = _digest(out), now
     assert killed_midway >= 2, "the publish was never killed mid-way: the test proved nothing"
     assert _stale(out), "a killed publish leaves its build folder beside the release"
+    assert list(temp.glob("borderlens-publish-*")), "a killed publish leaves its scratch database"
     final = json.loads(run_cli("publish", "--db", s.work_db, "--policy", other, "--out", out, "--json",
-                               env=s.env).stdout)
+                               env=env).stdout)
     assert not _stale(out), "the next publish removes build folders of dead publishes"
+    assert not list(temp.glob("*")), "the next publish removes the scratch databases of dead publishes"
     assert final["release_id"] != result["release_id"]  # k changed, so the content and the id did
     assert json.loads((out / "release.json").read_text())["release_id"] == final["release_id"]
     assert set(_digest(out)) == set(before)

@@ -1,4 +1,5 @@
--- A scratch copy of one canonical table, in memory, with helper columns (names start with '_', never published):
+-- A scratch copy of one canonical table (in the publish's private scratch database), with helper columns (names
+-- start with '_', never published):
 -- _rid row id, _publisher for the counts, _touched fields a rule changed, _cell_km size of a coarsened cell.
 create table "{table}" as
 with source as (
