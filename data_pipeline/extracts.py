@@ -58,6 +58,8 @@ def export(dataset: str, db=None, release=None, fmt: str = "csv", out=None, wher
             raise UserError(f"{path} has no table {dataset}")
         filters, params = where_clause(where, columns[dataset], dataset)
         query = _rows_query(dataset, filters)
+        if release is None:  # a working database keeps no row order (parallel inserts): sort for stable files
+            query = f"select * from ({query}) as _rows order by all"
         try:
             return _write(con, query, params, fmt, out, excel)
         except duckdb.ConversionException as exc:

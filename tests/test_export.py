@@ -90,3 +90,22 @@ def test_export_from_a_missing_release(tmp_path: Path):
     result = _export("crossings", "--release", tmp_path / "nope", "--format", "csv", "--out", tmp_path / "x",
                      check=False)
     assert result.returncode == 2 and "release folder not found" in result.stderr
+
+
+def test_export_from_a_working_database_is_sorted_and_repeatable(tmp_path: Path, release_secret_inputs):
+    """The working database stores rows in no fixed order (parallel inserts); its export sorts every column."""
+    import duckdb
+
+    s = release_secret_inputs
+    first, second = tmp_path / "a.parquet", tmp_path / "b.parquet"
+    for out in (first, second):
+        _export("crossings", "--db", s.work_db, "--format", "parquet", "--out", out)
+    exported = pq.read_table(first).to_pylist()
+    assert exported == pq.read_table(second).to_pylist() and len(exported) > 1
+    con = duckdb.connect(str(s.work_db), read_only=True)
+    try:
+        columns = [c for c in pq.read_table(first).column_names]
+        expected = con.sql(f"select {', '.join(columns)} from crossings order by all").to_arrow_table().to_pylist()
+    finally:
+        con.close()
+    assert exported == expected

@@ -381,3 +381,13 @@ def test_basemap_files_are_light_and_match_the_committed_ones(tmp_path):
     countries = json.loads((tmp_path / "countries_110m.geojson").read_text(encoding="utf-8"))["features"]
     iso = {f["properties"]["NAME"]: f["properties"]["ISO_A3"] for f in countries}
     assert iso["France"] == "FRA" and iso["Norway"] == "NOR" and iso["Kosovo"] == "XKX"
+
+
+def test_lease_and_overlay_limits_are_not_borders(db):
+    """Guantanamo's lease limit separates no two states: a point beside it is far from any border."""
+    limits = db.execute("select count(*) from borders where featurecla in ('Lease limit', 'Overlay limit')").fetchall()
+    assert limits[0][0] > 0  # the lines are loaded (drawn on the map), only not measured to
+    result = geo.nearest_border(db, pd.DataFrame({"id": ["gtmo"], "lon": [-75.13], "lat": [19.93]}))
+    kind = db.execute("select featurecla from borders where border_id = ?", [result.loc[0, "border_id"]]).fetchall()
+    assert kind[0][0] not in ("Lease limit", "Overlay limit")
+    assert result.loc[0, "distance_km"] > 100  # the nearest land border is Haiti's, across the sea
