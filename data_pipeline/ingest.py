@@ -169,23 +169,33 @@ def _existing(con: duckdb.DuckDBPyConnection, sha256: str, profile: Profile) -> 
             "rows_quarantined": rows_quarantined}
 
 
+def _summary(path: Path, profile: Profile, hasher: _Hasher) -> dict:
+    return {"source_id": f"{profile.name}:{hasher.digest[:12]}", "path": str(path), "profile": profile.name,
+            "sha256": hasher.digest}
+
+
 def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, profile_arg: str | None = None,
                 progress=None) -> dict:
     """Ingest one file; returns the summary the CLI prints (--json contract in ARCHITECTURE.md)."""
     say = progress or (lambda step: None)
     profile = choose_profile(path, profile_arg)
     hasher = _Hasher(path)
-    hasher.start()
+    maybe_unchanged = con.execute(sql("ingest/source_by_size"),
+                                  {"bytes": path.stat().st_size, "profile": profile.name}).fetchall()[0][0]
+    if maybe_unchanged:  # hash first: an unchanged file is then never read
+        hasher.run()
+        existing = _existing(con, hasher.digest, profile)
+        if existing:
+            return {**_summary(path, profile, hasher), **existing, "status": "unchanged"}
+    else:  # a new size cannot be an old file: hash on a second thread while DuckDB reads
+        hasher.start()
     say("read")
     with _timed("read"):
         raw = read_json_raw(con, path, profile) if profile.format in ("json", "geojson") else \
             read_csv_raw(con, path, profile)
-        hasher.join()
-    summary = {"source_id": f"{profile.name}:{hasher.digest[:12]}", "path": str(path), "profile": profile.name,
-               "sha256": hasher.digest}
-    existing = _existing(con, hasher.digest, profile)
-    if existing:
-        return {**summary, **existing, "status": "unchanged"}
+        if hasher.ident is not None:
+            hasher.join()
+    summary = _summary(path, profile, hasher)
     _check_columns(path, profile, raw)
     say("stage")
     with _timed("stage"):

@@ -166,3 +166,20 @@ def test_notice_revision_is_recorded_per_field(tmp_path: Path):
     assert query(db, "select record_key, field, old_value, new_value from revisions") == [
         ("N1", "troops", "9000", "12000")]
     assert query(db, "select troops from exercise_notices") == [(12000,)]
+
+
+def test_unchanged_file_is_not_read_and_same_size_new_content_is_loaded(tmp_path: Path):
+    """A file of a size seen before is hashed first: unchanged, it is never read; changed, it loads as usual."""
+    db = tmp_path / "w.duckdb"
+    v1 = write(tmp_path / "v.csv", BTS_HEADER + "Jackman,Maine,0104,US-Canada Border,Jan 2024,Trucks,6556,,,\n")
+    timings = {"BORDERLENS_TIMINGS": "1"}
+    first = run_cli("ingest", v1, "--db", db, "--json", env=timings)
+    assert "timing read" in first.stderr  # the positive control: a new file is read
+    again = run_cli("ingest", v1, "--db", db, "--json", env=timings)
+    assert json.loads(again.stdout)["sources"][0]["status"] == "unchanged" and "timing read" not in again.stderr
+    v2 = write(tmp_path / "v.csv", BTS_HEADER + "Jackman,Maine,0104,US-Canada Border,Jan 2024,Trucks,6557,,,\n")
+    changed = run_cli("ingest", v2, "--db", db, "--json", env=timings)
+    [result] = json.loads(changed.stdout)["sources"]
+    assert result["status"] == "loaded" and "timing read" in changed.stderr
+    assert query(db, "select value from crossings") == [(6557.0,)]
+    assert [(float(a), float(b)) for a, b in query(db, "select old_value, new_value from revisions")] == [(6556, 6557)]
