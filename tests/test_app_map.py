@@ -1,11 +1,18 @@
-"""Map page: offline basemap, one row per crossing point, cells for coarsened places, text-only tooltips."""
+"""Map page: offline basemap, one row per crossing point, cells for coarsened places, text-only tooltips, and
+a level of detail decided on the server (many areas or projects are counted per grid cell)."""
 
 from __future__ import annotations
 
 import json
+import re
+import shutil
+from datetime import date
 from pathlib import Path
 
 import duckdb
+import pytest
+
+from data_pipeline.queries_map_areas import DETAIL_LIMIT, MAX_CELLS
 
 from test_app_release import (XSS_PORT, XSS_PORT_CODE, app_env, no_exception, open_page,  # noqa: F401
                               release_dir, warnings_text)
@@ -44,7 +51,7 @@ def test_map_is_offline_and_its_layers_carry_only_what_they_draw(app_env):
         assert (Path(__file__).resolve().parent.parent / b["data"].removeprefix("app/")).is_file()
     assert _layer(spec, "basemap-disputed")["extensions"][0]["@@type"] == "PathStyleExtension"
     crossings = _layer(spec, "crossings")["data"]
-    assert crossings and all(set(row) == {"lon", "lat", "radius", "colour", "tooltip"} for row in crossings)
+    assert crossings and all(set(row) == {"lon", "lat", "radius", "tooltip"} for row in crossings)
     for layer_id in ("notices", "projects"):
         for feature in _layer(spec, layer_id)["data"]["features"]:
             assert set(feature["properties"]) == {"tooltip", "colour"}
@@ -54,7 +61,9 @@ def test_map_is_offline_and_its_layers_carry_only_what_they_draw(app_env):
 
 def test_crossings_are_one_point_per_location_not_monthly_rows(app_env, release_dir):
     at = open_page("map", {"layers": "crossings"})
-    points = _layer(_spec(at), "crossings")["data"]
+    spec = _spec(at)
+    points = [p for layer in spec["layers"] if layer["id"] in ("crossings", "crossings-withheld")
+              for p in layer["data"]]
     locations = _query(release_dir, "select count(distinct location_id) from crossings where lat is not null "
                                     "and measure in ('persons','pedestrians','personal_vehicle_passengers',"
                                     "'bus_passengers','train_passengers') and location_cell_geojson is null")[0][0]
@@ -99,3 +108,145 @@ def test_bad_parameters_fall_back_with_a_warning(app_env):
     assert "measure" in text and "map layers" in text
     assert at.query_params["measure"] == "people"
     assert at.query_params["layers"] == "crossings"
+
+
+# ---------------------------------------------------------------------------------------------- level of detail
+
+COPIES = 40          # the test release's notices and projects, 40 times over: more than DETAIL_LIMIT of each
+PERIOD = {"from": "2019-01", "to": "2026-10"}
+
+
+def build_many_release(release_dir: str, folder: Path) -> str:
+    """A copy of the test release in folder with every notice and project copied COPIES times (new ids; exact
+    places moved by up to a few degrees so that they fill many grid cells; coarsened ones stay in their published
+    cells) and a release id of its own. Takes a second."""
+    shutil.copytree(release_dir, folder)
+    manifest = folder / "release.json"
+    info = json.loads(manifest.read_text(encoding="utf-8"))
+    info["release_id"] = "many-" + info["release_id"]
+    manifest.write_text(json.dumps(info), encoding="utf-8")
+    con = duckdb.connect(str(folder / "borderlens.duckdb"))
+    try:
+        con.execute("update release_info set value = ? where key = 'release_id'", [info["release_id"]])
+        for table, key in (("exercise_notices", "notice_id"), ("infrastructure_projects", "project_id")):
+            exact = "location_cell_geojson is null and lat is not null"
+            con.execute(f"""
+                insert into {table}
+                select * exclude (k) replace ({key} || '-copy-' || k as {key},
+                                  case when {exact} then lat + (k % 7 - 3) * 0.6 else lat end as lat,
+                                  case when {exact} then lon + (k // 7 % 6 - 3) * 0.8 else lon end as lon)
+                from {table} cross join range(1, {COPIES}) r(k)""")
+    finally:
+        con.close()
+    return str(folder)
+
+
+@pytest.fixture(scope="module")
+def many_release(release_dir, tmp_path_factory) -> str:
+    return build_many_release(release_dir, tmp_path_factory.mktemp("many") / "release")
+
+
+@pytest.fixture
+def many_env(app_env, many_release, monkeypatch):
+    monkeypatch.setenv("BORDERLENS_RELEASE", many_release)
+    return many_release
+
+
+def _located_notices(release: str, border: tuple[str, str] | None = None) -> int:
+    """Notices in PERIOD with a published place, counted straight from the release file (not via the app)."""
+    where = ("n.start_date <= date '2026-10-31' and coalesce(n.end_date, n.start_date) >= date '2019-01-01' "
+             "and (n.lat is not null or n.area_geojson is not null or n.location_cell_geojson is not null)")
+    params = []
+    if border:
+        where += " and b.iso3_a = ? and b.iso3_b = ?"
+        params = list(border)
+    return _query(release, "select count(*) from exercise_notices n left join borders b "
+                           f"on b.border_id = n.nearest_border_id where {where}", params)[0][0]
+
+
+def test_many_notices_are_counted_per_cell_and_the_counts_add_up(many_env):
+    at = open_page("map", {"layers": "notices,projects", **PERIOD})
+    no_exception(at)
+    spec = _spec(at)
+    ids = {layer["id"] for layer in spec["layers"]}
+    assert "notice-cells" in ids and "notices" not in ids           # no individual area reaches the browser
+    assert "project-cells" in ids and "projects" not in ids
+    cells = _layer(spec, "notice-cells")["data"]
+    expected = _located_notices(many_env)
+    assert expected > DETAIL_LIMIT
+    counts = [int(re.match(r"([\d,]+) exercise notices? in this", c["tooltip"]).group(1).replace(",", ""))
+              for c in cells]
+    assert sum(counts) == expected
+    assert all(set(c) == {"polygon", "colour", "tooltip"} for c in cells)
+    # a cell is never finer than a coarsened location (h3_5, about 20 km): at least twice that wide
+    coarsest = max(k for (k,) in _query(many_env, "select precision_km from redactions where precision_km > 0"))
+    for c in cells:
+        (west, south), (east, _), (_, north) = c["polygon"][0], c["polygon"][1], c["polygon"][2]
+        assert (east - west) * 111.32 >= 2 * coarsest and east - west == north - south
+    coarsened = _query(many_env, "select lon, lat from exercise_notices where location_cell_geojson is not null")
+    for lon, lat in coarsened:   # each coarsened notice counted in the cell holding its published centre
+        assert any(c["polygon"][0][0] <= lon < c["polygon"][1][0] and c["polygon"][0][1] <= lat < c["polygon"][2][1]
+                   for c in cells), (lon, lat)
+    tips = " ".join(c["tooltip"] for c in cells)
+    assert "Choose a border or a shorter period to see each area." in tips and "<" not in tips
+    legend = " ".join(c.value for c in at.caption)
+    assert "Counted per" in legend and "choose a border or a shorter period" in legend
+    assert json.loads(at.get("deck_gl_json_chart")[0].proto.tooltip) == {"text": "{tooltip}"}
+
+
+def test_a_narrow_filter_draws_each_area_again(many_env):
+    at = open_page("map", {"layers": "notices", "border": "FIN-RUS", **PERIOD})
+    no_exception(at)
+    spec = _spec(at)
+    assert "notice-cells" not in {layer["id"] for layer in spec["layers"]}
+    features = _layer(spec, "notices")["data"]["features"]
+    assert len(features) == _located_notices(many_env, ("FIN", "RUS")) > 0
+    assert all(set(f["properties"]) == {"tooltip", "colour"} for f in features)
+    assert "Counted per" not in " ".join(c.value for c in at.caption)
+
+
+def test_the_map_stays_small_with_many_features(many_env, monkeypatch):
+    at = open_page("map", {"layers": "crossings,notices,projects", **PERIOD})
+    no_exception(at)
+    text = at.get("deck_gl_json_chart")[0].proto.json
+    assert len(text.encode("utf-8")) < 1_000_000
+    assert "\n" not in text.replace("\\n", "")       # compact JSON, not pydeck's indented text
+    for layer in json.loads(text)["layers"]:
+        rows = layer["data"]["features"] if isinstance(layer["data"], dict) else layer["data"]
+        assert isinstance(rows, str) or len(rows) <= MAX_CELLS
+    # fewer cells allowed: the grid gets coarser, and every notice is still counted
+    from data_pipeline import queries_map_areas as A
+    from data_pipeline.queries import Filters, precision_table
+
+    monkeypatch.setattr(A, "MAX_CELLS", 40)
+    params = Filters(date_from=date(2019, 1, 1), date_to=date(2026, 10, 31)).params()
+    coarse = A.notice_layer(many_env, params, precision_table(many_env))
+    assert coarse.aggregated and coarse.step > A.STEPS[0] and len(coarse.cells) <= 40
+    assert coarse.matched == int(coarse.table["notices"].sum()) == _located_notices(many_env)
+
+
+def test_outlines_too_heavy_to_send_are_counted_per_cell(app_env, release_dir, monkeypatch):
+    from data_pipeline import queries_map_areas as A
+    from data_pipeline.queries import Filters, precision_table
+
+    params, known = Filters().params(), precision_table(release_dir)
+    assert not A.notice_layer(release_dir, params, known).aggregated
+    monkeypatch.setattr(A, "LAYER_BYTES", 1_000)
+    heavy = A.notice_layer(release_dir, params, known)
+    assert heavy.aggregated and "MB to send" in heavy.reason and heavy.features["features"] == []
+
+
+def test_long_outlines_are_simplified_not_cells():
+    import math
+
+    import pandas as pd
+
+    from data_pipeline.queries_map_areas import SIMPLIFY_OVER, simplified
+
+    ring = [[round(24 + 0.3 * math.cos(t / 800), 6), round(60 + 0.2 * math.sin(t / 800), 6)] for t in range(5027)]
+    ring.append(ring[0])
+    big = json.dumps({"type": "Polygon", "coordinates": [ring]})
+    cell = json.dumps({"type": "Polygon", "coordinates": [[[24, 60], [25, 60], [25, 61], [24, 61], [24, 60]]]})
+    out = simplified(pd.Series([big, cell, None]))
+    assert len(out[0]) < SIMPLIFY_OVER and json.loads(out[0])["type"] == "Polygon"
+    assert out[1] == cell and pd.isna(out[2])

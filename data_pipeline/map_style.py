@@ -1,0 +1,93 @@
+"""How the maps look: Okabe–Ito colours, the text legend, the offline basemap, the view, and compact deck JSON.
+
+Shared by the Map and Infrastructure pages (through queries_map, which re-exports these names).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pydeck as pdk
+from pydeck.bindings.json_tools import default_serialize
+
+from data_pipeline.charts import PALETTE
+
+# Colours (RGBA) from the colour-blind-safe Okabe–Ito palette (charts.PALETTE), grey for withheld or unknown,
+# with the Streamlit markdown colour nearest to each (for the glyph in the text legend) and its Okabe–Ito name.
+GREY = "#999999"
+
+
+def rgba(hex_colour: str, alpha: int = 255) -> list[int]:
+    """[r, g, b, a] of a #RRGGBB colour, as pydeck takes it."""
+    return [int(hex_colour[i:i + 2], 16) for i in (1, 3, 5)] + [alpha]
+
+
+BLUE, ORANGE, GREEN, PURPLE, VERMILLION, BLACK = (PALETTE[4], PALETTE[0], PALETTE[2], PALETTE[6], PALETTE[5],
+                                                   PALETTE[7])
+CROSSING_COLOUR = rgba(BLUE, 190)
+CROSSING_WITHHELD_COLOUR = rgba(GREY, 160)
+CROSSING_LEGEND = (CROSSING_COLOUR, "blue", "blue")
+NOTICE_COLOURS = {"late": (rgba(VERMILLION, 110), "red", "vermillion"),
+                  "on time": (rgba(PURPLE, 110), "violet", "reddish purple"),
+                  "unknown": (rgba(GREY, 110), "gray", "grey")}
+NOTICE_LINE_COLOUR = rgba(BLACK, 160)
+PROJECT_COLOURS = {
+    "planned": (rgba(BLUE, 230), "blue", "blue"),
+    "under_construction": (rgba(ORANGE, 230), "orange", "orange"),
+    "completed": (rgba(GREEN, 230), "green", "bluish green"),
+    "suspended": (rgba(PURPLE, 230), "violet", "reddish purple"),
+    "cancelled": (rgba(GREY, 230), "gray", "grey"),
+}
+OTHER_PROJECT = (rgba(BLACK, 230), "gray", "black")
+
+
+def legend_item(colour: tuple, label: str, glyph: str = "■") -> str:
+    """One entry of a map's text legend: the glyph in the nearest Streamlit colour, the label and the colour's
+    Okabe–Ito name in words (so the legend does not rest on colour alone)."""
+    return f":{colour[1]}[{glyph}] {label} ({colour[2]})"
+
+
+# The offline basemap: Natural Earth files served by Streamlit's static file server (server.enableStaticServing,
+# files in static/geo/). Relative URLs, so the browser asks only this site. Keyword arguments for
+# pydeck.Layer("GeoJsonLayer", ...); disputed and claimed boundaries are dashed and red.
+BASEMAP_LAYERS = (
+    {"data": "app/static/geo/countries_110m.geojson", "id": "basemap-countries", "stroked": True, "filled": True,
+     "get_fill_color": [236, 236, 232], "get_line_color": [255, 255, 255], "line_width_min_pixels": 0.5},
+    {"data": "app/static/geo/borders_land_50m.geojson", "id": "basemap-land-borders", "stroked": True,
+     "filled": False, "get_line_color": [150, 150, 150], "line_width_min_pixels": 1},
+    {"data": "app/static/geo/borders_disputed_10m.geojson", "id": "basemap-disputed", "stroked": True,
+     "filled": False, "get_line_color": rgba(VERMILLION), "line_width_min_pixels": 1.5,
+     "extensions": [{"@@type": "PathStyleExtension", "dash": True}], "get_dash_array": [4, 3],
+     "dash_justified": True},
+)
+BASEMAP_LEGEND = (":gray[—] international land border (grey) · :red[- - -] disputed or claimed boundary "
+                  "(vermillion, dashed; Natural Earth)")
+
+
+class CompactDeck(pdk.Deck):
+    """A pydeck Deck whose JSON has no indentation nor \\u escapes: pydeck indents by 2, doubling a map's bytes."""
+
+    def to_json(self) -> str:
+        return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"), ensure_ascii=False)
+
+
+def view_for(bounds: tuple[float, float, float, float] | None, width_px: int = 900,
+             height_px: int = 540) -> tuple[float, float, float]:
+    """(longitude, latitude, zoom) that fits the bounds in a map of about width_px x height_px (Web Mercator)."""
+    if bounds is None:
+        return 15.0, 50.0, 2.5
+    min_x, min_y, max_x, max_y = bounds
+
+    def mercator_y(lat: float) -> float:
+        lat = max(-85.0, min(85.0, lat))
+        return math.degrees(math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)))
+
+    span_x = max(max_x - min_x, 0.2)
+    span_y = max(mercator_y(max_y) - mercator_y(min_y), 0.2)
+    zoom_x = math.log2(width_px * 360.0 / (512.0 * span_x * 1.15))
+    zoom_y = math.log2(height_px * 360.0 / (512.0 * span_y * 1.15))
+    zoom = max(0.3, min(9.0, min(zoom_x, zoom_y)))
+    centre_y = (mercator_y(max_y) + mercator_y(min_y)) / 2
+    centre_lat = math.degrees(2 * math.atan(math.exp(math.radians(centre_y))) - math.pi / 2)
+    return (min_x + max_x) / 2, centre_lat, zoom
