@@ -6,6 +6,7 @@ st.session_state["borderlens"], which this file sets on every run before the pag
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import pandas as pd
@@ -221,10 +222,17 @@ def _provenance(dataset: str) -> tuple[str, str]:
     return load_provenance(release.release_id, release.path).get(dataset, ("borderlens", "see About the data"))
 
 
-def show_table(df: pd.DataFrame, name: str, dataset: str = "", **kwargs) -> None:
-    """st.dataframe plus downloads of exactly these rows and columns (CSV, CSV for Excel, Parquet, GeoJSON)."""
+def show_table(df: pd.DataFrame, name: str, dataset: str = "", total: int | None = None,
+               full: Callable[[], pd.DataFrame] | None = None, **kwargs) -> None:
+    """st.dataframe plus downloads (CSV, CSV for Excel, Parquet, GeoJSON): of exactly these rows and columns, or,
+    for a table shown one page at a time (total rows in all, `full` builds them all), of the whole table, built
+    by `full` only when a download is clicked."""
+    paged = full is not None and total is not None
     if st.session_state["borderlens"].get("print"):
         print_table(df, kwargs.get("column_config"))
+        if paged and total > len(df):
+            st.caption(f"This page of the table: {len(df):,} of {total:,} rows. All rows are in the page's "
+                       "downloads.")
         return
     st.dataframe(df, **kwargs)
     if st.session_state["borderlens"]["embed"] or df.empty:
@@ -232,21 +240,67 @@ def show_table(df: pd.DataFrame, name: str, dataset: str = "", **kwargs) -> None
     release = st.session_state["borderlens"]["release"]
     files = load_files(release.release_id, release.path)
     citation = f"{files.citation} View: {current_url()}"
-    formats = [("csv", "CSV", f"{name}.csv", "text/csv", "Safe for spreadsheets: formula-like text gets a "
+    whole = f"All {total:,} rows (every page of the table). " if paged else ""
+    formats = [("csv", "CSV", f"{name}.csv", "text/csv", f"{whole}Safe for spreadsheets: formula-like text gets a "
                 "leading apostrophe; UTF-8 without BOM."),
-               ("csv-excel", "CSV for Excel", f"{name}-excel.csv", "text/csv", "The same CSV with a UTF-8 "
+               ("csv-excel", "CSV for Excel", f"{name}-excel.csv", "text/csv", f"{whole}The same CSV with a UTF-8 "
                 "byte-order mark, so Excel shows accents and other scripts correctly."),
-               ("parquet", "Parquet", f"{name}.parquet", D.MIME["parquet"], "Types and exact text kept; "
+               ("parquet", "Parquet", f"{name}.parquet", D.MIME["parquet"], f"{whole}Types and exact text kept; "
                 "citation and licence in the file metadata.")]
     if D.has_geometry(df):
-        formats.append(("geojson", "GeoJSON", f"{name}.geojson", D.MIME["geojson"], "RFC 7946, WGS84."))
+        formats.append(("geojson", "GeoJSON", f"{name}.geojson", D.MIME["geojson"], f"{whole}RFC 7946, WGS84."))
+    rows = full if paged else (lambda: df)
     cols = st.columns(len(formats) + 1, vertical_alignment="center")
-    cols[0].caption(f"Download these {len(df):,} rows:")
+    cols[0].caption(f"Download all {total:,} rows of this table:" if paged else f"Download these {len(df):,} rows:")
     for col, (fmt, label, file_name, mime, help_text) in zip(cols[1:], formats):
-        col.download_button(label, data=lambda fmt=fmt: D.view_file(df, fmt, citation, files.licences),
+        col.download_button(label, data=lambda fmt=fmt: D.view_file(rows(), fmt, citation, files.licences),
                             file_name=file_name, mime=mime, key=f"dl-{name}-{fmt}", on_click="ignore",
                             icon=":material/download:", help=help_text)
     st.caption(f"Licence: {files.licences}. Cite: {files.citation}")
+
+
+def pager_choice(prefix: str, sorts: dict[str, str], default_sort: str) -> tuple[int, str, int, list[str]]:
+    """The page number, order and rows per page of a table shown one page at a time, from the widgets' state or,
+    on a first visit, from the URL (`page`, `sort`, `rows`); a bad URL value falls back with a warning."""
+    params = _pager_params(prefix, sorts, default_sort)[:2]   # the page number is checked here, below
+    warnings = P.initialise(params, st.session_state, st.query_params)
+    if f"{prefix}_page" not in st.session_state:
+        st.session_state[f"{prefix}_page"], warning = P.check_page(st.query_params.get("page"), "the table page")
+        warnings += [warning] if warning else []
+    return (int(st.session_state[f"{prefix}_page"]), st.session_state[f"{prefix}_sort"],
+            int(st.session_state[f"{prefix}_rows"]), warnings)
+
+
+def _pager_params(prefix: str, sorts: dict[str, str], default_sort: str) -> list[P.Param]:
+    # Defaults are left out of the URL (page 1, the default order, the default rows per page).
+    return [P.Param("sort", f"{prefix}_sort", list(sorts), default_sort, "the order of the table",
+                    to_url=lambda v: "" if v == default_sort else v),
+            P.Param("rows", f"{prefix}_rows", [str(n) for n in Q.PAGE_SIZES], Q.DEFAULT_PAGE_SIZE,
+                    "the rows per page", to_state=int, to_url=lambda v: "" if v == Q.DEFAULT_PAGE_SIZE else str(v)),
+            P.Param("page", f"{prefix}_page", [], 1, "the table page", to_url=lambda v: "" if v == 1 else str(v))]
+
+
+def pager(prefix: str, paging: Q.Paging, sorts: dict[str, str], default_sort: str, what: str = "rows") -> None:
+    """Order, rows per page and page number of a table shown one page at a time, and "rows X–Y of N" in words;
+    the choices go into the URL. (Draws through `ui`, so an embedded or printed view has no controls.)"""
+    ctx = st.session_state["borderlens"]
+    ui, key = ctx["ui"], f"{prefix}_page"
+    asked = int(st.session_state.get(key, 1))
+    if asked != paging.page:
+        st.warning(f"There is no page {asked:,} of this table (it has {paging.pages:,}); showing page "
+                   f"{paging.page:,}.", icon=":material/link_off:")
+    st.session_state[key] = paging.page
+
+    def first_page() -> None:
+        st.session_state[key] = 1
+
+    c1, c2, c3 = ui.columns([3, 1, 1], vertical_alignment="bottom")
+    c1.selectbox("Order", list(sorts), key=f"{prefix}_sort", format_func=sorts.get, on_change=first_page)
+    c2.selectbox("Rows per page", list(Q.PAGE_SIZES), key=f"{prefix}_rows", on_change=first_page)
+    c3.number_input("Page", min_value=1, max_value=paging.pages, step=1, key=key,
+                    help=f"{paging.pages:,} pages of {paging.size:,} rows")
+    P.publish(_pager_params(prefix, sorts, default_sort), st.session_state, st.query_params)
+    ui.caption(f"Showing {paging.words(what)}.")
 
 
 def show_chart(chart, data: pd.DataFrame, title: str, summary: str, name: str, dataset: str,
@@ -459,6 +513,7 @@ def main() -> None:
                                       "print": printing,
                                       "ui": Hidden() if embed else PrintView() if printing else st,
                                       "table": show_table, "chart": show_chart,
+                                      "pager_choice": pager_choice, "pager": pager,
                                       "share": share_view, "source": show_source}
     page = st.navigation([
         st.Page(overview_page, title="Overview", default=True),

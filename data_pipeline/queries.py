@@ -266,3 +266,49 @@ def status_marker(status: str | None, k: float | int | None = None, secondary: b
     if status == "estimated":
         return "estimated"
     return ""
+
+
+# ---------------------------------------------------------------------------------------------- pages of a table
+
+PAGE_SIZES = (50, 100, 250)   # rows per page a long table offers
+DEFAULT_PAGE_SIZE = 100
+
+
+@dataclass(frozen=True)
+class Paging:
+    """One page of a table that is paginated in SQL (LIMIT/OFFSET): which rows of how many."""
+
+    page: int    # 1-based, within 1..pages
+    size: int    # rows per page
+    total: int   # rows of the whole (filtered) table
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.size))
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.size
+
+    @property
+    def first(self) -> int:
+        return min(self.offset + 1, self.total)
+
+    @property
+    def last(self) -> int:
+        return min(self.offset + self.size, self.total)
+
+    def words(self, what: str = "rows") -> str:
+        """'rows 101–200 of 90,477 (page 2 of 905)': what the page shows, in words."""
+        if self.total == 0:
+            return f"no {what}"
+        return (f"{what} {self.first:,}–{self.last:,} of {self.total:,}"
+                + (f" (page {self.page:,} of {self.pages:,})" if self.pages > 1 else ""))
+
+
+def paging(total: int, page: int, size: int) -> Paging:
+    """The page asked for, moved into 1..pages (a page past the end shows the last one)."""
+    if size not in PAGE_SIZES:
+        raise ValueError(f"rows per page must be one of {PAGE_SIZES}")
+    pages = max(1, math.ceil(int(total) / size))
+    return Paging(page=min(max(1, int(page)), pages), size=size, total=int(total))

@@ -1,6 +1,8 @@
 """Exercise notices page: Vienna Document 2011 indicators per notice, Chapter VIII counts, one notice's detail.
 
-Every threshold comes from the release's vd_thresholds table; this module only puts them into words.
+Every threshold comes from the release's vd_thresholds table; this module only puts them into words. The
+figures are counted in DuckDB over all notices; the table comes one page at a time (LIMIT/OFFSET in SQL), and
+only the rows of that page are put into words here.
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from data_pipeline.queries import Filters, location_marker, precision_table, run, status_marker, time_marker
+from data_pipeline.queries import (DEFAULT_PAGE_SIZE, Filters, Paging, location_marker, paging, precision_table,
+                                   run, status_marker, time_marker)
 
 METRIC_WORDS = {
     "troops": "troops",
@@ -24,10 +27,32 @@ METRIC_WORDS = {
 OPERATOR_WORDS = {">=": "≥", ">": ">", "<=": "≤"}
 NOTICE_NUMBERS = ("troops", "battle_tanks", "acvs", "artillery", "sorties")
 
+# Orders the table offers (the value is compared in sql/app/notices_page.sql, never pasted into SQL).
+SORTS = {
+    "start_desc": "Start date, latest first",
+    "start_asc": "Start date, earliest first",
+    "lead_asc": "Shortest notice first",
+    "troops_desc": "Most troops first",
+    "distance_asc": "Nearest to a border first",
+    "notice_id": "Notice id",
+}
+DEFAULT_SORT = "start_desc"
+# The columns of the notices table, on the page and in its downloads.
+SHOWN = ["start_date", "end_date", "notice_id", "designation", "notifying_iso3", "lead_days", "lead", "troops_text",
+         "battle_tanks_text", "thresholds", "withheld", "observers", "calendar", "distance_to_border_km",
+         "border_name", "location_note"]
+CALENDAR_BARS = 250   # up to this many notices the calendar draws one bar each; beyond, counts per month
+IDS_SHOWN = 20        # Chapter VIII: notice ids named per state, year and paragraph (then "and N more")
+
 
 @dataclass(frozen=True)
 class NoticesView:
-    notices: pd.DataFrame       # one row per notice, indicators as words and flags
+    notices: pd.DataFrame       # the rows of this page, indicators as words and flags
+    paging: Paging              # which rows of how many (all notices in the period)
+    sort: str
+    summary: dict               # notices, late, lead_unknown, notification_threshold, observation_threshold, ...
+    calendar: pd.DataFrame      # one row per notice (few), or per month and lead time (many: calendar_by_month)
+    calendar_by_month: bool
     chapter8: pd.DataFrame      # state, year, paragraph, activities, limit, over_limit, ...
     thresholds: pd.DataFrame    # paragraph, rule (words), applies_to
     min_lead_days: int
@@ -78,10 +103,10 @@ def _number_text(value, status) -> str:
     return "not stated" if value is None or pd.isna(value) else f"{value:,.0f}"
 
 
-def _lead_words(row) -> str:
-    if pd.isna(row["lead_days"]):
-        return status_marker(row["notified_on_status"]) or "no notification date"
-    return "on time" if row["lead_ok"] else "late"
+def _lead_words(lead_days, lead_ok, status) -> str:
+    if lead_days is None or pd.isna(lead_days):
+        return status_marker(status) or "no notification date"
+    return "on time" if lead_ok else "late"
 
 
 def _yes_no(value, status) -> str:
@@ -92,41 +117,93 @@ def _yes_no(value, status) -> str:
     return "yes" if value else "no"
 
 
-def notices_view(release_path: str, filters: Filters, notice_id: str | None = None) -> NoticesView:
-    params = filters.params()
+def _words(notices: pd.DataFrame, known: dict) -> pd.DataFrame:
+    """The indicators of notices_page rows put into words (for one page; for a download, all rows)."""
+    if notices.empty:
+        return notices.assign(**{c: pd.Series(dtype=object) for c in SHOWN if c not in notices.columns})
+    notices["lead"] = [_lead_words(d, ok, s) for d, ok, s in zip(notices["lead_days"], notices["lead_ok"],
+                                                                  notices["notified_on_status"])]
+    notices["thresholds"] = notices["thresholds_crossed"].map(_crossed_words)
+    notices["withheld"] = notices["metrics_withheld"].map(_withheld_words)
+    notices["observers"] = [_yes_no(v, s) for v, s in zip(notices["observers_invited"],
+                                                            notices["observers_invited_status"])]
+    notices["calendar"] = [_yes_no(v, s) for v, s in zip(notices["in_annual_calendar"],
+                                                           notices["in_annual_calendar_status"])]
+    for column in ("troops", "battle_tanks"):
+        notices[f"{column}_text"] = [_number_text(v, st) for v, st in zip(notices[column], notices[f"{column}_status"])]
+    notices["location_note"] = [" · ".join(x for x in (location_marker(p, known), time_marker(t)) if x)
+                                for p, t in zip(notices["location_precision"], notices["time_precision"])]
+    return notices.drop(columns=["thresholds_crossed", "metrics_withheld", "participating_iso3"])
+
+
+def _ids_words(ids, total) -> str:
+    """'A, B, C and 1,234 more': the first ids Chapter VIII lists and how many it counted."""
+    ids = [str(i) for i in as_list(ids)]
+    more = int(total) - len(ids) if total is not None and not pd.isna(total) else 0
+    return ", ".join(ids) + (f" and {more:,} more" if more > 0 else "")
+
+
+def _check_sort(sort: str) -> None:
+    if sort not in SORTS:
+        raise ValueError(f"sort must be one of {sorted(SORTS)}")
+
+
+def thresholds_table(release_path: str) -> tuple[pd.DataFrame, int]:
+    """The release's vd_thresholds with each rule in words, and the paragraph 38 lead time in days."""
     thresholds = run(release_path, "vd_thresholds")
     lead = thresholds[(thresholds["paragraph"] == "38") & (thresholds["metric"] == "lead_time_days")]
-    min_lead = int(lead["value"].iloc[0]) if len(lead) else 0
     thresholds["rule"] = [threshold_words(m, o, v) for m, o, v in
                           zip(thresholds["metric"], thresholds["operator"], thresholds["value"])]
+    return thresholds, int(lead["value"].iloc[0]) if len(lead) else 0
 
+
+def notices_page(release_path: str, filters: Filters, sort: str, limit: int | None, offset: int = 0,
+                 known: dict | None = None) -> pd.DataFrame:
+    """Rows offset+1 .. offset+limit of the notices in the period (limit None: all), in words."""
+    _check_sort(sort)
+    rows = run(release_path, "notices_page", {**filters.params(), "sort": sort, "limit": limit, "offset": offset})
+    return _words(rows, precision_table(release_path) if known is None else known)
+
+
+def notices_table(release_path: str, filters: Filters, sort: str = DEFAULT_SORT) -> pd.DataFrame:
+    """Every notice in the period, with the columns of the page's table: the download of all pages."""
+    return notices_page(release_path, filters, sort, None)[SHOWN]
+
+
+def notices_view(release_path: str, filters: Filters, notice_id: str | None = None, page: int = 1,
+                 sort: str = DEFAULT_SORT, rows: int = DEFAULT_PAGE_SIZE) -> NoticesView:
+    """Everything the page shows: figures over all notices, one page of rows, calendar, Chapter VIII, detail."""
+    _check_sort(sort)
+    params = filters.params()
+    thresholds, min_lead = thresholds_table(release_path)
     known = precision_table(release_path)
-    notices = run(release_path, "notices_list", params)
-    if len(notices):
-        notices["lead"] = notices.apply(_lead_words, axis=1)
-        notices["thresholds"] = notices["thresholds_crossed"].map(_crossed_words)
-        notices["withheld"] = notices["metrics_withheld"].map(_withheld_words)
-        notices["observers"] = [_yes_no(v, s) for v, s in zip(notices["observers_invited"],
-                                                                notices["observers_invited_status"])]
-        notices["calendar"] = [_yes_no(v, s) for v, s in zip(notices["in_annual_calendar"],
-                                                               notices["in_annual_calendar_status"])]
-        for column in ("troops", "battle_tanks"):
-            notices[f"{column}_text"] = [_number_text(v, st) for v, st in zip(notices[column], notices[f"{column}_status"])]
-        notices["observers_missing"] = notices["observation_threshold"] & (notices["observers_invited"] == False)  # noqa: E712
-        notices["participants"] = notices["participating_iso3"].map(lambda v: ", ".join(as_list(v)))
-        notices["location_note"] = [" · ".join(x for x in (location_marker(p, known), time_marker(t)) if x)
-                                    for p, t in zip(notices["location_precision"], notices["time_precision"])]
-        notices = notices.drop(columns=["thresholds_crossed", "metrics_withheld", "participating_iso3"])
+    counts = run(release_path, "notices_summary", params).iloc[0]
+    summary = {k: int(v) for k, v in counts.items()}
+    where = paging(summary["notices"], page, rows)
+    notices = notices_page(release_path, filters, sort, where.size, where.offset, known)
 
-    chapter8 = run(release_path, "notices_chapter8", params)
+    by_month = where.total > CALENDAR_BARS
+    if by_month:
+        calendar = run(release_path, "notices_calendar", params)
+    elif where.total <= len(notices) and sort == "start_asc":
+        calendar = notices
+    else:
+        calendar = notices_page(release_path, filters, "start_asc", CALENDAR_BARS, 0, known)
+    if not by_month:
+        calendar = calendar[["notice_id", "designation", "notifying_iso3", "start_date", "end_date", "lead"]].copy()
+        calendar["end_date"] = calendar["end_date"].fillna(calendar["start_date"])
+
+    chapter8 = run(release_path, "notices_chapter8", {**params, "ids_shown": IDS_SHOWN})
     if len(chapter8):
-        chapter8["notice_ids"] = chapter8["notice_ids"].map(lambda v: ", ".join(as_list(v)))
+        chapter8["notice_ids"] = [_ids_words(i, n) for i, n in zip(chapter8["notice_ids"],
+                                                                   chapter8["notice_ids_total"])]
 
     detail, title = pd.DataFrame(columns=["field", "value"]), ""
     if notice_id:
-        detail, title = _detail(release_path, notice_id, known)
-    return NoticesView(notices=notices, chapter8=chapter8, thresholds=thresholds, min_lead_days=min_lead,
-                       detail=detail, detail_title=title)
+        detail, title = notice_detail(release_path, filters, notice_id, known)
+    return NoticesView(notices=notices, paging=where, sort=sort, summary=summary, calendar=calendar,
+                       calendar_by_month=by_month, chapter8=chapter8, thresholds=thresholds,
+                       min_lead_days=min_lead, detail=detail, detail_title=title)
 
 
 DETAIL_FIELDS = [
@@ -175,10 +252,13 @@ def _cell(row: pd.Series, column: str, known: dict) -> str:
     return str(value)
 
 
-def _detail(release_path: str, notice_id: str, known: dict) -> tuple[pd.DataFrame, str]:
-    rows = run(release_path, "notice_detail", {"notice_id": notice_id})
+def notice_detail(release_path: str, filters: Filters, notice_id: str,
+                  known: dict | None = None) -> tuple[pd.DataFrame, str]:
+    """One notice in words with its provenance, if it is among the notices of the filters (else empty)."""
+    rows = run(release_path, "notice_detail", {**filters.params(), "notice_id": str(notice_id)})
     if rows.empty:
         return pd.DataFrame(columns=["field", "value"]), ""
+    known = precision_table(release_path) if known is None else known
     row = rows.iloc[0]
     table = pd.DataFrame([(label, _cell(row, column, known)) for column, label in DETAIL_FIELDS],
                          columns=["field", "value"])

@@ -105,3 +105,14 @@ def check_period(months: Sequence[str], raw_from: str | None, raw_to: str | None
         start, end = end, start
         warnings.append("The link gives the period backwards; it was swapped.")
     return (start, end), warnings
+
+
+def check_page(raw: str | None, label: str = "page") -> tuple[int, str | None]:
+    """A page number from the URL: a whole number from 1, else page 1 and a warning. (Whether the table has that
+    many pages is known only after counting its rows: the page says so when it shows the last page instead.)"""
+    if raw is None:
+        return 1, None
+    text = str(raw).strip()
+    if re.fullmatch(r"[0-9]{1,9}", text) and int(text) >= 1:
+        return int(text), None
+    return 1, f"The link asks for {label} “{shown(raw)}”, which is not a page number; showing page 1 instead."

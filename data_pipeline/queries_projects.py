@@ -1,25 +1,60 @@
-"""Infrastructure page: projects as a table, on a map and on a timeline, filtered by distance to the border."""
+"""Infrastructure page: projects as a table, on a map and on a timeline, filtered by distance to the border.
+
+The figures are counted in DuckDB over every project that matches; the table comes one page at a time (LIMIT/
+OFFSET in SQL). The map draws each project when few match, else counts them per grid cell (as the Map page does);
+the timeline draws a bar per project when few, else counts projects per year and status.
+"""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 import pandas as pd
 
-from data_pipeline.queries import (Filters, location_marker, precision_table, run, status_marker,
-                                   time_marker)
+from data_pipeline.queries import (DEFAULT_PAGE_SIZE, Filters, Paging, location_marker, paging, precision_table,
+                                   run, status_marker, time_marker)
 from data_pipeline.queries_map import OTHER_PROJECT, PROJECT_COLOURS, _collection, _coords, _feature, _geometry, _point
+from data_pipeline.queries_map_areas import (DETAIL_LIMIT, LAYER_BYTES, MAX_CELLS, STEPS, Drawn, project_cells,
+                                             simplified, steps_for)
 
 STATUSES = ("planned", "under_construction", "completed", "suspended", "cancelled")
 DISTANCES = ("5", "10", "25", "50", "100", "any")   # km, as offered on the page (any = no limit)
+# Orders the table offers (the value is compared in sql/app/projects_page.sql, never pasted into SQL).
+SORTS = {
+    "distance_asc": "Nearest to a border first",
+    "start_desc": "Latest start first",
+    "start_asc": "Earliest start first",
+    "name": "Name",
+    "project_id": "Project id",
+}
+DEFAULT_SORT = "distance_asc"
+# The columns of the projects table, on the page and in its downloads.
+SHOWN = ["project_id", "name", "kind", "status_label", "country_iso3", "distance_to_border_km", "border_name",
+         "budget_text", "funders_text", "planned_start", "planned_end", "actual_start", "actual_end", "dates_note",
+         "location_note", "publisher", "file_name", "source_line"]
+TIMELINE_BARS = 250   # up to this many dated projects the timeline draws one bar each; beyond, counts per year
+TIMELINE_COLUMNS = ["project_id", "name", "status_label", "starts", "ends", "dates_note", "planned_start",
+                    "planned_end", "actual_start", "actual_end"]
 
 
 @dataclass(frozen=True)
 class ProjectsView:
-    table: pd.DataFrame       # one row per project, withheld values replaced by their markers
-    features: dict            # FeatureCollection for the map (tooltip, colour only)
-    bounds: tuple[float, float, float, float] | None
-    timeline: pd.DataFrame    # project_id, name, status, starts, ends, dates_note
+    table: pd.DataFrame       # the rows of this page, withheld values replaced by their markers
+    paging: Paging            # which rows of how many (every project that matches)
+    sort: str
+    counts: dict              # projects per status (all pages); 'unknown' for no status
+    drawn: Drawn              # the map: projects one by one (features), or counted per grid cell (cells)
+    timeline: pd.DataFrame    # one bar per project (few), or year, status_label, projects (timeline_by_year)
+    timeline_by_year: bool
+
+    @property
+    def features(self) -> dict:
+        return self.drawn.features
+
+    @property
+    def bounds(self) -> tuple[float, float, float, float] | None:
+        return self.drawn.bounds
 
 
 def _money(budget, status, currency) -> str:
@@ -40,43 +75,108 @@ def _funders(funders, status) -> str:
     return "; ".join(str(f) for f in funders)
 
 
-def projects_view(release_path: str, filters: Filters, max_km: str, statuses: tuple[str, ...]) -> ProjectsView:
+def _params(filters: Filters, max_km: str, statuses: tuple[str, ...]) -> dict:
     if max_km not in DISTANCES or any(s not in STATUSES for s in statuses):
         raise ValueError("distance or status not in the allowed values")
-    params = {**filters.params(), "max_km": None if max_km == "any" else float(max_km),
-              "statuses": list(statuses) or None}
-    rows = run(release_path, "projects_list", params)
-    known = precision_table(release_path)
+    return {**filters.params(), "max_km": None if max_km == "any" else float(max_km),
+            "statuses": list(statuses) or None}
+
+
+def _words(rows: pd.DataFrame, known: dict) -> pd.DataFrame:
+    """projects_page rows with withheld values as markers (for one page, a map of few, or a download)."""
+    rows["budget_text"] = [_money(b, s, c) for b, s, c in zip(rows["budget"], rows["budget_status"], rows["currency"])]
+    rows["funders_text"] = [_funders(f, s) for f, s in zip(rows["funders"], rows["funders_status"])]
+    rows["location_note"] = [location_marker(p, known) for p in rows["location_precision"]]
+    rows["dates_note"] = [time_marker(t) for t in rows["time_precision"]]
+    rows["status_label"] = rows["status"].fillna("unknown").str.replace("_", " ")
+    return rows
+
+
+def projects_page(release_path: str, params: dict, sort: str, limit: int | None, offset: int = 0,
+                  known: dict | None = None) -> pd.DataFrame:
+    """Rows offset+1 .. offset+limit of the projects that match (limit None: all), with markers."""
+    if sort not in SORTS:
+        raise ValueError(f"sort must be one of {sorted(SORTS)}")
+    rows = run(release_path, "projects_page", {**params, "sort": sort, "limit": limit, "offset": offset})
+    return _words(rows, precision_table(release_path) if known is None else known)
+
+
+def projects_table(release_path: str, filters: Filters, max_km: str, statuses: tuple[str, ...],
+                   sort: str = DEFAULT_SORT) -> pd.DataFrame:
+    """Every project that matches, with the columns of the page's table: the download of all pages."""
+    return projects_page(release_path, _params(filters, max_km, statuses), sort, None)[SHOWN]
+
+
+def _one_by_one(rows: pd.DataFrame, known: dict) -> tuple[list[dict], tuple | None]:
+    """Map features of a few projects (tooltip and colour only) and their bounds."""
     features, xs, ys = [], [], []
-    if len(rows):
-        rows["budget_text"] = [_money(b, s, c) for b, s, c in zip(rows["budget"], rows["budget_status"], rows["currency"])]
-        rows["funders_text"] = [_funders(f, s) for f, s in zip(rows["funders"], rows["funders_status"])]
-        rows["location_note"] = [location_marker(p, known) for p in rows["location_precision"]]
-        rows["dates_note"] = rows["time_precision"].map(time_marker)
-        rows["status_label"] = rows["status"].fillna("unknown").str.replace("_", " ")
-        for row in rows.itertuples():
-            geometry = _geometry(row.geometry) or _point(row.lon, row.lat)
-            if geometry is None:
-                continue
-            lines = [f"{row.name or row.project_id} ({row.project_id})",
-                     f"{(row.kind or 'project').replace('_', ' ')} · {row.status_label} · {row.country_iso3}"]
-            if pd.notna(row.distance_to_border_km):
-                lines.append(f"{row.distance_to_border_km:,.1f} km from the border")
-            lines.append(f"budget: {row.budget_text}")
-            if row.location_note:
-                lines.append(row.location_note)
-            features.append(_feature(geometry, "\n".join(lines), PROJECT_COLOURS.get(row.status, OTHER_PROJECT)[0]))
-            pts = list(_coords(geometry))
-            xs += [x for x, _ in pts]
-            ys += [y for _, y in pts]
-    timeline = pd.DataFrame(columns=["project_id", "name", "status_label", "starts", "ends", "dates_note"])
-    if len(rows):
-        timeline = rows.assign(
-            starts=rows["actual_start"].fillna(rows["planned_start"]),
-            ends=rows["actual_end"].fillna(rows["planned_end"]),
-        )[["project_id", "name", "status_label", "starts", "ends", "dates_note", "planned_start", "planned_end",
-           "actual_start", "actual_end"]].dropna(subset=["starts"])
-        timeline["ends"] = timeline["ends"].fillna(timeline["starts"])
-    table = rows.drop(columns=["geometry", "lat", "lon", "funders", "budget", "countries_iso3"], errors="ignore")
-    bounds = (min(xs), min(ys), max(xs), max(ys)) if xs else None
-    return ProjectsView(table=table, features=_collection(features), bounds=bounds, timeline=timeline)
+    geometries = simplified(rows["geometry"]) if len(rows) else rows["geometry"]
+    for row, text in zip(rows.itertuples(), geometries):
+        geometry = _geometry(text) or _point(row.lon, row.lat)
+        if geometry is None:
+            continue
+        lines = [f"{row.name or row.project_id} ({row.project_id})",
+                 f"{(row.kind or 'project').replace('_', ' ')} · {row.status_label} · {row.country_iso3}"]
+        if pd.notna(row.distance_to_border_km):
+            lines.append(f"{row.distance_to_border_km:,.1f} km from the border")
+        lines.append(f"budget: {row.budget_text}")
+        if row.location_note:
+            lines.append(row.location_note)
+        features.append(_feature(geometry, "\n".join(lines), PROJECT_COLOURS.get(row.status, OTHER_PROJECT)[0]))
+        pts = list(_coords(geometry))
+        xs += [x for x, _ in pts]
+        ys += [y for _, y in pts]
+    return features, ((min(xs), min(ys), max(xs), max(ys)) if xs else None)
+
+
+def _cells(release_path: str, params: dict, known: dict, reason: str) -> Drawn:
+    cells = run(release_path, "projects_cells", {**params, "base": STEPS[0], "steps": steps_for(known),
+                                                 "max_cells": MAX_CELLS})
+    return project_cells(cells, reason)
+
+
+def _timeline(rows: pd.DataFrame) -> pd.DataFrame:
+    """One bar per dated project: from the actual (else planned) start to the actual (else planned) end."""
+    timeline = rows.assign(starts=rows["actual_start"].fillna(rows["planned_start"]),
+                           ends=rows["actual_end"].fillna(rows["planned_end"]))[TIMELINE_COLUMNS]
+    timeline = timeline.dropna(subset=["starts"])
+    timeline["ends"] = timeline["ends"].fillna(timeline["starts"])
+    return timeline
+
+
+def projects_view(release_path: str, filters: Filters, max_km: str, statuses: tuple[str, ...], page: int = 1,
+                  sort: str = DEFAULT_SORT, rows: int = DEFAULT_PAGE_SIZE) -> ProjectsView:
+    """Everything the page shows: counts over all projects, one page of rows, the map and the timeline."""
+    params = _params(filters, max_km, statuses)
+    known = precision_table(release_path)
+    summary = run(release_path, "projects_summary", params)
+    counts = dict(zip(summary["status"], summary["projects"].astype(int)))
+    total, dated = int(summary["projects"].sum()), int(summary["dated"].sum())
+    where = paging(total, page, rows)
+    table = projects_page(release_path, params, sort, where.size, where.offset, known)
+
+    every = None   # all the projects that match, when few enough to draw one by one
+    if total <= DETAIL_LIMIT:
+        every = table if total <= len(table) else projects_page(release_path, params, sort, None, 0, known)
+        features, bounds = _one_by_one(every, known)
+        size = len(json.dumps(features, separators=(",", ":")))
+        drawn = (Drawn(len(features), _collection(features), pd.DataFrame(), pd.DataFrame(), None, "", bounds)
+                 if size <= LAYER_BYTES else
+                 _cells(release_path, params, known, f"{total:,} projects match, but their outlines would take "
+                                                     f"{size / 1e6:.1f} MB to send"))
+    else:
+        drawn = _cells(release_path, params, known,
+                       f"{total:,} projects match, more than the {DETAIL_LIMIT:,} drawn one by one")
+
+    by_year = dated > TIMELINE_BARS
+    if by_year:
+        timeline = run(release_path, "projects_years", params)
+        timeline["status_label"] = timeline["status"].str.replace("_", " ")
+    else:
+        bars = every if every is not None else projects_page(release_path, params, "start_asc", TIMELINE_BARS, 0,
+                                                             known)
+        timeline = _timeline(bars)
+    return ProjectsView(table=table.drop(columns=["geometry", "lat", "lon", "funders", "budget", "countries_iso3"],
+                                         errors="ignore"),
+                        paging=where, sort=sort, counts=counts, drawn=drawn, timeline=timeline,
+                        timeline_by_year=by_year)

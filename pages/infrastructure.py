@@ -1,4 +1,8 @@
-"""Infrastructure: border projects as a table, on a map and on a timeline; filtered by distance to the border."""
+"""Infrastructure: border projects as a table, on a map and on a timeline; filtered by distance to the border.
+
+The figures are counted over all matching projects in DuckDB; the table shows one page (its downloads hold every
+page); the map and the timeline show each project when few match, else counts (per grid cell, per year).
+"""
 
 from __future__ import annotations
 
@@ -8,9 +12,10 @@ import streamlit as st
 
 from data_pipeline import queries_params as P
 from data_pipeline.charts import PALETTE
-from data_pipeline.queries_map import (BASEMAP_LAYERS, BASEMAP_LEGEND, GREY, PROJECT_COLOURS, legend_item,
-                                       view_for)
-from data_pipeline.queries_projects import DISTANCES, STATUSES, projects_view
+from data_pipeline.queries_map import (BASEMAP_LAYERS, BASEMAP_LEGEND, GREY, PROJECT_COLOURS, CompactDeck,
+                                       legend_item, view_for)
+from data_pipeline.queries_projects import (DEFAULT_SORT, DISTANCES, SHOWN, SORTS, STATUSES, TIMELINE_BARS,
+                                            projects_table, projects_view)
 
 if "borderlens" not in st.session_state:  # opened by a deep link before the entry script ran (first visit)
     st.session_state["borderlens_next"] = "pages/infrastructure.py"
@@ -18,8 +23,9 @@ if "borderlens" not in st.session_state:  # opened by a deep link before the ent
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def load(release_id: str, release_path: str, filters, max_km: str, statuses: tuple[str, ...]):
-    return projects_view(release_path, filters, max_km, statuses)
+def load(release_id: str, release_path: str, filters, max_km: str, statuses: tuple[str, ...], page: int, sort: str,
+         rows: int):
+    return projects_view(release_path, filters, max_km, statuses, page, sort, rows)
 
 
 ctx = st.session_state["borderlens"]
@@ -30,6 +36,9 @@ params = [
     P.Param("status", "projects_status", list(STATUSES), (), "the project status", multi=True),
 ]
 for warning in P.initialise(params, st.session_state, st.query_params):
+    st.warning(warning, icon=":material/link_off:")
+page, sort, rows, warnings = ctx["pager_choice"]("projects", SORTS, DEFAULT_SORT)
+for warning in warnings:
     st.warning(warning, icon=":material/link_off:")
 
 st.title("Border infrastructure")
@@ -44,27 +53,39 @@ c2.pills("Status", list(STATUSES), key="projects_status", selection_mode="multi"
          format_func=lambda s: s.replace("_", " "), help="None chosen: all statuses.")
 P.publish(params, st.session_state, st.query_params)
 
-view = load(release.release_id, release.path, filters, st.session_state["projects_km"],
-            tuple(s for s in STATUSES if s in (st.session_state["projects_status"] or [])))
-table = view.table
-if table.empty:
+max_km = st.session_state["projects_km"]
+statuses = tuple(s for s in STATUSES if s in (st.session_state["projects_status"] or []))
+view = load(release.release_id, release.path, filters, max_km, statuses, page, sort, rows)
+drawn = view.drawn
+if view.paging.total == 0:
     st.info("No project matches this border, countries, period, distance and status.")
     st.stop()
 
 
-
 def project_map() -> None:
     layers = [pdk.Layer("GeoJsonLayer", **spec) for spec in BASEMAP_LAYERS]
-    layers.append(pdk.Layer("GeoJsonLayer", view.features, id="projects", pickable=True, stroked=True, filled=True,
-                            get_fill_color="properties.colour",
-                            get_line_color="properties.colour", get_point_radius=3000,
-                            point_radius_min_pixels=5, line_width_min_pixels=3))
-    lon, lat, zoom = view_for(view.bounds)
-    st.pydeck_chart(pdk.Deck(layers=layers, map_provider=None,
-                             initial_view_state=pdk.ViewState(longitude=lon, latitude=lat, zoom=zoom),
-                             tooltip={"text": "{tooltip}"}), height=480, width="stretch")
-    st.caption(", ".join(legend_item(colour, status.replace("_", " ")) for status, colour in PROJECT_COLOURS.items())
-               + " · a filled cell is a location coarsened to that cell · " + BASEMAP_LEGEND)
+    if drawn.aggregated:
+        layers.append(pdk.Layer("ScatterplotLayer", drawn.cells, id="project-cells", pickable=True,
+                                get_position=["lon", "lat"], get_radius="radius", get_fill_color="colour",
+                                get_line_color=[40, 40, 40, 230], stroked=True, line_width_min_pixels=1,
+                                radius_min_pixels=3))
+    else:
+        layers.append(pdk.Layer("GeoJsonLayer", drawn.features, id="projects", pickable=True, stroked=True,
+                                filled=True, get_fill_color="properties.colour", get_line_color="properties.colour",
+                                get_point_radius=3000, point_radius_min_pixels=5, line_width_min_pixels=3))
+    lon, lat, zoom = view_for(drawn.bounds)
+    st.pydeck_chart(CompactDeck(layers=layers, map_provider=None,
+                                 initial_view_state=pdk.ViewState(longitude=lon, latitude=lat, zoom=zoom),
+                                 tooltip={"text": "{tooltip}"}), height=480, width="stretch")
+    colours = ", ".join(legend_item(colour, status.replace("_", " ")) for status, colour in PROJECT_COLOURS.items())
+    if drawn.aggregated:
+        st.caption(f"**Counted per {drawn.step:g}° grid cell, not drawn one by one**: {drawn.reason}. Each circle "
+                   f"is a cell with projects, its area by how many, its colour the commonest status ({colours}); "
+                   "hover for the counts. Narrow the border, period, distance or status to see each project. · "
+                   + BASEMAP_LEGEND)
+    else:
+        st.caption(f"All {drawn.matched:,} projects with a published place: " + colours
+                   + " · a filled cell is a location coarsened to that cell · " + BASEMAP_LEGEND)
 
 
 if embed:
@@ -72,18 +93,17 @@ if embed:
     ctx["source"]("infrastructure_projects")
     st.stop()
 
-counts = table["status_label"].value_counts()
 cols = st.columns(len(STATUSES))
 for col, status in zip(cols, STATUSES):
-    col.metric(status.replace("_", " ").capitalize(), f"{int(counts.get(status.replace('_', ' '), 0)):,}")
+    col.metric(status.replace("_", " ").capitalize(), f"{int(view.counts.get(status, 0)):,}")
 
 tab_table, tab_map, tab_time = ui.tabs(["Table", "Map", "Timeline"])
 with tab_table:
+    ctx["pager"]("projects", view.paging, SORTS, DEFAULT_SORT, "projects")
     ctx["table"](
-        table[["project_id", "name", "kind", "status_label", "country_iso3", "distance_to_border_km",
-               "border_name", "budget_text", "funders_text", "planned_start", "planned_end", "actual_start",
-               "actual_end", "dates_note", "location_note", "publisher", "file_name", "source_line"]],
-        "infrastructure-projects", "infrastructure_projects", hide_index=True, width="stretch",
+        view.table[SHOWN], "infrastructure-projects", "infrastructure_projects", total=view.paging.total,
+        full=lambda path=release.path, f=filters, k=max_km, s=statuses, o=sort: projects_table(path, f, k, s, o),
+        hide_index=True, width="stretch",
         column_config={
             "project_id": "Project", "name": "Name", "kind": "Kind", "status_label": "Status",
             "country_iso3": "Country",
@@ -100,15 +120,32 @@ with tab_map:
     project_map()
 with tab_time:
     timeline = view.timeline
+    domain = [s.replace("_", " ") for s in PROJECT_COLOURS]
+    colours = [PALETTE[4], PALETTE[0], PALETTE[2], PALETTE[6], GREY]  # as on the map
+    status_scale = alt.Scale(domain=domain, range=colours)
     if timeline.empty:
         st.caption("No project has dates.")
+    elif view.timeline_by_year:
+        chart = alt.Chart(timeline).mark_bar().encode(
+            x=alt.X("year:O", title="Year"), y=alt.Y("sum(projects):Q", title="Projects under way or planned"),
+            color=alt.Color("status_label:N", title="Status", scale=status_scale),
+            tooltip=[alt.Tooltip("year:O", title="Year"), alt.Tooltip("status_label:N", title="Status"),
+                     alt.Tooltip("sum(projects):Q", title="Projects", format=",")],
+        ).properties(height=300)
+        busiest = timeline.groupby("year")["projects"].sum()
+        ctx["chart"](chart, timeline, "Border infrastructure projects per year",
+                     f"Projects with dates counted in each year from their start to their end, "
+                     f"{int(busiest.index.min())} to {int(busiest.index.max())}; the most in {int(busiest.idxmax())} "
+                     f"({int(busiest.max()):,}).", "infrastructure-timeline", "infrastructure_projects",
+                     ["year", "status_label", "projects"])
+        st.caption(f"More than {TIMELINE_BARS:,} projects have dates, so each bar counts the projects under way "
+                   "(or planned to be) in a year, by status; a project counts in every year from its actual start "
+                   "(else planned) to its actual end (else planned). Narrow the filters to see one bar per project.")
     else:
-        domain = [s.replace("_", " ") for s in PROJECT_COLOURS]
-        colours = [PALETTE[4], PALETTE[0], PALETTE[2], PALETTE[6], GREY]  # as on the map
-        chart = alt.Chart(timeline).mark_bar(height=8).encode(
+        chart = alt.Chart(timeline.drop(columns="project_id")).mark_bar(height=8).encode(
             x=alt.X("starts:T", title=None), x2="ends:T",
             y=alt.Y("name:N", sort=alt.EncodingSortField("starts"), title=None),
-            color=alt.Color("status_label:N", title="Status", scale=alt.Scale(domain=domain, range=colours)),
+            color=alt.Color("status_label:N", title="Status", scale=status_scale),
             tooltip=[alt.Tooltip("name:N", title="Project"), alt.Tooltip("status_label:N", title="Status"),
                      alt.Tooltip("planned_start:T", title="Planned start"),
                      alt.Tooltip("planned_end:T", title="Planned end"),

@@ -1,20 +1,24 @@
-"""Exercise notices: each notice against the Vienna Document 2011 thresholds, Chapter VIII counts, one notice."""
+"""Exercise notices: each notice against the Vienna Document 2011 thresholds, Chapter VIII counts, one notice.
+
+The figures are counted over all notices in DuckDB; the table shows one page (its downloads hold every page).
+"""
 
 from __future__ import annotations
 
 import altair as alt
-import pandas as pd
 import streamlit as st
 
 from data_pipeline import queries_params as P
 from data_pipeline.charts import PALETTE
 from data_pipeline.queries import md_escape
-from data_pipeline.queries_notices import notices_view, rule_phrase
+from data_pipeline.queries_map import GREY
+from data_pipeline.queries_notices import (CALENDAR_BARS, DEFAULT_SORT, SHOWN, SORTS, notices_table, notices_view,
+                                           rule_phrase)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def load(release_id: str, release_path: str, filters, notice_id: str | None):
-    return notices_view(release_path, filters, notice_id)
+def load(release_id: str, release_path: str, filters, notice_id: str | None, page: int, sort: str, rows: int):
+    return notices_view(release_path, filters, notice_id, page, sort, rows)
 
 
 if "borderlens" not in st.session_state:  # opened by a deep link before the entry script ran (first visit)
@@ -25,18 +29,19 @@ ctx = st.session_state["borderlens"]
 release, filters, embed = ctx["release"], ctx["filters"], ctx["embed"]
 ui = ctx["ui"]  # st, or nothing drawn in an embedded view
 
+page, sort, rows, warnings = ctx["pager_choice"]("notices", SORTS, DEFAULT_SORT)
 if "notice" not in st.session_state:
     st.session_state["notice"] = str(st.query_params.get("notice") or "")
-view = load(release.release_id, release.path, filters, st.session_state["notice"] or None)
-notices = view.notices
-ids = [""] + (list(dict.fromkeys(notices["notice_id"])) if len(notices) else [])
-if st.session_state["notice"] not in ids:
+view = load(release.release_id, release.path, filters, st.session_state["notice"] or None, page, sort, rows)
+for warning in warnings:
+    st.warning(warning, icon=":material/link_off:")
+if st.session_state["notice"] and view.detail.empty:
     st.warning(f"The notice “{P.shown(st.session_state['notice'])}” is not among the notices for this border, "
                "countries and period; no notice is shown in detail.", icon=":material/link_off:")
     st.session_state["notice"] = ""
 
 st.title("Exercise notices")
-th = view.thresholds
+th, n = view.thresholds, view.summary
 ui.markdown(
     "Military exercises announced under the OSCE **Vienna Document 2011**, as published by ministries, "
     "organisations and NGOs. For each notice: how many days ahead it was given (due "
@@ -44,28 +49,28 @@ ui.markdown(
     "the announced forces reach, and whether observers were invited. A number withheld by the publisher is "
     "never read as small: the notice says which numbers are withheld.")
 
-if notices.empty:
+if view.paging.total == 0:
     st.info("No exercise notices for this border, countries and period. Widen the period or choose all borders.")
 else:
     c = ui.columns(5)
-    c[0].metric("Notices", f"{len(notices):,}")
-    c[1].metric(f"Late (< {view.min_lead_days} days)", f"{int((notices['lead'] == 'late').sum()):,}")
-    c[2].metric("Notifiable size (para 40)", f"{int(notices['notification_threshold'].sum()):,}",
+    c[0].metric("Notices", f"{n['notices']:,}")
+    c[1].metric(f"Late (< {view.min_lead_days} days)", f"{n['late']:,}",
+                help=f"{n['lead_unknown']:,} more have no published notification date.")
+    c[2].metric("Notifiable size (para 40)", f"{n['notification_threshold']:,}",
                 help="Reach a notification threshold: " + rule_phrase(th, "notification"))
-    c[3].metric("Observable size (para 47.4)", f"{int(notices['observation_threshold'].sum()):,}",
+    c[3].metric("Observable size (para 47.4)", f"{n['observation_threshold']:,}",
                 help="Reach an observation threshold, so observers must be invited: "
                 + rule_phrase(th, "observation"))
-    c[4].metric("… no observers invited", f"{int(notices['observers_missing'].sum()):,}")
+    c[4].metric("… no observers invited", f"{n['observers_missing']:,}")
 
     ui.subheader("Notices")
     ui.caption("Lead time = days from the notification to the start of the activity. Thresholds are “at least” "
                "values (≥), combined with “or”. Distance = from the exercise area to the nearest international "
                "border, in km.")
-    shown = notices[["start_date", "end_date", "notice_id", "designation", "notifying_iso3", "lead_days", "lead",
-                     "troops_text", "battle_tanks_text", "thresholds", "withheld", "observers", "calendar",
-                     "distance_to_border_km", "border_name", "location_note"]]
+    ctx["pager"]("notices", view.paging, SORTS, DEFAULT_SORT, "notices")
     (ui.dataframe if embed else ctx["table"])(
-        shown, "exercise-notices", "exercise_notices",
+        view.notices[SHOWN], "exercise-notices", "exercise_notices", total=view.paging.total,
+        full=lambda path=release.path, f=filters, s=sort: notices_table(path, f, s),
         hide_index=True, width="stretch",
         column_config={
             "start_date": st.column_config.DateColumn("Starts"), "end_date": st.column_config.DateColumn("Ends"),
@@ -82,23 +87,43 @@ else:
         })
 
     ui.subheader("Calendar")
-    ui.caption("Each bar runs from the start to the end of an activity; colour shows whether notice came in time.")
-    cal = notices[["notice_id", "designation", "notifying_iso3", "start_date", "end_date", "lead"]].copy()
-    cal["end_date"] = cal["end_date"].fillna(cal["start_date"])
-    chart = alt.Chart(cal).mark_bar(height=8).encode(
-        x=alt.X("start_date:T", title="Date"), x2="end_date:T",
-        y=alt.Y("notice_id:N", sort=alt.EncodingSortField("start_date"), title=None),
-        color=alt.Color("lead:N", title="Lead time",
-                        scale=alt.Scale(domain=["on time", "late"], range=[PALETTE[4], PALETTE[5]])),
-        tooltip=[alt.Tooltip("designation:N", title="Designation"), alt.Tooltip("notifying_iso3:N", title="State"),
-                 alt.Tooltip("start_date:T", title="Starts"), alt.Tooltip("end_date:T", title="Ends"),
-                 alt.Tooltip("lead:N", title="Lead time")],
-    ).properties(height=max(160, 14 * len(cal)))
-    ctx["chart"](chart, cal, "Exercise notices: calendar",
-                 f"{len(cal)} activities from {cal['start_date'].min():%d %b %Y} to {cal['end_date'].max():%d %b %Y}; "
-                 f"{int((cal['lead'] == 'late').sum())} notified late, "
-                 f"{int((cal['lead'] == 'on time').sum())} on time.",
-                 "notices-calendar", "exercise_notices")
+    cal = view.calendar
+    lead_scale = alt.Scale(domain=["on time", "late", "unknown"], range=[PALETTE[4], PALETTE[5], GREY])
+    if view.calendar_by_month:
+        ui.caption(f"More than {CALENDAR_BARS:,} activities: each bar counts the activities starting in a month; "
+                   "colour shows whether notice came in time. Narrow the border, countries or period to see one "
+                   "bar per activity.")
+        chart = alt.Chart(cal).mark_bar().encode(
+            x=alt.X("yearmonth(month):T", title="Month the activity starts"),
+            y=alt.Y("sum(activities):Q", title="Activities"),
+            color=alt.Color("lead:N", title="Lead time", scale=lead_scale),
+            tooltip=[alt.Tooltip("yearmonth(month):T", title="Month"), alt.Tooltip("lead:N", title="Lead time"),
+                     alt.Tooltip("sum(activities):Q", title="Activities", format=",")],
+        ).properties(height=260)
+        by_lead = cal.groupby("lead")["activities"].sum()
+        ctx["chart"](chart, cal, "Exercise notices: activities per month",
+                     f"{int(cal['activities'].sum()):,} activities starting from {cal['month'].min():%b %Y} to "
+                     f"{cal['month'].max():%b %Y}: {int(by_lead.get('late', 0)):,} notified late, "
+                     f"{int(by_lead.get('on time', 0)):,} on time, {int(by_lead.get('unknown', 0)):,} without a "
+                     "notification date.", "notices-calendar", "exercise_notices")
+    else:
+        ui.caption("Each bar runs from the start to the end of an activity; colour shows whether notice came in "
+                   "time.")
+        chart = alt.Chart(cal).mark_bar(height=8).encode(
+            x=alt.X("start_date:T", title="Date"), x2="end_date:T",
+            y=alt.Y("notice_id:N", sort=alt.EncodingSortField("start_date"), title=None),
+            color=alt.Color("lead:N", title="Lead time",
+                            scale=alt.Scale(domain=["on time", "late"], range=[PALETTE[4], PALETTE[5]])),
+            tooltip=[alt.Tooltip("designation:N", title="Designation"),
+                     alt.Tooltip("notifying_iso3:N", title="State"),
+                     alt.Tooltip("start_date:T", title="Starts"), alt.Tooltip("end_date:T", title="Ends"),
+                     alt.Tooltip("lead:N", title="Lead time")],
+        ).properties(height=max(160, 14 * len(cal)))
+        ctx["chart"](chart, cal, "Exercise notices: calendar",
+                     f"{len(cal)} activities from {cal['start_date'].min():%d %b %Y} to "
+                     f"{cal['end_date'].max():%d %b %Y}; {int((cal['lead'] == 'late').sum())} notified late, "
+                     f"{int((cal['lead'] == 'on time').sum())} on time.",
+                     "notices-calendar", "exercise_notices")
 if embed:
     st.stop()
 
@@ -137,9 +162,24 @@ with ui.expander("The Vienna Document 2011 thresholds used here", icon=":materia
                "published text before citing.")
 
 st.subheader("One notice in detail")
-ui.selectbox("Notice", ids, key="notice", format_func=lambda i: "Choose a notice…" if i == "" else i,
-              help="The chosen notice is kept in the address bar, so the link opens it.")
-P.publish([P.Param("notice", "notice", ids, "", "the notice")], st.session_state, st.query_params)
+
+
+def find_notice() -> None:
+    """A typed id becomes the chosen notice (checked against the release and the filters on the next run)."""
+    st.session_state["notice"] = st.session_state["notice_find"].strip()[:200]
+    st.session_state["notice_find"] = ""
+
+
+chosen = st.session_state["notice"]
+ids = list(dict.fromkeys(view.notices["notice_id"])) if len(view.notices) else []
+options = ["", *ids] + ([chosen] if chosen and chosen not in ids else [])
+c1, c2 = ui.columns(2)
+c1.selectbox("Notice on this page of the table", options, key="notice",
+             format_func=lambda i: "Choose a notice…" if i == "" else i,
+             help="The chosen notice is kept in the address bar, so the link opens it.")
+c2.text_input("… or any notice id", key="notice_find", on_change=find_notice, placeholder="a notice id",
+              help="Any notice of this border, countries and period, whatever the page of the table.")
+P.publish([P.Param("notice", "notice", [], "", "the notice")], st.session_state, st.query_params)
 if st.session_state["notice"] and len(view.detail):
     st.markdown(f"**{md_escape(view.detail_title, 120)}**")
     ctx["table"](view.detail, "notice-detail", "exercise_notices", hide_index=True, width="stretch", height="content",

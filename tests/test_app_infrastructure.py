@@ -1,32 +1,75 @@
-"""Infrastructure page: table, map and timeline, filtered by distance to the border and status."""
+"""Infrastructure page: table (one page at a time), map and timeline, filtered by distance to the border and status;
+figures, pages and downloads checked against the release file itself."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import re
+from datetime import date
+from pathlib import Path
 
+import pandas as pd
+import pytest
+
+from support import query
 from test_app_release import app_env, no_exception, open_page, release_dir, warnings_text  # noqa: F401
+
+
+def _period(at) -> tuple[date, date]:
+    first = date.fromisoformat(at.query_params["from"] + "-01")
+    return first, pd.Period(at.query_params["to"], freq="M").end_time.date()
+
+
+def _matching(release_dir: str, at, max_km: float | None = None, statuses=None) -> list[tuple]:
+    """(project_id, status, has a place, starts, ends) of the projects the page should list, read from the release
+    file directly: active in the period or undated, within max_km of a border, with one of the statuses."""
+    first, last = _period(at)
+    rows = query(Path(release_dir) / "borderlens.duckdb", """
+        select project_id, status, distance_to_border_km,
+               location_cell_geojson is not null or geometry_geojson is not null
+               or (lat is not null and lon is not null),
+               coalesce(actual_start, planned_start), coalesce(actual_end, planned_end)
+        from infrastructure_projects""")
+    return [(pid, status, placed, starts, ends) for pid, status, km, placed, starts, ends in rows
+            if (starts is None or starts <= last) and (ends is None or ends >= first)
+            and (max_km is None or (km is not None and km <= max_km))
+            and (not statuses or status in statuses)]
+
+
+def _caption(at, pattern: str) -> re.Match:
+    texts = [c.value for c in at.caption] + [m.value for m in at.markdown]
+    match = next((m for m in (re.search(pattern, t) for t in texts) if m), None)
+    assert match, (pattern, texts)
+    return match
+
+
+def _spec(at) -> dict:
+    return json.loads(at.get("deck_gl_json_chart")[0].proto.json)
 
 
 def test_projects_table_map_and_timeline(app_env):
     at = open_page("infrastructure")
     no_exception(at)
     table = at.dataframe[0].value
-    assert len(table) > 0 and {"budget_text", "funders_text", "distance_to_border_km"} <= set(table.columns)
+    expected = _matching(app_env, at)
+    assert 0 < len(table) == min(len(expected), 100)
+    assert {"budget_text", "funders_text", "distance_to_border_km"} <= set(table.columns)
     assert (table["funders_text"] == "not published (policy)").any()      # surveillance funders are dropped
-    spec = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
-    features = next(layer for layer in spec["layers"] if layer["id"] == "projects")["data"]["features"]
-    assert len(features) == len(table)
+    features = next(layer for layer in _spec(at)["layers"] if layer["id"] == "projects")["data"]["features"]
+    assert len(features) == sum(1 for p in expected if p[2])             # every matching project with a place
     assert all(set(f["properties"]) == {"tooltip", "colour"} for f in features)
     assert at.get("vega_lite_chart")
 
 
 def test_distance_and_status_filters_change_the_table(app_env):
     at = open_page("infrastructure")
-    everything = len(at.dataframe[0].value)
+    everything = len(_matching(app_env, at))
     at.select_slider(key="projects_km").set_value("5").run()
     no_exception(at)
     near = at.dataframe[0].value
-    assert len(near) < everything and (near["distance_to_border_km"] <= 5).all()
+    assert len(near) == len(_matching(app_env, at, 5.0)) < everything and (near["distance_to_border_km"] <= 5).all()
     assert at.query_params["within_km"] == "5"
     at.select_slider(key="projects_km").set_value("any").run()
     at.pills(key="projects_status").set_value(["completed"]).run()
@@ -40,3 +83,96 @@ def test_bad_parameters_fall_back_with_a_warning(app_env):
     text = warnings_text(at)
     assert "distance" in text and "status" in text
     assert at.query_params["within_km"] == "any" and at.query_params["status"] == "planned"
+
+
+def test_the_status_figures_equal_an_independent_count(app_env):
+    at = open_page("infrastructure", {"within_km": "50"})
+    no_exception(at)
+    expected = _matching(app_env, at, 50.0)
+    figures = {m.label: m.value for m in at.metric}
+    for status in ("planned", "under_construction", "completed", "suspended", "cancelled"):
+        n = sum(1 for p in expected if p[1] == status)
+        assert figures[status.replace("_", " ").capitalize()] == f"{n:,}", status
+    _caption(at, rf"projects 1–{min(100, len(expected))} of {len(expected):,}")
+
+
+def test_pages_show_other_rows_and_together_every_project(app_env):
+    at = open_page("infrastructure", {"rows": "50", "sort": "name"})
+    no_exception(at)
+    expected = _matching(app_env, at)
+    assert len(expected) > 50, "the test release needs more than one page of projects"
+    first = at.dataframe[0].value
+    names = [str(n).lower() for n in first["name"]]
+    assert len(first) == 50 and names == sorted(names)
+    at.number_input(key="projects_page").set_value(2).run()
+    no_exception(at)
+    second = at.dataframe[0].value
+    assert at.query_params["page"] == "2" and not set(first["project_id"]) & set(second["project_id"])
+    assert sorted([*first["project_id"], *second["project_id"]]) == sorted(p[0] for p in expected)
+
+
+@pytest.mark.parametrize("query_, words", [({"page": "two"}, "not a page number"),
+                                           ({"sort": "budget"}, "the order of the table"),
+                                           ({"rows": "100000"}, "the rows per page")])
+def test_bad_page_sort_or_rows_fall_back_with_a_warning(app_env, query_, words):
+    at = open_page("infrastructure", query_)
+    no_exception(at)
+    assert words in warnings_text(at)
+    assert at.number_input(key="projects_page").value == 1 and not set(query_) & set(at.query_params)
+
+
+def test_the_download_holds_every_matching_project(app_env, monkeypatch):
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    made = {}
+    add_deferred = MediaFileManager.add_deferred
+
+    def keep(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
+        made[file_name] = data_callable
+        return add_deferred(self, data_callable, mimetype, coordinates, file_name, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", keep)
+    at = open_page("infrastructure", {"rows": "50", "within_km": "100"})
+    no_exception(at)
+    expected = _matching(app_env, at, 100.0)
+    assert len(at.dataframe[0].value) == 50 < len(expected)
+    label = _caption(at, r"Download all ([\d,]+) rows of this table")
+    assert int(label.group(1).replace(",", "")) == len(expected)
+    rows = list(csv.DictReader(io.StringIO(made["infrastructure-projects.csv"]().decode("utf-8"), newline="")))
+    assert sorted(r["project_id"] for r in rows) == sorted(p[0] for p in expected)
+    assert list(rows[0]) == list(at.dataframe[0].value.columns)
+    assert [r["project_id"] for r in rows[:50]] == list(at.dataframe[0].value["project_id"])
+
+
+def test_many_projects_are_counted_per_cell_and_per_year(app_env, monkeypatch):
+    """Past the limits the browser gets counts, not projects: grid cells on the map, years on the timeline."""
+    import streamlit as st
+
+    from data_pipeline import queries_projects
+
+    monkeypatch.setattr(queries_projects, "DETAIL_LIMIT", 10)
+    monkeypatch.setattr(queries_projects, "TIMELINE_BARS", 10)
+    st.cache_data.clear()
+    try:
+        at = open_page("infrastructure")
+        no_exception(at)
+    finally:
+        st.cache_data.clear()
+    expected = _matching(app_env, at)
+    spec = _spec(at)
+    assert [layer["id"] for layer in spec["layers"] if not layer["id"].startswith("basemap")] == ["project-cells"]
+    cells = next(layer for layer in spec["layers"] if layer["id"] == "project-cells")["data"]
+    assert sum(int(re.match(r"([\d,]+) infrastructure project", c["tooltip"]).group(1).replace(",", ""))
+               for c in cells) == sum(1 for p in expected if p[2])
+    names = set(at.dataframe[0].value["name"].dropna())
+    assert not any(name in at.get("deck_gl_json_chart")[0].proto.json for name in names if len(name) > 6)
+    _caption(at, r"Counted per [\d.]+° grid cell")
+    assert at.get("vega_lite_chart")
+    years = next(df.value for df in at.dataframe if "year" in df.value.columns)   # the chart's data table
+    assert list(years.columns) == ["year", "status_label", "projects"]
+    dated = [p for p in expected if p[3] is not None]
+    by_year = {}
+    for _, _, _, starts, ends in dated:
+        for year in range(starts.year, max(starts, ends or starts).year + 1):
+            by_year[year] = by_year.get(year, 0) + 1
+    assert years.groupby("year")["projects"].sum().to_dict() == by_year

@@ -41,7 +41,8 @@ state_years as (
 ),
 yearly as (
     select y.notifying_iso3, y.year, q.paragraph, count(distinct q.notice_id) as activities,
-           list(distinct q.notice_id order by q.notice_id) as notice_ids
+           -- the first $ids_shown ids (in id order) name the activities; `activities` says how many there are
+           list_slice(list(distinct q.notice_id order by q.notice_id), 1, $ids_shown) as notice_ids
     from state_years y
     join limits l on true
     join qualifying q on q.notifying_iso3 = y.notifying_iso3 and q.paragraph = l.paragraph
@@ -49,22 +50,72 @@ yearly as (
                        and y.year
     group by all
 ),
-simultaneous as (
-    select a.notifying_iso3, a.year, a.paragraph, max(overlapping) as activities
+spans as (
+    -- each notice's days under way, per state and paragraph (a notice whose end is before its start has none)
+    select notifying_iso3, paragraph, notice_id, count(*) as spans, min(start_date) as start_date,
+           max(end_date) as end_date
+    from qualifying
+    where end_date >= start_date
+    group by all
+),
+islands as (
+    -- the days under way as disjoint intervals, so that each notice id counts once, as count(distinct notice_id)
+    -- would: one interval per id, or, for an id published with different dates (two publishers), its
+    -- overlapping intervals merged (gaps and islands)
+    select notifying_iso3, paragraph, notice_id, start_date, end_date from spans where spans = 1
+    union all
+    select notifying_iso3, paragraph, notice_id, min(start_date), max(end_date)
     from (
-        select a.notice_id, a.notifying_iso3, a.year, a.paragraph, count(distinct b.notice_id) as overlapping
-        from qualifying a
-        join qualifying b on b.notifying_iso3 = a.notifying_iso3 and b.paragraph = a.paragraph
-            and b.start_date <= a.start_date and b.end_date >= a.start_date
-        group by all
-    ) a
+        select *, sum(case when start_date <= ended_before then 0 else 1 end)
+                      over (partition by notifying_iso3, paragraph, notice_id order by start_date, end_date
+                            rows between unbounded preceding and current row) as island
+        from (
+            select q.notifying_iso3, q.paragraph, q.notice_id, q.start_date, q.end_date,
+                   max(q.end_date) over (partition by q.notifying_iso3, q.paragraph, q.notice_id
+                                         order by q.start_date, q.end_date
+                                         rows between unbounded preceding and 1 preceding) as ended_before
+            from qualifying q
+            semi join spans s on s.notifying_iso3 = q.notifying_iso3 and s.paragraph = q.paragraph
+                and s.notice_id = q.notice_id and s.spans > 1
+            where q.end_date >= q.start_date
+        )
+    )
+    group by notifying_iso3, paragraph, notice_id, island
+),
+events as (
+    -- a sweep instead of a self-join: +1 where an activity starts, -1 the day after it ends, and a probe at
+    -- every qualifying start, where the count under way is read; one row per state, paragraph and day
+    select notifying_iso3, paragraph, day, sum(delta) as delta, bool_or(probe) as probe
+    from (
+        select notifying_iso3, paragraph, start_date as day, 1 as delta, false as probe from islands
+        union all
+        select notifying_iso3, paragraph, end_date + 1, -1, false from islands
+        union all
+        select notifying_iso3, paragraph, start_date, 0, true from qualifying
+    )
+    group by all
+),
+under_way as (
+    -- activities under way on each day: the running sum includes every event of that day, so an activity
+    -- ending the day before does not count and one starting that day does (b.start <= day <= b.end)
+    select notifying_iso3, paragraph, day, probe,
+           sum(delta) over (partition by notifying_iso3, paragraph order by day
+                            range between unbounded preceding and current row) as activities
+    from events
+),
+simultaneous as (
+    -- the most activities under way on the start day of any activity starting in the year (paragraph 69)
+    select notifying_iso3, year(day) as year, paragraph, max(activities)::bigint as activities
+    from under_way
+    where probe
     group by all
 ),
 counted as (
     select y.notifying_iso3, y.year, l.paragraph, y.notices, y.unclassified,
            case when l.limit_metric = 'simultaneous_activities' then coalesce(s.activities, 0)
                 else coalesce(c.activities, 0) end as activities,
-           c.notice_ids, l.limit_metric, l.limit_value, l.description
+           c.notice_ids, coalesce(c.activities, 0) as notice_ids_total, l.limit_metric, l.limit_value,
+           l.description
     from state_years y
     cross join limits l
     left join yearly c on c.notifying_iso3 = y.notifying_iso3 and c.year = y.year and c.paragraph = l.paragraph
@@ -72,6 +123,6 @@ counted as (
 )
 select c.notifying_iso3, coalesce(n.name, c.notifying_iso3) as state, c.year, c.paragraph, c.activities,
        c.limit_value, c.activities > c.limit_value as over_limit, c.limit_metric, c.description, c.notices,
-       c.unclassified, c.notice_ids
+       c.unclassified, c.notice_ids, c.notice_ids_total
 from counted c left join countries n on n.iso3 = c.notifying_iso3
 order by state, c.year, string_split(c.paragraph, '.')[1]::int, c.paragraph

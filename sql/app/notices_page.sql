@@ -1,0 +1,97 @@
+-- Exercise notices page: one page of the notices in the period ($limit rows from row $offset + 1; $limit NULL:
+-- every row, for the download of the whole table), in the order $sort names, with the Vienna Document
+-- indicators: lead time against paragraph 38, notification (40.x) and observation (47.4) thresholds reached,
+-- read from vd_thresholds. The thresholds are worked out only for the rows of the page. A withheld number is
+-- NULL and never counts as below a threshold: it is listed as withheld.
+with source as (
+    -- the notices in the period, narrow: the keys and what the sort needs. $sort is compared, never pasted:
+    -- each choice fills one sort key and leaves the others NULL
+    select n.notice_id, n.source_id, n.start_date,
+           case when $sort = 'start_asc' then n.start_date end as by_start,
+           case when $sort = 'lead_asc' then n.start_date - n.notified_on end as by_lead,
+           case when $sort = 'troops_desc' then n.troops end as by_troops,
+           case when $sort = 'distance_asc' then n.distance_to_border_km end as by_distance,
+           case when $sort = 'notice_id' then n.notice_id end as by_id
+    from exercise_notices n
+    left join borders b on b.border_id = n.nearest_border_id
+    where n.start_date <= $date_to and coalesce(n.end_date, n.start_date) >= $date_from
+      and ($border_a is null or (b.iso3_a = $border_a and b.iso3_b = $border_b)
+           or (b.iso3_a = $border_b and b.iso3_b = $border_a))
+      and ($countries is null or list_contains($countries, n.notifying_iso3)
+           or len(list_intersect($countries, n.participating_iso3)) > 0)
+),
+keys as (
+    -- the rows of this page; notice_id and source_id (unique together) end every order, so pages neither
+    -- overlap nor skip a row (the same order closes this statement)
+    select * from source
+    order by by_start asc nulls last, by_lead asc nulls last, by_troops desc nulls last, by_distance asc nulls last,
+             by_id, start_date desc nulls last, notice_id, source_id
+    limit $limit offset $offset
+),
+page as (
+    -- the rows of this page, with the columns shown
+    select k.by_start, k.by_lead, k.by_troops, k.by_distance, k.by_id,
+           n.notice_id, n.source_id, n.designation, n.purpose, n.notifying_iso3,
+           n.participating_iso3, n.notified_on, n.notified_on_status, n.start_date, n.end_date,
+           n.start_date - n.notified_on as lead_days,
+           n.troops, n.troops_status, n.battle_tanks, n.battle_tanks_status, n.acvs, n.acvs_status,
+           n.artillery, n.artillery_status, n.sorties, n.sorties_status, n.airborne_amphibious,
+           n.observers_invited, n.observers_invited_status, n.in_annual_calendar, n.in_annual_calendar_status,
+           n.area_name, n.location_precision, n.location_status, n.time_precision, n.distance_to_border_km,
+           b.name as border_name
+    from keys k
+    join exercise_notices n on n.notice_id = k.notice_id and n.source_id = k.source_id
+    left join borders b on b.border_id = n.nearest_border_id
+),
+lead_rule as (
+    select value as min_days from vd_thresholds where paragraph = '38' and metric = 'lead_time_days'
+),
+metrics as (
+    unpivot (select notice_id, source_id, coalesce(airborne_amphibious, false) as airborne_amphibious,
+                    troops, battle_tanks, acvs, artillery, sorties from page)
+    on troops, battle_tanks, acvs, artillery, sorties into name metric value amount
+),
+crossed as (
+    select m.notice_id, m.source_id, t.paragraph, t.applies_to, t.metric, t.operator, t.value
+    from metrics m
+    join vd_thresholds t on t.metric = m.metric
+    where (t.applies_to in ('notification', 'observation')
+           or (t.applies_to in ('notification_airborne_amphibious', 'observation_airborne_amphibious')
+               and m.airborne_amphibious))
+      and case t.operator when '>=' then m.amount >= t.value when '>' then m.amount > t.value else false end
+),
+per_notice as (
+    select notice_id, source_id,
+           bool_or(applies_to like 'notification%') as notification_threshold,
+           bool_or(applies_to like 'observation%') as observation_threshold,
+           list(struct_pack(paragraph := paragraph, metric := metric, operator := operator, value := value)
+                order by paragraph, metric) as thresholds_crossed
+    from crossed
+    group by all
+),
+withheld as (
+    select notice_id, source_id, list(metric order by metric) as metrics_withheld
+    from (unpivot (select notice_id, source_id, troops_status, battle_tanks_status, acvs_status,
+                          artillery_status, sorties_status from page)
+          on columns('_status$') into name metric value status)
+    where status is not null and status not in ('reported', 'estimated')
+    group by all
+)
+select s.notice_id, s.source_id, s.designation, s.purpose, s.notifying_iso3, s.participating_iso3,
+       s.notified_on, s.notified_on_status, s.start_date, s.end_date, s.lead_days,
+       s.lead_days >= l.min_days as lead_ok,
+       s.troops, s.troops_status, s.battle_tanks, s.battle_tanks_status, s.acvs, s.acvs_status,
+       s.artillery, s.artillery_status, s.sorties, s.sorties_status,
+       coalesce(s.airborne_amphibious, false) as airborne_amphibious,
+       coalesce(p.notification_threshold, false) as notification_threshold,
+       coalesce(p.observation_threshold, false) as observation_threshold,
+       p.thresholds_crossed, w.metrics_withheld,
+       s.observers_invited, s.observers_invited_status, s.in_annual_calendar, s.in_annual_calendar_status,
+       s.area_name, s.location_precision, s.location_status, s.time_precision,
+       s.distance_to_border_km, s.border_name
+from page s
+cross join lead_rule l
+left join per_notice p on p.notice_id = s.notice_id and p.source_id = s.source_id
+left join withheld w on w.notice_id = s.notice_id and w.source_id = s.source_id
+order by s.by_start asc nulls last, s.by_lead asc nulls last, s.by_troops desc nulls last,
+         s.by_distance asc nulls last, s.by_id, s.start_date desc nulls last, s.notice_id, s.source_id
