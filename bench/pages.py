@@ -9,7 +9,7 @@
 2. `borderlens ingest` (crossings with --profile bts-border-crossings, then notices and projects) into a fresh
    working database, then `borderlens publish --policy sample_data/policy.toml --out DIR/release`: a real
    release, not a hand-made copy. With --keep DIR, inputs and release are reused when the sizes match.
-3. Server time, per page: the data_pipeline query functions each page calls (pages/*.py, app.py), with the
+3. Server time, per page, two ways. (a) Direct: the data_pipeline query functions each page calls (pages/*.py, app.py), with the
    page's default parameters (no filter, the whole period, the first measure, all layers), called directly,
    i.e. with Streamlit's st.cache_data layer bypassed. app.py's own loads (release_meta, filter_options,
    release_files, provenance) run before every page and are counted in every page's figure (and shown alone
@@ -17,6 +17,10 @@
      cold: the first call in a fresh Python process (opens the release database; module imports excluded and
            reported separately); R processes per page -> p50, p95 (p95 = the largest for R < 20);
      warm: K further calls in each of those processes (connection open, DuckDB's caches warm) -> p50, p95.
+   (b) Through Streamlit: AppTest runs app.py and switches to the page in a fresh process, as the server does
+   for a visitor, st.cache_data included: cold = the first view of the page in the process (the entry page's
+   first run before it fills app.py's shared caches and is reported apart), warm = K more views, each a new
+   AppTest session (a new visitor, caches warm); R processes per page -> p50, p95.
 4. Bytes per page view (unless --no-browser): `streamlit run app.py` with BORDERLENS_RELEASE on a free port;
    Debian Chromium (/usr/bin/chromium) through Playwright opens each page's address in a fresh tab of one
    browser context (so Streamlit's static bundles come from the browser cache after the first page, as for a
@@ -137,6 +141,38 @@ print(json.dumps({"imports": imports, "cold": times[0], "warm": times[1:]}))
 """
 
 
+# Runs in a fresh process: page views through Streamlit itself (AppTest runs app.py and the page as the server
+# does, st.cache_data included). cold = the first view of the page in the process (the entry page's first run,
+# which fills app.py's shared caches, is timed apart); warm = K more views, each a new session (a new visitor).
+APPTEST_WORKER = r"""
+import json, os, sys, time
+t0 = time.perf_counter()
+import altair, pandas, pydeck  # noqa: F401  the pages' heavy imports, once per server process: reported apart
+from streamlit.testing.v1 import AppTest
+import data_pipeline.queries, data_pipeline.charts, data_pipeline.downloads  # noqa: F401
+imports = time.perf_counter() - t0
+page, path, warm = sys.argv[1], sys.argv[2], int(sys.argv[3])
+os.environ["BORDERLENS_RELEASE"] = path
+
+def view():
+    at = AppTest.from_file("app.py", default_timeout=900)
+    started = time.perf_counter()
+    at.run()
+    entry = time.perf_counter() - started
+    if page != "overview":
+        started = time.perf_counter()
+        at.switch_page(f"pages/{page}.py").run()
+    elapsed = time.perf_counter() - started
+    if at.exception:
+        raise SystemExit(f"{page}: {[e.value for e in at.exception]}")
+    return entry, elapsed
+
+entry, cold = view()
+warms = [view()[1] for _ in range(warm)]
+print(json.dumps({"imports": imports, "entry_cold": entry, "cold": cold, "warm": warms}))
+"""
+
+
 # ------------------------------------------------------------------------------------------------ inputs
 
 
@@ -247,6 +283,28 @@ def server_times(release: Path, runs: int, warm: int) -> dict:
                      "cold_runs": len(colds), "warm_runs": len(warms),
                      "imports_ms": 1000 * statistics.median(imports)}
         print(f"progress: server {page} {json.dumps(out[page])}", file=sys.stderr, flush=True)
+    return out
+
+
+def streamlit_times(release: Path, runs: int, warm: int) -> dict:
+    """Per page: the server's time for a page view through Streamlit (AppTest), cache included."""
+    out = {}
+    for _, _, page in PAGES:
+        colds, warms, entries = [], [], []
+        for _ in range(runs):
+            result = subprocess.run([sys.executable, "-c", APPTEST_WORKER, page, str(release), str(warm)],
+                                    cwd=ROOT, capture_output=True, text=True)
+            if result.returncode != 0:
+                raise SystemExit(f"page {page} (AppTest): {result.stderr[-3000:]}")
+            data = json.loads(result.stdout.strip().splitlines()[-1])
+            colds.append(data["cold"])
+            warms.extend(data["warm"])
+            entries.append(data["entry_cold"])
+        out[page] = {"cold_p50_ms": 1000 * percentile(colds, 50), "cold_p95_ms": 1000 * percentile(colds, 95),
+                     "warm_p50_ms": 1000 * percentile(warms, 50), "warm_p95_ms": 1000 * percentile(warms, 95),
+                     "entry_cold_p50_ms": 1000 * statistics.median(entries),
+                     "cold_runs": len(colds), "warm_runs": len(warms)}
+        print(f"progress: streamlit {page} {json.dumps(out[page])}", file=sys.stderr, flush=True)
     return out
 
 
@@ -378,6 +436,7 @@ def main(argv: list[str] | None = None) -> int:
         release = workdir / "release"
         report["release"] = str(release)
         report["server"] = server_times(release, args.runs, args.warm)
+        report["streamlit"] = streamlit_times(release, args.runs, args.warm)
         report["browser"] = None if args.no_browser or not Path(CHROMIUM).exists() else browser_bytes(release)
     finally:
         if not args.keep:
@@ -409,6 +468,18 @@ def main(argv: list[str] | None = None) -> int:
         elif key != "app":
             line += f" {'-':>9}"
         print(line)
+    print(f"\nserver time through Streamlit (AppTest: app.py + the page, st.cache_data included); cold = first "
+          f"view of the page in a fresh process, warm = {args.warm} more views, each a new session; ms")
+    header = f"{'page':<22} {'cold p50':>9} {'cold p95':>9} {'warm p50':>9} {'warm p95':>9}"
+    print(header)
+    print("-" * len(header))
+    for label, _, key in PAGES:
+        s = report["streamlit"][key]
+        print(f"{label:<22} {s['cold_p50_ms']:>9.0f} {s['cold_p95_ms']:>9.0f} {s['warm_p50_ms']:>9.1f} "
+              f"{s['warm_p95_ms']:>9.1f}")
+    entry = statistics.median(s["entry_cold_p50_ms"] for s in report["streamlit"].values())
+    print(f"first run of the entry page in a fresh process (fills app.py's caches; not in cold above unless the "
+          f"page is the overview): {entry:.0f} ms")
     imports = statistics.median(s["imports_ms"] for s in report["server"].values())
     print(f"module imports per fresh process (not in cold): {imports:.0f} ms")
     if browser:
