@@ -81,14 +81,31 @@ def test_each_notice_and_project_reason(tmp_path: Path):
         f"N8,A,p,FIN,FIN,{ok},100,0,0,0,0,0,perhaps,false,false,a,25,61,,exact,true,",
         f'N9,A,p,FIN,FIN,{ok},100,0,0,0,0,0,false,false,false,a,25,61,"{{""type"": ""Blob""}}",exact,true,',
         f"N10,A,p,FIN,FIN,{ok},100,0,0,0,0,0,false,false,false,a,25,161,,exact,true,",
+        f"N11,A,p,FIN,FIN,{ok},100,0,0,0,0,0,false,false,false,a,25,61,not json,exact,true,",
+        f"N12,A,p,FIN,FIN,{ok},100,0,0,0,0,0,false,false,false,a,east,61,,exact,true,",
     ]) + "\n")
     [source] = ingest_json(tmp_path / "w.duckdb", notices)
-    assert (source["rows_read"], source["rows_loaded"], source["rows_quarantined"]) == (11, 1, 10)
+    assert (source["rows_read"], source["rows_loaded"], source["rows_quarantined"]) == (13, 1, 12)
     assert _quarantine_reasons(tmp_path / "w.duckdb") == {
         3: ["end_before_start"], 4: ["unparseable_date"], 5: ["unknown_country"], 6: ["negative_count"],
         7: ["unparseable_number"], 8: ["coordinates_swapped"], 9: ["duplicate_key"],
         10: ["unparseable_boolean"], 11: ["invalid_geometry"], 12: ["coordinates_out_of_range"],
+        13: ["invalid_geometry"], 14: ["unparseable_coordinate"],
     }
+
+
+def test_a_project_with_an_unparseable_coordinate_is_quarantined(tmp_path: Path):
+    """No geometry column in the projects CSV template: the coordinate check must still run."""
+    header = ("project_id,name,kind,status,country_iso3,countries_iso3,funders,budget,currency,planned_start,"
+              "planned_end,actual_start,actual_end,lon,lat,location_precision,description,synthetic\n")
+    rest = "USA;MEX,Fund,100,USD,2023-04-01,2026-12-31,,"
+    projects = write(tmp_path / "p.csv", header + "\n".join([
+        f"P1,Bridge,bridge,planned,USA,{rest},-99.5,27.5,exact,d,true",
+        f"P2,Bridge,bridge,planned,USA,{rest},east,27.5,exact,d,true",
+    ]) + "\n")
+    [source] = ingest_json(tmp_path / "w.duckdb", projects)
+    assert (source["rows_read"], source["rows_loaded"], source["rows_quarantined"]) == (2, 1, 1)
+    assert _quarantine_reasons(tmp_path / "w.duckdb") == {3: ["unparseable_coordinate"]}
 
 
 def _file_sums(path: Path) -> dict[str, int]:

@@ -11,9 +11,9 @@ typed as (
         list_transform(bl_list(participating_iso3), lambda x: upper(x)) as participating_list,
         participating_iso3,
         notified_on, start_date, end_date,
-        try_strptime(notified_on, $date_formats)::date as notified_on_date,
-        try_strptime(start_date, $date_formats)::date as start_date_date,
-        try_strptime(end_date, $date_formats)::date as end_date_date,
+        bl_date(notified_on, $date_formats) as notified_on_date,
+        bl_date(start_date, $date_formats) as start_date_date,
+        bl_date(end_date, $date_formats) as end_date_date,
         troops, battle_tanks, acvs, artillery, sorties, helicopters,
         bl_number(troops, $decimal, $thousands) as troops_n,
         bl_number(battle_tanks, $decimal, $thousands) as battle_tanks_n,
@@ -25,29 +25,21 @@ typed as (
         area_name,
         area_geojson,
         lat, lon,
-        bl_marked(lat, $withheld) or bl_marked(lon, $withheld) or bl_marked(area_geojson, $withheld)
-            as location_withheld,
+        bl_location_withheld(lat, lon, area_geojson, $withheld) as location_withheld,
         try_cast(lat as double) as lat_n,
         try_cast(lon as double) as lon_n,
         lower(location_precision) as location_precision
     from source
 ),
-unknown_participants as (
-    select _rid
-    from (select _rid, unnest(participating_list) as iso3 from typed)
-    where iso3 not in (select iso3 from countries)
-),
 checked as (
     select
         typed.*,
-        list_filter([
+        list_filter(list_concat([
             case when notice_id is null then 'missing_id' end,
             case when start_date is null or end_date is null then 'missing_date' end,
-            case when (bl_given(notified_on, $withheld, $missing) and notified_on_date is null)
-                   or (bl_given(start_date, $withheld, $missing) and start_date_date is null)
-                   or (bl_given(end_date, $withheld, $missing) and end_date_date is null)
-                 then 'unparseable_date' end,
-            case when end_date_date < start_date_date then 'end_before_start' end,
+            bl_date_reason([notified_on, start_date, end_date], [notified_on_date, start_date_date, end_date_date],
+                           $withheld, $missing),
+            bl_date_order_reason([start_date_date], [end_date_date]),
             case when (bl_given(troops, $withheld, $missing) and (troops_n is null or troops_n <> floor(troops_n)))
                    or (bl_given(battle_tanks, $withheld, $missing) and (battle_tanks_n is null or battle_tanks_n <> floor(battle_tanks_n)))
                    or (bl_given(acvs, $withheld, $missing) and (acvs_n is null or acvs_n <> floor(acvs_n)))
@@ -62,35 +54,13 @@ checked as (
                    or (bl_given(in_annual_calendar, $withheld, $missing) and bl_bool(in_annual_calendar) is null)
                  then 'unparseable_boolean' end,
             case when notifying_iso3 is null or notifying_iso3 not in (select iso3 from countries)
-                   or _rid in (select _rid from unknown_participants)
+                   or _rid in (select _rid from bl_unknown_listed_countries('typed', 'participating_list'))
                    or (participating_iso3 is not null and participating_list is null)
-                 then 'unknown_country' end,
-            case when not location_withheld and ((bl_given(lat, $withheld, $missing) and lat_n is null)
-                   or (bl_given(lon, $withheld, $missing) and lon_n is null))
-                 then 'unparseable_coordinate' end,
-            bl_coordinate_problem(lon_n, lat_n, ext.min_lon, ext.min_lat, ext.max_lon, ext.max_lat),
-            case when bl_given(area_geojson, $withheld, $missing) and not bl_geometry_ok(area_geojson)
-                 then 'invalid_geometry' end,
-            case when bl_given(area_geojson, $withheld, $missing) and bl_geometry_ok(area_geojson)
-                      and bl_geometry_out_of_range(area_geojson)
-                 then 'coordinates_out_of_range' end,
-            case when location_precision not in ('exact', 'near', 'region') then 'unknown_location_precision' end
-        ], lambda r: r is not null) as reasons
+                 then 'unknown_country' end
+        ], bl_location_reasons(lat, lon, area_geojson, location_precision, $withheld, $missing,
+                               ext.min_lon, ext.min_lat, ext.max_lon, ext.max_lat)),
+        lambda r: r is not null) as reasons
     from typed
     left join countries ext on ext.iso3 = typed.notifying_iso3
-),
-later_duplicates as (
-    select _rid
-    from (
-        select _rid, row_number() over (partition by notice_id order by _line) as key_rank
-        from checked
-        where len(reasons) = 0
-    )
-    where key_rank > 1
 )
-select
-    c.* exclude (reasons),
-    case when d._rid is not null then list_append(c.reasons, 'duplicate_key')
-         else list_distinct(c.reasons) end as reasons
-from checked c
-left join later_duplicates d using (_rid)
+select * from bl_flag_duplicate_keys('checked', 'notice_id')

@@ -15,9 +15,10 @@ create or replace temp macro bl_list(t) as
     case when t is null then null
          when t like '[%' then list_transform(try(from_json(t, '["VARCHAR"]')), lambda x: trim(x))
          else list_filter(list_transform(string_split(t, ';'), lambda x: trim(x)), lambda x: x <> '') end;
+-- CASE, not AND: DuckDB evaluates both sides of an AND, and json_extract_string fails on text that is not JSON.
 create or replace temp macro bl_geometry_ok(t) as
-    json_valid(t) and json_extract_string(t, '$.type') in
-        ('Point', 'MultiPoint', 'LineString', 'MultiLineString', 'Polygon', 'MultiPolygon');
+    case when json_valid(t) then json_extract_string(t, '$.type') in
+        ('Point', 'MultiPoint', 'LineString', 'MultiLineString', 'Polygon', 'MultiPolygon') else false end;
 create or replace temp macro bl_in_extent(lon, lat, min_lon, min_lat, max_lon, max_lat) as
     lat between min_lat - 1 and max_lat + 1 and lon between min_lon - 1 and max_lon + 1;
 -- Swapped: outside its country as given, inside once exchanged. Out of range: beyond +-90 / +-180 otherwise.
@@ -38,3 +39,94 @@ create or replace temp macro bl_geometry_out_of_range(t) as
                                '\[\s*(-?[0-9.eE+]+)\s*,\s*(-?[0-9.eE+-]+)', 2),
             lambda x: abs(try_cast(x as double)) > 90)),
         false);
+
+-- Checks the datasets keyed by one id (exercise notices, infrastructure projects) share. A *_reason macro returns
+-- its reason or NULL; bl_location_reasons a list of reasons in a fixed order, NULL for each check passed (the caller
+-- concatenates it to its own list and filters the NULLs out). A macro parameter stands for any column of its name in
+-- the body, so parameters are named apart from the columns the bodies read. The table macros take the names of a
+-- table or CTE and of its columns as string constants, written in the calling dataset's own SQL file.
+create or replace temp macro bl_date(t, formats) as try_strptime(t, formats)::date;
+-- texts: the dates as published; dates: the same parsed by bl_date (NULL where none of the formats fits).
+create or replace temp macro bl_date_reason(texts, dates, withheld, missing) as
+    case when list_bool_or(list_transform(texts, lambda date_text, n:
+                  bl_given(date_text, withheld, missing) and dates[n] is null))
+         then 'unparseable_date' end;
+-- starts[n] and ends[n] bound one period (planned, actual...); a period with a date missing is not checked.
+create or replace temp macro bl_date_order_reason(starts, ends) as
+    case when list_bool_or(list_transform(ends, lambda period_end, n: period_end < starts[n]))
+         then 'end_before_start' end;
+-- A location the publisher withheld: either coordinate or the geometry carries a withheld marker. Never NULL (a
+-- missing geometry must not make "not withheld" unknown and so skip the coordinate checks).
+create or replace temp macro bl_location_withheld(lat, lon, geometry, withheld) as
+    coalesce(bl_marked(lat, withheld), false) or coalesce(bl_marked(lon, withheld), false)
+    or coalesce(bl_marked(geometry, withheld), false);
+-- The coordinates and the GeoJSON geometry of a record as published (text) and its location precision (lower case),
+-- against the extent of its country: [unparseable_coordinate, coordinates_swapped or coordinates_out_of_range,
+-- invalid_geometry, coordinates_out_of_range (a position of the geometry), unknown_location_precision].
+create or replace temp macro bl_location_reasons(lat, lon, geometry, location_precision, withheld, missing,
+                                                 min_lon, min_lat, max_lon, max_lat) as [
+    case when not bl_location_withheld(lat, lon, geometry, withheld)
+              and ((bl_given(lat, withheld, missing) and try_cast(lat as double) is null)
+                   or (bl_given(lon, withheld, missing) and try_cast(lon as double) is null))
+         then 'unparseable_coordinate' end,
+    bl_coordinate_problem(try_cast(lon as double), try_cast(lat as double), min_lon, min_lat, max_lon, max_lat),
+    case when bl_given(geometry, withheld, missing) and not bl_geometry_ok(geometry) then 'invalid_geometry' end,
+    case when bl_given(geometry, withheld, missing) and bl_geometry_ok(geometry)
+         then case when bl_geometry_out_of_range(geometry) then 'coordinates_out_of_range' end end,
+    case when location_precision not in ('exact', 'near', 'region') then 'unknown_location_precision' end
+];
+-- The _rid of the rows of rows_name whose list of country codes (column list_field) holds a code not in countries.
+create or replace temp macro bl_unknown_listed_countries(rows_name, list_field) as table
+select _rid
+from (select _rid, unnest(struct_extract(r, list_field)) as iso3 from query_table(rows_name) r)
+where iso3 not in (select iso3 from countries);
+-- The checked rows of rows_name (columns _rid, _line, reasons and the key key_field), with 'duplicate_key' added to
+-- every loadable row after the first (by line) that carries the same key.
+create or replace temp macro bl_flag_duplicate_keys(rows_name, key_field) as table
+with later_duplicates as (
+    select _rid
+    from (
+        select _rid, row_number() over (partition by struct_extract(r, key_field) order by _line) as key_rank
+        from query_table(rows_name) r
+        where len(reasons) = 0
+    )
+    where key_rank > 1
+)
+select
+    c.* exclude (reasons),
+    case when d._rid is not null then list_append(c.reasons, 'duplicate_key')
+         else list_distinct(c.reasons) end as reasons
+from query_table(rows_name) c
+left join later_duplicates d using (_rid);
+-- Fields a newer version of a series changes, old beside new, as rows of revisions: the rows of the canonical table
+-- dataset_table from the same series that share their key_field with a row of incoming_name, field by field.
+-- Rows become JSON objects so that every field compares as text the same way on both sides.
+create or replace temp macro bl_field_revisions(dataset_table, incoming_name, key_field, series, new_source_id,
+                                                new_version) as table
+with current as (
+    select t.* exclude (nearest_border_id, distance_to_border_km, source_line), s.version
+    from query_table(dataset_table) t
+    join sources s using (source_id)
+    where s.series_id = series
+      and struct_extract(t, key_field) in (select struct_extract(i, key_field) from query_table(incoming_name) i)
+),
+old_long as (
+    select c.record_key, c.source_id, c.version, field, c.j ->> field as old_value
+    from (select struct_extract(current, key_field) as record_key, source_id, version, to_json(current) as j
+          from current) c,
+         unnest(json_keys(c.j)) as keys(field)
+    where field not in (key_field, 'source_id', 'version')
+),
+new_long as (
+    select i.record_key, field, i.j ->> field as new_value
+    from (select struct_extract(inc, key_field) as record_key, to_json(inc) as j
+          from query_table(incoming_name) inc) i,
+         unnest(json_keys(i.j)) as keys(field)
+    where field not in (key_field, 'source_id', 'nearest_border_id', 'distance_to_border_km', 'source_line')
+)
+select
+    dataset_table, o.record_key, o.field, o.old_value, n.new_value, null, null,
+    o.source_id, new_source_id, o.version, new_version, now()::timestamp
+from old_long o
+join new_long n using (record_key, field)
+where o.old_value is distinct from n.new_value;
