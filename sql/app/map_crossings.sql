@@ -5,34 +5,13 @@
 with source as not materialized (
     select location_id, location_name, country_iso3, neighbor_iso3, direction, period_start, measure,
            value, value_status, lat, lon, location_precision, location_cell_geojson
-    from crossings
+    from macros.crossings_near($border_a, $border_b, $countries)
     where period_start between $date_from and $date_to
       and period_granularity in ('day', 'month')
       and list_contains($measures, measure)
-      and ($border_a is null
-           or (country_iso3 = $border_a and neighbor_iso3 = $border_b)
-           or (country_iso3 = $border_b and neighbor_iso3 = $border_a))
-      and ($countries is null or list_contains($countries, country_iso3) or list_contains($countries, neighbor_iso3))
-),
-outbound as (
-    select * from source where direction = 'outbound'
-),
-outbound_keys as (
-    select distinct location_id, period_start, measure, country_iso3, neighbor_iso3 from outbound
-),
-mirrored as (
-    -- outbound figures that the other side also counts as inbound (same place, month, measure and flow):
-    -- a semi join from the (few) outbound keys, so that millions of inbound-only rows cost one scan
-    select o.* from outbound_keys o
-    semi join source i on i.direction = 'inbound' and i.location_id = o.location_id and i.period_start = o.period_start
-        and i.measure = o.measure and i.country_iso3 = o.neighbor_iso3 and i.neighbor_iso3 = o.country_iso3
 ),
 deduplicated as (
-    select * from source where direction <> 'outbound'
-    union all
-    select o.* from outbound o
-    anti join mirrored m on m.location_id = o.location_id and m.period_start = o.period_start and m.measure = o.measure
-        and m.country_iso3 = o.country_iso3 and m.neighbor_iso3 = o.neighbor_iso3
+    select * from macros.inbound_first('source')
 ),
 per_location as (
     select location_id,

@@ -4,13 +4,7 @@ with source as (
     select n.notice_id, n.designation, n.notifying_iso3, n.start_date, n.end_date, n.notified_on,
            n.troops, n.troops_status, n.area_name, n.area_geojson, n.location_cell_geojson,
            n.lat, n.lon, n.location_precision, n.location_status, n.time_precision, n.distance_to_border_km
-    from exercise_notices n
-    left join borders b on b.border_id = n.nearest_border_id
-    where n.start_date <= $date_to and coalesce(n.end_date, n.start_date) >= $date_from
-      and ($border_a is null or (b.iso3_a = $border_a and b.iso3_b = $border_b)
-           or (b.iso3_a = $border_b and b.iso3_b = $border_a))
-      and ($countries is null or list_contains($countries, n.notifying_iso3)
-           or len(list_intersect($countries, n.participating_iso3)) > 0)
+    from macros.filtered_notices($date_from, $date_to, $border_a, $border_b, $countries) n
 ),
 lead_rule as (
     select value as min_days from vd_thresholds where paragraph = '38' and metric = 'lead_time_days'

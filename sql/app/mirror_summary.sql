@@ -4,12 +4,8 @@
 with source as not materialized (
     select location_id, location_name, country_iso3, neighbor_iso3, reporter_iso3, reporter_org, direction,
            period_start, measure, value, value_status
-    from crossings
+    from macros.crossings_near($border_a, $border_b, $countries)
     where period_start between $date_from and $date_to
-      and ($border_a is null
-           or (country_iso3 = $border_a and neighbor_iso3 = $border_b)
-           or (country_iso3 = $border_b and neighbor_iso3 = $border_a))
-      and ($countries is null or list_contains($countries, country_iso3) or list_contains($countries, neighbor_iso3))
 ),
 outbound as (
     select * from source where direction = 'outbound'

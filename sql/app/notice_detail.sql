@@ -2,14 +2,9 @@
 -- when it is among the notices of the border, countries and period (as notices_page lists them), so that an id
 -- typed or linked is checked against the release and the current filters.
 with source as (
-    select n.*, b.name as border_name
-    from exercise_notices n left join borders b on b.border_id = n.nearest_border_id
-    where n.notice_id = $notice_id
-      and n.start_date <= $date_to and coalesce(n.end_date, n.start_date) >= $date_from
-      and ($border_a is null or (b.iso3_a = $border_a and b.iso3_b = $border_b)
-           or (b.iso3_a = $border_b and b.iso3_b = $border_a))
-      and ($countries is null or list_contains($countries, n.notifying_iso3)
-           or len(list_intersect($countries, n.participating_iso3)) > 0)
+    select *
+    from macros.filtered_notices($date_from, $date_to, $border_a, $border_b, $countries)
+    where notice_id = $notice_id
 ),
 provenance as (
     select source_id, publisher, title, url, licence, file_name, sha256, version, synthetic from sources

@@ -12,13 +12,7 @@ with source as (
            case when $sort = 'troops_desc' then n.troops end as by_troops,
            case when $sort = 'distance_asc' then n.distance_to_border_km end as by_distance,
            case when $sort = 'notice_id' then n.notice_id end as by_id
-    from exercise_notices n
-    left join borders b on b.border_id = n.nearest_border_id
-    where n.start_date <= $date_to and coalesce(n.end_date, n.start_date) >= $date_from
-      and ($border_a is null or (b.iso3_a = $border_a and b.iso3_b = $border_b)
-           or (b.iso3_a = $border_b and b.iso3_b = $border_a))
-      and ($countries is null or list_contains($countries, n.notifying_iso3)
-           or len(list_intersect($countries, n.participating_iso3)) > 0)
+    from macros.filtered_notices($date_from, $date_to, $border_a, $border_b, $countries) n
 ),
 keys as (
     -- the rows of this page; notice_id and source_id (unique together) end every order, so pages neither

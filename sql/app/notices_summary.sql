@@ -5,13 +5,7 @@
 with source as (
     select n.notice_id, n.source_id, n.notified_on, n.start_date, n.troops, n.battle_tanks, n.acvs, n.artillery,
            n.sorties, coalesce(n.airborne_amphibious, false) as airborne_amphibious, n.observers_invited
-    from exercise_notices n
-    left join borders b on b.border_id = n.nearest_border_id
-    where n.start_date <= $date_to and coalesce(n.end_date, n.start_date) >= $date_from
-      and ($border_a is null or (b.iso3_a = $border_a and b.iso3_b = $border_b)
-           or (b.iso3_a = $border_b and b.iso3_b = $border_a))
-      and ($countries is null or list_contains($countries, n.notifying_iso3)
-           or len(list_intersect($countries, n.participating_iso3)) > 0)
+    from macros.filtered_notices($date_from, $date_to, $border_a, $border_b, $countries) n
 ),
 lead_rule as (
     select value as min_days from vd_thresholds where paragraph = '38' and metric = 'lead_time_days'

@@ -4,39 +4,20 @@
 -- same flow (one side's outbound figure, the other side's inbound figure at the same crossing point, month
 -- and measure), only the inbound figure counts.
 with source as not materialized (
-    select location_id, country_iso3, neighbor_iso3, direction, coalesce(reporter_iso3, reporter_org) as reporter,
-           date_trunc('month', period_start)::date as month, measure, value, value_status
-    from crossings
-    where period_start <= $date_to
-      and period_granularity in ('day', 'month')
-      and ($border_a is null
-           or (country_iso3 = $border_a and neighbor_iso3 = $border_b)
-           or (country_iso3 = $border_b and neighbor_iso3 = $border_a))
-      and ($countries is null or list_contains($countries, country_iso3) or list_contains($countries, neighbor_iso3))
-),
-outbound as (
-    select * from source where direction = 'outbound'
-),
-outbound_keys as (
-    select distinct location_id, month, measure, country_iso3, neighbor_iso3 from outbound
-),
-mirrored as (
-    -- outbound figures that the other side also counts as inbound (same place, month, measure and flow):
-    -- a semi join from the (few) outbound keys, so that millions of inbound-only rows cost one scan
-    select o.* from outbound_keys o
-    semi join source i on i.direction = 'inbound' and i.location_id = o.location_id and i.month = o.month
-        and i.measure = o.measure and i.country_iso3 = o.neighbor_iso3 and i.neighbor_iso3 = o.country_iso3
+    -- period_start is the month here, so that inbound_first matches the two sides' figures within a month
+    select c.location_id, c.country_iso3, c.neighbor_iso3, c.direction,
+           coalesce(c.reporter_iso3, c.reporter_org) as reporter,
+           date_trunc('month', c.period_start)::date as period_start, c.measure, c.value, c.value_status
+    from macros.crossings_near($border_a, $border_b, $countries) c
+    where c.period_start <= $date_to
+      and c.period_granularity in ('day', 'month')
 ),
 deduplicated as (
-    select * from source where direction <> 'outbound'
-    union all
-    select o.* from outbound o
-    anti join mirrored m on m.location_id = o.location_id and m.month = o.month and m.measure = o.measure
-        and m.country_iso3 = o.country_iso3 and m.neighbor_iso3 = o.neighbor_iso3
+    select * from macros.inbound_first('source')
 ),
 monthly as (
     -- a few thousand rows: publisher x measure x month, so the windows below cost nothing
-    select reporter, measure, month, sum(value) as value, count(*) as figures,
+    select reporter, measure, period_start as month, sum(value) as value, count(*) as figures,
            count(*) filter (where value_status in ('withheld_by_publisher', 'suppressed', 'dropped')) as withheld
     from deduplicated
     group by all

@@ -3,16 +3,8 @@
 -- Projects for the border and countries, active in the period (or undated), within $max_km of the nearest
 -- border (NULL: any distance) and with one of $statuses (NULL: all).
 with source as (
-    select p.project_id, p.source_id, p.name, p.distance_to_border_km,
-           coalesce(p.actual_start, p.planned_start) as starts, coalesce(p.actual_end, p.planned_end) as ends
-    from infrastructure_projects p
-    left join borders b on b.border_id = p.nearest_border_id
-    where ($border_a is null or (b.iso3_a = $border_a and b.iso3_b = $border_b)
-           or (b.iso3_a = $border_b and b.iso3_b = $border_a))
-      and ($countries is null or list_contains($countries, p.country_iso3)
-           or len(list_intersect($countries, p.countries_iso3)) > 0)
-      and ($max_km is null or p.distance_to_border_km <= $max_km)
-      and ($statuses is null or list_contains($statuses, p.status))
+    select project_id, source_id, name, distance_to_border_km, starts
+    from macros.filtered_projects($date_from, $date_to, $border_a, $border_b, $countries, $max_km, $statuses)
 ),
 keys as (
     -- the rows of this page. $sort is compared, never pasted: each choice fills one sort key and leaves the
@@ -24,7 +16,6 @@ keys as (
            case when $sort = 'name' then lower(name) end as by_name,
            case when $sort = 'project_id' then project_id end as by_id
     from source
-    where (starts is null or starts <= $date_to) and (ends is null or ends >= $date_from)
     order by by_start_desc desc nulls last, by_start_asc asc nulls last, by_name asc nulls last, by_id,
              distance_to_border_km nulls last, project_id, source_id
     limit $limit offset $offset
