@@ -15,12 +15,14 @@ deduplicated as (
 ),
 per_location as (
     select location_id,
-           any_value(location_name) as location_name,
-           any_value(country_iso3) as country_iso3,
-           any_value(neighbor_iso3) as neighbor_iso3,
+           -- a point both sides report takes its name and countries from the inbound side (then the first
+           -- reporter by code), so the same release always labels it the same way
+           arg_min(location_name, (direction <> 'inbound', country_iso3, location_name)) as location_name,
+           arg_min(country_iso3, (direction <> 'inbound', country_iso3)) as country_iso3,
+           arg_min(neighbor_iso3, (direction <> 'inbound', country_iso3, neighbor_iso3)) as neighbor_iso3,
            avg(lat) as lat, avg(lon) as lon,
-           any_value(location_precision) as location_precision,
-           any_value(location_cell_geojson) as location_cell_geojson,
+           max(location_precision) as location_precision,
+           max(location_cell_geojson) as location_cell_geojson,
            sum(value) as total,
            count(*) as figures,
            count(*) filter (where value_status in ('withheld_by_publisher', 'suppressed', 'dropped')) as withheld,

@@ -3,4 +3,4 @@ with source as (
     select status, kind
     from macros.projects_near($border_a, $border_b, $countries)
 )
-select coalesce(status, 'unknown') as status, count(*) as projects from source group by all order by projects desc
+select coalesce(status, 'unknown') as status, count(*) as projects from source group by all order by projects desc, status

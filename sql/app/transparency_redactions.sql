@@ -15,4 +15,4 @@ select rule_id, action, dataset, field, publisher, any_value(reason) as reason, 
        any_value(k) as k, precision, any_value(precision_km) as precision_km, detail
 from shaped
 group by rule_id, action, dataset, field, publisher, precision, detail
-order by dataset, field, action, publisher
+order by dataset, field, action, publisher, rule_id, precision, detail
