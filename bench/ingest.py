@@ -40,7 +40,8 @@ from pathlib import Path
 
 import duckdb
 
-ROOT = Path(__file__).resolve().parent.parent
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
 SAMPLE = ROOT / "sample_data" / "crossings" / "bts_border_crossing_entry_data_2023-01_2025-02.csv"
 HEADER = ["Port Name", "State", "Port Code", "Border", "Date", "Measure", "Value", "Latitude", "Longitude", "Point"]
 MEASURES = [
@@ -107,7 +108,20 @@ def _base_ports(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def generate(path: Path, rows: int, withheld: float, bad: float, months: int = MONTHS) -> dict:
-    """Write the CSV; returns what was generated (ports, months, seconds, bytes)."""
+    """Write the CSV in a child process; returns what was generated (ports, months, seconds, bytes).
+
+    A child: Linux keeps a forked child's peak RSS at least at the parent's size when it forked, so a parent
+    that had generated 10M rows itself (3.3 GB) would inflate every measured child's peak RSS to that."""
+    code = ("import json, sys; sys.path.insert(0, sys.argv[1]); import ingest; from pathlib import Path; "
+            "print(json.dumps(ingest.generate_here(Path(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]), "
+            "float(sys.argv[5]), int(sys.argv[6]))))")
+    result = subprocess.run([sys.executable, "-c", code, str(HERE), str(path), str(rows), str(withheld), str(bad),
+                             str(months)], capture_output=True, text=True, check=True)
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def generate_here(path: Path, rows: int, withheld: float, bad: float, months: int = MONTHS) -> dict:
+    """Write the CSV in this process (see generate)."""
     started = time.perf_counter()
     con = duckdb.connect()
     con.execute("set enable_progress_bar = false")
