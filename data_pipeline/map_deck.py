@@ -10,7 +10,8 @@ from data_pipeline.map_style import (BASEMAP_LAYERS, BASEMAP_LEGEND, CROSSING_CO
 from data_pipeline.queries_map import MapData
 from data_pipeline.queries_map_areas import NARROW
 
-TOOLTIP = {"text": "{tooltip}"}   # text only: Streamlit escapes it; never "html"
+# text only (Streamlit escapes it; never "html"); wrapped, so a long line stays inside the map
+TOOLTIP = {"text": "{tooltip}", "style": {"maxWidth": "360px", "whiteSpace": "normal"}}
 
 
 def deck_for(data: MapData) -> pdk.Deck:

@@ -12,6 +12,7 @@ import streamlit as st
 
 from data_pipeline import queries_params as P
 from data_pipeline.charts import PALETTE
+from data_pipeline.map_deck import TOOLTIP
 from data_pipeline.queries_map import (BASEMAP_LAYERS, BASEMAP_LEGEND, GREY, PROJECT_COLOURS, CompactDeck,
                                        legend_item, view_for)
 from data_pipeline.queries_projects import (DEFAULT_SORT, DISTANCES, SHOWN, SORTS, STATUSES, TIMELINE_BARS,
@@ -76,7 +77,7 @@ def project_map() -> None:
     lon, lat, zoom = view_for(drawn.bounds)
     st.pydeck_chart(CompactDeck(layers=layers, map_provider=None,
                                  initial_view_state=pdk.ViewState(longitude=lon, latitude=lat, zoom=zoom),
-                                 tooltip={"text": "{tooltip}"}), height=480, width="stretch")
+                                 tooltip=TOOLTIP), height=480, width="stretch")
     colours = ", ".join(legend_item(colour, status.replace("_", " ")) for status, colour in PROJECT_COLOURS.items())
     if drawn.aggregated:
         st.caption(f"**Counted per {drawn.step:g}° grid cell, not drawn one by one**: {drawn.reason}. Each circle "
