@@ -96,6 +96,8 @@ def sidecar_meta(path: Path) -> dict:
 
 
 def choose_profile(path: Path, profile_arg: str | None) -> Profile:
+    if path.stat().st_size == 0:
+        raise UserError(f"{path}: the file is empty")
     if profile_arg:
         return resolve_profile(profile_arg)
     fmt = file_format(path)

@@ -67,6 +67,7 @@ def test_export_from_working_db(tmp_path: Path):
 @pytest.mark.parametrize("args, needle", [
     (["ingest", "no/such/file.csv", "--db", "{tmp}/w.duckdb"], "file not found: no/such/file.csv"),
     (["ingest", "{tmp}/odd.csv", "--db", "{tmp}/w.duckdb"], "no profile fits this layout; closest:"),
+    (["ingest", "{tmp}/empty.csv", "--db", "{tmp}/w.duckdb"], "empty.csv: the file is empty"),
     (["ingest", "{bts}", "--db", "{tmp}/w.duckdb", "--profile", "{tmp}/bad.toml"], "bad.toml: unknown dataset"),
     (["ingest", "{bts}", "--db", "{tmp}/w.duckdb", "--profile", "nonesuch"], "unknown profile 'nonesuch'"),
     (["ingest", "{bts}", "--db", "{tmp}/w.duckdb", "--profile", "eu-crossings-wide"],
@@ -77,6 +78,7 @@ def test_export_from_working_db(tmp_path: Path):
 ])
 def test_user_errors_are_one_line_exit_2(tmp_path: Path, args, needle):
     write(tmp_path / "odd.csv", "Port,When,How many\nX,2024,3\n")
+    write(tmp_path / "empty.csv", "")
     write(tmp_path / "bad.toml", '[profile]\nname = "bad"\ndataset = "weather"\n')
     args = [a.format(tmp=tmp_path, bts=BTS_2019) for a in args]
     line = _one_line_error(run_cli(*args, check=False))
