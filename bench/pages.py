@@ -268,47 +268,38 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[rank]
 
 
-def server_times(release: Path, runs: int, warm: int) -> dict:
+def _page_times(worker: str, pages: list[str], release: Path, runs: int, warm: int, label: str) -> dict:
+    """Per page: `runs` fresh processes of `worker`, each printing its cold and warm seconds -> p50, p95 in ms
+    (plus the median of any other figure the worker reports, e.g. imports)."""
     out = {}
-    for page in ["app", *(p[2] for p in PAGES)]:
-        colds, warms, imports = [], [], []
+    for page in pages:
+        colds, warms, extra = [], [], {}
         for _ in range(runs):
-            result = subprocess.run([sys.executable, "-c", WORKER, page, str(release), str(warm)], cwd=ROOT,
+            result = subprocess.run([sys.executable, "-c", worker, page, str(release), str(warm)], cwd=ROOT,
                                     capture_output=True, text=True)
             if result.returncode != 0:
-                raise SystemExit(f"page {page}: {result.stderr[-3000:]}")
+                raise SystemExit(f"page {page} ({label}): {result.stderr[-3000:]}")
             data = json.loads(result.stdout.strip().splitlines()[-1])
-            colds.append(data["cold"])
-            warms.extend(data["warm"])
-            imports.append(data["imports"])
+            colds.append(data.pop("cold"))
+            warms.extend(data.pop("warm"))
+            for key, value in data.items():
+                extra.setdefault(key, []).append(value)
         out[page] = {"cold_p50_ms": 1000 * percentile(colds, 50), "cold_p95_ms": 1000 * percentile(colds, 95),
                      "warm_p50_ms": 1000 * percentile(warms, 50), "warm_p95_ms": 1000 * percentile(warms, 95),
                      "cold_runs": len(colds), "warm_runs": len(warms),
-                     "imports_ms": 1000 * statistics.median(imports)}
-        print(f"progress: server {page} {json.dumps(out[page])}", file=sys.stderr, flush=True)
+                     **{f"{key}_ms": 1000 * statistics.median(values) for key, values in extra.items()}}
+        print(f"progress: {label} {page} {json.dumps(out[page])}", file=sys.stderr, flush=True)
     return out
+
+
+def server_times(release: Path, runs: int, warm: int) -> dict:
+    """Per page: the data_pipeline calls it makes, direct (st.cache_data bypassed)."""
+    return _page_times(WORKER, ["app", *(p[2] for p in PAGES)], release, runs, warm, "server")
 
 
 def streamlit_times(release: Path, runs: int, warm: int) -> dict:
     """Per page: the server's time for a page view through Streamlit (AppTest), cache included."""
-    out = {}
-    for _, _, page in PAGES:
-        colds, warms, entries = [], [], []
-        for _ in range(runs):
-            result = subprocess.run([sys.executable, "-c", APPTEST_WORKER, page, str(release), str(warm)],
-                                    cwd=ROOT, capture_output=True, text=True)
-            if result.returncode != 0:
-                raise SystemExit(f"page {page} (AppTest): {result.stderr[-3000:]}")
-            data = json.loads(result.stdout.strip().splitlines()[-1])
-            colds.append(data["cold"])
-            warms.extend(data["warm"])
-            entries.append(data["entry_cold"])
-        out[page] = {"cold_p50_ms": 1000 * percentile(colds, 50), "cold_p95_ms": 1000 * percentile(colds, 95),
-                     "warm_p50_ms": 1000 * percentile(warms, 50), "warm_p95_ms": 1000 * percentile(warms, 95),
-                     "entry_cold_p50_ms": 1000 * statistics.median(entries),
-                     "cold_runs": len(colds), "warm_runs": len(warms)}
-        print(f"progress: streamlit {page} {json.dumps(out[page])}", file=sys.stderr, flush=True)
-    return out
+    return _page_times(APPTEST_WORKER, [p[2] for p in PAGES], release, runs, warm, "streamlit")
 
 
 # ------------------------------------------------------------------------------------------------ browser
@@ -480,7 +471,7 @@ def main(argv: list[str] | None = None) -> int:
         s = report["streamlit"][key]
         print(f"{label:<22} {s['cold_p50_ms']:>9.0f} {s['cold_p95_ms']:>9.0f} {s['warm_p50_ms']:>9.1f} "
               f"{s['warm_p95_ms']:>9.1f}")
-    entry = statistics.median(s["entry_cold_p50_ms"] for s in report["streamlit"].values())
+    entry = statistics.median(s["entry_cold_ms"] for s in report["streamlit"].values())
     print(f"first run of the entry page in a fresh process (fills app.py's caches; not in cold above unless the "
           f"page is the overview): {entry:.0f} ms")
     imports = statistics.median(s["imports_ms"] for s in report["server"].values())

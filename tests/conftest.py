@@ -226,3 +226,20 @@ def secret_release_builder():
     """build_release_secret_inputs(folder): the same seeded release built again, in a folder of your own
     (test modules cannot import conftest by name: tests/browser has a conftest of its own)."""
     return build_release_secret_inputs
+
+
+@pytest.fixture
+def deferred_downloads(monkeypatch) -> dict:
+    """file name -> the callable that Streamlit runs when that download button is clicked (recorded on the way
+    through Streamlit's own media file manager, which still does its work)."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    made = {}
+    add_deferred = MediaFileManager.add_deferred
+
+    def keep(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
+        made[file_name] = data_callable
+        return add_deferred(self, data_callable, mimetype, coordinates, file_name, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", keep)
+    return made

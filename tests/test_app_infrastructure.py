@@ -121,17 +121,8 @@ def test_bad_page_sort_or_rows_fall_back_with_a_warning(app_env, query_, words):
     assert at.number_input(key="projects_page").value == 1 and not set(query_) & set(at.query_params)
 
 
-def test_the_download_holds_every_matching_project(app_env, monkeypatch):
-    from streamlit.runtime.media_file_manager import MediaFileManager
-
-    made = {}
-    add_deferred = MediaFileManager.add_deferred
-
-    def keep(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
-        made[file_name] = data_callable
-        return add_deferred(self, data_callable, mimetype, coordinates, file_name, **kwargs)
-
-    monkeypatch.setattr(MediaFileManager, "add_deferred", keep)
+def test_the_download_holds_every_matching_project(app_env, deferred_downloads):
+    made = deferred_downloads
     at = open_page("infrastructure", {"rows": "50", "within_km": "100"})
     no_exception(at)
     expected = _matching(app_env, at, 100.0)

@@ -208,17 +208,8 @@ def test_the_figures_equal_an_independent_count_from_the_release(app_env, border
     assert _figures(at) == {k: f"{v:,}" for k, v in expected.items()}
 
 
-def test_the_download_holds_every_row_of_every_page(app_env, monkeypatch):
-    from streamlit.runtime.media_file_manager import MediaFileManager
-
-    made = {}
-    add_deferred = MediaFileManager.add_deferred
-
-    def keep(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
-        made[file_name] = data_callable
-        return add_deferred(self, data_callable, mimetype, coordinates, file_name, **kwargs)
-
-    monkeypatch.setattr(MediaFileManager, "add_deferred", keep)
+def test_the_download_holds_every_row_of_every_page(app_env, deferred_downloads):
+    made = deferred_downloads
     at = open_page("notices", {"rows": "50", "sort": "lead_asc"})
     no_exception(at)
     expected = _in_period(app_env, at)

@@ -6,7 +6,7 @@
 -- a NULL border, list or distance means no filter.
 -- A macro that works on rows the statement has chosen takes the name of one of the statement's CTEs, read with
 -- query_table; the CTE names used inside the macro cannot be that name (outbound, outbound_keys, mirrored; placed,
--- located, base_cells, spread, chosen, extent).
+-- located, base_cells, spread, chosen, extent; vd_metrics).
 -- DuckDB checks a macro against the release when it is created: one that calls another comes after it.
 
 -- True when the two countries iso3_a, iso3_b (in either order) are the border chosen: border_a, border_b, a
@@ -152,3 +152,22 @@ create or replace macro macros.project_cells(date_from, date_to, border_a, borde
            projects - planned - under_construction - completed - suspended - cancelled as other,
            min_x, min_y, max_x, max_y
     from cells;
+
+-- The Vienna Document notification (40.x) and observation (47.4) thresholds that each notice of the CTE named
+-- `notices` reaches (columns notice_id, source_id, airborne_amphibious, troops, battle_tanks, acvs, artillery,
+-- sorties): one row per notice and threshold row of vd_thresholds met. The airborne/amphibious rows apply only to
+-- such activities. A withheld number is NULL and meets no threshold.
+create or replace macro macros.thresholds_reached(notices) as table
+    with vd_metrics as (
+        unpivot (select notice_id, source_id, coalesce(airborne_amphibious, false) as airborne_amphibious,
+                        troops, battle_tanks, acvs, artillery, sorties
+                 from query_table(notices))
+        on troops, battle_tanks, acvs, artillery, sorties into name metric value amount
+    )
+    select m.notice_id, m.source_id, t.paragraph, t.applies_to, t.metric, t.operator, t.value
+    from vd_metrics m
+    join vd_thresholds t on t.metric = m.metric
+    where (t.applies_to in ('notification', 'observation')
+           or (t.applies_to in ('notification_airborne_amphibious', 'observation_airborne_amphibious')
+               and m.airborne_amphibious))
+      and case t.operator when '>=' then m.amount >= t.value when '>' then m.amount > t.value else false end;

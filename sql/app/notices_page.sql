@@ -40,27 +40,13 @@ page as (
 lead_rule as (
     select value as min_days from vd_thresholds where paragraph = '38' and metric = 'lead_time_days'
 ),
-metrics as (
-    unpivot (select notice_id, source_id, coalesce(airborne_amphibious, false) as airborne_amphibious,
-                    troops, battle_tanks, acvs, artillery, sorties from page)
-    on troops, battle_tanks, acvs, artillery, sorties into name metric value amount
-),
-crossed as (
-    select m.notice_id, m.source_id, t.paragraph, t.applies_to, t.metric, t.operator, t.value
-    from metrics m
-    join vd_thresholds t on t.metric = m.metric
-    where (t.applies_to in ('notification', 'observation')
-           or (t.applies_to in ('notification_airborne_amphibious', 'observation_airborne_amphibious')
-               and m.airborne_amphibious))
-      and case t.operator when '>=' then m.amount >= t.value when '>' then m.amount > t.value else false end
-),
 per_notice as (
     select notice_id, source_id,
            bool_or(applies_to like 'notification%') as notification_threshold,
            bool_or(applies_to like 'observation%') as observation_threshold,
            list(struct_pack(paragraph := paragraph, metric := metric, operator := operator, value := value)
                 order by paragraph, metric) as thresholds_crossed
-    from crossed
+    from macros.thresholds_reached('page')
     group by all
 ),
 withheld as (

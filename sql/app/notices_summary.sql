@@ -10,21 +10,11 @@ with source as (
 lead_rule as (
     select value as min_days from vd_thresholds where paragraph = '38' and metric = 'lead_time_days'
 ),
-metrics as (
-    unpivot (select notice_id, source_id, airborne_amphibious, troops, battle_tanks, acvs, artillery, sorties
-             from source)
-    on troops, battle_tanks, acvs, artillery, sorties into name metric value amount
-),
 flags as (
-    select m.notice_id, m.source_id,
-           bool_or(t.applies_to like 'notification%') as notification_threshold,
-           bool_or(t.applies_to like 'observation%') as observation_threshold
-    from metrics m
-    join vd_thresholds t on t.metric = m.metric
-    where (t.applies_to in ('notification', 'observation')
-           or (t.applies_to in ('notification_airborne_amphibious', 'observation_airborne_amphibious')
-               and m.airborne_amphibious))
-      and case t.operator when '>=' then m.amount >= t.value when '>' then m.amount > t.value else false end
+    select notice_id, source_id,
+           bool_or(applies_to like 'notification%') as notification_threshold,
+           bool_or(applies_to like 'observation%') as observation_threshold
+    from macros.thresholds_reached('source')
     group by all
 )
 select count(*) as notices,
