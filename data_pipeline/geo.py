@@ -660,8 +660,9 @@ def _measure(con, index: BorderIndex, places: pd.DataFrame, geojson_column: str 
 def derive(con: duckdb.DuckDBPyConnection, index: BorderIndex | None = None) -> dict[str, int]:
     """Fill nearest border and distance in crossings, exercise_notices and infrastructure_projects.
 
-    Geometry runs once per distinct location; each table gets one set-based UPDATE ... FROM. Returns the
-    number of rows updated per table.
+    Geometry runs once per distinct location; each table gets one set-based UPDATE ... FROM of the rows whose
+    values change (so adding a small file to a large database does not rewrite every row). Returns the number
+    of rows updated per table.
     """
     index = BorderIndex.from_db(con) if index is None else index
     crossings = con.execute(sql("geo/crossing_locations")).df()

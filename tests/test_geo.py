@@ -354,7 +354,10 @@ def test_derive_fills_the_three_tables(tmp_path):
     assert projects["P1"][0].startswith("CAN-USA-") and projects["P1"][1] == 0.0
     assert projects["P2"][1] == pytest.approx(10.0, abs=0.1)
     assert projects["P3"] == (None, None)
-    assert geo.derive(con) == counts  # idempotent
+    before = con.execute("select * from crossings order by source_line").fetchall()
+    # Idempotent, and a second run writes nothing: only rows whose values would change are updated.
+    assert geo.derive(con) == {"crossings": 0, "exercise_notices": 0, "infrastructure_projects": 0}
+    assert con.execute("select * from crossings order by source_line").fetchall() == before
     con.close()
 
 

@@ -1,4 +1,5 @@
--- Write nearest border and distance (computed once per distinct location in geopandas) back to every crossing row.
+-- Write nearest border and distance (computed once per distinct location in geopandas) to the crossing rows that
+-- lack them or hold other values.
 update crossings
 set border_id = results.border_id,
     distance_to_border_km = results.distance_km
@@ -24,3 +25,6 @@ where crossings.location_id = results.location_id
   and crossings.lon = results.lon
   and crossings.country_iso3 = results.country_iso3
   and crossings.neighbor_iso3 is not distinct from results.neighbor_iso3
+  -- only rows whose values change: a later ingest of a small file does not rewrite every row
+  and (crossings.border_id is distinct from results.border_id
+       or crossings.distance_to_border_km is distinct from results.distance_km)

@@ -20,3 +20,6 @@ from (
 where exercise_notices.area_geojson is not distinct from results.area_geojson
   and exercise_notices.lat is not distinct from results.lat
   and exercise_notices.lon is not distinct from results.lon
+  -- only rows whose values change: a later ingest of a small file does not rewrite every row
+  and (exercise_notices.nearest_border_id is distinct from results.border_id
+       or exercise_notices.distance_to_border_km is distinct from results.distance_km)

@@ -26,3 +26,6 @@ where infrastructure_projects.geometry_geojson is not distinct from results.geom
             then infrastructure_projects.countries_iso3[1] end) is not distinct from results.pair_a
   and (case when len(infrastructure_projects.countries_iso3) = 2
             then infrastructure_projects.countries_iso3[2] end) is not distinct from results.pair_b
+  -- only rows whose values change: a later ingest of a small file does not rewrite every row
+  and (infrastructure_projects.nearest_border_id is distinct from results.border_id
+       or infrastructure_projects.distance_to_border_km is distinct from results.distance_km)
