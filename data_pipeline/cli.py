@@ -17,7 +17,8 @@ DATASET_NAMES = ("crossings", "exercise_notices", "infrastructure_projects", "bo
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # argparse's own usage errors: one line, exit 2
-        self.exit(2, f"borderlens: {message} (see borderlens {self.prog.split()[-1]} --help)\n")
+        command = " ".join(self.prog.split()[1:2])  # "borderlens ingest" -> "ingest"; the main parser has none
+        self.exit(2, f"borderlens: {message} (see {' '.join(['borderlens', command]).strip()} --help)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:

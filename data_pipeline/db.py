@@ -61,7 +61,11 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
 
 def open_work_db(path: str | Path, create: bool = True) -> duckdb.DuckDBPyConnection:
     """The operator's working database, migrated; refuses a missing file when create is False."""
+    if str(path).strip() in ("", ":memory:") or str(path).startswith(":memory:"):
+        raise UserError(f"--db needs the path of a database file, not '{path}': nothing would be kept")
     path = Path(path)
+    if path.is_dir():
+        raise UserError(f"--db names a folder, not a database file: {path}")
     if not create and not path.exists():
         raise UserError(f"database not found: {path}")
     if path.parent and not path.parent.exists():

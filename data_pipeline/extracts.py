@@ -7,6 +7,9 @@ Filters name columns checked against the table and bind every value, so no user 
 from __future__ import annotations
 
 import json
+import math
+import re
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
@@ -49,6 +52,8 @@ def export(dataset: str, db=None, release=None, fmt: str = "csv", out=None, wher
         if not path.is_file():
             raise UserError(f"database not found: {db}")
     out = Path(out)
+    if out.is_dir():
+        raise UserError(f"--out names a folder, not a file: {out}")
     if not out.parent.is_dir():
         raise UserError(f"folder for the output does not exist: {out.parent}")
     con = connect(path, read_only=True)
@@ -94,12 +99,42 @@ def where_clause(where, columns: dict[str, str], dataset: str) -> tuple[str, lis
             parts.append(f'list_contains("{column}", ?)')
             params.append(value)
         elif data_type in CAST_TYPES:
+            problem = _value_problem(value, data_type)
+            if problem:
+                raise UserError(f"--where {item!r}: {problem} (column {column} holds {data_type})")
             parts.append(f'"{column}" = cast(? as {data_type})')
             params.append(value)
         else:
             parts.append(f'cast("{column}" as varchar) = ?')
             params.append(value)
     return (" and ".join(parts) or "true"), params
+
+
+def _value_problem(value: str, data_type: str) -> str | None:
+    """Why VALUE cannot stand for a value of the column's type, or None. Checked here because DuckDB's cast
+    would round 1.5 to 2 for an integer column and answer with a generic conversion error for the rest."""
+    text = value.strip()
+    if data_type in ("BIGINT", "INTEGER"):
+        return None if re.fullmatch(r"[+-]?\d{1,18}", text) else f"{value!r} is not a whole number"
+    if data_type == "DOUBLE":
+        try:
+            number = float(text)
+        except ValueError:
+            return f"{value!r} is not a number"
+        return None if math.isfinite(number) else f"{value!r} is not a finite number"
+    if data_type == "DATE":
+        try:
+            date.fromisoformat(text)
+        except ValueError:
+            return f"{value!r} is not a date like 2024-01-31"
+    if data_type == "TIMESTAMP":
+        try:
+            datetime.fromisoformat(text)
+        except ValueError:
+            return f"{value!r} is not a date and time like 2024-01-31 12:00:00"
+    if data_type == "BOOLEAN" and text.lower() not in ("true", "false"):
+        return f"{value!r} is not true or false"
+    return None
 
 
 def _rows_query(table: str, filters: str) -> str:

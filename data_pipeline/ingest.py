@@ -25,7 +25,7 @@ from data_pipeline.profiles import Profile, detect_profile, file_format, resolve
 from data_pipeline.staging import (RawFile, detach_scratch, json_header, read_csv_raw, read_json_raw, sniff_header,
                                    stage)
 
-INPUT_SUFFIXES = {".csv", ".json", ".geojson", ".txt", ".tsv"}
+INPUT_SUFFIXES = {".csv", ".json", ".geojson", ".tsv"}  # what a folder contributes (a named file may be any)
 
 
 @contextmanager
@@ -86,12 +86,21 @@ def sidecar_meta(path: Path) -> dict:
         return {}
     try:
         source = tomllib.loads(meta_path.read_text(encoding="utf-8")).get("source", {})
+    except UnicodeDecodeError:
+        raise UserError(f"{meta_path}: not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:
         raise UserError(f"{meta_path}: not valid TOML: {exc}") from None
+    if not isinstance(source, dict):
+        raise UserError(f"{meta_path}: 'source' must be a table: [source]")
     allowed = {"publisher", "title", "url", "licence", "series", "synthetic"}
     unknown = set(source) - allowed
     if unknown:
         raise UserError(f"{meta_path}: unknown key(s) {', '.join(sorted(unknown))} in [source]")
+    if "synthetic" in source and not isinstance(source["synthetic"], bool):
+        raise UserError(f"{meta_path}: [source] synthetic must be true or false, not {source['synthetic']!r}")
+    for key in allowed - {"synthetic"}:
+        if key in source and not isinstance(source[key], str):
+            raise UserError(f"{meta_path}: [source] {key} must be text, not {source[key]!r}")
     return source
 
 
@@ -112,6 +121,13 @@ def choose_profile(path: Path, profile_arg: str | None) -> Profile:
 
 def _check_columns(path: Path, profile: Profile, raw: RawFile) -> None:
     """A file that lacks a column its profile needs for a required field is the wrong layout: say so."""
+    if profile.format == "csv":
+        delimiter = profile.read.get("delimiter", ",")
+        found = sniff_header(path)[1]
+        if found != delimiter and len(raw.header) == 1:
+            names = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "bars"}
+            raise UserError(f"{path}: the header is separated by {names.get(found, repr(found))}, but profile "
+                            f"{profile.name} reads {names.get(delimiter, repr(delimiter))}")
     present = {h.strip().lower() for h in raw.header} | {"_header", "_cell", "_geometry"}
     for name in profile.dataset.required_fields:
         spec = profile.fields[name]
@@ -268,19 +284,24 @@ def _ingest(con: duckdb.DuckDBPyConnection, files: list[Path], profile_arg: str 
         for number, path in enumerate(files, start=1):
             progress = _progress_printer(number, len(files), path) if show_progress else None
             started = datetime.now(timezone.utc).replace(tzinfo=None)
-            with _timed(f"ingest_file {path.name}"):
-                result = ingest_file(con, path, profile_arg, progress)
+            try:
+                with _timed(f"ingest_file {path.name}"):
+                    result = ingest_file(con, path, profile_arg, progress)
+            except UserError as exc:  # recorded, then reported; the files before it stay loaded
+                con.execute(sql("ingest/insert_run"), [started, str(path), profile_arg, None, "failed", str(exc)])
+                raise
             con.execute(sql("ingest/insert_run"), [started, str(path), result["profile"], result["source_id"],
-                                                   result["status"]])
+                                                   result["status"], None])
             if progress:
                 progress(f"{result['status']}: {result['rows_loaded']:,} loaded, "
                          f"{result['rows_quarantined']:,} quarantined", done=True)
             results.append(result)
     finally:
         detach_scratch(con)
-    if any(r["status"] == "loaded" for r in results):
-        with _timed("geo.derive"):
-            geo.derive(con)
+        # Also when a later file failed: the files loaded before it get their border fields now, not never.
+        if any(r["status"] == "loaded" for r in results):
+            with _timed("geo.derive"):
+                geo.derive(con)
     return results
 
 

@@ -51,7 +51,8 @@ def sniff_header(path: Path) -> tuple[list[str], str]:
     """The header of a CSV file and its delimiter, read from the first line (for profile detection)."""
     with open(path, "rb") as handle:
         first = handle.readline(1 << 20)
-    text = first.decode("utf-8", errors="replace").lstrip("\ufeff").rstrip("\r\n")
+    # splitlines: also a file whose lines end in a bare CR (old Mac) gives its header alone
+    text = (first.decode("utf-8", errors="replace").lstrip("\ufeff").splitlines() or [""])[0]
     delimiter = max(DELIMITERS, key=text.count)
     return next(csv.reader([text], delimiter=delimiter)), delimiter
 
@@ -70,6 +71,9 @@ def json_header(path: Path, record_path: str | None = None, prefix: str | None =
         document = json.loads(path.read_text(encoding="utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise UserError(f"{path}: not valid JSON ({exc})") from None
+    if not isinstance(document, (dict, list)):
+        raise UserError(f"{path}: the JSON document is a single value ({json.dumps(document)[:40]}), "
+                        "not an object or a list of records")
     if record_path is None:
         record_path = "$.features[*]" if isinstance(document, dict) and "features" in document else (
             "$[*]" if isinstance(document, list) else
@@ -139,6 +143,34 @@ def _drop_raw(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"drop table if exists {SCRATCH}.main.{RAW}")
 
 
+def _literal_path(path: Path) -> Path:
+    """A path DuckDB reads as exactly this one file: read_csv expands * ? [ ] { } as a pattern of file names, so a
+    file whose name holds one is read through a link without it (in a new temporary folder)."""
+    if not any(c in str(path) for c in "*?[]{}"):
+        return path
+    folder = Path(tempfile.mkdtemp(prefix="borderlens-link-"))
+    link = folder / ("input" + "".join(c for c in path.suffix if c.isalnum() or c == "."))
+    link.symlink_to(path.resolve())
+    return link
+
+
+def _csv_problem(exc: duckdb.Error) -> str:
+    """DuckDB's reason in one line; its sniffer's long message in plain words (nothing of the file is loaded)."""
+    first = str(exc).splitlines()[0]
+    if "sniffing" in first:
+        return ("no consistent rows and columns found (an unclosed quote, a line over 2 MB, or not CSV text); "
+                "nothing was loaded")
+    return first
+
+
+def _split_line(text: str, delimiter: str, quote: str) -> list[str]:
+    """A rejected line's values as the CSV reader would split them; a line it cannot split stays one value."""
+    try:
+        return next(csv.reader([text], delimiter=delimiter, quotechar=quote or None), [])
+    except csv.Error:
+        return [text]
+
+
 def read_csv_raw(con: duckdb.DuckDBPyConnection, path: Path, profile: Profile) -> RawFile:
     """Read a CSV as text; rows DuckDB cannot split into the header's columns are kept aside as rejects."""
     read = profile.read
@@ -152,15 +184,20 @@ def read_csv_raw(con: duckdb.DuckDBPyConnection, path: Path, profile: Profile) -
     }
     attach_scratch(con)
     _drop_raw(con)
+    con.execute(sql("staging/csv_rejects_clear"))  # the previous file's rejected lines are not this file's
+    reader_path = _literal_path(source)
     try:
-        con.execute(sql("staging/read_csv_raw"), [str(source), options["delim"], options["quote"],
+        con.execute(sql("staging/read_csv_raw"), [str(reader_path), options["delim"], options["quote"],
                                                  options["encoding"], options["skip"]])
     except duckdb.Error as exc:
-        raise UserError(f"{path}: cannot read as CSV with profile {profile.name}: {str(exc).splitlines()[0]}") from None
+        raise UserError(f"{path}: cannot read as CSV with profile {profile.name}: {_csv_problem(exc)}") from None
+    finally:
+        if reader_path != source:
+            shutil.rmtree(reader_path.parent, ignore_errors=True)
     header = [row[0] for row in con.execute(sql("staging/raw_columns")).fetchall()]
     rejected = []
     for line, error_type, csv_line in con.execute(sql("staging/csv_rejects")).fetchall():
-        values = next(csv.reader([csv_line or ""], delimiter=options["delim"]), [])
+        values = _split_line((csv_line or "").strip("\r\n"), options["delim"], options["quote"])
         record = dict(zip(header, values))
         if len(values) > len(header):
             record["_extra_values"] = values[len(header):]
@@ -178,10 +215,14 @@ def read_json_raw(con: duckdb.DuckDBPyConnection, path: Path, profile: Profile) 
     prefix = profile.read.get("properties", "properties" if profile.format == "geojson" else None)
     header = json_header(path, record_path, prefix)
     _drop_raw(con)
+    reader_path = _literal_path(path)
     try:
-        con.execute(sql("staging/read_json_raw"), [str(path), record_path])
+        con.execute(sql("staging/read_json_raw"), [str(reader_path), record_path])
     except duckdb.Error as exc:
         raise UserError(f"{path}: cannot read as JSON with profile {profile.name}: {str(exc).splitlines()[0]}") from None
+    finally:
+        if reader_path != path:
+            shutil.rmtree(reader_path.parent, ignore_errors=True)
     rows = con.execute(sql("staging/raw_count")).fetchall()[0][0]
     return RawFile(header=header, rows=rows)
 

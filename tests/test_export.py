@@ -74,11 +74,15 @@ def test_geojson_extract(tmp_path: Path, release_secret_inputs):
 @pytest.mark.parametrize("args, expected", [
     (["--where", "colour=red"], "unknown column 'colour' in crossings"),
     (["--where", "value"], "expected COLUMN=VALUE"),
-    (["--where", "period_start=yesterday"], "does not fit its column"),
+    (["--where", "period_start=yesterday"], "'yesterday' is not a date like 2024-01-31 (column period_start holds DATE)"),
+    (["--where", "source_line=1.5"], "'1.5' is not a whole number (column source_line holds BIGINT)"),
+    (["--where", "value=nan"], "'nan' is not a finite number (column value holds DOUBLE)"),
+    (["--out", "{tmp}"], "--out names a folder, not a file"),
     (["--format", "parquet", "--excel"], "--excel applies to --format csv only"),
 ])
 def test_export_errors_are_one_line(tmp_path: Path, release_secret_inputs, args, expected):
     fmt = [] if "--format" in args else ["--format", "csv"]
+    args = [str(tmp_path) if a == "{tmp}" else a for a in args]  # a later --out wins over the default one
     result = _export("crossings", "--release", release_secret_inputs.release, *fmt, "--out", tmp_path / "x",
                      *args, check=False)
     assert result.returncode == 2 and "Traceback" not in result.stderr

@@ -35,10 +35,9 @@ converted as (
         measure,
         coalesce(measure_original, measure) as measure_original,
         value,
-        try_cast(replace(replace(replace(value, ' ', ''), getvariable('bl_thousands'), ''),
-                         getvariable('bl_decimal'), '.') as double) as value_parsed,
-        try_cast(lat as double) as lat_number,
-        try_cast(lon as double) as lon_number,
+        bl_number(value, getvariable('bl_decimal'), getvariable('bl_thousands')) as value_parsed,
+        bl_finite(try_cast(lat as double)) as lat_number,
+        bl_finite(try_cast(lon as double)) as lon_number,
         lat,
         lon,
         coalesce(lower(location_precision), case when lat is not null then 'exact' end) as location_precision

@@ -26,8 +26,8 @@ typed as (
         area_geojson,
         lat, lon,
         bl_location_withheld(lat, lon, area_geojson, $withheld) as location_withheld,
-        try_cast(lat as double) as lat_n,
-        try_cast(lon as double) as lon_n,
+        bl_finite(try_cast(lat as double)) as lat_n,
+        bl_finite(try_cast(lon as double)) as lon_n,
         lower(location_precision) as location_precision
     from source
 ),

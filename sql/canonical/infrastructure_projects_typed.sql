@@ -25,8 +25,8 @@ typed as (
         geometry_geojson,
         lat, lon,
         bl_location_withheld(lat, lon, geometry_geojson, $withheld) as location_withheld,
-        try_cast(lat as double) as lat_n,
-        try_cast(lon as double) as lon_n,
+        bl_finite(try_cast(lat as double)) as lat_n,
+        bl_finite(try_cast(lon as double)) as lon_n,
         lower(location_precision) as location_precision,
         description
     from source

@@ -1,8 +1,17 @@
 -- Small typed-parsing helpers shared by the dataset validations (temp macros, defined per connection).
+create or replace temp macro bl_finite(x) as case when isfinite(x) then x end;
 create or replace temp macro bl_marked(t, markers) as list_contains(markers, lower(t));
 create or replace temp macro bl_empty(t, missing) as t is null or list_contains(missing, lower(t));
+-- A number as published: spaces and the thousands separator dropped, the decimal mark made '.'. NULL (so
+-- 'unparseable_number') for what DuckDB's cast would take but a count is not: NaN, infinity, 1e400 (not finite),
+-- 1_000, and a thousands separator out of place (1,2,3 is not 123; 1.234,5 is not 1.2345 where '.' is the mark).
 create or replace temp macro bl_number(t, dec, thou) as
-    try_cast(replace(replace(replace(t, ' ', ''), thou, ''), dec, '.') as double);
+    case when contains(t, '_') then null
+         when thou not in ('', ' ') and contains(t, thou)
+              and not regexp_full_match(replace(t, ' ', ''), '[+-]?[0-9]{1,3}(' || regexp_escape(thou) || '[0-9]{3})+('
+                                        || regexp_escape(dec) || '[0-9]*)?')
+         then null
+         else bl_finite(try_cast(replace(replace(replace(t, ' ', ''), thou, ''), dec, '.') as double)) end;
 create or replace temp macro bl_status(t, withheld, missing) as
     case when bl_marked(t, withheld) then 'withheld_by_publisher'
          when bl_empty(t, missing) then 'missing'
@@ -16,9 +25,12 @@ create or replace temp macro bl_list(t) as
          when t like '[%' then list_transform(try(from_json(t, '["VARCHAR"]')), lambda x: trim(x))
          else list_filter(list_transform(string_split(t, ';'), lambda x: trim(x)), lambda x: x <> '') end;
 -- CASE, not AND: DuckDB evaluates both sides of an AND, and json_extract_string fails on text that is not JSON.
+-- Coordinates must be there and be numbers: [] or "NaN" in them is not a geometry.
 create or replace temp macro bl_geometry_ok(t) as
     case when json_valid(t) then json_extract_string(t, '$.type') in
-        ('Point', 'MultiPoint', 'LineString', 'MultiLineString', 'Polygon', 'MultiPolygon') else false end;
+        ('Point', 'MultiPoint', 'LineString', 'MultiLineString', 'Polygon', 'MultiPolygon')
+        and coalesce(json_array_length(json_extract(t, '$.coordinates')), 0) > 0
+        and not contains(json_extract(t, '$.coordinates')::varchar, '"') else false end;
 create or replace temp macro bl_in_extent(lon, lat, min_lon, min_lat, max_lon, max_lat) as
     lat between min_lat - 1 and max_lat + 1 and lon between min_lon - 1 and max_lon + 1;
 -- Swapped: outside its country as given, inside once exchanged. Out of range: beyond +-90 / +-180 otherwise.
@@ -66,8 +78,8 @@ create or replace temp macro bl_location_withheld(lat, lon, geometry, withheld) 
 create or replace temp macro bl_location_reasons(lat, lon, geometry, location_precision, withheld, missing,
                                                  min_lon, min_lat, max_lon, max_lat) as [
     case when not bl_location_withheld(lat, lon, geometry, withheld)
-              and ((bl_given(lat, withheld, missing) and try_cast(lat as double) is null)
-                   or (bl_given(lon, withheld, missing) and try_cast(lon as double) is null))
+              and ((bl_given(lat, withheld, missing) and bl_finite(try_cast(lat as double)) is null)
+                   or (bl_given(lon, withheld, missing) and bl_finite(try_cast(lon as double)) is null))
          then 'unparseable_coordinate' end,
     bl_coordinate_problem(try_cast(lon as double), try_cast(lat as double), min_lon, min_lat, max_lon, max_lat),
     case when bl_given(geometry, withheld, missing) and not bl_geometry_ok(geometry) then 'invalid_geometry' end,
