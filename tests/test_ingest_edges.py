@@ -150,3 +150,23 @@ def test_geojson_without_coordinates_or_with_text_in_them_is_invalid(tmp_path: P
     assert source["rows_quarantined"] == 2
     for (reasons,) in query(db, "select reasons from quarantine"):
         assert "invalid_geometry" in reasons
+
+
+def test_a_geojson_geometry_with_swapped_coordinates_is_quarantined(tmp_path: Path):
+    collection = json.loads((SAMPLE / "projects" / "infrastructure_projects_demo.geojson").read_text())
+    [point] = [f for f in collection["features"] if f["properties"].get("project_id") == "SYN-G-014"]  # POL
+    lon, lat = point["geometry"]["coordinates"]
+    swapped = json.loads(json.dumps(point))
+    swapped["properties"]["project_id"] = "EDGE-SWAPPED"
+    swapped["geometry"]["coordinates"] = [lat, lon]
+    polygon = json.loads(json.dumps(point))
+    polygon["properties"]["project_id"] = "EDGE-SWAPPED-AREA"
+    polygon["geometry"] = {"type": "Polygon", "coordinates": [[[lat, lon], [lat, lon + 0.05],
+                                                               [lat + 0.05, lon + 0.05], [lat, lon]]]}
+    data = write(tmp_path / "p.geojson", json.dumps({"type": "FeatureCollection",
+                                                     "features": [point, swapped, polygon]}))
+    db = tmp_path / "w.duckdb"
+    [source] = ingest_json(db, data)
+    assert (source["rows_loaded"], source["rows_quarantined"]) == (1, 2)
+    for (reasons,) in query(db, "select reasons from quarantine"):
+        assert reasons == ["coordinates_swapped"]

@@ -52,6 +52,11 @@ create or replace temp macro bl_geometry_out_of_range(t) as
             lambda x: abs(try_cast(x as double)) > 90)),
         false);
 
+-- Coordinate n (1 longitude, 2 latitude) of a GeoJSON geometry's first position: is the shape swapped?
+create or replace temp macro bl_geometry_first(t, n) as
+    try_cast(regexp_extract(json_extract(t, '$.coordinates')::varchar,
+                            '\[\s*(-?[0-9.eE+-]+)\s*,\s*(-?[0-9.eE+-]+)', n) as double);
+
 -- Checks the datasets keyed by one id (exercise notices, infrastructure projects) share. A *_reason macro returns
 -- its reason or NULL; bl_location_reasons a list of reasons in a fixed order, NULL for each check passed (the caller
 -- concatenates it to its own list and filters the NULLs out). A macro parameter stands for any column of its name in
@@ -74,7 +79,8 @@ create or replace temp macro bl_location_withheld(lat, lon, geometry, withheld) 
     or coalesce(bl_marked(geometry, withheld), false);
 -- The coordinates and the GeoJSON geometry of a record as published (text) and its location precision (lower case),
 -- against the extent of its country: [unparseable_coordinate, coordinates_swapped or coordinates_out_of_range,
--- invalid_geometry, coordinates_out_of_range (a position of the geometry), unknown_location_precision].
+-- invalid_geometry, coordinates_out_of_range (a position of the geometry) or coordinates_swapped (its first
+-- position), unknown_location_precision].
 create or replace temp macro bl_location_reasons(lat, lon, geometry, location_precision, withheld, missing,
                                                  min_lon, min_lat, max_lon, max_lat) as [
     case when not bl_location_withheld(lat, lon, geometry, withheld)
@@ -84,7 +90,10 @@ create or replace temp macro bl_location_reasons(lat, lon, geometry, location_pr
     bl_coordinate_problem(try_cast(lon as double), try_cast(lat as double), min_lon, min_lat, max_lon, max_lat),
     case when bl_given(geometry, withheld, missing) and not bl_geometry_ok(geometry) then 'invalid_geometry' end,
     case when bl_given(geometry, withheld, missing) and bl_geometry_ok(geometry)
-         then case when bl_geometry_out_of_range(geometry) then 'coordinates_out_of_range' end end,
+         then case when bl_geometry_out_of_range(geometry) then 'coordinates_out_of_range'
+                   when bl_coordinate_problem(bl_geometry_first(geometry, 1), bl_geometry_first(geometry, 2),
+                                              min_lon, min_lat, max_lon, max_lat) = 'coordinates_swapped'
+                   then 'coordinates_swapped' end end,
     case when location_precision not in ('exact', 'near', 'region') then 'unknown_location_precision' end
 ];
 -- The _rid of the rows of rows_name whose list of country codes (column list_field) holds a code not in countries.
