@@ -452,8 +452,10 @@ def overview_page() -> None:
     c1.metric("Notices", _fmt(n.get("notices")))
     c2.metric(f"Notified late (< {lead} days)" if lead else "Notified late", _fmt(n.get("late")),
               help=f"{_fmt(n.get('lead_time_unknown'))} more have no published notification date.")
-    c3.metric("Reached an observation threshold", _fmt(n.get("observation_threshold")))
-    c4.metric("… of which observers not invited", _fmt(n.get("observation_without_invitation")))
+    c3.metric("Reached an observation threshold", _fmt(n.get("observation_threshold")),
+              help=data.observation_help or None)
+    c4.metric("… of which observers not invited", _fmt(n.get("observation_without_invitation")),
+              help=data.invitation_help or None)
 
     st.subheader("Infrastructure projects")
     projects = data.projects

@@ -51,6 +51,7 @@ class NoticesView:
     paging: Paging              # which rows of how many (all notices in the period)
     sort: str
     summary: dict               # notices, late, lead_unknown, notification_threshold, observation_threshold, ...
+    #                             and *_undecided: how many could not be judged (a number they need is withheld)
     calendar: pd.DataFrame      # one row per notice (few), or per month and lead time (many: calendar_by_month)
     calendar_by_month: bool
     chapter8: pd.DataFrame      # state, year, paragraph, activities, limit, over_limit, ...
@@ -73,6 +74,23 @@ def rule_phrase(thresholds: pd.DataFrame, applies_to: str) -> str:
     paras = ", ".join(dict.fromkeys(rows["paragraph"]))
     joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " or " + parts[-1]
     return f"{joined} (para {paras})"
+
+
+def undecided_words(count: int, needs: str = "a number they need is") -> str:
+    """'2 more could not be judged: a number they need is withheld or not stated.' (for a metric's help)"""
+    return f"{count:,} more could not be judged: {needs} withheld or not stated."
+
+
+def undecided_note(summary: dict) -> str:
+    """The line under the figures on the notices that could not be judged against a threshold ("" if none)."""
+    counts = [summary.get(k, 0) for k in ("notification_undecided", "observation_undecided", "observers_undecided")]
+    if not any(counts):
+        return ""
+    notices = "notice" if counts[0] == 1 else "notices"
+    return (f"Not judged, because a number they need is withheld or not stated (never read as small): "
+            f"{counts[0]:,} {notices} against the notification thresholds (para 40), {counts[1]:,} against the "
+            f"observation thresholds (para 47.4), {counts[2]:,} for “no observers invited” (with those "
+            "that do not say whether they invited observers).")
 
 
 def as_list(value) -> list:

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from data_pipeline.queries_notices import rule_phrase
+from data_pipeline.queries_notices import rule_phrase, undecided_words
 from data_pipeline.queries import (PEOPLE, PEOPLE_MEASURES, STATUS_LABELS, WITHHELD_STATUSES, Filters,
                                    measure_label, run)
 
@@ -23,12 +23,15 @@ NOTICE_WINDOW_DAYS = 90
 class Overview:
     crossings: pd.DataFrame        # one row per measure (+ people, all modes): last 12 months vs the 12 before
     windows: pd.DataFrame          # reporter, latest_month: where each publisher's 12 months end
-    notices: dict                  # notices, late, lead_time_unknown, observation_threshold, ...
+    notices: dict                  # notices, late, lead_time_unknown, observation_threshold, observation_undecided
+                                   # (counts withheld: cannot be judged), observation_without_invitation, ...
     notice_window: tuple[date, date]
     projects: pd.DataFrame         # status, projects
     freshness: pd.DataFrame        # dataset, earliest, latest, records, sources, publishers, synthetic
     withheld: pd.DataFrame         # dataset, field, status, n, label (not reported only)
     observation_rule: str = ""     # the para 47.4 thresholds in words, from vd_thresholds
+    observation_help: str = ""     # "N more could not be judged: ..." for the observation threshold figure
+    invitation_help: str = ""      # the same for "of which observers not invited"
 
 
 def _change(last, previous):
@@ -85,6 +88,9 @@ def overview(release_path: str, filters: Filters, release_created: str) -> Overv
     thresholds = run(release_path, "vd_thresholds")
     return Overview(crossings=crossings, windows=windows, notices=notices,
                     observation_rule=rule_phrase(thresholds, "observation"),
+                    observation_help=undecided_words(int(notices["observation_undecided"])),
+                    invitation_help=undecided_words(int(notices["observation_without_invitation_undecided"]),
+                                                    "a number they need or whether observers were invited is"),
                     notice_window=(ref - timedelta(days=NOTICE_WINDOW_DAYS - 1), ref),
                     projects=projects, freshness=freshness, withheld=withheld)
 

@@ -1,4 +1,9 @@
-"""Crossing trends page: series per period, year-over-year change, same months of earlier years, mirrors."""
+"""Crossing trends page: series per period, year-over-year change, same months of earlier years, mirrors.
+
+The one-line summaries under the charts are put into words here. A total over figures of which none is published
+is "no published figure", never 0; a total over some published figures says it counts only those (the withheld
+ones would add to it: it is a lower bound).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from data_pipeline.queries import Filters, measure_label, measures_for, run
+from data_pipeline.queries import WITHHELD_STATUSES, Filters, measure_label, measures_for, run
 
 GRAINS = ("month", "quarter", "year")
 SPLITS = {
@@ -23,9 +28,9 @@ ALL_LOCATIONS = "all"
 
 @dataclass(frozen=True)
 class TrendsView:
-    series: pd.DataFrame      # period, series, value, figures, reporters, withheld, withheld_share, yoy_pct, ...
+    series: pd.DataFrame      # period, series, value, figures, published, reporters, withheld, withheld_share, ...
     reporters_vary: bool      # the number of publishers with figures changes from period to period
-    seasonal: pd.DataFrame    # year, month, month_name, value, withheld_share
+    seasonal: pd.DataFrame    # year, month, month_name, value, figures, published, withheld, withheld_share
     locations: pd.DataFrame   # location_id, location_name, country_iso3, total (for the crossing-point choice)
     mirrors: pd.DataFrame     # per crossing point x measure x flow: both totals and the largest gap
     mirror_series: pd.DataFrame   # month by month for the chosen mirror pair
@@ -44,7 +49,7 @@ def _complete(series: pd.DataFrame, grain: str) -> pd.DataFrame:
     periods = pd.date_range(series["period"].min(), series["period"].max(), freq=FREQUENCIES[grain])
     index = pd.MultiIndex.from_product([series["series"].unique(), periods], names=["series", "period"])
     full = series.set_index(["series", "period"]).reindex(index).reset_index()
-    for column in ("figures", "withheld", "missing", "reporters"):  # counts: none is 0
+    for column in ("figures", "published", "withheld", "missing", "reporters"):  # counts: none is 0
         full[column] = full[column].fillna(0).astype("int64")
     return full
 
@@ -91,3 +96,72 @@ def trends_view(release_path: str, filters: Filters, measure: str, grain: str, s
     counts = series[series["figures"] > 0].groupby("period")["reporters"].sum() if len(series) else pd.Series()
     return TrendsView(series=series, reporters_vary=bool(counts.nunique() > 1), seasonal=seasonal, locations=locations, mirrors=mirrors,
                       mirror_series=mirror_series, mirror_choice=choice, measure_label=measure_label(measure))
+
+
+# ---------------------------------------------------------------------------------------------- summaries in words
+
+
+def _total(values: pd.Series) -> float:
+    """The sum of the published values; NaN (not 0) when none is published."""
+    return float(values.sum(min_count=1))
+
+
+def _nothing_published(figures: int, withheld: int) -> str:
+    """'no published figure: all 26 withheld' (or how many of them are withheld, the rest not available)."""
+    if figures and withheld >= figures:
+        return f"no published figure: all {figures:,} withheld"
+    return f"no published figure ({withheld:,} of {figures:,} withheld, the rest not available)"
+
+
+def series_summary(series: pd.DataFrame, title: str, split: str) -> str:
+    """The line under the series chart: the total in the period (and, broken down, the largest series)."""
+    periods = f"{title}, {series['period'].min():%b %Y} to {series['period'].max():%b %Y}"
+    share = f"on average {series['withheld_share'].mean():.0%} of the figures withheld"
+    figures, published = int(series["figures"].sum()), int(series["published"].sum())
+    total = _total(series["value"])
+    if pd.isna(total):
+        return f"{periods}: {_nothing_published(figures, int(series['withheld'].sum()))}."
+    complete = published == figures
+    words = f"{total:,.0f} in all" if complete else f"at least {total:,.0f} in all (published figures only)"
+    if split != "total":
+        totals = series.groupby("series")["value"].sum(min_count=1).dropna().sort_values(ascending=False)
+        largest = "largest" if complete else "largest on published figures"
+        words += f"; {largest}: {totals.index[0]} ({totals.iloc[0]:,.0f})"
+    return f"{periods}: {words}; {share}."
+
+
+def seasonal_summary(seasonal: pd.DataFrame) -> str:
+    """The line under the same-months chart: the years shown and the largest year total."""
+    years = seasonal["year"].astype(int)
+    words = f"{years.nunique()} years, {years.min()} to {years.max()}"
+    by_year = seasonal.groupby(years)["value"].sum(min_count=1).dropna()
+    figures, published = int(seasonal["figures"].sum()), int(seasonal["published"].sum())
+    if by_year.empty:
+        return f"{words}; {_nothing_published(figures, int(seasonal['withheld'].sum()))}."
+    if published == figures:
+        return f"{words}; the largest year total is {by_year.max():,.0f} ({by_year.idxmax()})."
+    withheld = int(seasonal["withheld"].sum())
+    return (f"{words}; counting published figures only ({withheld:,} of {figures:,} withheld), the largest year "
+            f"total is {by_year.max():,.0f} ({by_year.idxmax()}).")
+
+
+def mirror_words(ms: pd.DataFrame) -> str:
+    """The line under the mirror chart: both totals and the net gap, over the months both sides published."""
+    inbound, outbound = ms["inbound_reporter"].iloc[0], ms["outbound_reporter"].iloc[0]
+    both = ms[ms["inbound_value"].notna() & ms["outbound_value"].notna()]
+    statuses = pd.concat([ms["inbound_status"], ms["outbound_status"]])
+    values = pd.concat([ms["inbound_value"], ms["outbound_value"]])
+    figures, unpublished = len(values), int(values.isna().sum())
+    withheld = int(statuses.isin(WITHHELD_STATUSES).sum())
+    months = f"{len(ms)} months"
+    if both.empty and not values.notna().any():
+        return f"Over {months} {inbound} and {outbound}: {_nothing_published(figures, withheld)}."
+    if both.empty:
+        return (f"Over {months} no month has both {inbound}'s and {outbound}'s figure published ({unpublished:,} of "
+                f"{figures:,} figures withheld or not available): no gap can be worked out.")
+    totals = (f"{inbound} counted {both['inbound_value'].sum():,.0f} entries and {outbound} "
+              f"{both['outbound_value'].sum():,.0f} exits; the net gap is {both['gap'].sum():+,.0f}")
+    if len(both) == len(ms):
+        return f"Over {months} {totals}."
+    return (f"In the {len(both)} of {months} with both figures published, {totals} (the other months are left out: "
+            f"{unpublished:,} of {figures:,} figures withheld or not available).")

@@ -13,7 +13,7 @@ from data_pipeline.charts import PALETTE
 from data_pipeline.queries import md_escape
 from data_pipeline.queries_map import GREY
 from data_pipeline.queries_notices import (CALENDAR_BARS, DEFAULT_SORT, SHOWN, SORTS, notices_table, notices_view,
-                                           rule_phrase)
+                                           rule_phrase, undecided_note, undecided_words)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -57,11 +57,16 @@ else:
     c[1].metric(f"Late (< {view.min_lead_days} days)", f"{n['late']:,}",
                 help=f"{n['lead_unknown']:,} more have no published notification date.")
     c[2].metric("Notifiable size (para 40)", f"{n['notification_threshold']:,}",
-                help="Reach a notification threshold: " + rule_phrase(th, "notification"))
+                help="Reach a notification threshold: " + rule_phrase(th, "notification") + ". "
+                + undecided_words(n["notification_undecided"]))
     c[3].metric("Observable size (para 47.4)", f"{n['observation_threshold']:,}",
                 help="Reach an observation threshold, so observers must be invited: "
-                + rule_phrase(th, "observation"))
-    c[4].metric("… no observers invited", f"{n['observers_missing']:,}")
+                + rule_phrase(th, "observation") + ". " + undecided_words(n["observation_undecided"]))
+    c[4].metric("… no observers invited", f"{n['observers_missing']:,}",
+                help="Reach an observation threshold and invited no observers. "
+                + undecided_words(n["observers_undecided"], "a number they need or whether observers were invited is"))
+    if note := undecided_note(n):
+        ui.caption(note)
 
     ui.subheader("Notices")
     ui.caption("Lead time = days from the notification to the start of the activity. Thresholds are “at least” "

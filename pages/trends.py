@@ -9,7 +9,8 @@ import streamlit as st
 from data_pipeline import queries_params as P
 from data_pipeline.charts import PALETTE
 from data_pipeline.queries import PEOPLE, measure_label
-from data_pipeline.queries_trends import ALL_LOCATIONS, GRAINS, SPLITS, trends_view
+from data_pipeline.queries_trends import (ALL_LOCATIONS, GRAINS, SPLITS, mirror_words, seasonal_summary,
+                                          series_summary, trends_view)
 
 if "borderlens" not in st.session_state:  # opened by a deep link before the entry script ran (first visit)
     st.session_state["borderlens_next"] = "pages/trends.py"
@@ -92,10 +93,7 @@ else:
         tooltip=tooltip).properties(height=90, title="Share of the figures withheld (not counted as zero)")
     if split != "total":
         withheld = withheld.encode(color=colour).mark_bar(opacity=0.7)
-    totals = series.groupby("series")["value"].sum().sort_values(ascending=False)
-    summary = (f"{title}, {series['period'].min():%b %Y} to {series['period'].max():%b %Y}: {totals.sum():,.0f} in "
-               f"all" + (f"; largest: {totals.index[0]} ({totals.iloc[0]:,.0f})" if split != "total" else "")
-               + f"; on average {series['withheld_share'].mean():.0%} of the figures withheld.")
+    summary = series_summary(series, title, split)
     ctx["chart"](alt.vconcat(lines, withheld).resolve_scale(x="shared"), series, title, summary, "trends-series",
                  "crossings", ["period", "series", "value", "reporters", "withheld_share", "yoy_pct"])
     if embed:
@@ -138,10 +136,7 @@ else:
                      alt.Tooltip("value:Q", title=unit, format=",.0f"),
                      alt.Tooltip("withheld_share:Q", title="Figures withheld", format=".0%")],
         ).properties(height=260)
-        by_year = seasonal.groupby("year")["value"].sum()
-        ctx["chart"](season, seasonal, "Same months of earlier years",
-                     f"{seasonal['year'].nunique()} years, {int(by_year.index.min())} to {int(by_year.index.max())}; "
-                     f"the largest year total is {by_year.max():,.0f} ({int(by_year.idxmax())}).", "trends-seasonal",
+        ctx["chart"](season, seasonal, "Same months of earlier years", seasonal_summary(seasonal), "trends-seasonal",
                      "crossings", ["year", "month_name", "value", "withheld_share"])
 
 st.subheader("Mirror statistics: both sides of the same flow")
@@ -183,10 +178,7 @@ else:
                      alt.Tooltip("gap_share:Q", title="Gap / mean of the two", format="+.1%")],
         ).properties(height=160, title="The gap, month by month")
         ctx["chart"](alt.vconcat(side, gap).resolve_scale(x="shared"), ms, "Mirror statistics: both sides of the "
-                     "same flow", f"Over {len(ms)} months {inbound} counted {ms['inbound_value'].sum():,.0f} "
-                     "entries and "
-                     f"{outbound} {ms['outbound_value'].sum():,.0f} exits; the net gap is {ms['gap'].sum():+,.0f}.",
-                     "trends-mirror", "crossings")
+                     "same flow", mirror_words(ms), "trends-mirror", "crossings")
     st.markdown("**Largest gaps**")
     ctx["table"](
         mirrors.head(15)[["location_name", "location_id", "measure_label", "from_iso3", "into_iso3",

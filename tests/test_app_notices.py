@@ -9,6 +9,7 @@ import re
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pytest
 
@@ -206,6 +207,84 @@ def test_the_figures_equal_an_independent_count_from_the_release(app_env, border
     expected = _independent_counts(app_env, *_period(at), border)
     assert expected["notices"] > 0 and expected["late"] > 0 and expected["observable"] > 0
     assert _figures(at) == {k: f"{v:,}" for k, v in expected.items()}
+
+
+# A notice cannot be judged against a kind of threshold when it reaches none of that kind on its published numbers
+# and a number that kind reads is NULL (withheld, suppressed or not stated). Written here without the app's SQL:
+# each rule row picks its number by name, and the airborne/amphibious rows apply to such activities only. {period}
+# is one of the two constant windows below (the Notices page: under way in the period; the Overview: starting in it).
+OVERLAPS = "n.start_date <= $last and coalesce(n.end_date, n.start_date) >= $first"
+STARTS = "n.start_date between $first and $last"
+UNDECIDED_SQL = """
+    with notices as (
+        select n.notice_id, n.source_id, n.troops, n.battle_tanks, n.acvs, n.artillery, n.sorties,
+               coalesce(n.airborne_amphibious, false) as airborne, n.observers_invited
+        from exercise_notices n left join borders b on b.border_id = n.nearest_border_id
+        where {period}
+          and ($border_a is null
+               or (least(b.iso3_a, b.iso3_b) = $border_a and greatest(b.iso3_a, b.iso3_b) = $border_b))
+    ),
+    checked as (
+        select n.notice_id, n.source_id, n.observers_invited,
+               case when t.applies_to like 'notification%' then 'notification' else 'observation' end as kind,
+               case t.metric when 'troops' then n.troops when 'battle_tanks' then n.battle_tanks
+                             when 'acvs' then n.acvs when 'artillery' then n.artillery
+                             when 'sorties' then n.sorties end as amount,
+               t.operator, t.value
+        from notices n join vd_thresholds t
+          on t.applies_to in ('notification', 'observation')
+          or (t.applies_to in ('notification_airborne_amphibious', 'observation_airborne_amphibious') and n.airborne)
+    ),
+    per_kind as (
+        select notice_id, source_id, kind, any_value(observers_invited) as observers_invited,
+               coalesce(bool_or(case operator when '>=' then amount >= value when '>' then amount > value end),
+                        false) as reached,
+               bool_or(amount is null) as unknown
+        from checked group by notice_id, source_id, kind
+    )
+    select count(*) filter (where kind = 'notification' and not reached and unknown),
+           count(*) filter (where kind = 'observation' and not reached and unknown),
+           count(*) filter (where kind = 'observation'
+                            and ((reached and observers_invited is null)
+                                 or (not reached and unknown and observers_invited is not true)))
+    from per_kind
+"""
+
+
+def undecided_by_sql(release_dir: str, first: date, last: date, border: tuple[str, str] | None = None,
+                     period: str = OVERLAPS) -> dict:
+    """How many notices could not be judged (notification, observation, no observers invited), by UNDECIDED_SQL."""
+    a, b = border or (None, None)
+    con = duckdb.connect(str(Path(release_dir) / "borderlens.duckdb"), read_only=True)
+    try:
+        row = con.execute(UNDECIDED_SQL.replace("{period}", period),
+                          {"first": first, "last": last, "border_a": a, "border_b": b}).fetchone()
+    finally:
+        con.close()
+    return dict(zip(("notification", "observation", "observers"), row))
+
+
+def _help(at, label_start: str) -> str:
+    return next(m.proto.help for m in at.metric if m.label.startswith(label_start))
+
+
+@pytest.mark.parametrize("border", [None, ("FIN", "RUS")])
+def test_the_figures_say_how_many_notices_could_not_be_judged(app_env, border):
+    at = open_page("notices", {"border": "-".join(border)} if border else None)
+    no_exception(at)
+    expected = undecided_by_sql(app_env, *_period(at), border)
+    if border is None:   # the demo withholds the troops of notices too small on their other numbers
+        assert expected["notification"] > 0 and expected["observation"] > 0 and expected["observers"] > 0
+    for label, kind in (("Notifiable", "notification"), ("Observable", "observation"),
+                        ("… no observers", "observers")):
+        assert f"{expected[kind]:,} more could not be judged" in _help(at, label), (label, _help(at, label))
+    note = [c.value for c in at.caption if c.value.startswith("Not judged")]
+    if any(expected.values()):
+        assert note and (f"{expected['notification']:,} notice" in note[0]
+                         and f"{expected['observation']:,} against the observation" in note[0]
+                         and f"{expected['observers']:,} for “no observers invited”" in note[0]), note
+    else:
+        assert not note
 
 
 def test_the_download_holds_every_row_of_every_page(app_env, deferred_downloads):

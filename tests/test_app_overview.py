@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
+import pytest
+
+from data_pipeline.queries import Filters, open_release
+from data_pipeline.queries_overview import NOTICE_WINDOW_DAYS, overview
+from test_app_notices import STARTS, undecided_by_sql
 from test_app_release import app_env, new_app, no_exception, open_page, release_dir, warnings_text  # noqa: F401
 
 
@@ -79,3 +86,30 @@ def test_countries_filter_changes_the_numbers(app_env):
     no_exception(at)
     assert at.query_params["countries"] == "MEX"
     assert _metric(at, "People, all modes") != everything
+
+
+# The window of 90 days to the end of March 2024 holds a demo notice whose troops are withheld while its other
+# numbers are below every observation threshold: it can be judged neither way.
+WINDOW_END = date(2024, 3, 31)
+
+
+def test_the_overview_counts_the_notices_that_could_not_be_judged(release_dir):
+    release = open_release(release_dir)
+    data = overview(release_dir, Filters(date_to=WINDOW_END), release.created)
+    first = WINDOW_END - timedelta(days=NOTICE_WINDOW_DAYS - 1)
+    assert data.notice_window == (first, WINDOW_END)
+    expected = undecided_by_sql(release_dir, first, WINDOW_END, period=STARTS)
+    assert expected["observation"] > 0
+    assert data.notices["observation_undecided"] == expected["observation"]
+    assert data.notices["observation_without_invitation_undecided"] == expected["observers"]
+    assert data.observation_help.startswith(f"{expected['observation']:,} more could not be judged")
+    assert data.invitation_help.startswith(f"{expected['observers']:,} more could not be judged")
+
+
+def test_the_overview_metric_says_how_many_could_not_be_judged(app_env):
+    at = open_page(None, {"to": WINDOW_END.strftime("%Y-%m")})
+    no_exception(at)
+    expected = undecided_by_sql(app_env, WINDOW_END - timedelta(days=NOTICE_WINDOW_DAYS - 1), WINDOW_END,
+                                period=STARTS)
+    help_text = next(m.proto.help for m in at.metric if m.label.startswith("Reached an observation threshold"))
+    assert f"{expected['observation']:,} more could not be judged" in help_text

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
+import pytest
+
+from support import SAMPLE, query, run_cli, write
 from test_app_release import app_env, no_exception, open_page, release_dir, warnings_text  # noqa: F401
 
 
@@ -55,3 +60,83 @@ def test_bad_parameters_fall_back_with_a_warning(app_env):
     assert "time step" in text and "breakdown" in text and "crossing point" in text and "mirror pair" in text
     assert at.query_params["grain"] == "month" and at.query_params["by"] == "total"
     assert at.query_params["port"] == "all"
+
+
+# ---------------------------------------------------------------------------------------------- withheld, not zero
+
+ALL_SUPPRESSED = {"border": "CAN-USA", "port": "USA-3425", "measure": "trucks", "from": "2023-01", "to": "2025-02"}
+SOME_SUPPRESSED = {**ALL_SUPPRESSED, "port": "USA-3309"}
+ZERO_TOTAL = re.compile(r"(?<![\d,.])0(?![\d,.%])")   # a figure 0 (not 0% nor part of a number or a date)
+
+
+def _summaries(at) -> dict[str, str]:
+    """The one-line summaries under the charts: series, same months of earlier years, mirror."""
+    captions = [c.value for c in at.caption]
+    series = re.compile(r" per (month|quarter|year), [A-Z][a-z]{2} \d{4} to ")
+    found = {"series": next((c for c in captions if series.search(c)), None),
+             "seasonal": next((c for c in captions if re.match(r"\d+ years, ", c)), None),
+             "mirror": next((c for c in captions if c.startswith(("Over ", "In the "))), None)}
+    return {k: v for k, v in found.items() if v}
+
+
+def _release_figures(release_dir: str, location: str, measure: str, first: str, last: str) -> tuple[int, int, int]:
+    """(figures, published, sum of the published) of one crossing point and measure, read from the release."""
+    return query(Path(release_dir) / "borderlens.duckdb",
+                 "select count(*), count(value), sum(value) from crossings where location_id = ? and measure = ? "
+                 "and period_start between ?::date and ?::date",
+                 [location, measure, f"{first}-01", f"{last}-01"])[0]
+
+
+def test_a_port_whose_figures_are_all_withheld_says_so_instead_of_zero(app_env):
+    figures, published, _ = _release_figures(app_env, "USA-3425", "trucks", "2023-01", "2025-02")
+    assert figures > 0 and published == 0, "the demo policy suppresses every truck figure at USA-3425"
+    at = open_page("trends", ALL_SUPPRESSED)
+    no_exception(at)
+    assert at.selectbox(key="trends_port").value == "USA-3425" and "crossing point" not in warnings_text(at)
+    found = _summaries(at)
+    assert {"series", "seasonal"} <= set(found), found
+    for name in ("series", "seasonal"):
+        text = found[name]
+        assert "no published figure" in text and "withheld" in text, text
+        assert " 0 " not in text and not ZERO_TOTAL.search(text), text
+    assert f"all {figures:,} withheld" in found["series"]
+
+
+def test_a_port_with_some_figures_withheld_gives_a_lower_bound(app_env):
+    figures, published, total = _release_figures(app_env, "USA-3309", "trucks", "2023-01", "2025-02")
+    assert 0 < published < figures, "the demo policy suppresses some truck figures at USA-3309"
+    at = open_page("trends", SOME_SUPPRESSED)
+    no_exception(at)
+    series = _summaries(at)["series"]
+    assert f"at least {total:,.0f} in all (published figures only)" in series, series
+    assert "withheld" in series
+
+
+@pytest.fixture(scope="module")
+def all_suppressed_release(tmp_path_factory) -> Path:
+    """The sample crossings published under a policy that suppresses every crossing figure (k above any count)."""
+    folder = tmp_path_factory.mktemp("all_suppressed")
+    write(folder / "policy.toml", '[policy]\nname = "suppress everything"\n\n[[rule]]\nid = "all"\ndataset = '
+                                  '"crossings"\naction = "suppress_below"\nfields = ["value"]\nk = 1000000000\n'
+                                  'reason = "test: every figure withheld"\n')
+    run_cli("ingest", SAMPLE / "crossings", "--db", folder / "work.duckdb", "--no-progress")
+    run_cli("publish", "--db", folder / "work.duckdb", "--policy", folder / "policy.toml", "--out",
+            folder / "release")
+    release = folder / "release"
+    assert query(release / "borderlens.duckdb", "select count(value) from crossings") == [(0,)]
+    return release
+
+
+@pytest.mark.parametrize("link", [{"by": "border"}, {"border": "CAN-USA"}, {"border": "CAN-USA", "grain": "year"}])
+def test_when_every_figure_is_withheld_no_summary_shows_a_zero(app_env, all_suppressed_release, monkeypatch, link):
+    monkeypatch.setenv("BORDERLENS_RELEASE", str(all_suppressed_release))
+    at = open_page("trends", link)
+    no_exception(at)
+    found = _summaries(at)
+    assert {"series", "seasonal"} <= set(found), [c.value for c in at.caption]
+    if "border" in link:
+        assert "mirror" in found, [c.value for c in at.caption]   # the demo's CAN-USA flows reported by both sides
+    for text in found.values():
+        assert "withheld" in text, text
+        assert " 0 " not in text and "(0)" not in text and "+0" not in text, text
+        assert not ZERO_TOTAL.search(text), text

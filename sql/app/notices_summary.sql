@@ -1,7 +1,11 @@
 -- Exercise notices page: the figures above the table, counted in DuckDB over every notice in the period (the
 -- rows notices_page lists, all pages): how many, late (lead time below paragraph 38), without a notification
 -- date, reaching a notification (40.x) or observation (47.4) threshold, and of those reaching 47.4 how many
--- invited no observers. A withheld number is NULL and never counts as below or above a threshold.
+-- invited no observers. A withheld number is NULL and never counts as below or above a threshold: a notice that
+-- reaches no threshold of a kind on its published numbers, while a number that kind reads is withheld
+-- (suppressed or not stated), cannot be judged and is counted as undecided (as notices_chapter8 counts
+-- `unclassified`), never as below the threshold. For "no observers invited" a notice is undecided also when it
+-- reaches 47.4 but does not say whether it invited observers.
 with source as (
     select n.notice_id, n.source_id, n.notified_on, n.start_date, n.troops, n.battle_tanks, n.acvs, n.artillery,
            n.sorties, coalesce(n.airborne_amphibious, false) as airborne_amphibious, n.observers_invited
@@ -16,13 +20,49 @@ flags as (
            bool_or(applies_to like 'observation%') as observation_threshold
     from macros.thresholds_reached('source')
     group by all
+),
+numbers_unknown as (
+    -- one row per notice and number: is it unknown (NULL)? (a flag, so that unpivot keeps every row)
+    unpivot (select notice_id, source_id, airborne_amphibious, troops is null as troops,
+                    battle_tanks is null as battle_tanks, acvs is null as acvs, artillery is null as artillery,
+                    sorties is null as sorties
+             from source)
+    on troops, battle_tanks, acvs, artillery, sorties into name metric value unknown
+),
+unknown as (
+    -- per notice: is a number that a notification (40.x) or observation (47.4) rule reads unknown? The
+    -- airborne/amphibious rules apply only to such activities, as in macros.thresholds_reached
+    select u.notice_id, u.source_id,
+           bool_or(t.applies_to like 'notification%') as notification_unknown,
+           bool_or(t.applies_to like 'observation%') as observation_unknown
+    from numbers_unknown u
+    join vd_thresholds t on t.metric = u.metric
+    where u.unknown
+      and (t.applies_to in ('notification', 'observation')
+           or (t.applies_to in ('notification_airborne_amphibious', 'observation_airborne_amphibious')
+               and u.airborne_amphibious))
+    group by all
+),
+judged as (
+    select s.*, coalesce(f.notification_threshold, false) as notification_threshold,
+           coalesce(f.observation_threshold, false) as observation_threshold,
+           not coalesce(f.notification_threshold, false) and coalesce(u.notification_unknown, false)
+               as notification_undecided,
+           not coalesce(f.observation_threshold, false) and coalesce(u.observation_unknown, false)
+               as observation_undecided
+    from source s
+    left join flags f on f.notice_id = s.notice_id and f.source_id = s.source_id
+    left join unknown u on u.notice_id = s.notice_id and u.source_id = s.source_id
 )
 select count(*) as notices,
-       count(*) filter (where s.start_date - s.notified_on < l.min_days) as late,
-       count(*) filter (where s.notified_on is null) as lead_unknown,
-       count(*) filter (where f.notification_threshold) as notification_threshold,
-       count(*) filter (where f.observation_threshold) as observation_threshold,
-       count(*) filter (where f.observation_threshold and s.observers_invited = false) as observers_missing
-from source s
+       count(*) filter (where j.start_date - j.notified_on < l.min_days) as late,
+       count(*) filter (where j.notified_on is null) as lead_unknown,
+       count(*) filter (where j.notification_threshold) as notification_threshold,
+       count(*) filter (where j.notification_undecided) as notification_undecided,
+       count(*) filter (where j.observation_threshold) as observation_threshold,
+       count(*) filter (where j.observation_undecided) as observation_undecided,
+       count(*) filter (where j.observation_threshold and j.observers_invited = false) as observers_missing,
+       count(*) filter (where (j.observation_threshold and j.observers_invited is null)
+                        or (j.observation_undecided and j.observers_invited is not true)) as observers_undecided
+from judged j
 cross join lead_rule l
-left join flags f on f.notice_id = s.notice_id and f.source_id = s.source_id

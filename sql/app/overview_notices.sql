@@ -1,5 +1,7 @@
 -- Overview: exercise notices whose activity starts in the 90 days up to $ref_date, how many were notified
--- late (lead time below the paragraph 38 threshold) and how many reached an observation threshold (47.4).
+-- late (lead time below the paragraph 38 threshold) and how many reached an observation threshold (47.4). A
+-- notice that reaches no observation threshold on its published numbers while a number 47.4 reads is withheld
+-- (NULL) cannot be judged: it is counted as undecided, never as below the threshold (as in notices_summary).
 with source as (
     select n.notice_id, n.source_id, n.notified_on, n.start_date, n.troops, n.battle_tanks, n.acvs, n.artillery,
            n.sorties, coalesce(n.airborne_amphibious, false) as airborne_amphibious, n.observers_invited
@@ -13,13 +15,40 @@ observation as (
     select distinct notice_id, source_id
     from macros.thresholds_reached('source')
     where applies_to like 'observation%'
+),
+numbers_unknown as (
+    -- one row per notice and number: is it unknown (NULL)? (a flag, so that unpivot keeps every row)
+    unpivot (select notice_id, source_id, airborne_amphibious, troops is null as troops,
+                    battle_tanks is null as battle_tanks, acvs is null as acvs, artillery is null as artillery,
+                    sorties is null as sorties
+             from source)
+    on troops, battle_tanks, acvs, artillery, sorties into name metric value unknown
+),
+observation_unknown as (
+    -- notices of which a number that an observation (47.4) rule reads is unknown
+    select distinct u.notice_id, u.source_id
+    from numbers_unknown u
+    join vd_thresholds t on t.metric = u.metric
+    where u.unknown
+      and (t.applies_to = 'observation' or (t.applies_to = 'observation_airborne_amphibious' and u.airborne_amphibious))
+),
+judged as (
+    select s.*, o.notice_id is not null as observation_threshold,
+           o.notice_id is null and k.notice_id is not null as observation_undecided
+    from source s
+    left join observation o on o.notice_id = s.notice_id and o.source_id = s.source_id
+    left join observation_unknown k on k.notice_id = s.notice_id and k.source_id = s.source_id
 )
 select count(*) as notices,
-       count(*) filter (where s.start_date - s.notified_on < l.min_days) as late,
-       count(*) filter (where s.notified_on is null) as lead_time_unknown,
-       count(o.notice_id) as observation_threshold,
-       count(o.notice_id) filter (where s.observers_invited = false) as observation_without_invitation,
+       count(*) filter (where j.start_date - j.notified_on < l.min_days) as late,
+       count(*) filter (where j.notified_on is null) as lead_time_unknown,
+       count(*) filter (where j.observation_threshold) as observation_threshold,
+       count(*) filter (where j.observation_undecided) as observation_undecided,
+       count(*) filter (where j.observation_threshold and j.observers_invited = false)
+           as observation_without_invitation,
+       count(*) filter (where (j.observation_threshold and j.observers_invited is null)
+                        or (j.observation_undecided and j.observers_invited is not true))
+           as observation_without_invitation_undecided,
        (select min_days from lead_rule) as min_lead_days
-from source s
+from judged j
 cross join lead_rule l
-left join observation o on o.notice_id = s.notice_id and o.source_id = s.source_id

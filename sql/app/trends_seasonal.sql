@@ -1,5 +1,6 @@
 -- Same months of earlier years: the chosen measures per calendar month and year (all years in the release,
--- border, countries and crossing point filters apply), with the share of figures withheld.
+-- border, countries and crossing point filters apply), with the count of figures, of published figures and of
+-- withheld figures. A sum over no published figure is NULL (all withheld or missing), never 0.
 with source as not materialized (
     select location_id, country_iso3, neighbor_iso3, direction, period_start, measure, value, value_status
     from macros.crossings_near($border_a, $border_b, $countries)
@@ -11,6 +12,7 @@ deduplicated as (
     select * from macros.inbound_first('source')
 )
 select year(period_start) as year, month(period_start) as month, sum(value) as value, count(*) as figures,
+       count(value) as published,
        count(*) filter (where value_status in ('withheld_by_publisher', 'suppressed', 'dropped')) as withheld
 from deduplicated
 group by all

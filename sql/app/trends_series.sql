@@ -1,7 +1,8 @@
 -- Crossings over time: the chosen measures summed per period ($grain: month, quarter or year) and series
 -- ($split: total, border, location (the 8 largest crossing points, the rest together), measure, direction
--- or reporter), with each period's count of figures and of withheld figures, and the value a year earlier.
--- Where two reporters count the same flow, only the inbound figure counts (as on the map and overview).
+-- or reporter), with each period's count of figures, of published figures and of withheld figures, and the value
+-- a year earlier. Where two reporters count the same flow, only the inbound figure counts (as on the map and
+-- overview). A sum over no published figure is NULL (all withheld or missing), never 0.
 with source as not materialized (
     select location_id, location_name, country_iso3, neighbor_iso3, direction, period_start, measure,
            coalesce(reporter_iso3, reporter_org) as reporter, value, value_status
@@ -37,14 +38,14 @@ labelled as (
     from deduplicated d left join largest l on l.location_id = d.location_id
 ),
 per_reporter as (
-    select period, series, reporter, sum(value) as value, count(*) as figures,
+    select period, series, reporter, sum(value) as value, count(*) as figures, count(value) as published,
            count(*) filter (where value_status in ('withheld_by_publisher', 'suppressed', 'dropped')) as withheld,
            count(*) filter (where value_status = 'missing') as missing
     from labelled group by all
 ),
 per_period as (
-    select period, series, sum(value) as value, sum(figures) as figures, count(distinct reporter) as reporters,
-           sum(withheld) as withheld, sum(missing) as missing
+    select period, series, sum(value) as value, sum(figures) as figures, sum(published) as published,
+           count(distinct reporter) as reporters, sum(withheld) as withheld, sum(missing) as missing
     from per_reporter group by all
 ),
 like_for_like as (
@@ -57,7 +58,7 @@ like_for_like as (
     where p.value is not null and y.value is not null
     group by all
 )
-select p.period, p.series, p.value, p.figures, p.reporters, p.withheld, p.missing,
+select p.period, p.series, p.value, p.figures, p.published, p.reporters, p.withheld, p.missing,
        l.value_compared, l.value_year_before, l.reporters_compared
 from per_period p
 left join like_for_like l on l.series = p.series and l.period = p.period
