@@ -6,6 +6,8 @@ parsed here into parameterised SQL: column names come only from the dataset's sc
 
 from __future__ import annotations
 
+import json
+import math
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -34,7 +36,17 @@ EMBARGO_DEFAULT = {"crossings": "period_start", "exercise_notices": "start_date"
                    "infrastructure_projects": "planned_start"}
 TIME_UNITS = ("week", "month")
 NUMERIC_TYPES = ("DOUBLE", "BIGINT", "INTEGER", "HUGEINT", "DECIMAL", "FLOAT", "SMALLINT")
+WHOLE_TYPES = ("BIGINT", "INTEGER", "HUGEINT", "SMALLINT")
 KM_PER_DEGREE = 111.32
+# Bounds of the action parameters (docs/policy.md): anything outside is refused before anything is published.
+K_MAX = 1_000_000_000               # suppress_below k
+DAYS_MAX = 36_500                   # embargo_days days (100 years)
+BASE_MIN, BASE_MAX = 1e-6, 1e12     # round_to base
+GRID_MIN, GRID_MAX = 0.01, 90       # coarsen_location grid_degrees (0.01 degrees: about 1 km)
+# Bounds of a `when` condition.
+WHEN_MAX_CHARS = 2_000
+WHEN_MAX_DEPTH = 50                 # nested parentheses and `not`s
+INT64_MIN, INT64_MAX = -(2 ** 63), 2 ** 63 - 1
 
 
 @dataclass(frozen=True)
@@ -219,12 +231,16 @@ def _tokens(text: str) -> list[tuple[str, object]]:
 
 
 class _Parser:
-    """expr := and ('or' and)* ; and := unary ('and' unary)* ; unary := 'not' unary | '(' expr ')' | test"""
+    """expr := and ('or' and)* ; and := unary ('and' unary)* ; unary := 'not' unary | '(' expr ')' | test
+
+    Recursive descent, so nesting is bounded (WHEN_MAX_DEPTH): a deep condition is refused, never a
+    RecursionError."""
 
     def __init__(self, tokens, columns: dict[str, str]):
         self.tokens, self.pos, self.columns = tokens, 0, columns
         self.params: list = []
         self.used: set[str] = set()
+        self.depth = 0
 
     def peek(self, kind=None, value=None):
         if self.pos >= len(self.tokens):
@@ -263,20 +279,26 @@ class _Parser:
         return parts[0] if len(parts) == 1 else "(" + " and ".join(parts) + ")"
 
     def unary(self) -> str:
-        if self.peek("kw", "not"):
-            self.pos += 1
-            return f"(not {self.unary()})"
-        if self.peek("punct", "("):
-            self.pos += 1
-            inner = self.expr()
-            self.take("punct", ")", "')'")
-            return inner
+        if self.peek("kw", "not") or self.peek("punct", "("):
+            self.depth += 1
+            if self.depth > WHEN_MAX_DEPTH:
+                raise ValueError(f"nested more than {WHEN_MAX_DEPTH} deep (parentheses and 'not')")
+            try:
+                if self.peek("kw", "not"):
+                    self.pos += 1
+                    return f"(not {self.unary()})"
+                self.pos += 1
+                inner = self.expr()
+                self.take("punct", ")", "')'")
+                return inner
+            finally:
+                self.depth -= 1
         return self.test()
 
     def literal(self, column: str, kind: str):
         tok = self.take(what=f"a value for {column}")
         if kind == "number" and tok[0] == "number":
-            return tok[1]
+            return _number(tok[1], column, self.columns[column])
         if kind in ("text", "list") and tok[0] == "string":
             return tok[1]
         if kind == "date" and tok[0] == "string":
@@ -331,6 +353,26 @@ class _Parser:
         return f"({ident} {op} ?)"
 
 
+def _number(value: int | float, column: str, data_type: str) -> int | float:
+    """A numeric literal as it is bound: finite, and within what the column's type can hold (a whole-number
+    column: 64-bit integers; a DOUBLE column: a double). DuckDB never sees a value it cannot bind."""
+    if isinstance(value, int) and INT64_MIN <= value <= INT64_MAX:
+        return value
+    if isinstance(value, int) and data_type.startswith(WHOLE_TYPES):
+        raise ValueError(f"{value} is out of range for {column} (whole numbers from {INT64_MIN} to {INT64_MAX})")
+    try:
+        number = float(value)
+    except OverflowError:
+        number = math.inf
+    if not math.isfinite(number):
+        raise ValueError(f"{_short(str(value))} is out of range for {column} (not a finite number)")
+    return number
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
 def _kind(data_type: str) -> str:
     if data_type.endswith("[]"):
         return "list"
@@ -341,8 +383,12 @@ def _kind(data_type: str) -> str:
 
 def parse_condition(text: str, columns: dict[str, str]) -> Condition:
     """Compile a `when` expression; raises ValueError saying what is wrong. Unknown -> the rule applies."""
-    if not isinstance(text, str) or not text.strip():
+    if not isinstance(text, str):
+        raise ValueError(f"must be a text in quotes, like when = \"troops >= 13000\", not {text!r}")
+    if not text.strip():
         raise ValueError("is empty")
+    if len(text) > WHEN_MAX_CHARS:
+        raise ValueError(f"is {len(text)} characters long (at most {WHEN_MAX_CHARS})")
     parser = _Parser(_tokens(text), columns)
     body = parser.parse()
     return Condition(text=text.strip(), sql=f"coalesce({body}, true)", params=tuple(parser.params),
@@ -355,11 +401,19 @@ def parse_condition(text: str, columns: dict[str, str]) -> Condition:
 def load(path: str | Path) -> Policy:
     """Read and check a policy file; any problem raises one UserError line naming the file and the rule."""
     path = Path(path)
+    if path.is_dir():
+        raise UserError(f"{path}: is a folder, not a policy file (give the .toml file)")
     if not path.is_file():
         raise UserError(f"policy file not found: {path}")
     try:
-        doc = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise UserError(f"{path}: not valid TOML: {exc}") from None
+    except OSError as exc:
+        raise UserError(f"{path}: cannot read the policy file: {exc.strerror or exc}") from None
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
         raise UserError(f"{path}: not valid TOML: {exc}") from None
     unknown = set(doc) - {"policy", "rule"}
     if unknown:
@@ -367,6 +421,9 @@ def load(path: str | Path) -> Policy:
     head = doc.get("policy", {})
     if not isinstance(head, dict) or set(head) - {"name", "description"}:
         raise UserError(f"{path}: [policy] takes only name and description")
+    for key in ("name", "description"):
+        if key in head and not isinstance(head[key], str):
+            raise UserError(f"{path}: [policy] {key} must be a text in quotes, not {_short(repr(head[key]))}")
     raw_rules = doc.get("rule", [])
     if not isinstance(raw_rules, list) or not raw_rules:
         raise UserError(f"{path}: no [[rule]] entries")
@@ -409,10 +466,12 @@ def _rule(path: Path, number: int, raw: dict) -> Rule:
                   "embargo_days": [EMBARGO_DEFAULT[dataset]]}.get(action)
         if fields is None:
             fail(f"needs fields = [...] for action {action}")
-    if isinstance(fields, str):
-        fields = [fields]
     if not isinstance(fields, list) or not fields or not all(isinstance(f, str) for f in fields):
-        fail("fields must be a list of column names")
+        shown = f", like fields = [{json.dumps(fields)}]" if isinstance(fields, str) else ""
+        fail(f"fields must be a list of column names{shown}")
+    twice = sorted({f for f in fields if fields.count(f) > 1})
+    if twice:
+        fail(f"field {twice[0]!r} is named twice in fields")
     allowed = allowed_fields(dataset, action)
     for name in fields:
         if name not in columns[dataset]:
@@ -421,17 +480,20 @@ def _rule(path: Path, number: int, raw: dict) -> Rule:
             fail(f"field {name!r} cannot take {action} (allowed: {', '.join(sorted(allowed)) or 'none'})")
     if action in ("drop", "coarsen_location") and set(fields) & set(location_fields(dataset)):
         fields = list(dict.fromkeys(fields + list(location_fields(dataset))))  # a location goes whole
-    params = _params(fail, action, raw)
+    params = _params(fail, action, raw, dataset, fields)
     when = None
     if "when" in raw:
+        if not isinstance(raw["when"], str):
+            fail(f"when must be a text in quotes, like when = \"troops >= 13000\", not {_short(repr(raw['when']))}")
         try:
             when = parse_condition(raw["when"], columns[dataset])
-        except ValueError as exc:
-            fail(f"bad condition {raw['when']!r}: {exc}")
+        except (ValueError, RecursionError) as exc:  # RecursionError: defence in depth, the depth is bounded
+            problem = exc if isinstance(exc, ValueError) else "nested too deep"
+            fail(f"bad condition {_short(repr(raw['when']), 120)}: {problem}")
     return Rule(number, rule_id, dataset, action, tuple(fields), reason.strip(), when, params)
 
 
-def _params(fail, action: str, raw: dict) -> dict:
+def _params(fail, action: str, raw: dict, dataset: str, fields: list[str]) -> dict:
     params = {}
     for name, (required, types) in ACTION_PARAMS[action].items():
         if name not in raw:
@@ -447,14 +509,30 @@ def _params(fail, action: str, raw: dict) -> dict:
             fail("coarsen_location needs exactly one of h3_resolution or grid_degrees")
         if not 0 <= params.get("h3_resolution", 0) <= 15:
             fail("h3_resolution must be 0 to 15")
-        if "grid_degrees" in params and not 0 < params["grid_degrees"] <= 90:
-            fail("grid_degrees must be above 0 and at most 90")
+        if "grid_degrees" in params and not _within(params["grid_degrees"], GRID_MIN, GRID_MAX):
+            fail(f"grid_degrees must be from {GRID_MIN:g} to {GRID_MAX:g} degrees, "
+                 f"not {_short(repr(params['grid_degrees']))}")
     if action == "coarsen_time" and params["to"] not in TIME_UNITS:
         fail(f"to must be one of {', '.join(TIME_UNITS)}")
-    if action == "suppress_below" and params["k"] < 1:
-        fail("k must be 1 or more")
-    if action == "round_to" and not params["base"] > 0:
-        fail("base must be above 0")
-    if action == "embargo_days" and params["days"] < 0:
-        fail("days must be 0 or more")
+    if action == "suppress_below" and not 1 <= params["k"] <= K_MAX:
+        fail(f"k must be a whole number from 1 to {K_MAX:_}, not {_short(repr(params['k']))}")
+    if action == "round_to":
+        base = params["base"]
+        if not _within(base, BASE_MIN, BASE_MAX):
+            fail(f"base must be a number from {BASE_MIN:g} to {BASE_MAX:g}, not {_short(repr(base))}")
+        columns = dataset_columns()[dataset]
+        whole = [f for f in fields if columns[f].startswith(WHOLE_TYPES)]
+        if whole and not float(base).is_integer():
+            fail(f"base must be a whole number for {whole[0]} (a column of whole numbers), not {base!r}")
+    if action == "embargo_days" and not 0 <= params["days"] <= DAYS_MAX:
+        fail(f"days must be a whole number from 0 to {DAYS_MAX:_}, not {_short(repr(params['days']))}")
     return params
+
+
+def _within(value: int | float, low: float, high: float) -> bool:
+    """low <= value <= high for a finite value (NaN, inf and ints too large for a float are outside)."""
+    try:
+        number = float(value)
+    except OverflowError:
+        return False
+    return math.isfinite(number) and low <= number <= high

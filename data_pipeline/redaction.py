@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import duckdb
+
 from data_pipeline import policy as policies
 from data_pipeline.coarsening import cell_distances, coarsen_location
 from data_pipeline.db import sql
+from data_pipeline.errors import UserError
 from data_pipeline.release_sql import BORDER_COLUMN, DATASETS, checked, flag, render, run
 from data_pipeline.suppression import secondary_suppression, suppress_primary
 
@@ -60,7 +63,10 @@ def apply_policy(con, policy: policies.Policy, created: date) -> tuple[list[dict
                 parts = dict(table=rule.dataset, flag=flag(rule), field=checked(field, columns[rule.dataset]))
                 counts.add(rule, field, run(con, "release/count_by_publisher", table=rule.dataset,
                                             predicate=f'"{flag(rule)}" and "{field}" is not null'))
-                con.execute(render(statement, **parts), {"field": field, **params})
+                if rule.action == "round_to":
+                    _round(con, policy, rule, field, parts, params)
+                else:
+                    con.execute(render(statement, **parts), {"field": field, **params})
         elif rule.action == "coarsen_location":
             coarsen_location(con, rule, counts)
     for dataset in DATASETS:
@@ -95,6 +101,23 @@ def _embargo(con, rule: policies.Rule, columns: dict, created: date, counts: Cou
     counts.add(rule, "*", run(con, "release/count_by_publisher", params, table=rule.dataset, predicate=predicate),
                detail=f"newer than {cutoff.isoformat()}")
     run(con, "release/embargo_delete", params, table=rule.dataset, predicate=predicate)
+
+
+def _round(con, policy: policies.Policy, rule: policies.Rule, field: str, parts: dict, params: dict) -> None:
+    """round_to; refused in one line (nothing is published) where a rounded value would not be a finite number
+    that the column can hold: a value out of range must never be published as if it had been reported."""
+    def not_finite() -> int:
+        predicate = f'"{flag(rule)}" and "{field}" is not null and not isfinite("{field}")'
+        return sum(n for _, n in run(con, "release/count_by_publisher", table=rule.dataset, predicate=predicate))
+
+    problem = f"{policy.path}: rule #{rule.number} '{rule.id}': rounding {field} to the nearest {params['base']:g}"
+    before = not_finite()
+    try:
+        con.execute(render("release/round_field", **parts), {"field": field, **params})
+    except (duckdb.ConversionException, duckdb.OutOfRangeException):
+        raise UserError(f"{problem} gives a value out of range for the column") from None
+    if not_finite() > before:
+        raise UserError(f"{problem} gives values that are not finite numbers")
 
 
 def _drop(con, rule: policies.Rule, columns: dict, counts: Counts) -> None:

@@ -149,3 +149,237 @@ def test_demo_policy_loads_and_reads_as_plain_words():
     assert all(r.reason for r in policy.rules)
     text = policy.plain_text()
     assert "h3_5" in text and "below 10 suppressed" in text and "distance_to_border_km < 25" in text
+
+
+# ---------------------------------------------------------------------------------------------- bounds
+# Parameters and conditions outside their bounds are refused by the real CLI in one line (exit 2), before
+# anything is written: never a traceback, never a release with values the policy cannot stand for.
+
+PUBLISH_ENV = {"BORDERLENS_PUBLISH_DATE": "2025-06-30"}
+FIXTURES = REPO / "tests" / "fixtures"
+
+
+@pytest.fixture(scope="module")
+def work_db(tmp_path_factory) -> Path:
+    """A small working database (one file per dataset, ingested with the real CLI): a refused policy must be
+    refused although publishing could otherwise go ahead."""
+    db = tmp_path_factory.mktemp("policy_work") / "work.duckdb"
+    run_cli("ingest", FIXTURES / "notices_template.csv", FIXTURES / "projects_template.csv",
+            FIXTURES / "bts_2025_layout.csv", "--db", db)
+    return db
+
+
+def _toml_rule(rule_id: str, dataset: str, action: str, *lines: str) -> str:
+    """A rule with parameters written as raw TOML (inf, nan and huge integers have no JSON spelling)."""
+    return "\n".join(["[[rule]]", f'id = "{rule_id}"', f'dataset = "{dataset}"', f'action = "{action}"',
+                      *lines, 'reason = "x"']) + "\n"
+
+
+def _nested(depth: int, inner: str = "troops > 1") -> str:
+    return "(" * depth + inner + ")" * depth
+
+
+def _when(rule_id: str, condition: str, dataset: str = "exercise_notices", field: str = "area_name") -> str:
+    return _toml_rule(rule_id, dataset, "drop", f'fields = ["{field}"]', f"when = {json.dumps(condition)}")
+
+
+def _assert_refused(tmp_path: Path, work_db: Path, policy: Path, expected: str, *named: str):
+    out = tmp_path / "release"
+    result = run_cli("publish", "--db", work_db, "--policy", policy, "--out", out, check=False, env=PUBLISH_ENV)
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    assert "Traceback" not in result.stderr and "Error:" not in result.stderr, result.stderr
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("borderlens: ") and expected in line, line
+    for text in named:
+        assert text in line, (text, line)
+    assert not out.exists(), "a refused policy must not create the release folder"
+    assert not list(tmp_path.glob(".release.publish-*")), "no half-built release may stay behind"
+    return line
+
+
+BOUNDS = {
+    # F1: suppress_below k
+    "k-beyond-int64": (_toml_rule("k-huge", "crossings", "suppress_below", 'fields = ["value"]',
+                                  "k = 99999999999999999999"), "k must be a whole number from 1 to 1_000_000_000"),
+    "k-int64-max": (_toml_rule("k-max", "crossings", "suppress_below", 'fields = ["value"]',
+                               "k = 9223372036854775807"), "k must be a whole number from 1 to 1_000_000_000"),
+    "k-just-above": (_toml_rule("k-above", "crossings", "suppress_below", 'fields = ["value"]',
+                                "k = 1_000_000_001"), "k must be"),
+    # F2: embargo_days days
+    "days-big": (_toml_rule("days-big", "exercise_notices", "embargo_days", "days = 9999999999"),
+                 "days must be a whole number from 0 to 36_500"),
+    "days-huge": (_toml_rule("days-huge", "exercise_notices", "embargo_days", "days = 99999999999999999999"),
+                  "days must be a whole number from 0 to 36_500"),
+    "days-just-above": (_toml_rule("days-above", "exercise_notices", "embargo_days", "days = 36501"),
+                        "days must be"),
+    # F3: numbers in conditions
+    "when-int-beyond-bigint": (_when("big-troops", "troops > 99999999999999999999"), "out of range for troops"),
+    "when-int-beyond-128-bit": (_when("int128", "troops > 99999999999999999999999999999999999999999"),
+                                "out of range for troops"),
+    "when-list-beyond-bigint": (_when("big-list", "troops in (1, 99999999999999999999)"),
+                                "out of range for troops"),
+    "when-inf-double": (_when("inf-budget", "budget > 1e999", "infrastructure_projects", "funders"),
+                        "out of range for budget (not a finite number)"),
+    "when-int-beyond-double": (_when("huge-budget", "budget > 1" + "0" * 400, "infrastructure_projects", "funders"),
+                               "out of range for budget (not a finite number)"),
+    # F4: deep or long conditions
+    "when-5000-parentheses": (_when("deep5000", _nested(5000)), "characters long (at most 2000)"),
+    "when-51-parentheses": (_when("deep51", _nested(51)), "nested more than 50 deep"),
+    "when-51-nots": (_when("nots51", "not " * 51 + "troops > 1"), "nested more than 50 deep"),
+    "when-too-long": (_when("long", " or ".join(["troops > 1"] * 150)), "characters long (at most 2000)"),
+    # F5: round_to base and coarsen_location grid_degrees
+    "base-inf": (_toml_rule("base-inf", "infrastructure_projects", "round_to", 'fields = ["budget"]', "base = inf"),
+                 "base must be a number from 1e-06 to 1e+12, not inf"),
+    "base-nan": (_toml_rule("base-nan", "infrastructure_projects", "round_to", 'fields = ["budget"]', "base = nan"),
+                 "base must be a number from 1e-06 to 1e+12"),
+    "base-tiny": (_toml_rule("base-tiny", "infrastructure_projects", "round_to", 'fields = ["budget"]',
+                             "base = 1e-300"), "base must be a number from 1e-06 to 1e+12, not 1e-300"),
+    "base-huge": (_toml_rule("base-huge", "infrastructure_projects", "round_to", 'fields = ["budget"]',
+                             "base = 99999999999999999999"), "base must be a number from 1e-06 to 1e+12"),
+    "base-fraction-on-whole-numbers": (_toml_rule("troops-half", "exercise_notices", "round_to",
+                                                  'fields = ["troops"]', "base = 0.5"),
+                                       "base must be a whole number for troops"),
+    "grid-tiny": (_toml_rule("grid-tiny", "exercise_notices", "coarsen_location", "grid_degrees = 1e-300"),
+                  "grid_degrees must be from 0.01 to 90 degrees, not 1e-300"),
+    "grid-below-0.01": (_toml_rule("grid-fine", "exercise_notices", "coarsen_location", "grid_degrees = 0.005"),
+                        "grid_degrees must be from 0.01 to 90 degrees"),
+    "grid-inf": (_toml_rule("grid-inf", "exercise_notices", "coarsen_location", "grid_degrees = inf"),
+                 "grid_degrees must be from 0.01 to 90 degrees"),
+    # F10: a condition that is not a text
+    "when-number": (_toml_rule("when-num", "infrastructure_projects", "drop", 'fields = ["funders"]', "when = 5"),
+                    'when must be a text in quotes, like when = "troops >= 13000", not 5'),
+    "when-list": (_toml_rule("when-list", "infrastructure_projects", "drop", 'fields = ["funders"]',
+                             "when = ['kind = 1']"), "when must be a text in quotes"),
+    # F11: fields must be a list, each field once
+    "fields-text": (_toml_rule("fields-text", "infrastructure_projects", "drop", 'fields = "funders"'),
+                    'fields must be a list of column names, like fields = ["funders"]'),
+    "fields-twice": (_toml_rule("fields-twice", "exercise_notices", "drop", 'fields = ["area_name", "area_name"]'),
+                     "field 'area_name' is named twice"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BOUNDS))
+def test_cli_refuses_out_of_bounds_policy_in_one_line(tmp_path: Path, work_db: Path, case: str):
+    body, expected = BOUNDS[case]
+    path = write(tmp_path / "policy.toml", '[policy]\nname = "bounds"\n\n' + body)
+    rule_id = body.split('id = "')[1].split('"')[0]
+    line = _assert_refused(tmp_path, work_db, path, expected, str(path), f"rule #1 '{rule_id}'")
+    assert len(line) < 400, line  # a 10,000-character condition is not echoed back whole
+
+
+@pytest.mark.parametrize("head, expected", [
+    ('[policy]\nname = 5\n', "[policy] name must be a text in quotes, not 5"),
+    ('[policy]\nname = "p"\ndescription = ["a"]\n', "[policy] description must be a text in quotes"),
+])
+def test_cli_refuses_policy_head_that_is_not_text(tmp_path: Path, work_db: Path, head: str, expected: str):
+    path = write(tmp_path / "policy.toml", head + GOOD_RULE)
+    _assert_refused(tmp_path, work_db, path, expected, str(path))
+
+
+def test_cli_says_a_folder_is_not_a_policy_file(tmp_path: Path, work_db: Path):
+    folder = tmp_path / "policies"
+    folder.mkdir()
+    line = _assert_refused(tmp_path, work_db, folder, "is a folder, not a policy file", str(folder))
+    assert "not found" not in line
+
+
+@pytest.mark.parametrize("update, body, expected", [
+    # a finite value that rounding to a tiny base would turn into infinity
+    ("update infrastructure_projects set budget = 1e303 where budget is not null",
+     _toml_rule("tiny", "infrastructure_projects", "round_to", 'fields = ["budget"]', "base = 1e-6"),
+     "rounding budget to the nearest 1e-06 gives values that are not finite numbers"),
+    # a whole number that rounding would push beyond what the column holds
+    ("update exercise_notices set troops = 9223372036854775807 where troops is not null",
+     _toml_rule("troops", "exercise_notices", "round_to", 'fields = ["troops"]', "base = 1"),
+     "rounding troops to the nearest 1 gives a value out of range"),
+])
+def test_rounding_that_would_not_give_finite_values_publishes_nothing(tmp_path: Path, work_db: Path, update: str,
+                                                                      body: str, expected: str):
+    db = tmp_path / "work.duckdb"
+    db.write_bytes(work_db.read_bytes())
+    con = duckdb.connect(str(db))
+    try:
+        con.execute(update)
+    finally:
+        con.close()
+    path = write(tmp_path / "policy.toml", body)
+    rule_id = body.split('id = "')[1].split('"')[0]
+    _assert_refused(tmp_path, db, path, expected, str(path), f"rule #1 '{rule_id}'")
+
+
+def test_huge_number_on_a_double_column_is_bound_as_a_double(tmp_path: Path, work_db: Path):
+    """`budget > 1e41` written out in digits: too large for DuckDB's integers, fine for a DOUBLE column."""
+    path = write(tmp_path / "policy.toml", _when("huge", "budget > 99999999999999999999999999999999999999999",
+                                                  "infrastructure_projects", "funders"))
+    condition = policies.load(path).rules[0].when
+    assert condition.params == (1e41,) and isinstance(condition.params[0], float)
+    result = run_cli("publish", "--db", work_db, "--policy", path, "--out", tmp_path / "release", check=False,
+                     env=PUBLISH_ENV)
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    assert (tmp_path / "release" / "release.json").is_file()
+
+
+def test_bounds_themselves_are_accepted(tmp_path: Path):
+    body = "".join([
+        _toml_rule("k", "crossings", "suppress_below", 'fields = ["value"]', "k = 1_000_000_000"),
+        _toml_rule("days", "exercise_notices", "embargo_days", "days = 36_500"),
+        _toml_rule("days0", "infrastructure_projects", "embargo_days", "days = 0"),
+        _toml_rule("base-low", "infrastructure_projects", "round_to", 'fields = ["budget"]', "base = 1e-6"),
+        _toml_rule("base-high", "infrastructure_projects", "round_to", 'fields = ["budget"]', "base = 1e12"),
+        _toml_rule("base-whole", "exercise_notices", "round_to", 'fields = ["troops"]', "base = 100.0"),
+        _toml_rule("grid-low", "exercise_notices", "coarsen_location", "grid_degrees = 0.01"),
+        _toml_rule("grid-high", "infrastructure_projects", "coarsen_location", "grid_degrees = 90"),
+        _when("deep50", _nested(50)),
+        _when("nots50", "not " * 50 + "troops > 1"),
+        _when("long2000", ("troops > 1" + " or troops > 1" * 142).replace("> 1", ">= 1", 2)),
+        _when("big-whole", "troops < 9223372036854775807 and troops > -9223372036854775808"),
+    ])
+    policy = policies.load(write(tmp_path / "policy.toml", body))
+    assert len(policy.rules) == 12
+    assert len(policy.rules[10].when.text) == policies.WHEN_MAX_CHARS
+
+
+def test_parse_condition_never_lets_a_recursion_error_out():
+    for text in (_nested(1900), "not " * 490 + "troops > 1", "(" * 1999):
+        with pytest.raises(ValueError):
+            policies.parse_condition(text, NOTICE_COLUMNS)
+    with pytest.raises(ValueError, match="must be a text"):
+        policies.parse_condition(5, NOTICE_COLUMNS)
+
+
+def _policy_texts_in_tests() -> list[tuple[str, str]]:
+    """Every policy written out in the test modules (f-string placeholders filled with 1) and in docs/policy.md."""
+    import ast
+    import re
+
+    found = []
+    for module in sorted((REPO / "tests").rglob("*.py")):
+        if module.name == "test_policy.py":  # its refused policies are meant to be refused
+            continue
+        tree = ast.parse(module.read_text(encoding="utf-8"))
+        pieces = {id(v) for n in ast.walk(tree) if isinstance(n, ast.JoinedStr) for v in n.values}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in pieces:
+                text = node.value
+            elif isinstance(node, ast.JoinedStr):
+                text = "".join(v.value if isinstance(v, ast.Constant) else "1" for v in node.values)
+            else:
+                continue
+            if "[[rule]]" in text and 'dataset = "nowhere"' not in text:  # test_release's refused fragment
+                found.append((f"{module.relative_to(REPO)}:{node.lineno}", text))
+    docs = (REPO / "docs" / "policy.md").read_text(encoding="utf-8")
+    found += [(f"docs/policy.md block {i}", block) for i, block in
+              enumerate(re.findall(r"```toml\n(.*?)```", docs, re.S))]
+    found.append(("tests/test_policy.py GOOD_RULE", GOOD_RULE))
+    return found
+
+
+def test_demo_policy_and_every_policy_in_tests_and_docs_still_validate(tmp_path: Path):
+    policies.load(REPO / "sample_data" / "policy.toml")
+    texts = _policy_texts_in_tests()
+    assert len(texts) >= 6, texts  # conftest, test_release, test_app_notices, test_feed, hostile, docs, ...
+    for where, text in texts:
+        try:
+            policies.load(write(tmp_path / "policy.toml", text))
+        except UserError as exc:
+            raise AssertionError(f"{where}: {exc}") from None
