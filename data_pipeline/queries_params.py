@@ -57,6 +57,11 @@ def _text(value: Any) -> str:
     return ",".join(value) if isinstance(value, (tuple, list)) else str(value)
 
 
+def _all(query_params, name: str) -> list:
+    """Every value the address gives for name (Streamlit's get_all; a plain mapping has one at most)."""
+    return query_params.get_all(name) if hasattr(query_params, "get_all") else []
+
+
 def initialise(params: Sequence[Param], session_state: MutableMapping, query_params) -> list[str]:
     """Seed widget state from the URL for widgets that have none yet; returns the warnings to show."""
     warnings = []
@@ -67,6 +72,9 @@ def initialise(params: Sequence[Param], session_state: MutableMapping, query_par
         session_state[p.key] = p.to_state(value) if p.to_state else (list(value) if p.multi else value)
         if warning:
             warnings.append(warning)
+        given = _all(query_params, p.name)
+        if len(given) > 1:  # ?countries=USA&countries=CAN: Streamlit keeps the last; say so (no value echoed)
+            warnings.append(f"The address gives '{p.name}' {len(given)} times; only the last one is used.")
     return warnings
 
 
@@ -80,7 +88,7 @@ def publish(params: Sequence[Param], session_state: MutableMapping, query_params
         if text == "":
             if p.name in query_params:
                 del query_params[p.name]
-        elif query_params.get(p.name) != text:
+        elif query_params.get(p.name) != text or len(_all(query_params, p.name)) > 1:
             query_params[p.name] = text
 
 

@@ -63,6 +63,13 @@ def test_bad_query_parameters_fall_back_with_a_warning(app_env):
     assert at.sidebar.selectbox(key="border").value == "all"
 
 
+def test_a_repeated_query_parameter_is_named_in_a_warning(app_env):
+    at = open_page(None, {"countries": ["USA", "CAN"]})
+    no_exception(at)
+    assert "The address gives 'countries' 2 times; only the last one is used." in warnings_text(at)
+    assert at.query_params["countries"] == "CAN"
+
+
 def test_filters_carry_across_pages(app_env):
     at = open_page(None)
     at.sidebar.selectbox(key="border").set_value("CAN-USA").run()
