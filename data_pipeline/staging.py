@@ -41,6 +41,7 @@ class RawFile:
     rows: int
     rejected: list[dict] = field(default_factory=list)  # {line, reason, raw}
     document: str | None = None                          # JSON: the whole document (for document-level fields)
+    line_map: bool = False                               # CSV: lines come from _line_map (see line_numbers.py)
 
 
 def quote_ident(name: str) -> str:
@@ -90,15 +91,43 @@ def json_header(path: Path, record_path: str | None = None, prefix: str | None =
 
 
 def _utf8_copy(path: Path, encoding: str) -> Path:
-    """A UTF-8 copy of a file in an encoding DuckDB does not read itself (streamed, not held in memory)."""
+    """A UTF-8 copy of a file in an encoding DuckDB does not read itself (streamed, not held in memory).
+
+    Bytes the encoding cannot decode are the profile's mistake (or the file's): one line naming the file, the
+    encoding, the byte offset and the line, and the partial copy is removed."""
+    import io
+
     try:
-        codecs.lookup(encoding)
+        decoder = codecs.getincrementaldecoder(encoding)()
+        io.TextIOWrapper(io.BytesIO(), encoding=encoding)  # a text encoding, not e.g. base64
     except LookupError:
         raise UserError(f"{path}: unknown encoding '{encoding}' in the profile") from None
-    out = Path(tempfile.mkstemp(suffix=".csv", prefix="borderlens-")[1])
-    with open(path, encoding=encoding, newline="") as src, open(out, "w", encoding="utf-8", newline="") as dst:
-        while chunk := src.read(1 << 20):
-            dst.write(chunk)
+    handle, name = tempfile.mkstemp(suffix=".csv", prefix="borderlens-")
+    out = Path(name)
+    offset = lines = 0  # bytes read before this chunk; line breaks decoded so far
+    try:
+        with open(handle, "w", encoding="utf-8", newline="") as dst, open(path, "rb") as src:
+            while True:
+                chunk = src.read(1 << 20)
+                state = decoder.getstate()
+                pending = len(state[0]) if isinstance(state, tuple) and isinstance(state[0], bytes) else 0
+                try:
+                    text = decoder.decode(chunk, final=not chunk)
+                except UnicodeDecodeError as exc:
+                    at = offset - pending + exc.start
+                    before = exc.object[:exc.start].decode(encoding, errors="replace")
+                    raise UserError(
+                        f"{path}: not {encoding} text ([read] encoding = \"{encoding}\" in the profile): byte "
+                        f"0x{exc.object[exc.start]:02x} at offset {at} (line {lines + before.count(chr(10)) + 1}) "
+                        f"cannot be decoded; set [read] encoding to the file's encoding") from None
+                dst.write(text)
+                lines += text.count("\n")
+                offset += len(chunk)
+                if not chunk:
+                    break
+    except BaseException:
+        out.unlink(missing_ok=True)
+        raise
     return out
 
 
@@ -194,6 +223,8 @@ def read_csv_raw(con: duckdb.DuckDBPyConnection, path: Path, profile: Profile) -
     finally:
         if reader_path != source:
             shutil.rmtree(reader_path.parent, ignore_errors=True)
+        if source != path:  # the UTF-8 copy of a file in another encoding: read (or failed), not needed again
+            source.unlink(missing_ok=True)
     header = [row[0] for row in con.execute(sql("staging/raw_columns")).fetchall()]
     rejected = []
     for line, error_type, csv_line in con.execute(sql("staging/csv_rejects")).fetchall():
@@ -204,8 +235,6 @@ def read_csv_raw(con: duckdb.DuckDBPyConnection, path: Path, profile: Profile) -
         reason = error_type.lower().replace(" ", "_")
         rejected.append({"line": int(line), "reason": reason, "raw": json.dumps(record, ensure_ascii=False)})
     rows = con.execute(sql("staging/raw_count")).fetchall()[0][0]
-    if source != path:
-        source.unlink(missing_ok=True)
     return RawFile(header=header, rows=rows, rejected=rejected)
 
 
@@ -299,7 +328,9 @@ def _field_sql(spec, resolve, q: _Sql, free_text: bool = False) -> str | None:
         expr = f"{parse}({expr})"
     if "pad" in spec:
         width = q.param(int(spec["pad"]))
-        expr = f"(case when regexp_full_match({expr}, '[0-9]+') then lpad({expr}, {width}, '0') else {expr} end)"
+        # lpad also cuts a longer value to the width: only shorter all-digit codes are padded
+        expr = (f"(case when regexp_full_match({expr}, '[0-9]+') and length({expr}) < {width} "
+                f"then lpad({expr}, {width}, '0') else {expr} end)")
     if "map" in spec:
         # A MAP lookup rather than a join: it keeps the column's dictionary, so it runs once per distinct value.
         mapped = f"{q.vocab(spec['map'])}[lower({expr})]"
@@ -335,7 +366,11 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, profile: Profile, raw: Raw
         header = raw.header + ["_header", "_cell"]
     else:
         header = raw.header
-    if profile.format == "csv":
+    joined = ""
+    if profile.format == "csv" and raw.line_map:  # records that do not each take one line: their own lines
+        rid, line = line_expr, "m.line"
+        joined = f" left join _line_map m on m.rid = {line_expr}"
+    elif profile.format == "csv":
         offset = 2 + int(profile.read.get("skip_lines", 0))
         shifts = _reject_shifts([r["line"] for r in raw.rejected], offset)
         rid = line_expr
@@ -354,7 +389,7 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, profile: Profile, raw: Raw
         selects.append(f"{expr or 'null::varchar'} as {quote_ident(name)}")
     q.bind(con, profile)
     con.execute(f"drop view if exists {STAGED}")
-    con.execute(" ".join([f"create temp view {STAGED} as select", ", ".join(selects), f"from {source} r"]))
+    con.execute(" ".join([f"create temp view {STAGED} as select", ", ".join(selects), f"from {source} r{joined}"]))
     return con.execute(sql("staging/staged_count")).fetchall()[0][0]
 
 

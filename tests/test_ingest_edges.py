@@ -170,3 +170,40 @@ def test_a_geojson_geometry_with_swapped_coordinates_is_quarantined(tmp_path: Pa
     assert (source["rows_loaded"], source["rows_quarantined"]) == (1, 2)
     for (reasons,) in query(db, "select reasons from quarantine"):
         assert reasons == ["coordinates_swapped"]
+
+
+def test_lines_are_physical_lines_with_blank_lines_and_line_breaks_in_cells(tmp_path: Path):
+    text = (HEADER
+            + "P1,Maine,0104,US-Canada Border,Jan 2024,Trucks,1\n"         # line 2
+            + "\n"                                                          # line 3: blank
+            + "P2,Maine,0104,US-Canada Border,Feb 2024,Trucks,2\n"         # line 4
+            + '"Two\nLines",Maine,0104,US-Canada Border,Mar 2024,Trucks,3\n'  # lines 5-6
+            + "P4,Maine,0104,US-Canada Border,Apr 2024,Trucks,4,extra\n"   # line 7: rejected
+            + "P5,Maine,0104,US-Canada Border,May 2024,Trucks,lots\n"      # line 8: quarantined
+            + "P6,Maine,0104,US-Canada Border,Jun 2024,Trucks,6\n"         # line 9
+            + "\n\n")                                                       # blank lines at the end
+    for name, content in (("lf.csv", text), ("crlf.csv", text.replace("\n", "\r\n"))):
+        db = tmp_path / f"{name}.duckdb"
+        [source] = ingest_json(db, write(tmp_path / name, content))
+        assert (source["rows_read"], source["rows_loaded"], source["rows_quarantined"]) == (6, 4, 2), name
+        loaded = query(db, "select location_name, source_line from crossings order by source_line")
+        assert [line for _, line in loaded] == [2, 4, 5, 9], name
+        assert query(db, "select line_no, reasons from quarantine order by 1") == [
+            (7, ["too_many_columns"]), (8, ["unparseable_number"])], name
+
+
+def test_trailing_blank_lines_keep_the_fast_numbering(tmp_path: Path):
+    db = tmp_path / "w.duckdb"
+    data = write(tmp_path / "t.csv", HEADER + "A,Maine,0104,US-Canada Border,Jan 2024,Trucks,1\n"
+                                              "B,Maine,0105,US-Canada Border,Jan 2024,Trucks,1,x\n"
+                                              "C,Maine,0106,US-Canada Border,Jan 2024,Trucks,2\n\n\n")
+    ingest_json(db, data)
+    assert query(db, "select location_name, source_line from crossings order by 2") == [("A", 2), ("C", 4)]
+    assert query(db, "select line_no from quarantine") == [(3,)]
+
+
+def test_a_code_longer_than_the_pad_width_is_kept_whole(tmp_path: Path):
+    db = tmp_path / "w.duckdb"
+    ingest_json(db, write(tmp_path / "p.csv", HEADER + "A,Maine,12345,US-Canada Border,Jan 2024,Trucks,1\n"
+                                                       "B,Maine,104,US-Canada Border,Jan 2024,Trucks,1\n"))
+    assert query(db, "select location_id from crossings order by 1") == [("USA-0104",), ("USA-12345",)]
