@@ -171,3 +171,47 @@ create or replace macro macros.thresholds_reached(notices) as table
            or (t.applies_to in ('notification_airborne_amphibious', 'observation_airborne_amphibious')
                and m.airborne_amphibious))
       and case t.operator when '>=' then m.amount >= t.value when '>' then m.amount > t.value else false end;
+
+-- Per notice of `notices` (columns as for thresholds_reached): whether it reaches a notification (40.x) or an
+-- observation (47.4) threshold, and whether that cannot be judged: it reaches none of that kind on its published
+-- numbers while a number that kind reads is withheld (NULL). Undecided is never counted as below the threshold
+-- (notices_chapter8 counts the same notices as `unclassified`).
+create or replace macro macros.threshold_judgement(notices) as table
+    with reached as (
+        select notice_id, source_id,
+               bool_or(applies_to like 'notification%') as notification_threshold,
+               bool_or(applies_to like 'observation%') as observation_threshold
+        from macros.thresholds_reached(notices)
+        group by all
+    ),
+    numbers_unknown as (
+        -- one row per notice and number: is it unknown (NULL)? (a flag, so that unpivot keeps every row)
+        unpivot (select notice_id, source_id, coalesce(airborne_amphibious, false) as airborne_amphibious,
+                        troops is null as troops, battle_tanks is null as battle_tanks, acvs is null as acvs,
+                        artillery is null as artillery, sorties is null as sorties
+                 from query_table(notices))
+        on troops, battle_tanks, acvs, artillery, sorties into name metric value unknown
+    ),
+    unknown as (
+        -- the airborne/amphibious rules apply only to such activities, as in thresholds_reached
+        select u.notice_id, u.source_id,
+               bool_or(t.applies_to like 'notification%') as notification_unknown,
+               bool_or(t.applies_to like 'observation%') as observation_unknown
+        from numbers_unknown u
+        join vd_thresholds t on t.metric = u.metric
+        where u.unknown
+          and (t.applies_to in ('notification', 'observation')
+               or (t.applies_to in ('notification_airborne_amphibious', 'observation_airborne_amphibious')
+                   and u.airborne_amphibious))
+        group by all
+    )
+    select n.notice_id, n.source_id,
+           coalesce(r.notification_threshold, false) as notification_threshold,
+           coalesce(r.observation_threshold, false) as observation_threshold,
+           not coalesce(r.notification_threshold, false) and coalesce(u.notification_unknown, false)
+               as notification_undecided,
+           not coalesce(r.observation_threshold, false) and coalesce(u.observation_unknown, false)
+               as observation_undecided
+    from query_table(notices) n
+    left join reached r on r.notice_id = n.notice_id and r.source_id = n.source_id
+    left join unknown u on u.notice_id = n.notice_id and u.source_id = n.source_id;

@@ -14,45 +14,11 @@ with source as (
 lead_rule as (
     select value as min_days from vd_thresholds where paragraph = '38' and metric = 'lead_time_days'
 ),
-flags as (
-    select notice_id, source_id,
-           bool_or(applies_to like 'notification%') as notification_threshold,
-           bool_or(applies_to like 'observation%') as observation_threshold
-    from macros.thresholds_reached('source')
-    group by all
-),
-numbers_unknown as (
-    -- one row per notice and number: is it unknown (NULL)? (a flag, so that unpivot keeps every row)
-    unpivot (select notice_id, source_id, airborne_amphibious, troops is null as troops,
-                    battle_tanks is null as battle_tanks, acvs is null as acvs, artillery is null as artillery,
-                    sorties is null as sorties
-             from source)
-    on troops, battle_tanks, acvs, artillery, sorties into name metric value unknown
-),
-unknown as (
-    -- per notice: is a number that a notification (40.x) or observation (47.4) rule reads unknown? The
-    -- airborne/amphibious rules apply only to such activities, as in macros.thresholds_reached
-    select u.notice_id, u.source_id,
-           bool_or(t.applies_to like 'notification%') as notification_unknown,
-           bool_or(t.applies_to like 'observation%') as observation_unknown
-    from numbers_unknown u
-    join vd_thresholds t on t.metric = u.metric
-    where u.unknown
-      and (t.applies_to in ('notification', 'observation')
-           or (t.applies_to in ('notification_airborne_amphibious', 'observation_airborne_amphibious')
-               and u.airborne_amphibious))
-    group by all
-),
 judged as (
-    select s.*, coalesce(f.notification_threshold, false) as notification_threshold,
-           coalesce(f.observation_threshold, false) as observation_threshold,
-           not coalesce(f.notification_threshold, false) and coalesce(u.notification_unknown, false)
-               as notification_undecided,
-           not coalesce(f.observation_threshold, false) and coalesce(u.observation_unknown, false)
-               as observation_undecided
+    select s.*, j.notification_threshold, j.observation_threshold, j.notification_undecided,
+           j.observation_undecided
     from source s
-    left join flags f on f.notice_id = s.notice_id and f.source_id = s.source_id
-    left join unknown u on u.notice_id = s.notice_id and u.source_id = s.source_id
+    join macros.threshold_judgement('source') j on j.notice_id = s.notice_id and j.source_id = s.source_id
 )
 select count(*) as notices,
        count(*) filter (where j.start_date - j.notified_on < l.min_days) as late,

@@ -11,33 +11,10 @@ with source as (
 lead_rule as (
     select value as min_days from vd_thresholds where paragraph = '38' and metric = 'lead_time_days'
 ),
-observation as (
-    select distinct notice_id, source_id
-    from macros.thresholds_reached('source')
-    where applies_to like 'observation%'
-),
-numbers_unknown as (
-    -- one row per notice and number: is it unknown (NULL)? (a flag, so that unpivot keeps every row)
-    unpivot (select notice_id, source_id, airborne_amphibious, troops is null as troops,
-                    battle_tanks is null as battle_tanks, acvs is null as acvs, artillery is null as artillery,
-                    sorties is null as sorties
-             from source)
-    on troops, battle_tanks, acvs, artillery, sorties into name metric value unknown
-),
-observation_unknown as (
-    -- notices of which a number that an observation (47.4) rule reads is unknown
-    select distinct u.notice_id, u.source_id
-    from numbers_unknown u
-    join vd_thresholds t on t.metric = u.metric
-    where u.unknown
-      and (t.applies_to = 'observation' or (t.applies_to = 'observation_airborne_amphibious' and u.airborne_amphibious))
-),
 judged as (
-    select s.*, o.notice_id is not null as observation_threshold,
-           o.notice_id is null and k.notice_id is not null as observation_undecided
+    select s.*, j.observation_threshold, j.observation_undecided
     from source s
-    left join observation o on o.notice_id = s.notice_id and o.source_id = s.source_id
-    left join observation_unknown k on k.notice_id = s.notice_id and k.source_id = s.source_id
+    join macros.threshold_judgement('source') j on j.notice_id = s.notice_id and j.source_id = s.source_id
 )
 select count(*) as notices,
        count(*) filter (where j.start_date - j.notified_on < l.min_days) as late,
