@@ -396,7 +396,12 @@ def detect_profile(path: Path, header: list[str]) -> Profile:
         wanted = {c.lower() for c in p.detect_columns}
         return len(wanted & columns) / len(wanted)
 
+    def missing(p: Profile) -> str:
+        absent = [c for c in p.detect_columns if c.lower() not in columns]
+        return ", ".join(repr(c) for c in absent[:3]) + (", ..." if len(absent) > 3 else "")
+
     closest = sorted(candidates, key=overlap, reverse=True)[:3]
-    hints = ", ".join(f"{p.name} ({overlap(p):.0%} of its columns)" for p in closest)
+    hints = ", ".join(f"{p.name} ({overlap(p):.0%} of its columns" + (f"; lacks {missing(p)})" if n == 0 else ")")
+                      for n, p in enumerate(closest))
     raise UserError(f"{path}: no profile fits this layout; closest: {hints or 'none'}; "
                     f"give one with --profile NAME|FILE")

@@ -90,7 +90,7 @@ def test_user_errors_are_one_line_exit_2(tmp_path: Path, args, needle):
 def test_undetectable_layout_names_closest_candidates(tmp_path: Path):
     odd = write(tmp_path / "odd.csv", "Port Name,Port Code,Border,Month,Measure,Value\nX,1,US-Canada Border,Jan 2024,Trucks,3\n")
     line = _one_line_error(run_cli("ingest", odd, "--db", tmp_path / "w.duckdb", check=False))
-    assert "bts-border-crossings (83% of its columns)" in line
+    assert "bts-border-crossings (83% of its columns; lacks 'Date')" in line
 
 
 def test_a_new_layout_needs_only_a_profile_file(tmp_path: Path):
