@@ -227,8 +227,8 @@ def borderlens_command() -> list[str]:
     return [found] if found else [sys.executable, "-m", "data_pipeline"]
 
 
-def bench(rows: int, workdir: Path, withheld: float, bad: float, tree: Path | None = None,
-          repeat: int = 1) -> dict:
+def bench_csv(rows: int, workdir: Path, withheld: float, bad: float) -> tuple[Path, dict]:
+    """The benchmark CSV of `rows` rows in workdir: a kept one generated the same way is reused."""
     csv_path = workdir / f"bts_bench_{rows}.csv"
     stamp = csv_path.with_name(csv_path.name + ".json")  # how the kept file was generated: reuse it if the same
     wanted = {"rows": rows, "withheld": withheld, "bad": bad, "version": GENERATOR_VERSION}
@@ -240,6 +240,12 @@ def bench(rows: int, workdir: Path, withheld: float, bad: float, tree: Path | No
     if generated is None:
         generated = generate(csv_path, rows, withheld, bad)
         stamp.write_text(json.dumps({**wanted, **generated}))
+    return csv_path, generated
+
+
+def bench(rows: int, workdir: Path, withheld: float, bad: float, tree: Path | None = None,
+          repeat: int = 1) -> dict:
+    csv_path, generated = bench_csv(rows, workdir, withheld, bad)
     report = {
         "rows": rows,
         "file": str(csv_path),

@@ -23,3 +23,17 @@ def test_bench_prints_ratio_and_reconciles(tmp_path):
     loaded, quarantined = (int(g.replace(",", "")) for g in reconciled.groups())
     assert loaded + quarantined == 2000 and loaded > 0
     assert (tmp_path / "bts_bench_2000.csv").is_file()
+
+
+def test_designs_bench_runs_each_design_over_every_row(tmp_path):
+    script = REPO / "bench" / "ingest_designs.py"
+    result = subprocess.run([sys.executable, str(script), "--rows", "2000", "--keep", str(tmp_path)],
+                            capture_output=True, text=True, cwd=REPO, timeout=300)
+    out = result.stdout
+    assert result.returncode == 0, f"{out}\n{result.stderr}"
+    for design in ("narrow", "direct"):
+        done = re.search(rf"^  {design} +([\d,]+) rows loaded on ([\d,]+) distinct lines, ([\d,]+) failed$", out, re.M)
+        assert done, out
+        loaded, lines, failed = (int(g.replace(",", "")) for g in done.groups())
+        assert loaded == lines and loaded + failed == 2000 and failed > 0
+        assert re.search(rf"^{design} +passes +\d+\.\d\d s = \d+\.\d\dx baseline", out, re.M), out
