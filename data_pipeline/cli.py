@@ -78,7 +78,11 @@ def cmd_ingest(args) -> int:
     from data_pipeline.db import open_work_db
     from data_pipeline.ingest import expand_paths, ingest
 
-    expand_paths(args.paths)  # a missing file is reported before the database is created
+    expand_paths(args.paths)  # a missing file or a bad profile is reported before the database is created
+    if args.profile:
+        from data_pipeline.profiles import resolve_profile
+
+        resolve_profile(args.profile)
     con = open_work_db(args.db)
     results = ingest(con, args.paths, args.profile, show_progress=not args.no_progress and sys.stderr.isatty())
     if args.json:

@@ -109,6 +109,8 @@ def test_bad_profile_is_one_line_exit_2(tmp_path: Path, base: Path, data: Path, 
     for needle in needles:
         assert needle in line, line
     assert not list(scratch.glob("borderlens-*.csv")), "the re-encoded copy was left behind"
+    if names_profile:  # a mistake found in the profile itself is found before the database is created
+        assert not (tmp_path / "w.duckdb").exists()
 
 
 def _profiles_in_tests() -> list[tuple[str, str]]:
