@@ -215,3 +215,32 @@ create or replace macro macros.threshold_judgement(notices) as table
     from query_table(notices) n
     left join reached r on r.notice_id = n.notice_id and r.source_id = n.source_id
     left join unknown u on u.notice_id = n.notice_id and u.source_id = n.source_id;
+
+-- The figures of a set of notices (columns as for thresholds_reached, plus notified_on, start_date and
+-- observers_invited), one row: how many, notified late (lead time below paragraph 38), without a notification
+-- date, reaching a notification (40.x) or observation (47.4) threshold or undecided (threshold_judgement), and
+-- of those reaching 47.4 how many invited no observers or do not say (undecided also when the threshold itself
+-- is undecided and no invitation is stated). The Notices page and the Overview read the same figures.
+create or replace macro macros.notice_figures(notices) as table
+    with lead_rule as (
+        select value as min_days from vd_thresholds where paragraph = '38' and metric = 'lead_time_days'
+    ),
+    judged as (
+        select s.*, j.notification_threshold, j.observation_threshold, j.notification_undecided,
+               j.observation_undecided
+        from query_table(notices) s
+        join macros.threshold_judgement(notices) j on j.notice_id = s.notice_id and j.source_id = s.source_id
+    )
+    select count(*) as notices,
+           count(*) filter (where j.start_date - j.notified_on < l.min_days) as late,
+           count(*) filter (where j.notified_on is null) as lead_unknown,
+           count(*) filter (where j.notification_threshold) as notification_threshold,
+           count(*) filter (where j.notification_undecided) as notification_undecided,
+           count(*) filter (where j.observation_threshold) as observation_threshold,
+           count(*) filter (where j.observation_undecided) as observation_undecided,
+           count(*) filter (where j.observation_threshold and j.observers_invited = false) as observers_missing,
+           count(*) filter (where (j.observation_threshold and j.observers_invited is null)
+                            or (j.observation_undecided and j.observers_invited is not true)) as observers_undecided,
+           (select min_days from lead_rule) as min_lead_days
+    from judged j
+    cross join lead_rule l;

@@ -10,25 +10,7 @@ with source as (
     select n.notice_id, n.source_id, n.notified_on, n.start_date, n.troops, n.battle_tanks, n.acvs, n.artillery,
            n.sorties, coalesce(n.airborne_amphibious, false) as airborne_amphibious, n.observers_invited
     from macros.filtered_notices($date_from, $date_to, $border_a, $border_b, $countries) n
-),
-lead_rule as (
-    select value as min_days from vd_thresholds where paragraph = '38' and metric = 'lead_time_days'
-),
-judged as (
-    select s.*, j.notification_threshold, j.observation_threshold, j.notification_undecided,
-           j.observation_undecided
-    from source s
-    join macros.threshold_judgement('source') j on j.notice_id = s.notice_id and j.source_id = s.source_id
 )
-select count(*) as notices,
-       count(*) filter (where j.start_date - j.notified_on < l.min_days) as late,
-       count(*) filter (where j.notified_on is null) as lead_unknown,
-       count(*) filter (where j.notification_threshold) as notification_threshold,
-       count(*) filter (where j.notification_undecided) as notification_undecided,
-       count(*) filter (where j.observation_threshold) as observation_threshold,
-       count(*) filter (where j.observation_undecided) as observation_undecided,
-       count(*) filter (where j.observation_threshold and j.observers_invited = false) as observers_missing,
-       count(*) filter (where (j.observation_threshold and j.observers_invited is null)
-                        or (j.observation_undecided and j.observers_invited is not true)) as observers_undecided
-from judged j
-cross join lead_rule l
+select notices, late, lead_unknown, notification_threshold, notification_undecided, observation_threshold,
+       observation_undecided, observers_missing, observers_undecided
+from macros.notice_figures('source')
