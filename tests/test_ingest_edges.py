@@ -207,3 +207,12 @@ def test_a_code_longer_than_the_pad_width_is_kept_whole(tmp_path: Path):
     ingest_json(db, write(tmp_path / "p.csv", HEADER + "A,Maine,12345,US-Canada Border,Jan 2024,Trucks,1\n"
                                                        "B,Maine,104,US-Canada Border,Jan 2024,Trucks,1\n"))
     assert query(db, "select location_id from crossings order by 1") == [("USA-0104",), ("USA-12345",)]
+
+
+def test_a_monthly_figure_dated_inside_its_month_counts_from_the_first(tmp_path: Path):
+    db = tmp_path / "w.duckdb"
+    [source] = ingest_json(db, write(tmp_path / "m.csv", HEADER
+                                     + "A,Maine,0104,US-Canada Border,3/15/2019,Trucks,1\n"
+                                     + "A,Maine,0104,US-Canada Border,Mar 2019,Trucks,2\n"))
+    assert query(db, "select period_start::varchar, value from crossings") == [("2019-03-01", 1.0)]
+    assert query(db, "select line_no, reasons from quarantine") == [(3, ["duplicate_key"])]

@@ -29,7 +29,13 @@ converted as (
         upper(reporter_iso3) as reporter_iso3,
         reporter_org,
         lower(direction) as direction,
-        try_strptime(period, getvariable('bl_date_formats'))::date as period_start,
+        -- the first day of the period counted: a monthly figure dated 2019-03-15 or 2019-03-31 is March's
+        case lower(period_granularity)
+            when 'month' then date_trunc('month', try_strptime(period, getvariable('bl_date_formats')))
+            when 'quarter' then date_trunc('quarter', try_strptime(period, getvariable('bl_date_formats')))
+            when 'year' then date_trunc('year', try_strptime(period, getvariable('bl_date_formats')))
+            else try_strptime(period, getvariable('bl_date_formats'))
+        end::date as period_start,
         period,
         lower(period_granularity) as period_granularity,
         measure,
