@@ -130,6 +130,13 @@ def _check_columns(path: Path, profile: Profile, raw: RawFile) -> None:
             names = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "bars"}
             raise UserError(f"{path}: the header is separated by {names.get(found, repr(found))}, but profile "
                             f"{profile.name} reads {names.get(delimiter, repr(delimiter))}")
+        if not int(profile.read.get("skip_lines", 0)):  # the header is the first line: are used names repeated?
+            names_used = {c.strip().lower() for c in _profile_columns(profile.fields.values())}
+            seen = [h.strip().lower() for h in sniff_header(path)[0]]
+            twice = sorted({h for h in seen if h in names_used and seen.count(h) > 1})
+            if twice:
+                raise UserError(f"{path}: the header names column '{twice[0]}' more than once; profile "
+                                f"{profile.name} cannot tell which one holds the data")
     present = {h.strip().lower() for h in raw.header} | {"_header", "_cell", "_geometry"}
     for name in profile.dataset.required_fields:
         spec = profile.fields[name]
@@ -141,6 +148,18 @@ def _check_columns(path: Path, profile: Profile, raw: RawFile) -> None:
         if columns and not any(c.strip().lower() in present for c in columns):
             raise UserError(f"{path}: column '{columns[0]}' needed for {name} by profile {profile.name} "
                             f"is not in the file")
+
+
+def _profile_columns(specs) -> list[str]:
+    """The file columns a profile's field specs read (a name, {column}, or {columns: [...]})."""
+    found = []
+    for spec in specs:
+        if isinstance(spec, str):
+            found.append(spec)
+        elif isinstance(spec, dict):
+            found += [spec["column"]] if isinstance(spec.get("column"), str) else []
+            found += _profile_columns(spec.get("columns", []))
+    return found
 
 
 def _values(profile: Profile, extra: dict) -> dict:

@@ -121,6 +121,10 @@ def test_input_mistakes_get_one_line(tmp_path: Path):
     assert "synthetic must be true or false" in _one_line_error(run_cli("ingest", good, "--db", db, check=False))
     meta.write_bytes('[source]\ntitle = "Caf\u00e9"\n'.encode("latin-1"))
     assert "not UTF-8" in _one_line_error(run_cli("ingest", good, "--db", db, check=False))
+    twice = write(tmp_path / "twice.csv", HEADER.replace("Value", "Value,Value")
+                  + "A,Maine,0104,US-Canada Border,Jan 2024,Trucks,1,2\n")
+    assert "names column 'value' more than once" in _one_line_error(run_cli("ingest", twice, "--db", db,
+                                                                            check=False))
     unclosed = write(tmp_path / "u.csv", HEADER + 'A,"Maine,0104,US-Canada Border,Jan 2024,Trucks,1\n' * 3)
     message = _one_line_error(run_cli("ingest", unclosed, "--db", tmp_path / "u.duckdb", "--profile",
                                       "bts-border-crossings", check=False))
