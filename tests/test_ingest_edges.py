@@ -220,3 +220,13 @@ def test_a_monthly_figure_dated_inside_its_month_counts_from_the_first(tmp_path:
                                      + "A,Maine,0104,US-Canada Border,Mar 2019,Trucks,2\n"))
     assert query(db, "select period_start::varchar, value from crossings") == [("2019-03-01", 1.0)]
     assert query(db, "select line_no, reasons from quarantine") == [(3, ["duplicate_key"])]
+
+
+def test_a_crossing_counted_for_a_future_period_is_quarantined(tmp_path: Path):
+    from datetime import date
+
+    next_year = date.today().year + 1
+    db = tmp_path / "w.duckdb"
+    ingest_json(db, write(tmp_path / "f.csv", HEADER + "A,Maine,0104,US-Canada Border,Jan 2024,Trucks,1\n"
+                                                     + f"A,Maine,0104,US-Canada Border,Jan {next_year},Trucks,2\n"))
+    assert query(db, "select line_no, reasons from quarantine") == [(3, ["future_period"])]

@@ -79,6 +79,7 @@ checked as (
             case when location_id is null then 'missing_location' end,
             case when period is null then 'missing_date' end,
             case when period is not null and period_start is null then 'unparseable_date' end,
+            case when period_start > current_date then 'future_period' end,  -- no one has counted it yet
             case when measure is null then 'missing_measure' end,
             case when not value_is_withheld and not value_is_missing and value_number is null
                  then 'unparseable_number' end,
