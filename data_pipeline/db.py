@@ -71,6 +71,11 @@ def open_work_db(path: str | Path, create: bool = True) -> duckdb.DuckDBPyConnec
     if path.parent and not path.parent.exists():
         raise UserError(f"folder for the database does not exist: {path.parent}")
     con = connect(path)
+    ours, tables = con.execute(sql("meta/table_census")).fetchall()[0]
+    if tables and not ours:
+        con.close()
+        raise UserError(f"{path} is a DuckDB database of something else (it has tables but no borderlens "
+                        "schema_version); give a new file or a borderlens working database")
     migrate(con)
     return con
 

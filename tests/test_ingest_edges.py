@@ -230,3 +230,15 @@ def test_a_crossing_counted_for_a_future_period_is_quarantined(tmp_path: Path):
     ingest_json(db, write(tmp_path / "f.csv", HEADER + "A,Maine,0104,US-Canada Border,Jan 2024,Trucks,1\n"
                                                      + f"A,Maine,0104,US-Canada Border,Jan {next_year},Trucks,2\n"))
     assert query(db, "select line_no, reasons from quarantine") == [(3, ["future_period"])]
+
+
+def test_another_programs_database_is_left_alone(tmp_path: Path):
+    import duckdb
+
+    other = tmp_path / "other.duckdb"
+    con = duckdb.connect(str(other))
+    con.execute("create table invoices (id integer)")
+    con.close()
+    for args in (("status", "--db", other), ("ingest", SAMPLE / "crossings", "--db", other)):
+        assert "DuckDB database of something else" in _one_line_error(run_cli(*args, check=False))
+    assert query(other, "select table_name from duckdb_tables()") == [("invoices",)]
