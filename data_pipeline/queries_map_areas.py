@@ -212,67 +212,75 @@ def _why(matched: int, noun: str, size: int | None = None) -> str:
 # ---------------------------------------------------------------------------------------------- the two layers
 
 
-def notice_layer(release_path: str, params: dict, known: dict[str, float]) -> Drawn:
-    """Exercise areas matching the filters: one by one when few and light enough, else counted per cell."""
-    cells = run(release_path, "map_notice_cells", _grid(params, known))
-    matched = int(cells["notices"].sum()) if len(cells) else 0
+NOTICE_COLUMNS = ["notice_id", "designation", "notifying_iso3", "start_date", "end_date", "notice", "lead_days",
+                  "location_note", "lon", "lat"]
+PROJECT_COLUMNS = ["project_id", "name", "kind", "status", "country_iso3", "distance_to_border_km",
+                   "location_note", "lon", "lat"]
+
+
+def _layer(release_path: str, params: dict, known: dict[str, float], kind: str, noun: str, to_cells,
+           describe, columns: list[str]) -> Drawn:
+    """A layer of areas matching the filters: one by one when few and light enough, else counted per cell.
+    describe(row, known) gives a row's tooltip lines, colour and table row; kind names the SQL (map_<kind>s,
+    map_<kind>_cells)."""
+    cells = run(release_path, f"map_{kind}_cells", _grid(params, known))
+    matched = int(cells[f"{kind}s"].sum()) if len(cells) else 0
     if matched > DETAIL_LIMIT:
-        return notice_cells(cells, _why(matched, "exercise notices"))
-    rows = run(release_path, "map_notices", params)
+        return to_cells(cells, _why(matched, noun))
+    rows = run(release_path, f"map_{kind}s", params)
     rows["geometry"] = simplified(rows["geometry"])
     features, table = [], []
     for row in rows.itertuples():   # at most DETAIL_LIMIT rows
         geometry = _geometry(row.geometry) or _point(row.lon, row.lat)
         if geometry is None:
             continue
-        lead = "unknown" if pd.isna(row.lead_ok) else ("on time" if row.lead_ok else "late")
-        dates = f"{row.start_date:%d %b %Y} – {row.end_date:%d %b %Y}" if pd.notna(row.end_date) \
-            else f"from {row.start_date:%d %b %Y}"
-        lines = [f"{row.designation or row.notice_id} ({row.notice_id})",
-                 f"{row.notifying_iso3} · {dates}",
-                 f"troops: {_number_or_marker(row.troops, row.troops_status)}",
-                 f"notice: {lead}" + ("" if pd.isna(row.lead_days) else f" ({int(row.lead_days)} days)")]
-        if isinstance(row.area_name, str) and row.area_name:
-            lines.append(f"area: {row.area_name}")
-        notes = [n for n in (location_marker(row.location_precision, known), time_marker(row.time_precision)) if n]
-        features.append(_feature(geometry, "\n".join(lines + notes), NOTICE_COLOURS[lead][0]))
-        table.append((row.notice_id, row.designation, row.notifying_iso3, row.start_date, row.end_date, lead,
-                      row.lead_days, "; ".join(notes), row.lon, row.lat))
+        lines, colour, record = describe(row, known)
+        features.append(_feature(geometry, "\n".join(lines), colour))
+        table.append(record)
     size = len(json.dumps(features, separators=(",", ":")))
     if size > LAYER_BYTES:
-        return notice_cells(cells, _why(matched, "exercise notices", size))
-    frame = pd.DataFrame(table, columns=["notice_id", "designation", "notifying_iso3", "start_date", "end_date",
-                                         "notice", "lead_days", "location_note", "lon", "lat"])
+        return to_cells(cells, _why(matched, noun, size))
+    frame = pd.DataFrame(table, columns=columns)
     return Drawn(len(features), _collection(features), pd.DataFrame(), frame, None, "", _extent(cells))
+
+
+def _describe_notice(row, known: dict[str, float]) -> tuple[list[str], list, tuple]:
+    lead = "unknown" if pd.isna(row.lead_ok) else ("on time" if row.lead_ok else "late")
+    dates = f"{row.start_date:%d %b %Y} – {row.end_date:%d %b %Y}" if pd.notna(row.end_date) \
+        else f"from {row.start_date:%d %b %Y}"
+    lines = [f"{row.designation or row.notice_id} ({row.notice_id})",
+             f"{row.notifying_iso3} · {dates}",
+             f"troops: {_number_or_marker(row.troops, row.troops_status)}",
+             f"notice: {lead}" + ("" if pd.isna(row.lead_days) else f" ({int(row.lead_days)} days)")]
+    if isinstance(row.area_name, str) and row.area_name:
+        lines.append(f"area: {row.area_name}")
+    notes = [n for n in (location_marker(row.location_precision, known), time_marker(row.time_precision)) if n]
+    record = (row.notice_id, row.designation, row.notifying_iso3, row.start_date, row.end_date, lead,
+              row.lead_days, "; ".join(notes), row.lon, row.lat)
+    return lines + notes, NOTICE_COLOURS[lead][0], record
+
+
+def _describe_project(row, known: dict[str, float]) -> tuple[list[str], list, tuple]:
+    status = row.status if isinstance(row.status, str) else "unknown"
+    lines = [f"{row.name or row.project_id} ({row.project_id})",
+             f"{(row.kind or 'project').replace('_', ' ')} · {status.replace('_', ' ')} · {row.country_iso3}"]
+    if pd.notna(row.distance_to_border_km):
+        lines.append(f"{row.distance_to_border_km:,.1f} km from the border")
+    note = location_marker(row.location_precision, known)
+    if note:
+        lines.append(note)
+    record = (row.project_id, row.name, row.kind, status, row.country_iso3, row.distance_to_border_km, note,
+              row.lon, row.lat)
+    return lines, PROJECT_COLOURS.get(status, OTHER_PROJECT)[0], record
+
+
+def notice_layer(release_path: str, params: dict, known: dict[str, float]) -> Drawn:
+    """Exercise areas matching the filters: one by one when few and light enough, else counted per cell."""
+    return _layer(release_path, params, known, "notice", "exercise notices", notice_cells, _describe_notice,
+                  NOTICE_COLUMNS)
 
 
 def project_layer(release_path: str, params: dict, known: dict[str, float]) -> Drawn:
     """Projects active in the period: one by one (points, lines, cells) when few, else counted per cell."""
-    cells = run(release_path, "map_project_cells", _grid(params, known))
-    matched = int(cells["projects"].sum()) if len(cells) else 0
-    if matched > DETAIL_LIMIT:
-        return project_cells(cells, _why(matched, "projects"))
-    rows = run(release_path, "map_projects", params)
-    rows["geometry"] = simplified(rows["geometry"])
-    features, table = [], []
-    for row in rows.itertuples():   # at most DETAIL_LIMIT rows
-        geometry = _geometry(row.geometry) or _point(row.lon, row.lat)
-        if geometry is None:
-            continue
-        status = row.status if isinstance(row.status, str) else "unknown"
-        lines = [f"{row.name or row.project_id} ({row.project_id})",
-                 f"{(row.kind or 'project').replace('_', ' ')} · {status.replace('_', ' ')} · {row.country_iso3}"]
-        if pd.notna(row.distance_to_border_km):
-            lines.append(f"{row.distance_to_border_km:,.1f} km from the border")
-        note = location_marker(row.location_precision, known)
-        if note:
-            lines.append(note)
-        features.append(_feature(geometry, "\n".join(lines), PROJECT_COLOURS.get(status, OTHER_PROJECT)[0]))
-        table.append((row.project_id, row.name, row.kind, status, row.country_iso3, row.distance_to_border_km, note,
-                      row.lon, row.lat))
-    size = len(json.dumps(features, separators=(",", ":")))
-    if size > LAYER_BYTES:
-        return project_cells(cells, _why(matched, "projects", size))
-    frame = pd.DataFrame(table, columns=["project_id", "name", "kind", "status", "country_iso3",
-                                         "distance_to_border_km", "location_note", "lon", "lat"])
-    return Drawn(len(features), _collection(features), pd.DataFrame(), frame, None, "", _extent(cells))
+    return _layer(release_path, params, known, "project", "projects", project_cells, _describe_project,
+                  PROJECT_COLUMNS)
