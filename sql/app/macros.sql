@@ -67,9 +67,13 @@ create or replace macro macros.filtered_notices(date_from, date_to, border_a, bo
 
 -- Infrastructure projects of a border (their nearest border, as for notices) and of countries (the project's
 -- country or one of its countries), any dates; every column of infrastructure_projects, and when the project
--- starts and ends (starts, ends: actual, else planned).
+-- starts and ends (starts, ends: actual, else planned; a project under construction or suspended without an
+-- actual end still runs on the release date, whatever end was planned).
 create or replace macro macros.projects_near(border_a, border_b, countries) as table
-    select p.*, coalesce(p.actual_start, p.planned_start) as starts, coalesce(p.actual_end, p.planned_end) as ends
+    select p.*, coalesce(p.actual_start, p.planned_start) as starts,
+           case when p.actual_end is null and p.status in ('under_construction', 'suspended')
+                then greatest(p.planned_end, (select try_cast(value as date) from release_info where key = 'created'))
+                else coalesce(p.actual_end, p.planned_end) end as ends
     from infrastructure_projects p
     left join borders b on b.border_id = p.nearest_border_id
     where macros.on_border(b.iso3_a, b.iso3_b, border_a, border_b)
