@@ -148,7 +148,9 @@ else:
     ctx["table"](wide, "chapter8", "exercise_notices", hide_index=True, width="stretch",
                  column_config={"state": "State", "year": st.column_config.NumberColumn("Year", format="%d"),
                                 "notices": "Notices", "unclassified": st.column_config.NumberColumn(
-                                    "Troops and tanks withheld", help="Cannot be classified for Chapter VIII")})
+                                    "Troops or tanks withheld", help="Cannot be classified with certainty for "
+                                    "Chapter VIII: counted in the paragraphs their published numbers reach, but the "
+                                    "withheld number might change that")})
     over = ch8[ch8["over_limit"]]
     if len(over):
         st.markdown("**Over a limit** (on the published notices):")

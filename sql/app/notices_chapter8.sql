@@ -1,8 +1,9 @@
 -- Chapter VIII (constraining provisions) per notifying state and calendar year, against the limits in
 -- vd_thresholds: 67 (activities in the three calendar years ending that year), 68 and 68.1 (per calendar
 -- year), 69 (most such activities under way at the same time). Counts every notice of the state in the
--- release, whatever the border; the period chooses the years. A notice whose troops and tanks are both
--- withheld cannot be classified: it is counted as unclassified, never as below the thresholds.
+-- release, whatever the border; the period chooses the years. A notice with its troops or its tanks withheld
+-- cannot be classified with certainty (the withheld number might reach a threshold, or pass a ceiling): it is
+-- counted as unclassified, besides the paragraphs its published numbers reach; never as below the thresholds.
 with source as (
     select notice_id, notifying_iso3, start_date, coalesce(end_date, start_date) as end_date,
            troops, battle_tanks, year(start_date) as year
@@ -34,7 +35,7 @@ limits as (
 ),
 state_years as (
     select notifying_iso3, year, count(*) as notices,
-           count(*) filter (where troops is null and battle_tanks is null) as unclassified
+           count(*) filter (where troops is null or battle_tanks is null) as unclassified
     from source
     where year between year($date_from) and year($date_to)
     group by all
