@@ -113,9 +113,14 @@ def _nothing_published(figures: int, withheld: int) -> str:
     return f"no published figure ({withheld:,} of {figures:,} withheld, the rest not available)"
 
 
-def series_summary(series: pd.DataFrame, title: str, split: str) -> str:
-    """The line under the series chart: the total in the period (and, broken down, the largest series)."""
-    periods = f"{title}, {series['period'].min():%b %Y} to {series['period'].max():%b %Y}"
+MONTHS_PER_GRAIN = {"month": 1, "quarter": 3, "year": 12}
+
+
+def series_summary(series: pd.DataFrame, title: str, split: str, grain: str = "month") -> str:
+    """The line under the series chart: the total in the period (and, broken down, the largest series). The
+    period runs to the last month of the last quarter or year shown, not to its first."""
+    last = series["period"].max() + pd.DateOffset(months=MONTHS_PER_GRAIN.get(grain, 1) - 1)
+    periods = f"{title}, {series['period'].min():%b %Y} to {last:%b %Y}"
     share = f"on average {series['withheld_share'].mean():.0%} of the figures withheld"
     figures, published = int(series["figures"].sum()), int(series["published"].sum())
     total = _total(series["value"])

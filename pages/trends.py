@@ -93,7 +93,7 @@ else:
         tooltip=tooltip).properties(height=90, title="Share of the figures withheld (not counted as zero)")
     if split != "total":
         withheld = withheld.encode(color=colour).mark_bar(opacity=0.7)
-    summary = series_summary(series, title, split)
+    summary = series_summary(series, title, split, grain)
     ctx["chart"](alt.vconcat(lines, withheld).resolve_scale(x="shared"), series, title, summary, "trends-series",
                  "crossings", ["period", "series", "value", "reporters", "withheld_share", "yoy_pct"])
     if embed:

@@ -43,6 +43,14 @@ def test_changing_the_time_step_changes_the_series(app_env):
     assert months != years and "per year" in years
 
 
+@pytest.mark.parametrize("grain", ["month", "quarter", "year"])
+def test_the_summary_names_the_last_month_of_the_last_step(app_env, grain):
+    at = open_page("trends", {"from": "2024-01", "to": "2024-12", "grain": grain})
+    no_exception(at)
+    series = _summaries(at)["series"]
+    assert f"per {grain}, Jan 2024 to Dec 2024" in series, series
+
+
 def test_breakdown_by_crossing_point_and_one_port(app_env):
     at = open_page("trends", {"by": "location"})
     no_exception(at)
