@@ -481,7 +481,9 @@ def overview_page() -> None:
     if withheld.empty:
         st.caption("Every value in this release is published as reported.")
     else:
-        st.caption("Values not published as reported, by dataset, field and reason.")
+        st.caption("Values not published as reported (withheld, suppressed or dropped), by dataset, field and "
+                   "reason, over the whole release: the filters above do not apply. Places and dates made coarser "
+                   "and amounts rounded are counted on the Transparency page.")
         show_table(withheld[["dataset", "field", "label", "n"]], "overview-withheld", hide_index=True,
                    width="stretch", height="content",
                    column_config={"dataset": "Dataset", "field": "Field", "label": "Why",

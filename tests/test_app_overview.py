@@ -120,3 +120,10 @@ def test_the_overview_metric_says_how_many_could_not_be_judged(app_env):
                                 period=STARTS)
     help_text = next(m.proto.help for m in at.metric if m.label.startswith("Reached an observation threshold"))
     assert f"{expected['observation']:,} more could not be judged" in help_text
+
+
+def test_the_withheld_table_says_what_it_covers(app_env):
+    at = open_page(None, {"border": "CAN-USA"})
+    no_exception(at)
+    caption = next(c.value for c in at.caption if c.value.startswith("Values not published as reported"))
+    assert "whole release" in caption and "filters above do not apply" in caption and "Transparency" in caption
