@@ -385,9 +385,15 @@ def banner(release: Q.Release, meta: Q.ReleaseMeta) -> None:
                f"serves only this published release")
     synthetic = meta.synthetic_sources
     if len(synthetic):
-        datasets = ", ".join(sorted({DATASET_LABELS.get(d, d) for d in synthetic["dataset"]}))
-        st.warning(f"**Synthetic demo data.** {datasets}: these figures were invented for the demo and describe "
-                   f"no real event. See About for which files are synthetic.")
+        per_dataset = synthetic.groupby("dataset")[["files", "synthetic_files"]].first()
+        label = DATASET_LABELS.get
+        whole = sorted(label(d, d) for d, r in per_dataset.iterrows() if r.synthetic_files == r.files)
+        part = sorted(f"{label(d, d)} ({r.synthetic_files} of {r.files} files)" for d, r in per_dataset.iterrows()
+                      if r.synthetic_files < r.files)
+        words = ([f"{', '.join(whole)}: invented for the demo"] if whole else []) + \
+            ([f"partly invented: {', '.join(part)}; the rest is real published data"] if part else [])
+        st.warning(f"**Synthetic demo data.** {'; '.join(words)}. The invented figures describe no real event. "
+                   "See About for which files are synthetic.")
 
 
 def _fmt(value) -> str:

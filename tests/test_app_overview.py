@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 
 from data_pipeline.queries import Filters, open_release
 from data_pipeline.queries_overview import NOTICE_WINDOW_DAYS, overview
+from support import query
 from test_app_notices import STARTS, undecided_by_sql
 from test_app_release import app_env, new_app, no_exception, open_page, release_dir, warnings_text  # noqa: F401
 
@@ -127,3 +129,18 @@ def test_the_withheld_table_says_what_it_covers(app_env):
     no_exception(at)
     caption = next(c.value for c in at.caption if c.value.startswith("Values not published as reported"))
     assert "whole release" in caption and "filters above do not apply" in caption and "Transparency" in caption
+
+
+def test_the_synthetic_banner_tells_invented_from_real_per_dataset(app_env):
+    sources = query(Path(app_env) / "borderlens.duckdb",
+                    "select dataset, count(*), count(*) filter (where synthetic) from sources group by 1")
+    mixed = {d: (n, s) for d, n, s in sources if 0 < s < n}
+    whole = {d for d, n, s in sources if s == n}
+    assert "crossings" in mixed and {"exercise_notices", "infrastructure_projects"} <= whole
+    at = open_page(None)
+    no_exception(at)
+    banner = next(w.value for w in at.warning if "Synthetic demo data" in w.value)
+    files, synthetic = mixed["crossings"]
+    assert f"Border crossings ({synthetic} of {files} files)" in banner and "partly invented" in banner, banner
+    invented = banner.split("invented for the demo")[0]
+    assert "Exercise notices" in invented and "Infrastructure projects" in invented and "Border crossings" not in invented
