@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from data_pipeline.queries import Filters, open_release
@@ -144,3 +145,16 @@ def test_the_synthetic_banner_tells_invented_from_real_per_dataset(app_env):
     assert f"Border crossings ({synthetic} of {files} files)" in banner and "partly invented" in banner, banner
     invented = banner.split("invented for the demo")[0]
     assert "Exercise notices" in invented and "Infrastructure projects" in invented and "Border crossings" not in invented
+
+
+def test_freshness_never_names_a_date_after_the_release(app_env):
+    db = Path(app_env) / "borderlens.duckdb"
+    [(created,)] = query(db, "select value::date from release_info where key = 'created'")
+    [(planned_later,)] = query(db, "select count(*) from infrastructure_projects where planned_start > ?", [created])
+    assert planned_later > 0  # the demo plans projects after the release date: the check below means something
+    data = overview(app_env, Filters(), created.isoformat())
+    latest = dict(zip(data.freshness["dataset"], data.freshness["latest"]))
+    assert all(pd.Timestamp(d).date() <= created for d in latest.values()), latest
+    [(expected,)] = query(db, """select max(d) from (select unnest([planned_start, actual_start, actual_end]) as d
+                                 from infrastructure_projects) where d <= ?""", [created])
+    assert pd.Timestamp(latest["infrastructure_projects"]).date() == expected

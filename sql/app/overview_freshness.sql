@@ -1,15 +1,25 @@
--- Freshness per dataset: the latest period or date in the release and the sources behind it.
-with crossing_span as (
+-- Freshness per dataset: the latest period or date in the release and the sources behind it. A date after the
+-- release's own (a planned start, an announced exercise) says nothing about how fresh the data is: "latest" is
+-- the latest date on or before the release date.
+with release_day as (
+    select try_cast(value as date) as day from release_info where key = 'created'
+),
+crossing_span as (
     select 'crossings' as dataset, max(period_start)::date as latest, min(period_start)::date as earliest,
            count(*) as records from crossings
 ),
 notice_span as (
-    select 'exercise_notices', max(greatest(notified_on, start_date))::date, min(least(notified_on, start_date))::date,
-           count(*) from exercise_notices
+    select 'exercise_notices',
+           (select max(d) from (select unnest([notified_on, start_date]) as d from exercise_notices)
+            where d <= coalesce((select day from release_day), d))::date,
+           min(least(notified_on, start_date))::date, count(*)
+    from exercise_notices
 ),
 project_span as (
     select 'infrastructure_projects',
-           max(greatest(planned_start, actual_start, actual_end))::date,
+           (select max(d) from (select unnest([planned_start, actual_start, actual_end]) as d
+                                from infrastructure_projects)
+            where d <= coalesce((select day from release_day), d))::date,
            min(least(planned_start, actual_start))::date, count(*)
     from infrastructure_projects
 ),
