@@ -70,8 +70,9 @@ else:
 
     ui.subheader("Notices")
     ui.caption("Lead time = days from the notification to the start of the activity. Thresholds are “at least” "
-               "values (≥), combined with “or”. Distance = from the exercise area to the nearest international "
-               "border, in km.")
+               "values (≥), combined with “or”. Distance = from the exercise area as published to the nearest "
+               "international border, in km; for a location the policy made coarser, from the centre of its "
+               "cell.")
     ctx["pager"]("notices", view.paging, SORTS, DEFAULT_SORT, "notices")
     (ui.dataframe if embed else ctx["table"])(
         view.notices[SHOWN], "exercise-notices", "exercise_notices", total=view.paging.total,
