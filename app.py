@@ -256,7 +256,8 @@ def show_table(df: pd.DataFrame, name: str, dataset: str = "", total: int | None
         col.download_button(label, data=lambda fmt=fmt: D.view_file(rows(), fmt, citation, files.licences),
                             file_name=file_name, mime=mime, key=f"dl-{name}-{fmt}", on_click="ignore",
                             icon=":material/download:", help=help_text)
-    st.caption(f"Licence: {files.licences}. Cite: {files.citation}")
+    # publisher names and titles come from profiles and sidecar files: inert in markdown
+    st.caption(f"Licence: {Q.md_escape(files.licences, 2000)}. Cite: {Q.md_escape(files.citation, 2000)}")
 
 
 def pager_choice(prefix: str, sorts: dict[str, str], default_sort: str) -> tuple[int, str, int, list[str]]:
@@ -335,8 +336,8 @@ def show_source(*datasets: str) -> None:
     parts = [_provenance(d) for d in datasets]
     sources = "; ".join(dict.fromkeys(p[0] for p in parts))
     licences = "; ".join(dict.fromkeys(p[1] for p in parts))
-    st.caption(f"Source: {sources} · Licence: {licences} · borderlens release {release.release_id} "
-               f"({release.created})")
+    st.caption(f"Source: {Q.md_escape(sources, 2000)} · Licence: {Q.md_escape(licences, 2000)} · borderlens "
+               f"release {release.release_id} ({release.created})")
 
 
 def current_url() -> str:

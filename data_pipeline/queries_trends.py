@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from data_pipeline.queries import WITHHELD_STATUSES, Filters, measure_label, measures_for, run
+from data_pipeline.queries import WITHHELD_STATUSES, Filters, md_escape, measure_label, measures_for, run
 
 GRAINS = ("month", "quarter", "year")
 SPLITS = {
@@ -131,7 +131,8 @@ def series_summary(series: pd.DataFrame, title: str, split: str, grain: str = "m
     if split != "total":
         totals = series.groupby("series")["value"].sum(min_count=1).dropna().sort_values(ascending=False)
         largest = "largest" if complete else "largest on published figures"
-        words += f"; {largest}: {totals.index[0]} ({totals.iloc[0]:,.0f})"
+        # a series can be named by the data (a crossing point's name): inert in the markdown caption
+        words += f"; {largest}: {md_escape(totals.index[0], 80)} ({totals.iloc[0]:,.0f})"
     return f"{periods}: {words}; {share}."
 
 

@@ -6,6 +6,7 @@ import json
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from support import SAMPLE, query, run_cli, write
@@ -148,3 +149,44 @@ def test_when_every_figure_is_withheld_no_summary_shows_a_zero(app_env, all_supp
         assert "withheld" in text, text
         assert " 0 " not in text and "(0)" not in text and "+0" not in text, text
         assert not ZERO_TOTAL.search(text), text
+
+
+def test_a_series_named_by_the_data_stays_inert_in_the_summary():
+    from data_pipeline.queries_trends import series_summary
+
+    hostile = "![x](https://tracker.invalid/p.png) <img src=x> **bold**"
+    series = pd.DataFrame({"period": pd.to_datetime(["2024-01-01", "2024-02-01"]), "series": [hostile, hostile],
+                           "value": [5.0, 7.0], "figures": [1, 1], "published": [1, 1], "withheld": [0, 0],
+                           "withheld_share": [0.0, 0.0]})
+    text = series_summary(series, "Trucks per month", "location")
+    assert "12 in all" in text
+    # every markdown or HTML mark of the name is backslash-escaped, so the caption shows it as text
+    for mark in (r"!\[", r"\]\(", "<img", r"\*\*"):
+        assert not re.search(r"(?<!\\)" + mark, text), (mark, text)
+    assert "tracker" in text  # shown, not dropped
+
+
+@pytest.fixture(scope="module")
+def hostile_publisher_release(tmp_path_factory) -> Path:
+    """The 2019 BTS sample published under a sidecar whose publisher and licence hold markdown and HTML."""
+    folder = tmp_path_factory.mktemp("hostile_publisher")
+    data = folder / "bts_sample.csv"
+    data.write_bytes((SAMPLE / "crossings" / "bts_border_crossing_entry_data_2019_insight_sample.csv").read_bytes())
+    write(folder / "bts_sample.csv.meta.toml", '[source]\npublisher = "![p](https://tracker.invalid/p.png) <b>x</b>"\n'
+                                               'licence = "[click](javascript:alert(1)) **CC0**"\n')
+    run_cli("ingest", data, "--db", folder / "work.duckdb", "--no-progress")
+    run_cli("publish", "--db", folder / "work.duckdb", "--policy", SAMPLE / "policy.toml", "--out",
+            folder / "release")
+    return folder / "release"
+
+
+def test_a_publisher_name_with_markdown_stays_inert_in_the_source_lines(app_env, hostile_publisher_release,
+                                                                         monkeypatch):
+    monkeypatch.setenv("BORDERLENS_RELEASE", str(hostile_publisher_release))
+    at = open_page("trends", {"from": "2019-01", "to": "2019-03"})
+    no_exception(at)
+    lines = [c.value for c in at.caption if c.value.startswith(("Source:", "Licence:"))]
+    assert lines and any("tracker" in line for line in lines), [c.value for c in at.caption]
+    for line in lines:
+        for mark in (r"!\[", r"\]\(", "<b>", r"\*\*"):
+            assert not re.search(r"(?<!\\)" + mark, line), (mark, line)
