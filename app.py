@@ -418,7 +418,9 @@ def overview_page() -> None:
     else:
         ends = data.windows.groupby("latest_month")["reporter"].apply(lambda r: ", ".join(sorted(r)))
         windows = "; ".join(f"{names} to {pd.Timestamp(month):%b %Y}" for month, names in ends.items())
-        st.caption(f"Each publisher's latest 12 months with figures ({windows}) against its 12 months before. "
+        st.caption(f"Each publisher's latest 12 months with figures counted here ({windows}) against its 12 months "
+                   "before, which may start before the chosen period. A flow both sides count is counted once, on "
+                   "the side it enters, so a publisher's months here can end before its own latest figures. "
                    "Withheld figures are not counted as zero: their share is shown. The change counts only "
                    "publishers with figures for as many months in both periods.")
         cols = st.columns(3)
