@@ -125,26 +125,21 @@ def _check_columns(path: Path, profile: Profile, raw: RawFile) -> None:
     """A file that lacks a column its profile needs for a required field is the wrong layout: say so."""
     if profile.format == "csv":
         delimiter = profile.read.get("delimiter", ",")
-        found = sniff_header(path)[1]
+        header, found = sniff_header(path)
         if found != delimiter and len(raw.header) == 1:
             names = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "bars"}
             raise UserError(f"{path}: the header is separated by {names.get(found, repr(found))}, but profile "
                             f"{profile.name} reads {names.get(delimiter, repr(delimiter))}")
         if not int(profile.read.get("skip_lines", 0)):  # the header is the first line: are used names repeated?
             names_used = {c.strip().lower() for c in _profile_columns(profile.fields.values())}
-            seen = [h.strip().lower() for h in sniff_header(path)[0]]
+            seen = [h.strip().lower() for h in header]
             twice = sorted({h for h in seen if h in names_used and seen.count(h) > 1})
             if twice:
                 raise UserError(f"{path}: the header names column '{twice[0]}' more than once; profile "
                                 f"{profile.name} cannot tell which one holds the data")
     present = {h.strip().lower() for h in raw.header} | {"_header", "_cell", "_geometry"}
     for name in profile.dataset.required_fields:
-        spec = profile.fields[name]
-        specs = [spec] if isinstance(spec, (str, dict)) else []
-        if isinstance(spec, dict) and "columns" in spec:
-            specs = spec["columns"]
-        columns = [s if isinstance(s, str) else s.get("column") for s in specs]
-        columns = [c for c in columns if c]
+        columns = _profile_columns([profile.fields[name]])
         if columns and not any(c.strip().lower() in present for c in columns):
             raise UserError(f"{path}: column '{columns[0]}' needed for {name} by profile {profile.name} "
                             f"is not in the file")

@@ -11,7 +11,7 @@
 -- 'bl_thousands': the number format (bound by the caller: a view cannot hold parameters).
 create or replace temp view _converted as
 with source as (
-    select * from _stg
+    select *, try_strptime(period, getvariable('bl_date_formats')) as period_parsed from _stg
 ),
 converted as (
     -- Conversions of one field each, before anything joins: a column still holds its few distinct values (a
@@ -31,10 +31,10 @@ converted as (
         lower(direction) as direction,
         -- the first day of the period counted: a monthly figure dated 2019-03-15 or 2019-03-31 is March's
         case lower(period_granularity)
-            when 'month' then date_trunc('month', try_strptime(period, getvariable('bl_date_formats')))
-            when 'quarter' then date_trunc('quarter', try_strptime(period, getvariable('bl_date_formats')))
-            when 'year' then date_trunc('year', try_strptime(period, getvariable('bl_date_formats')))
-            else try_strptime(period, getvariable('bl_date_formats'))
+            when 'month' then date_trunc('month', period_parsed)
+            when 'quarter' then date_trunc('quarter', period_parsed)
+            when 'year' then date_trunc('year', period_parsed)
+            else period_parsed
         end::date as period_start,
         period,
         lower(period_granularity) as period_granularity,
