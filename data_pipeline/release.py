@@ -51,22 +51,25 @@ def publish(db_path, policy_path, out_dir) -> dict:
     _check_out(out)
     with release_lock(out):
         _check_out(out)  # again: a publish that held the lock may have just made out a release
+        tmp = _temp_dir(out)
         try:
             with private_folder() as scratch:
-                info, redactions, notes = _build(db_path, policy, created, out, scratch)
+                info, redactions, notes = _build(db_path, policy, created, out, scratch, tmp)
         except (OSError, duckdb.Error) as exc:
             problem = io_problem(exc)
             if problem is None:
                 raise
             state = "is unchanged" if (out / "release.json").is_file() else "was not written"
             raise UserError(f"cannot publish: {problem} (the release at {out} {state})") from None
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)  # gone already when it was swapped in
     return {"release_id": info["release_id"], "path": str(out), "created": created.isoformat(),
             "row_counts": info["row_counts"],
             "redactions": sum(r["rows_affected"] for r in redactions if r["rule_id"]), "notes": notes}
 
 
-def _build(db_path: Path, policy, created: date, out: Path, scratch: Path):
-    """Redact in a scratch database in the private folder scratch, then build the release and swap it in."""
+def _build(db_path: Path, policy, created: date, out: Path, scratch: Path, tmp: Path):
+    """Redact in a scratch database in the private folder scratch, build the release in tmp and swap it in."""
     con = duckdb.connect(str(scratch / "scratch.duckdb"))
     con.execute("set enable_progress_bar = false")
     try:
@@ -87,16 +90,11 @@ def _build(db_path: Path, policy, created: date, out: Path, scratch: Path):
                 run(con, "release/load_reference", table=checked(table, REFERENCE_TABLES))
         with memory_limit(con):
             redactions, notes = apply_policy(con, policy, created)
-            tmp = _temp_dir(out)
-            try:
-                info = write_release_files(con, tmp, policy, created, redactions,
-                                           [t for t in REFERENCE_TABLES if t in tables],
-                                           previous=out if (out / "release.json").is_file() else None)
-                _sync_tree(tmp)
-                _swap_in(tmp, out)
-            except BaseException:
-                shutil.rmtree(tmp, ignore_errors=True)
-                raise
+            info = write_release_files(con, tmp, policy, created, redactions,
+                                       [t for t in REFERENCE_TABLES if t in tables],
+                                       previous=out if (out / "release.json").is_file() else None)
+            _sync_tree(tmp)
+            _swap_in(tmp, out)
     finally:
         con.close()
     return info, redactions, notes
@@ -121,7 +119,11 @@ def _temp_dir(out: Path) -> Path:
     for stale in out.parent.glob(prefix + "*"):
         shutil.rmtree(stale, ignore_errors=True)
     tmp = out.parent / f"{prefix}{os.getpid()}-{os.urandom(4).hex()}"
-    (tmp / "extracts").mkdir(parents=True)
+    try:
+        (tmp / "extracts").mkdir(parents=True)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise UserError(f"cannot write in the folder for the release {out.parent}: {exc.strerror or exc}") from None
     return tmp
 
 
