@@ -35,8 +35,11 @@ def io_failure(exc: BaseException) -> tuple[str, str | None] | None:
 
 
 def io_problem(exc: BaseException) -> str | None:
-    """io_failure as one text, 'reason: file'."""
-    failure = io_failure(exc)
+    """io_failure as one text, 'reason: file', of exc or of the error it arose while handling (a failed rollback
+    after a full disk refused the commit)."""
+    failure, seen = None, 0
+    while exc is not None and failure is None and seen < 5:
+        failure, exc, seen = io_failure(exc), exc.__cause__ or exc.__context__, seen + 1
     if failure is None:
         return None
     reason, path = failure

@@ -182,3 +182,9 @@ def test_full_temporary_folder_during_publish(tmp_path: Path, release_secret_inp
         assert line.startswith(f"borderlens: cannot publish: No space left on device: {temp}/borderlens-publish-")
         assert not list(temp.iterdir()), "the scratch copy (unredacted) was left in the temporary folder"
         assert not (tmp_path / "release").exists()
+
+
+def test_full_disk_during_ingest_is_one_line(tmp_path: Path):
+    with small_disk(tmp_path / "disk", "2m") as disk:
+        result = run_cli("ingest", SAMPLE / "crossings", "--db", disk / "w.duckdb", check=False)
+        assert one_line_error(result).startswith(f"borderlens: ingest failed: No space left on device: {disk}/w.duckdb")
