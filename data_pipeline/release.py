@@ -2,10 +2,11 @@
 
 The working database is attached read-only. Rules run on scratch tables (redaction.py) in a throwaway DuckDB
 file in a private temporary folder (compressed and spillable, so a 10M-row table does not need tens of GB
-of memory; scratch.py: mode 0700, removed when the publish ends, or by the next command after a kill -9); the
-publish holds a lock on RELEASE_DIR so a second one cannot race it; the release's DuckDB file is created fresh and written once (release_files.py: CREATE TABLE AS from redacted
-results, never updated), so no page of it ever held a protected value. The folder is built beside RELEASE_DIR
-and swapped in with one atomic rename (here).
+of memory; scratch.py: mode 0700, removed when the publish ends, or by the next command after a kill -9). The
+publish holds a lock on RELEASE_DIR so that a second one cannot race it. The release's DuckDB file is created
+fresh and written once (release_files.py: CREATE TABLE AS from redacted results, never updated), so no page of
+it ever held a protected value. The folder is built beside RELEASE_DIR and swapped in with one atomic rename
+(here); a write the system refuses (read-only or full disk) ends in one line and leaves RELEASE_DIR as it was.
 """
 
 from __future__ import annotations

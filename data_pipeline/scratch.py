@@ -25,14 +25,16 @@ ALIVE = ".alive"  # the file a live scratch folder's process holds locked
 def private_folder(prefix: str = PUBLISH_PREFIX):
     """A new folder only this user can enter, locked while we run, removed when we are done (whatever happens)."""
     folder = Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-"))  # mkdtemp makes it mode 0700
-    os.chmod(folder, 0o700)
-    fd = os.open(folder / ALIVE, os.O_CREAT | os.O_RDWR | os.O_CLOEXEC, 0o600)
+    fd = None
     try:
+        os.chmod(folder, 0o700)
+        fd = os.open(folder / ALIVE, os.O_CREAT | os.O_RDWR | os.O_CLOEXEC, 0o600)
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield folder
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
-        os.close(fd)
+        shutil.rmtree(folder, ignore_errors=True)  # before the lock goes, so no sweeper races us for it
+        if fd is not None:
+            os.close(fd)
 
 
 def remove_stale(prefix: str = PUBLISH_PREFIX) -> list[Path]:

@@ -58,7 +58,8 @@ def published(tmp_path_factory) -> dict:
     policy = write(folder / "policy.toml", '[policy]\nname = "budgets rounded"\n\n[[rule]]\nid = "b"\n'
                    'dataset = "infrastructure_projects"\naction = "round_to"\nfields = ["budget"]\nbase = 10\n'
                    'reason = "not under test"\n')
-    run_cli("publish", "--db", work, "--policy", policy, "--out", release, env={"BORDERLENS_PUBLISH_DATE": "2025-06-30"})
+    run_cli("publish", "--db", work, "--policy", policy, "--out", release,
+            env={"BORDERLENS_PUBLISH_DATE": "2025-06-30"})
     return {"work": work, "release": release}
 
 
@@ -80,7 +81,8 @@ def test_free_text_in_the_csv_extract(published):
 @pytest.mark.parametrize("where", ["work", "release"])
 def test_lists_of_text_follow_the_documented_rules(published, where):
     db = published[where] if where == "work" else published[where] / "borderlens.duckdb"
-    got = dict(query(db, "select project_id, funders from infrastructure_projects where project_id similar to '[FG]-.*'"))
+    got = dict(query(db, "select project_id, funders from infrastructure_projects "
+                         "where project_id similar to '[FG]-.*'"))
     expected = {f"F-{i}": items for i, items in enumerate(FUNDERS_CSV.values())}
     expected["G-0"] = FUNDERS_JSON
     assert got == expected
