@@ -1,6 +1,7 @@
 """The `borderlens` command: ingest, status, quarantine, publish, export, serve.
 
-A user mistake prints one line on stderr and exits 2; nothing else prints a traceback for it.
+A user mistake prints one line on stderr and exits 2; nothing else prints a traceback for it. So does a file the
+system will not let us read or write (permissions, a read-only or full disk): the operator fixes that, not us.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import json
 import sys
 from pathlib import Path
 
-from data_pipeline.errors import UserError
+from data_pipeline.errors import UserError, io_problem
 
 DATASET_NAMES = ("crossings", "exercise_notices", "infrastructure_projects", "borders", "sources")
 
@@ -65,6 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from data_pipeline.scratch import remove_stale
+
+    remove_stale()  # unredacted scratch copies of publishes killed before they could remove them
     try:
         return COMMANDS[args.command](args)
     except UserError as exc:
@@ -72,13 +76,20 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except BrokenPipeError:
         return 0
+    except Exception as exc:
+        problem = io_problem(exc)
+        if problem is None:
+            raise
+        print(f"borderlens: {args.command} failed: {problem}", file=sys.stderr)
+        return 2
 
 
 def cmd_ingest(args) -> int:
     from data_pipeline.db import open_work_db
     from data_pipeline.ingest import expand_paths, ingest
 
-    expand_paths(args.paths)  # a missing file or a bad profile is reported before the database is created
+    for path in expand_paths(args.paths):  # a missing or unreadable file, or a bad profile, is reported before
+        _check_readable(path)               # the database is created
     if args.profile:
         from data_pipeline.profiles import resolve_profile
 
@@ -92,6 +103,14 @@ def cmd_ingest(args) -> int:
             print(f"{r['status']:9} {r['source_id']}  read {r['rows_read']:,}  loaded {r['rows_loaded']:,}  "
                   f"quarantined {r['rows_quarantined']:,}  {r['path']}")
     return 0
+
+
+def _check_readable(path: Path) -> None:
+    try:
+        with open(path, "rb") as handle:
+            handle.read(1)
+    except OSError as exc:
+        raise UserError(f"cannot read {path}: {exc.strerror or exc}") from None
 
 
 def cmd_status(args) -> int:

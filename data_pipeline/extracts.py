@@ -16,7 +16,7 @@ import duckdb
 
 from data_pipeline import exports
 from data_pipeline.db import connect, sql
-from data_pipeline.errors import UserError
+from data_pipeline.errors import UserError, io_failure
 
 EXTRACT_DATASETS = ("crossings", "exercise_notices", "infrastructure_projects")
 EXPORTABLE = (*EXTRACT_DATASETS, "borders", "sources")
@@ -66,10 +66,15 @@ def export(dataset: str, db=None, release=None, fmt: str = "csv", out=None, wher
         if release is None:  # a working database keeps no row order (parallel inserts): sort for stable files
             query = f"select * from ({query}) as _rows order by all"
         try:
-            return _write(con, query, params, fmt, out, excel)
+            with exports.replacing(out) as part:
+                return _write(con, query, params, fmt, part, excel)
         except duckdb.ConversionException as exc:
-            out.unlink(missing_ok=True)
             raise UserError(f"--where value does not fit its column: {str(exc).splitlines()[0]}") from None
+        except (OSError, duckdb.Error) as exc:
+            failure = io_failure(exc)
+            if failure is None:
+                raise
+            raise UserError(f"cannot write {out}: {failure[0]}") from None
     finally:
         con.close()
 

@@ -305,7 +305,7 @@ def _column_resolver(profile: Profile, header: list[str], alias: str):
 
 def _field_sql(spec, resolve, q: _Sql, free_text: bool = False) -> str | None:
     """One field's SQL expression from its profile spec (see docs/profiles.md). Codes, numbers and dates are
-    trimmed; free text keeps its spaces as published (a blank cell is still empty)."""
+    trimmed; free text is kept byte for byte as published (a cell of spaces too: only an empty cell is empty)."""
     if isinstance(spec, str):
         spec = {"column": spec}
     if "columns" in spec:
@@ -318,8 +318,7 @@ def _field_sql(spec, resolve, q: _Sql, free_text: bool = False) -> str | None:
     column = resolve(spec["column"], q)
     if column is None:
         return None
-    expr = f"(case when trim({column}) = '' then null else {column} end)" if free_text else \
-        f"nullif(trim({column}), '')"
+    expr = f"nullif({column}, '')" if free_text else f"nullif(trim({column}), '')"
     parse = spec.get("parse")
     if parse in ("wkt_lon", "wkt_lat"):
         pattern = q.param(r"^\s*POINT\s*\(\s*(\S+)\s+(\S+)\s*\)\s*$")

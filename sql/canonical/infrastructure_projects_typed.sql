@@ -12,7 +12,7 @@ typed as (
         upper(country_iso3) as country_iso3,
         list_transform(bl_list(countries_iso3), lambda x: upper(x)) as countries_list,
         countries_iso3,
-        bl_list(funders) as funders_list,
+        bl_text_list(funders) as funders_list,
         funders,
         budget,
         bl_number(budget, $decimal, $thousands) as budget_n,

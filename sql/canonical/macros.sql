@@ -24,6 +24,14 @@ create or replace temp macro bl_list(t) as
     case when t is null then null
          when t like '[%' then list_transform(try(from_json(t, '["VARCHAR"]')), lambda x: trim(x))
          else list_filter(list_transform(string_split(t, ';'), lambda x: trim(x)), lambda x: x <> '') end;
+-- A list of free text (funders): a JSON array of strings is kept exactly as written (null items dropped); any other
+-- text is split at ';', each item trimmed of spaces and empty items dropped (docs/profiles.md). Text that starts with
+-- '[' but is not a JSON array is such a list too, not lost: '[Draft] Agency' is one funder.
+create or replace temp macro bl_text_list(t) as
+    case when t is null then null
+         when t like '[%' and try(from_json(t, '["VARCHAR"]')) is not null
+         then list_filter(try(from_json(t, '["VARCHAR"]')), lambda x: x is not null)
+         else list_filter(list_transform(string_split(t, ';'), lambda x: trim(x)), lambda x: x <> '') end;
 -- CASE, not AND: DuckDB evaluates both sides of an AND, and json_extract_string fails on text that is not JSON.
 -- Coordinates must be there and be numbers: [] or "NaN" in them is not a geometry.
 create or replace temp macro bl_geometry_ok(t) as
