@@ -29,6 +29,7 @@ class Profile:
     vocab: dict
     date_formats: tuple[str, ...]
     markers: dict = field(default_factory=dict)
+    date_window: tuple = ()  # (earliest, latest) plausible dates: the dataset's, as widened by [dates]
 
     @property
     def format(self) -> str:
