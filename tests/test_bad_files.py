@@ -71,6 +71,11 @@ CASES = {
         "loaded": 2, "quarantined": [(3, ["unparseable_number"])]}),
     "utf-8 with a byte-order mark": (_committed("crossings_utf8_bom.csv"), None, {
         "loaded": 2, "quarantined": [(3, ["unparseable_number"])]}),
+    "notices JSON numbers out of range": (_committed("notices_out_of_range.json"), None, {
+        "loaded": 1, "quarantined": [(2, ["number_out_of_range"]), (3, ["number_out_of_range"]),
+                                     (4, ["date_out_of_range"])]}),
+    "projects GeoJSON out of range": (_committed("projects_out_of_range.geojson"), None, {
+        "loaded": 1, "quarantined": [(2, ["number_out_of_range"]), (3, ["date_out_of_range", "end_before_start"])]}),
     "a 10 MB cell": (_long_cell, None, {"loaded": 2, "quarantined": [(3, ["line_size_over_maximum"])]}),
     "JSON nested 100,000 levels deep": (_deep_json, None, {"error": "nested too deeply"}),
 }
