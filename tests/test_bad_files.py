@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from data_pipeline.profiles import BUILTIN_DIR
 from support import query, run_cli
 
 BAD = Path(__file__).resolve().parent / "data" / "bad"
@@ -35,12 +36,23 @@ def _deep_json(folder: Path) -> Path:
     return path
 
 
+def widened_profile(folder: Path) -> Path:
+    """The built-in BTS profile with its window widened to 1800 (made here, so it follows the built-in)."""
+    text = (BUILTIN_DIR / "bts-border-crossings.toml").read_text(encoding="utf-8")
+    assert text.count("[dates]\n") == 1
+    path = folder / "crossings_from_1800.toml"
+    path.write_text(text.replace('name = "bts-border-crossings"', 'name = "bts-from-1800"')
+                    .replace("[dates]\n", "[dates]\nearliest = 1800-01-01\n"), encoding="utf-8")
+    return path
+
+
 def _committed(name: str):
     return lambda folder: BAD / name
 
 
-# name: (how to get the file, --profile, expected) with expected either {"error": words in the one line} or
-# {"loaded": n, "quarantined": [(line, [reasons]), ...]} (a wide layout quarantines cells: a line may come twice).
+# name: (how to get the file, None or how to make the --profile, expected), expected being either
+# {"error": words of the one line} or {"loaded": n, "quarantined": [(line, [reasons]), ...]} (a wide layout
+# quarantines cells: one line may come twice).
 CASES = {
     "notices numbers out of range": (_committed("notices_numbers_out_of_range.csv"), None, {
         "loaded": 2, "quarantined": [(3, ["number_out_of_range"]), (4, ["number_out_of_range"]),
@@ -58,7 +70,7 @@ CASES = {
         "loaded": 3, "quarantined": [(3, ["number_out_of_range"]), (4, ["number_out_of_range"]),
                                      (5, ["date_out_of_range"]), (6, ["date_out_of_range"]),
                                      (7, ["date_out_of_range"])]}),
-    "a profile widens the window": (_committed("crossings_out_of_range.csv"), str(BAD / "crossings_from_1800.toml"), {
+    "a profile widens the window": (_committed("crossings_out_of_range.csv"), widened_profile, {
         "loaded": 4, "quarantined": [(3, ["number_out_of_range"]), (4, ["number_out_of_range"]),
                                      (5, ["date_out_of_range"]), (6, ["date_out_of_range"])]}),
     "wide crossings out of range": (_committed("crossings_wide_out_of_range.csv"), None, {
@@ -86,6 +98,8 @@ def test_a_bad_file_has_its_expected_outcome(case: str, tmp_path: Path):
     make, profile, expected = CASES[case]
     path = make(tmp_path)
     db = tmp_path / "w.duckdb"
+    if callable(profile):
+        profile = profile(tmp_path)
     args = ["ingest", path, "--db", db, "--json"] + (["--profile", profile] if profile else [])
     result = run_cli(*args, check=False)
     assert "Traceback" not in result.stderr, result.stderr
