@@ -140,7 +140,8 @@ def _csv_problem(exc: duckdb.Error) -> str:
     """DuckDB's reason in one line; its sniffer's long message in plain words (nothing of the file is loaded)."""
     first = str(exc).splitlines()[0]
     if "Maximum line size" in str(exc):
-        return "a line (the header, or one in a layout DuckDB cannot tell) is over the 2 MB maximum; nothing was loaded"
+        return ("a line is over the 2 MB maximum, and the header's columns cannot be read in its place (a header "
+                "over 1 MB or naming a column twice); nothing was loaded")
     if "sniffing" in first:
         return ("no consistent rows and columns found (an unclosed quote, a line over 2 MB, or not CSV text); "
                 "nothing was loaded")
