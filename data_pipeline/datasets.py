@@ -13,6 +13,9 @@ class Dataset:
     key: tuple[str, ...]             # identifies one record across versions of a publication
     scope_key_to_series: bool        # True: a key is unique within a publisher's series only
     free_text_fields: tuple[str, ...] = ()  # kept as published, spaces included (everything else is trimmed)
+    # Dates outside this window (ISO, inclusive) are implausible: 'date_out_of_range' at ingest, so that a typo
+    # such as 'Jan 0000' or year 1200 never reaches a release; a profile widens it with [dates] earliest/latest.
+    plausible_dates: tuple[str, str] = ("1900-01-01", "2099-12-31")
 
 
 CROSSINGS = Dataset(
@@ -42,6 +45,7 @@ EXERCISE_NOTICES = Dataset(
     key=("notice_id",),
     scope_key_to_series=True,
     free_text_fields=("designation", "purpose", "area_name"),
+    plausible_dates=("1975-01-01", "2099-12-31"),  # prior notice of manoeuvres began with the Helsinki Final Act
 )
 
 INFRASTRUCTURE_PROJECTS = Dataset(

@@ -166,6 +166,8 @@ def _values(profile: Profile, extra: dict) -> dict:
         "missing": profile.marker_list("missing"),
         "decimal": read.get("decimal", "."),
         "thousands": read.get("thousands", ","),
+        "earliest": profile.date_window[0],
+        "latest": profile.date_window[1],
         **extra,
     }
     return values

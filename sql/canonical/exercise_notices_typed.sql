@@ -40,6 +40,9 @@ checked as (
             bl_date_reason([notified_on, start_date, end_date], [notified_on_date, start_date_date, end_date_date],
                            $withheld, $missing),
             bl_date_order_reason([start_date_date], [end_date_date]),
+            bl_date_range_reason([notified_on_date, start_date_date, end_date_date], $earliest, $latest),
+            bl_number_range_reason([troops_n, battle_tanks_n, acvs_n, artillery_n, sorties_n, helicopters_n],
+                                   bl_max_notice_count()),
             case when (bl_given(troops, $withheld, $missing) and (troops_n is null or troops_n <> floor(troops_n)))
                    or (bl_given(battle_tanks, $withheld, $missing) and (battle_tanks_n is null or battle_tanks_n <> floor(battle_tanks_n)))
                    or (bl_given(acvs, $withheld, $missing) and (acvs_n is null or acvs_n <> floor(acvs_n)))
