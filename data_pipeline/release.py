@@ -62,7 +62,7 @@ def publish(db_path, policy_path, out_dir) -> dict:
             raise UserError(f"{db_path} is not a borderlens working database (no table {missing[0]})")
         present = set(con.execute(sql("release/work_columns")).fetchall())
         expected = {(d, f) for d, fields in policies.dataset_columns().items() for f in fields}
-        if expected - present:
+        if expected - present or "operator_key" not in tables:
             raise UserError(f"{db_path} has an older schema: run `borderlens status --db {db_path}` to upgrade it")
         for table in REFERENCE_TABLES:
             if table in tables:
