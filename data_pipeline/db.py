@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
@@ -57,14 +56,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
         con.execute(sql("meta/record_version"), [number, path.name])
         con.execute("commit")
         current = number
-    ensure_operator_key(con)
     return current
-
-
-def ensure_operator_key(con: duckdb.DuckDBPyConnection) -> None:
-    """The working database's operator key (256 random bits), created on first use: public source ids are
-    keyed hashes of the file hashes, so a release holds no hash of a file that carried a protected value."""
-    con.execute(sql("meta/operator_key_insert"), {"key": secrets.token_hex(32)})
 
 
 def open_work_db(path: str | Path, create: bool = True) -> duckdb.DuckDBPyConnection:
