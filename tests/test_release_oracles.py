@@ -356,3 +356,18 @@ def test_a_sidecar_public_flag_must_be_true_or_false(tmp_path):
     result = run_cli("ingest", path, "--db", tmp_path / "work.duckdb", check=False)
     assert result.returncode == 2 and result.stderr.count("\n") == 1
     assert "public must be true or false" in result.stderr
+
+
+def test_a_notice_shows_which_line_numbers_and_hash_it_cites(release_secret_inputs):
+    """The notice detail says a renumbered line is not the file's own and that the hash of a file not declared
+    public is not published, instead of showing a gap or an empty cell."""
+    from data_pipeline.queries import Filters
+    from data_pipeline.queries_notices import notice_detail
+
+    table, _ = notice_detail(str(release_secret_inputs.release), Filters(), "N-WITHHELD")
+    detail = dict(table[["field", "value"]].values)
+    assert detail["Source: line in the file"].startswith("3 (among the published rows")
+    assert detail["Source: SHA-256 of the file"] == "not published (the file is not declared public)"
+    assert detail["Source: identifier"] == query(release_secret_inputs.release / "borderlens.duckdb",
+                                                 "select source_id from exercise_notices "
+                                                 "where notice_id = 'N-WITHHELD'")[0][0]
