@@ -358,13 +358,17 @@ def test_a_sidecar_public_flag_must_be_true_or_false(tmp_path):
     assert "public must be true or false" in result.stderr
 
 
-def test_a_notice_shows_which_line_numbers_and_hash_it_cites(release_secret_inputs):
+def test_a_notice_shows_which_line_numbers_and_hash_it_cites(release_secret_inputs, tmp_path):
     """The notice detail says a renumbered line is not the file's own and that the hash of a file not declared
     public is not published, instead of showing a gap or an empty cell."""
+    import shutil
+
     from data_pipeline.queries import Filters
     from data_pipeline.queries_notices import notice_detail
 
-    table, _ = notice_detail(str(release_secret_inputs.release), Filters(), "N-WITHHELD")
+    # a copy: the app's cached connection attaches its macros to the file's DuckDB instance, shared in-process
+    release = shutil.copytree(release_secret_inputs.release, tmp_path / "release")
+    table, _ = notice_detail(str(release), Filters(), "N-WITHHELD")
     detail = dict(table[["field", "value"]].values)
     assert detail["Source: line in the file"].startswith("3 (among the published rows")
     assert detail["Source: SHA-256 of the file"] == "not published (the file is not declared public)"
