@@ -21,6 +21,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from support import query, run_cli, write
+from test_app_release import release_dir  # noqa: F401
 
 ALGORITHMS = ("md5", "sha1", "sha224", "sha256", "sha384", "sha512", "blake2b", "blake2s", "sha3_256")
 WINDOW = 10  # hex digits: a truncated digest of 40 bits or more is found wherever it sits in a text
@@ -375,3 +376,49 @@ def test_a_notice_shows_which_line_numbers_and_hash_it_cites(release_secret_inpu
     assert detail["Source: identifier"] == query(release_secret_inputs.release / "borderlens.duckdb",
                                                  "select source_id from exercise_notices "
                                                  "where notice_id = 'N-WITHHELD'")[0][0]
+
+
+def test_the_demo_release_holds_no_digest_of_its_inputs(release_dir):
+    """The demo release (sample_data and the hostile seeds under the demo policy): no digest of any input file
+    in any form, no working source id; a source is renumbered exactly when the release leaves out rows of it
+    (control: the search finds the release id, recomputed from the published tables)."""
+    release = Path(release_dir)
+    work = release.parent / "work.duckdb"
+    corpus = Corpus(release)
+    info = json.loads((release / "release.json").read_text(encoding="utf-8"))
+    assert corpus.holds(bytes.fromhex(_release_id_of(release)[0])) and _release_id_of(release)[0][:16] == \
+        info["release_id"]
+    inputs = query(work, "select source_id, path from sources")
+    assert len(inputs) >= 8
+    for source_id, path in inputs:
+        data = Path(path if Path(path).is_absolute() else Path(__file__).resolve().parent.parent / path).read_bytes()
+        assert not _leaks(corpus, data), f"{path}: {_leaks(corpus, data)}"
+        assert source_id not in corpus.text, f"working id {source_id} is in the demo release"
+    # a source is renumbered exactly when the release leaves out some of its current rows (it is not public)
+    assert _row_counts(release / "borderlens.duckdb").keys() <= _row_counts(work).keys()
+    released, working = _row_counts(release / "borderlens.duckdb"), _row_counts(work)
+    for key, lines in query(release / "borderlens.duckdb", "select series_id || '/' || version, line_numbers "
+                                                           "from sources"):
+        left_out = released.get(key, 0) < working.get(key, 0)
+        assert lines == ("renumbered" if left_out else "file"), key
+
+
+ROWS_PER_SOURCE = """
+select s.series_id || '/' || s.version, count(*)
+from (select source_id from crossings union all select source_id from exercise_notices
+      union all select source_id from infrastructure_projects) as r
+join sources as s using (source_id)
+group by all
+"""
+
+
+def _row_counts(db: Path) -> dict[str, int]:
+    return dict(query(db, ROWS_PER_SOURCE))
+
+
+def _release_id_of(release: Path) -> tuple[str, list[str]]:
+    con = duckdb.connect(str(release / "borderlens.duckdb"), read_only=True)
+    try:
+        return _release_id(con)
+    finally:
+        con.close()
