@@ -94,7 +94,10 @@ def cmd_ingest(args) -> int:
         from data_pipeline.profiles import resolve_profile
 
         resolve_profile(args.profile)
+    from data_pipeline.operator_key import operator_key
+
     con = open_work_db(args.db)
+    operator_key(args.db)  # created with the database, so that it is there to back up before the first publish
     results = ingest(con, args.paths, args.profile, show_progress=not args.no_progress and sys.stderr.isatty())
     if args.json:
         print(json.dumps({"sources": results}, indent=2))

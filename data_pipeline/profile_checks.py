@@ -22,7 +22,7 @@ FIELD_SOURCES = ("column", "columns", "value", "document")  # exactly one per fi
 FIELD_OPTIONS = ("parse", "pad", "prefix", "map", "unmapped")  # with column only
 FIELD_KEYS = FIELD_SOURCES + FIELD_OPTIONS
 # The sections and keys a profile may use (docs/profiles.md); anything else is a typo, reported as one.
-PROFILE_KEYS = ("name", "dataset", "title", "publisher", "url", "licence", "series", "synthetic")
+PROFILE_KEYS = ("name", "dataset", "title", "publisher", "url", "licence", "series", "synthetic", "public")
 DETECT_KEYS = ("columns",)
 READ_KEYS = ("format", "delimiter", "quote", "encoding", "decimal", "thousands", "skip_lines", "shape",
              "value_columns", "records", "properties")
@@ -119,8 +119,9 @@ def _check_meta(path: Path, meta: dict) -> Dataset:
     for key in ("title", "publisher", "url", "licence", "series"):
         if key in meta:
             _string(path, f"[profile] {key}", meta[key])
-    if "synthetic" in meta and not isinstance(meta["synthetic"], bool):
-        raise _fail(path, f"[profile] synthetic must be true or false, not {_show(meta['synthetic'])}")
+    for key in ("synthetic", "public"):
+        if key in meta and not isinstance(meta[key], bool):
+            raise _fail(path, f"[profile] {key} must be true or false, not {_show(meta[key])}")
     return DATASETS[dataset]
 
 

@@ -235,7 +235,8 @@ DETAIL_FIELDS = [
     ("location", "Location"), ("border_name", "Nearest border"), ("distance_to_border_km", "Distance to it (km)"),
     ("publisher", "Source: publisher"), ("source_title", "Source: title"), ("file_name", "Source: file"),
     ("source_line", "Source: line in the file"), ("source_version", "Source: version of the file"),
-    ("licence", "Source: licence"), ("source_url", "Source: address"), ("sha256", "Source: SHA-256 of the file"),
+    ("licence", "Source: licence"), ("source_url", "Source: address"), ("source_id", "Source: identifier"),
+    ("sha256", "Source: SHA-256 of the file"),
     ("synthetic", "Synthetic demo data"),
 ]
 
@@ -247,6 +248,10 @@ def _cell(row: pd.Series, column: str, known: dict) -> str:
         if marker and marker != "estimated":
             return marker
     value = row.get(column)
+    if column == "sha256" and (value is None or pd.isna(value)):
+        return "not published (the file is not declared public)"
+    if column == "source_line" and row.get("line_numbers") == "renumbered" and not pd.isna(value):
+        return f"{value} (among the published rows of the file; its own line numbers are not published)"
     if column == "location":
         if row.get("location_status") not in (None, "reported") and not pd.isna(row.get("location_status")):
             return status_marker(row["location_status"])

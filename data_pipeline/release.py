@@ -23,6 +23,7 @@ import duckdb
 from data_pipeline import policy as policies
 from data_pipeline.db import memory_limit, sql
 from data_pipeline.errors import UserError, io_problem
+from data_pipeline.operator_key import operator_key
 from data_pipeline.redaction import apply_policy
 from data_pipeline.release_files import write_release_files
 from data_pipeline.release_sql import DATASETS, REFERENCE_TABLES, checked, run
@@ -84,15 +85,17 @@ def _build(db_path: Path, policy, created: date, out: Path, scratch: Path, tmp: 
             raise UserError(f"{db_path} is not a borderlens working database (no table {missing[0]})")
         present = set(con.execute(sql("release/work_columns")).fetchall())
         expected = {(d, f) for d, fields in policies.dataset_columns().items() for f in fields}
-        if expected - present:
+        if expected - present or ("sources", "public") not in set(
+                con.execute(sql("release/work_source_columns")).fetchall()):
             raise UserError(f"{db_path} has an older schema: run `borderlens status --db {db_path}` to upgrade it")
+        key = operator_key(db_path)
         for table in REFERENCE_TABLES:
             if table in tables:
                 run(con, "release/load_reference", table=checked(table, REFERENCE_TABLES))
         with memory_limit(con):
             redactions, notes = apply_policy(con, policy, created)
             info = write_release_files(con, tmp, policy, created, redactions,
-                                       [t for t in REFERENCE_TABLES if t in tables],
+                                       [t for t in REFERENCE_TABLES if t in tables], key,
                                        previous=out if (out / "release.json").is_file() else None)
             _sync_tree(tmp)
             _swap_in(tmp, out)
