@@ -198,10 +198,16 @@ def month_range(first, last) -> tuple[str, ...]:
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!<>|~$:&])")
 
 
+# GitHub-flavoured markdown turns a bare www., http:, mailto: or e-mail address into a link even when its marks are
+# escaped; an invisible word joiner (U+2060) before the ':' / '.' / '@' that would start one stops it.
+_AUTOLINK = re.compile(r"(?<=[A-Za-z0-9_.+-])(?=@)|(?<=www)(?=\.)|(?<=[A-Za-z])(?=:)", re.IGNORECASE)
+WORD_JOINER = "\u2060"
+
+
 def md_escape(text: object, limit: int = 200) -> str:
-    """Text from the data made inert for st.markdown: every markdown/HTML mark backslash-escaped."""
+    """Text from the data made inert for st.markdown: every markdown/HTML mark backslash-escaped, no autolink."""
     value = " ".join(str(text).split())[:limit]
-    return _MD_SPECIAL.sub(r"\\\1", value)
+    return _MD_SPECIAL.sub(r"\\\1", _AUTOLINK.sub(WORD_JOINER, value))
 
 
 
