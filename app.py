@@ -196,7 +196,7 @@ def _print_value(value, fmt: str | None = None) -> str:
         return str(bool(value)).lower()
     if isinstance(value, pd.Timestamp) or hasattr(value, "isoformat"):
         stamp = pd.Timestamp(value)
-        return stamp.strftime("%Y-%m-%d") if stamp == stamp.normalize() else stamp.isoformat(sep=" ")
+        return Q.date_text(stamp) if stamp == stamp.normalize() else stamp.isoformat(sep=" ")
     if isinstance(value, (int, float)) or hasattr(value, "item"):
         number = value.item() if hasattr(value, "item") else value
         if isinstance(number, bool):
