@@ -143,7 +143,10 @@ def _timeline(rows: pd.DataFrame, first: pd.Timestamp, last: pd.Timestamp) -> pd
                            ends=rows["actual_end"].fillna(rows["planned_end"]))[TIMELINE_COLUMNS]
     timeline = timeline.dropna(subset=["starts"])
     timeline["ends"] = timeline["ends"].fillna(timeline["starts"])
-    return timeline[timeline["starts"].between(first, last) & timeline["ends"].between(first, last)]
+    timeline = timeline[timeline["starts"].between(first, last) & timeline["ends"].between(first, last)].copy()
+    for column in ("planned_start", "planned_end", "actual_start", "actual_end"):   # tooltips: a far date is not
+        timeline[column] = timeline[column].where(timeline[column].between(first, last))   # drawn (the table has it)
+    return timeline
 
 
 def projects_view(release_path: str, filters: Filters, max_km: str, statuses: tuple[str, ...], page: int = 1,

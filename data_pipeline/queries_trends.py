@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from data_pipeline.queries import (WITHHELD_STATUSES, Filters, count_text, md_escape, measure_label, measures_for,
-                                   run)
+from data_pipeline.queries import (WITHHELD_STATUSES, Filters, count_text, finite, md_escape, measure_label,
+                                   measures_for, run)
 
 GRAINS = ("month", "quarter", "year")
 SPLITS = {
@@ -71,6 +71,7 @@ def trends_view(release_path: str, filters: Filters, measure: str, grain: str, s
         # or stops publishing is not a change in crossings).
         before = series["value_year_before"].where(series["value_year_before"] > 0)
         series["yoy_pct"] = (series["value_compared"] - before) / before * 100.0
+        series = finite(series)   # a change from or to a huge figure can overflow: missing, never "inf"
         if split == "measure":
             series["series"] = series["series"].map(measure_label)
 
