@@ -164,6 +164,7 @@ class PrintView:
 
 
 PRINT_MAX_ROWS = 300  # a printed table shows at most this many rows (with a note when there are more)
+PRINT_MAX_CHARS = 5000  # and at most this many characters of a cell
 
 
 def print_table(df: pd.DataFrame, column_config: dict | None = None) -> None:
@@ -177,7 +178,8 @@ def print_table(df: pd.DataFrame, column_config: dict | None = None) -> None:
     for column in shown.columns:
         config = (column_config or {}).get(column)
         fmt = ((config or {}).get("type_config") or {}).get("format") if isinstance(config, dict) else None
-        shown[column] = [_print_value(v, fmt) for v in shown[column]]
+        # st.table renders cells as Markdown: a cell is escaped, so data text is shown, never rendered or fetched
+        shown[column] = [Q.md_escape(_print_value(v, fmt), PRINT_MAX_CHARS) for v in shown[column]]
     shown = shown.rename(columns=labels)
     st.table(shown, hide_index=True)
     if len(df) > PRINT_MAX_ROWS:
@@ -194,7 +196,7 @@ def _print_value(value, fmt: str | None = None) -> str:
         return str(bool(value)).lower()
     if isinstance(value, pd.Timestamp) or hasattr(value, "isoformat"):
         stamp = pd.Timestamp(value)
-        return stamp.strftime("%Y-%m-%d") if stamp == stamp.normalize() else stamp.isoformat(sep=" ")
+        return Q.date_text(stamp) if stamp == stamp.normalize() else stamp.isoformat(sep=" ")
     if isinstance(value, (int, float)) or hasattr(value, "item"):
         number = value.item() if hasattr(value, "item") else value
         if isinstance(number, bool):
@@ -316,7 +318,7 @@ def show_chart(chart, data: pd.DataFrame, title: str, summary: str, name: str, d
         show_source(dataset)
         return
     if ctx.get("print"):
-        st.markdown(f"**Data table: {title}**")
+        st.markdown(f"**Data table: {Q.md_escape(title)}**")
         show_table(data[columns] if columns else data, name, dataset)
         return
     c1, c2, _ = st.columns([1, 1, 4])
@@ -370,8 +372,8 @@ def share_view(page_title: str) -> None:
     filters = view_choices()
     st.divider()
     if ctx.get("print"):
-        st.caption("Cite this view: " + D.cite_view(page_title, filters, release.release_id, release.created, url,
-                                                    files.citation))
+        st.caption("Cite this view: " + Q.md_escape(D.cite_view(page_title, filters, release.release_id,
+                                                                release.created, url, files.citation), 5000))
         return
     st.subheader("Share and cite this view")
     st.caption("Copy link: this address opens this page with the same filters and choices.")

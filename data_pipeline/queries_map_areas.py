@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from data_pipeline.map_style import NOTICE_COLOURS, OTHER_PROJECT, PROJECT_COLOURS
-from data_pipeline.queries import location_marker, run, status_marker, time_marker
+from data_pipeline.queries import date_text, location_marker, run, status_marker, time_marker
 
 DETAIL_LIMIT = 1_000        # features per layer drawn one by one at most; more are counted per grid cell
 LAYER_BYTES = 350_000       # nor more than this many bytes of features (outlines and tooltips) per layer
@@ -246,8 +246,8 @@ def _layer(release_path: str, params: dict, known: dict[str, float], kind: str, 
 
 def _describe_notice(row, known: dict[str, float]) -> tuple[list[str], list, tuple]:
     lead = "unknown" if pd.isna(row.lead_ok) else ("on time" if row.lead_ok else "late")
-    dates = f"{row.start_date:%d %b %Y} – {row.end_date:%d %b %Y}" if pd.notna(row.end_date) \
-        else f"from {row.start_date:%d %b %Y}"
+    dates = f"{date_text(row.start_date, '%d %b %Y')} – {date_text(row.end_date, '%d %b %Y')}" \
+        if pd.notna(row.end_date) else f"from {date_text(row.start_date, '%d %b %Y')}"
     lines = [f"{row.designation or row.notice_id} ({row.notice_id})",
              f"{row.notifying_iso3} · {dates}",
              f"troops: {_number_or_marker(row.troops, row.troops_status)}",

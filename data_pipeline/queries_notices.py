@@ -13,8 +13,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from data_pipeline.queries import (DEFAULT_PAGE_SIZE, Filters, Paging, location_marker, paging, precision_table,
-                                   run, status_marker, time_marker)
+from data_pipeline.queries import (DEFAULT_PAGE_SIZE, Filters, Paging, charted_days, date_text, location_marker,
+                                   off_chart_words, paging, precision_table, run, status_marker, time_marker)
 
 METRIC_WORDS = {
     "troops": "troops",
@@ -59,6 +59,7 @@ class NoticesView:
     min_lead_days: int
     detail: pd.DataFrame        # field, value for the chosen notice (empty when none chosen)
     detail_title: str
+    off_calendar: str = ""      # what the calendar leaves out (a date outside the span the app draws), in words
 
 
 def threshold_words(metric: str, operator: str, value: float) -> str:
@@ -210,6 +211,10 @@ def notices_view(release_path: str, filters: Filters, notice_id: str | None = No
     if not by_month:
         calendar = calendar[["notice_id", "designation", "notifying_iso3", "start_date", "end_date", "lead"]].copy()
         calendar["end_date"] = calendar["end_date"].fillna(calendar["start_date"])
+        first, last = charted_days(release_path)   # as notices_calendar: a far date is in the table only
+        calendar = calendar[calendar["start_date"].between(first, last) & calendar["end_date"].between(first, last)]
+    off = int(run(release_path, "notices_off_calendar", params)["notices"].iloc[0])
+    off_calendar = off_chart_words(release_path, off, "notice", "in the calendar")
 
     chapter8 = run(release_path, "notices_chapter8", {**params, "ids_shown": IDS_SHOWN})
     if len(chapter8):
@@ -221,7 +226,7 @@ def notices_view(release_path: str, filters: Filters, notice_id: str | None = No
         detail, title = notice_detail(release_path, filters, notice_id, known)
     return NoticesView(notices=notices, paging=where, sort=sort, summary=summary, calendar=calendar,
                        calendar_by_month=by_month, chapter8=chapter8, thresholds=thresholds,
-                       min_lead_days=min_lead, detail=detail, detail_title=title)
+                       min_lead_days=min_lead, detail=detail, detail_title=title, off_calendar=off_calendar)
 
 
 DETAIL_FIELDS = [
@@ -267,7 +272,7 @@ def _cell(row: pd.Series, column: str, known: dict) -> str:
     if isinstance(value, (bool, np.bool_)):
         return "yes" if value else "no"
     if isinstance(value, (pd.Timestamp, date)):
-        return f"{value:%Y-%m-%d}"
+        return date_text(value)
     if isinstance(value, (float, np.floating)):
         return f"{value:,.1f}" if column == "distance_to_border_km" else f"{value:,.0f}"
     if isinstance(value, (int, np.integer)):

@@ -162,4 +162,6 @@ with tab_time:
                       "actual_end", "dates_note"])
         st.caption("Bars run from the actual start (else the planned start) to the actual end (else the planned "
                    "end).")
+    if view.off_timeline:
+        st.caption(view.off_timeline)
 ctx["share"]("Infrastructure")

@@ -95,7 +95,9 @@ else:
     ui.subheader("Calendar")
     cal = view.calendar
     lead_scale = alt.Scale(domain=["on time", "late", "unknown"], range=[PALETTE[4], PALETTE[5], GREY])
-    if view.calendar_by_month:
+    if cal.empty:
+        ui.caption("No activity with dates the calendar can draw.")
+    elif view.calendar_by_month:
         ui.caption(f"More than {CALENDAR_BARS:,} activities: each bar counts the activities starting in a month; "
                    "colour shows whether notice came in time. Narrow the border, countries or period to see one "
                    "bar per activity.")
@@ -130,6 +132,8 @@ else:
                      f"{cal['end_date'].max():%d %b %Y}; {int((cal['lead'] == 'late').sum())} notified late, "
                      f"{int((cal['lead'] == 'on time').sum())} on time.",
                      "notices-calendar", "exercise_notices")
+    if view.off_calendar:
+        ui.caption(view.off_calendar)
 if embed:
     st.stop()
 

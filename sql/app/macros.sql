@@ -9,6 +9,13 @@
 -- located, base_cells, spread, chosen, extent; vd_metrics).
 -- DuckDB checks a macro against the release when it is created: one that calls another comes after it.
 
+-- The span of dates the app draws as time (the period filter, charts, the Python date of a month). A date outside
+-- it (a typo such as 'Jan 0000', year 1 BC, or year 1200 that ingest let through) is offered in no filter, so it
+-- is in no date-filtered view; tables that show it show it as text (see macros.date_text).
+create or replace macro macros.first_charted_day() as date '1900-01-01';
+create or replace macro macros.last_charted_day() as date '2199-12-31';
+create or replace macro macros.charted(d) as d between macros.first_charted_day() and macros.last_charted_day();
+
 -- True when the two countries iso3_a, iso3_b (in either order) are the border chosen: border_a, border_b, a
 -- sorted ISO3 pair; always true when none is (border_a NULL).
 create or replace macro macros.on_border(iso3_a, iso3_b, border_a, border_b) as
