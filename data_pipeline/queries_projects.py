@@ -136,10 +136,9 @@ def _cells(release_path: str, params: dict, known: dict, reason: str) -> Drawn:
 
 
 def _timeline(rows: pd.DataFrame) -> pd.DataFrame:
-    """One bar per dated project: from the actual (else planned) start to the actual (else planned) end."""
-    timeline = rows.assign(starts=rows["actual_start"].fillna(rows["planned_start"]),
-                           ends=rows["actual_end"].fillna(rows["planned_end"]))[TIMELINE_COLUMNS]
-    timeline = timeline.dropna(subset=["starts"])
+    """One bar per dated project, from starts to ends as macros.projects_near defines them (the rule the filter
+    uses: a project still under construction or suspended runs to the release date); no end: its start day."""
+    timeline = rows[TIMELINE_COLUMNS].dropna(subset=["starts"])
     timeline["ends"] = timeline["ends"].fillna(timeline["starts"])
     return timeline
 
