@@ -13,6 +13,8 @@ class Dataset:
     key: tuple[str, ...]             # identifies one record across versions of a publication
     scope_key_to_series: bool        # True: a key is unique within a publisher's series only
     free_text_fields: tuple[str, ...] = ()  # kept as published, spaces included (everything else is trimmed)
+    label: str = ""                  # its name on the dashboard ("Border crossings")
+    records: str = ""                # what its rows are, in a sentence ("crossing figures")
 
 
 CROSSINGS = Dataset(
@@ -28,6 +30,8 @@ CROSSINGS = Dataset(
          "period_granularity", "measure"),
     scope_key_to_series=False,
     free_text_fields=("location_name",),
+    label="Border crossings",
+    records="crossing figures",
 )
 
 EXERCISE_NOTICES = Dataset(
@@ -42,6 +46,8 @@ EXERCISE_NOTICES = Dataset(
     key=("notice_id",),
     scope_key_to_series=True,
     free_text_fields=("designation", "purpose", "area_name"),
+    label="Exercise notices",
+    records="exercise notices",
 )
 
 INFRASTRUCTURE_PROJECTS = Dataset(
@@ -55,6 +61,10 @@ INFRASTRUCTURE_PROJECTS = Dataset(
     key=("project_id",),
     scope_key_to_series=True,
     free_text_fields=("name", "description"),
+    label="Infrastructure projects",
+    records="infrastructure projects",
 )
 
 DATASETS = {d.name: d for d in (CROSSINGS, EXERCISE_NOTICES, INFRASTRUCTURE_PROJECTS)}
+# The canonical datasets, in the order every list of them uses (CLI, policy, release, extracts, pages).
+DATASET_NAMES = tuple(DATASETS)

@@ -15,11 +15,12 @@ from pathlib import Path
 import duckdb
 
 from data_pipeline import exports
+from data_pipeline.datasets import DATASET_NAMES
 from data_pipeline.db import connect, sql
 from data_pipeline.errors import UserError
 from data_pipeline.licences import licence
 
-EXTRACT_DATASETS = ("crossings", "exercise_notices", "infrastructure_projects")
+EXTRACT_DATASETS = DATASET_NAMES
 EXPORTABLE = (*EXTRACT_DATASETS, "borders", "sources")
 FORMATS = ("csv", "parquet", "geojson")
 CAST_TYPES = ("VARCHAR", "DOUBLE", "BIGINT", "INTEGER", "DATE", "BOOLEAN", "TIMESTAMP")

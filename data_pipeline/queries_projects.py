@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from data_pipeline.queries import (DEFAULT_PAGE_SIZE, Filters, Paging, location_marker, paging, precision_table,
-                                   run, status_marker, time_marker)
+                                   run, time_marker, value_text)
 from data_pipeline.queries_map import OTHER_PROJECT, PROJECT_COLOURS, _collection, _coords, _feature, _geometry, _point
 from data_pipeline.queries_map_areas import (DETAIL_LIMIT, LAYER_BYTES, MAX_CELLS, STEPS, Drawn, project_cells,
                                              simplified, steps_for)
@@ -58,21 +58,11 @@ class ProjectsView:
 
 
 def _money(budget, status, currency) -> str:
-    marker = status_marker(status) if isinstance(status, str) and status not in ("reported", "estimated") else ""
-    if marker:
-        return marker
-    if budget is None or pd.isna(budget):
-        return "not stated"
-    return f"{budget:,.0f} {currency if isinstance(currency, str) else ''}".strip()
+    return value_text(budget, status, lambda v: f"{v:,.0f} {currency if isinstance(currency, str) else ''}".strip())
 
 
 def _funders(funders, status) -> str:
-    marker = status_marker(status) if isinstance(status, str) and status not in ("reported", "estimated") else ""
-    if marker:
-        return marker
-    if funders is None or isinstance(funders, float):
-        return "not stated"
-    return "; ".join(str(f) for f in funders)
+    return value_text(funders, status, lambda v: "; ".join(str(f) for f in v))
 
 
 def _params(filters: Filters, max_km: str, statuses: tuple[str, ...]) -> dict:

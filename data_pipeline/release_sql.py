@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 
 from data_pipeline import policy as policies
+from data_pipeline.datasets import DATASET_NAMES
 from data_pipeline.db import sql
 
-DATASETS = ("crossings", "exercise_notices", "infrastructure_projects")
+DATASETS = DATASET_NAMES
 REFERENCE_TABLES = ("borders", "countries", "vd_thresholds")
 BORDER_COLUMN = {"crossings": "border_id", "exercise_notices": "nearest_border_id",
                  "infrastructure_projects": "nearest_border_id"}
