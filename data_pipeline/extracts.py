@@ -214,7 +214,7 @@ def datapackage(info: dict, columns: dict, sources: list[dict], descriptions: di
 
 def _field(dataset: str, name: str, data_type: str, descriptions: dict) -> dict:
     description = descriptions.get((dataset, name)) or descriptions.get(("*", name))
-    field = {"name": name}
+    field: dict[str, object] = {"name": name}
     if name in GEOJSON_COLUMNS:
         field["type"] = "geojson"
     elif data_type.endswith("[]"):

@@ -57,7 +57,8 @@ KNOWN: dict[str, tuple[str, str, str | None]] = {
 ALIASES = {
     "cc0": "cc0 1.0", "cc zero 1.0": "cc0 1.0", "cc zero": "cc0 1.0", "cc0 1.0 universal": "cc0 1.0",
     "cc publicdomain zero 1.0": "cc0 1.0",
-    "odbl": "odbl 1.0", "open database 1.0": "odbl 1.0", "open database odbl 1.0": "odbl 1.0", "odc odbl 1.0": "odbl 1.0", "odc odbl": "odbl 1.0",
+    "odbl": "odbl 1.0", "open database 1.0": "odbl 1.0", "open database odbl 1.0": "odbl 1.0",
+    "odc odbl 1.0": "odbl 1.0", "odc odbl": "odbl 1.0",
     "odc by": "odc by 1.0", "pddl": "pddl 1.0", "odc pddl 1.0": "pddl 1.0", "odc pddl": "pddl 1.0",
     "open data commons public domain dedication and 1.0": "pddl 1.0",
     "open government 3.0": "ogl uk 3.0", "ogl 3.0": "ogl uk 3.0", "ogl uk": "ogl uk 3.0",

@@ -18,9 +18,9 @@ BORDER_COLUMN = {"crossings": "border_id", "exercise_notices": "nearest_border_i
                  "infrastructure_projects": "nearest_border_id"}
 
 
-def checked(name: str, allowed) -> str:
+def checked(name: str | None, allowed) -> str:
     """An identifier for a SQL template, only ever one from a fixed allow-list (and never one with a quote)."""
-    if name not in allowed or '"' in name:
+    if name is None or name not in allowed or '"' in name:
         raise ValueError(f"identifier {name!r} is not allowed here")
     return name
 

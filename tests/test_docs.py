@@ -33,7 +33,7 @@ def cli_lines(path: Path) -> list[str]:
 def test_readme_starts_with_the_two_commands():
     text = (REPO / "README.md").read_text(encoding="utf-8")
     first_block = BLOCK.search(text).group(1)
-    assert [l.split()[0:2] for l in first_block.strip().splitlines()] == [["make", "run"], ["make", "test"]]
+    assert [line.split()[0:2] for line in first_block.strip().splitlines()] == [["make", "run"], ["make", "test"]]
 
 
 def _option(args: list[str], name: str) -> str | None:
