@@ -16,6 +16,7 @@ from data_pipeline import downloads as D
 from data_pipeline import queries as Q
 from data_pipeline import queries_params as P
 from data_pipeline.charts import chart_image
+from data_pipeline.datasets import DATASET_NAMES
 from data_pipeline.queries_overview import DATASET_LABELS, overview
 from data_pipeline.queries_transparency import provenance
 
@@ -212,7 +213,7 @@ def _print_value(value, fmt: str | None = None) -> str:
 
 def print_header() -> None:
     """The top of the printable view: the source line and, in one line, the filters and choices."""
-    show_source("crossings", "exercise_notices", "infrastructure_projects")
+    show_source(*DATASET_NAMES)
 
 
 def describe_plain(filters: Q.Filters, options: Q.FilterOptions) -> str:

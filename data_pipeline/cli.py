@@ -11,9 +11,10 @@ import json
 import sys
 from pathlib import Path
 
+from data_pipeline.datasets import DATASET_NAMES as CANONICAL
 from data_pipeline.errors import UserError, io_problem
 
-DATASET_NAMES = ("crossings", "exercise_notices", "infrastructure_projects", "borders", "sources")
+DATASET_NAMES = (*CANONICAL, "borders", "sources")   # what `export` takes (extracts.EXPORTABLE)
 
 
 class _Parser(argparse.ArgumentParser):

@@ -27,14 +27,14 @@ def io_failure(exc: BaseException) -> tuple[str, str | None] | None:
     if not isinstance(exc, duckdb.Error):
         return None
     text = str(exc)
-    reason = next((r for r in _SYSTEM_REASONS if r in text), None)
-    if reason is None:
+    found_reason = next((r for r in _SYSTEM_REASONS if r in text), None)
+    if found_reason is None:
         return None
     found = re.search(r'file \\?"(.+?)\\?"', text)
-    return reason, (found.group(1) if found else None)
+    return found_reason, (found.group(1) if found else None)
 
 
-def io_problem(exc: BaseException) -> str | None:
+def io_problem(exc: BaseException | None) -> str | None:
     """io_failure as one text, 'reason: file', of exc or of the error it arose while handling (a failed rollback
     after a full disk refused the commit)."""
     failure, seen = None, 0

@@ -18,15 +18,9 @@ import pyarrow as pa
 
 from data_pipeline.db import sql
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 BATCH_ROWS = 100_000
 GEOMETRY_COLUMNS = ("area_geojson", "geometry_geojson")
 BOM = "\ufeff".encode("utf-8")
-
-
-def neutralise(text: str) -> str:
-    """A text cell a spreadsheet could run as a formula gets a leading quote (OWASP CSV injection)."""
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
 @contextmanager

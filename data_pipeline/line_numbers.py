@@ -45,7 +45,8 @@ def record_starts(path: Path, profile: Profile, width: int) -> tuple[list[int], 
     read = profile.read
     encoding = file_encoding(path, read)
     skip = int(read.get("skip_lines", 0))
-    fits, misfits = [], []
+    fits: list = []
+    misfits: list = []
     try:
         with open(path, encoding="utf-8-sig" if encoding in ("utf-8", "utf8") else encoding, newline="") as handle:
             for _ in range(skip):

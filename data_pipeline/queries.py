@@ -25,6 +25,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from data_pipeline.cells import cell_km
 from data_pipeline.db import sql
 
 RELEASE_ENV = "BORDERLENS_RELEASE"
@@ -275,19 +276,8 @@ def measures_for(choice: str) -> list[str]:
 
 
 def precision_km(precision: str | None) -> float | None:
-    """About how wide a coarsened location's cell is: grid_<degrees> or h3_<resolution>."""
-    if not isinstance(precision, str) or not precision:
-        return None
-    try:
-        if precision.startswith("grid_"):
-            return float(precision[5:]) * 111.32
-        if precision.startswith("h3_"):
-            import h3
-            area = h3.average_hexagon_area(int(precision[3:]), unit="km^2")
-            return math.sqrt(area)
-    except (ValueError, TypeError):
-        return None
-    return None
+    """About how wide a coarsened location's cell is: grid_<degrees> or h3_<resolution> (data_pipeline.cells)."""
+    return cell_km(precision)
 
 
 def precision_table(release_path: str) -> dict[str, float]:
@@ -328,6 +318,20 @@ def status_marker(status: str | None, k: float | int | None = None, secondary: b
     if status == "estimated":
         return "estimated"
     return ""
+
+
+NOT_STATED = "not stated"   # a value the publisher did not give, with no marker saying why
+
+
+def value_text(value, status, shown=None) -> str:
+    """A value as every page and tooltip shows it: the marker of its status when not published (withheld,
+    suppressed, dropped, missing), NOT_STATED when empty, else shown(value) (default: a whole number, 1,234)."""
+    marker = status_marker(status) if isinstance(status, str) and status not in ("reported", "estimated") else ""
+    if marker:
+        return marker
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return NOT_STATED
+    return shown(value) if shown else f"{value:,.0f}"
 
 
 # ---------------------------------------------------------------------------------------------- pages of a table

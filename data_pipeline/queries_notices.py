@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 
 from data_pipeline.queries import (DEFAULT_PAGE_SIZE, Filters, Paging, charted_days, date_text, location_marker,
-                                   off_chart_words, paging, precision_table, run, status_marker, time_marker)
+                                   off_chart_words, paging, precision_table, run, status_marker, time_marker,
+                                   value_text)
 
 METRIC_WORDS = {
     "troops": "troops",
@@ -116,12 +117,6 @@ def _withheld_words(items) -> str:
     return ", ".join(METRIC_WORDS.get(m.removesuffix("_status"), m) for m in items) + " withheld"
 
 
-def _number_text(value, status) -> str:
-    if isinstance(status, str) and status not in ("reported", "estimated"):
-        return status_marker(status)
-    return "not stated" if value is None or pd.isna(value) else f"{value:,.0f}"
-
-
 def _lead_words(lead_days, lead_ok, status) -> str:
     if lead_days is None or pd.isna(lead_days):
         return status_marker(status) or "no notification date"
@@ -129,11 +124,7 @@ def _lead_words(lead_days, lead_ok, status) -> str:
 
 
 def _yes_no(value, status) -> str:
-    if status not in (None, "reported", "estimated") and not pd.isna(status):
-        return status_marker(status)
-    if value is None or pd.isna(value):
-        return "not stated"
-    return "yes" if value else "no"
+    return value_text(value, status, lambda v: "yes" if v else "no")
 
 
 def _words(notices: pd.DataFrame, known: dict) -> pd.DataFrame:
@@ -149,7 +140,7 @@ def _words(notices: pd.DataFrame, known: dict) -> pd.DataFrame:
     notices["calendar"] = [_yes_no(v, s) for v, s in zip(notices["in_annual_calendar"],
                                                            notices["in_annual_calendar_status"])]
     for column in ("troops", "battle_tanks"):
-        notices[f"{column}_text"] = [_number_text(v, st) for v, st in zip(notices[column], notices[f"{column}_status"])]
+        notices[f"{column}_text"] = [value_text(v, st) for v, st in zip(notices[column], notices[f"{column}_status"])]
     notices["location_note"] = [" · ".join(x for x in (location_marker(p, known), time_marker(t)) if x)
                                 for p, t in zip(notices["location_precision"], notices["time_precision"])]
     return notices.drop(columns=["thresholds_crossed", "metrics_withheld", "participating_iso3"])

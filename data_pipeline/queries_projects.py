@@ -13,7 +13,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from data_pipeline.queries import (DEFAULT_PAGE_SIZE, Filters, Paging, charted_days, location_marker,
-                                   off_chart_words, paging, precision_table, run, status_marker, time_marker)
+                                   off_chart_words, paging, precision_table, run, time_marker,
+                                   value_text)
 from data_pipeline.queries_map import OTHER_PROJECT, PROJECT_COLOURS, _collection, _coords, _feature, _geometry, _point
 from data_pipeline.queries_map_areas import (DETAIL_LIMIT, LAYER_BYTES, MAX_CELLS, STEPS, Drawn, project_cells,
                                              simplified, steps_for)
@@ -59,21 +60,11 @@ class ProjectsView:
 
 
 def _money(budget, status, currency) -> str:
-    marker = status_marker(status) if isinstance(status, str) and status not in ("reported", "estimated") else ""
-    if marker:
-        return marker
-    if budget is None or pd.isna(budget):
-        return "not stated"
-    return f"{budget:,.0f} {currency if isinstance(currency, str) else ''}".strip()
+    return value_text(budget, status, lambda v: f"{v:,.0f} {currency if isinstance(currency, str) else ''}".strip())
 
 
 def _funders(funders, status) -> str:
-    marker = status_marker(status) if isinstance(status, str) and status not in ("reported", "estimated") else ""
-    if marker:
-        return marker
-    if funders is None or isinstance(funders, float):
-        return "not stated"
-    return "; ".join(str(f) for f in funders)
+    return value_text(funders, status, lambda v: "; ".join(str(f) for f in v))
 
 
 def _params(filters: Filters, max_km: str, statuses: tuple[str, ...]) -> dict:
@@ -137,11 +128,10 @@ def _cells(release_path: str, params: dict, known: dict, reason: str) -> Drawn:
 
 
 def _timeline(rows: pd.DataFrame, first: pd.Timestamp, last: pd.Timestamp) -> pd.DataFrame:
-    """One bar per dated project: from the actual (else planned) start to the actual (else planned) end; a project
-    with a date outside first..last (year 0, 12345) is left out: the table shows its dates as text."""
-    timeline = rows.assign(starts=rows["actual_start"].fillna(rows["planned_start"]),
-                           ends=rows["actual_end"].fillna(rows["planned_end"]))[TIMELINE_COLUMNS]
-    timeline = timeline.dropna(subset=["starts"])
+    """One bar per dated project, from starts to ends as macros.projects_near defines them (the rule the filter
+    uses: a project still under construction or suspended runs to the release date); no end: its start day. A
+    project with a date outside first..last (year 0, 12345) is left out: the table shows its dates as text."""
+    timeline = rows[TIMELINE_COLUMNS].dropna(subset=["starts"])
     timeline["ends"] = timeline["ends"].fillna(timeline["starts"])
     timeline = timeline[timeline["starts"].between(first, last) & timeline["ends"].between(first, last)].copy()
     for column in ("planned_start", "planned_end", "actual_start", "actual_end"):   # tooltips: a far date is not

@@ -39,7 +39,7 @@ def private_folder(prefix: str = PUBLISH_PREFIX):
 
 def remove_stale(prefix: str = PUBLISH_PREFIX) -> list[Path]:
     """Remove this user's scratch folders whose process is gone; returns what was removed."""
-    removed = []
+    removed: list[Path] = []
     try:
         candidates = list(Path(tempfile.gettempdir()).glob(prefix + "*"))
     except OSError:

@@ -13,7 +13,6 @@ import subprocess
 import time
 from pathlib import Path
 
-import pytest
 
 from support import BORDERLENS, REPO, query, run_cli, write
 
