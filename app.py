@@ -6,9 +6,11 @@ st.session_state["borderlens"], which this file sets on every run before the pag
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from datetime import date
 
+import duckdb
 import pandas as pd
 import streamlit as st
 
@@ -501,15 +503,37 @@ def overview_page() -> None:
     share_view("Overview")
 
 
+@st.cache_resource(show_spinner=False, max_entries=64)
+def tell_operator(problems: str) -> bool:
+    """The server's log gets each distinct problem once (the operator's alert), not once per visit."""
+    print(f"borderlens: the release cannot be read: {problems}", file=sys.stderr, flush=True)
+    return True
+
+
+def maintenance(problems: list[str]) -> None:
+    """A truncated or corrupted release: one plain message on every page (the entry script runs first on each),
+    no traceback, and no path of the server."""
+    tell_operator("; ".join(problems))
+    st.title("borderlens")
+    st.error(f"This release cannot be read: {Q.md_escape('; '.join(problems), 400)}. The operator has been told; "
+             "the dashboard is under maintenance, please come back later.")
+    st.stop()
+
+
 def main() -> None:
     try:
         release = Q.release_from_env()
+    except Q.ReleaseBroken as exc:
+        maintenance(exc.problems)
     except Q.ReleaseError as exc:
         st.title("borderlens")
         st.error(str(exc))
         st.stop()
-    meta = load_meta(release.release_id, release.path)
-    options = load_options(release.release_id, release.path)
+    try:
+        meta = load_meta(release.release_id, release.path)
+        options = load_options(release.release_id, release.path)
+    except duckdb.Error as exc:  # a release published before digests.json, whose database is damaged
+        maintenance([f"unreadable: {Q.DB_FILE} ({type(exc).__name__})"])
     try:  # ?embed=true: Streamlit hides its chrome and keeps `embed` out of st.query_params
         embed = bool(st.context.is_embedded)
     except Exception:  # no browser (AppTest)

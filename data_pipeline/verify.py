@@ -48,7 +48,8 @@ def _read_json(path: Path) -> tuple[dict | None, str | None]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        return None, f"unreadable: {name} ({type(exc).__name__}: {str(exc).splitlines()[0][:120]})"
+        detail = exc.strerror if isinstance(exc, OSError) else f"{type(exc).__name__}: {str(exc)[:120]}"
+        return None, f"unreadable: {name} ({detail})"
     if not isinstance(data, dict) or not isinstance(data.get("release_id"), str):
         return None, f"unreadable: {name} (no release_id)"
     return data, None
