@@ -503,6 +503,20 @@ def overview_page() -> None:
     share_view("Overview")
 
 
+def pages() -> list:
+    return [
+        st.Page(overview_page, title="Overview", default=True),
+        st.Page("pages/map.py", title="Map"),
+        st.Page("pages/trends.py", title="Crossing trends"),
+        st.Page("pages/notices.py", title="Exercise notices"),
+        st.Page("pages/infrastructure.py", title="Infrastructure"),
+        st.Page("pages/transparency.py", title="Transparency"),
+        st.Page("pages/about.py", title="About the data"),
+        st.Page("pages/downloads.py", title="Downloads"),
+        st.Page("pages/revisions.py", title="Revisions"),
+    ]
+
+
 @st.cache_resource(show_spinner=False, max_entries=64)
 def tell_operator(problems: str) -> bool:
     """The server's log gets each distinct problem once (the operator's alert), not once per visit."""
@@ -514,6 +528,8 @@ def maintenance(problems: list[str]) -> None:
     """A truncated or corrupted release: one plain message on every page (the entry script runs first on each),
     no traceback, and no path of the server."""
     tell_operator("; ".join(problems))
+    # Every address stays known (a deep link keeps its page) but no page runs, and no links are drawn
+    st.navigation(pages(), position="hidden")
     st.title("borderlens")
     st.error(f"This release cannot be read: {Q.md_escape('; '.join(problems), 400)}. The operator has been told; "
              "the dashboard is under maintenance, please come back later.")
@@ -552,17 +568,7 @@ def main() -> None:
                                       "table": show_table, "chart": show_chart,
                                       "pager_choice": pager_choice, "pager": pager,
                                       "share": share_view, "source": show_source}
-    page = st.navigation([
-        st.Page(overview_page, title="Overview", default=True),
-        st.Page("pages/map.py", title="Map"),
-        st.Page("pages/trends.py", title="Crossing trends"),
-        st.Page("pages/notices.py", title="Exercise notices"),
-        st.Page("pages/infrastructure.py", title="Infrastructure"),
-        st.Page("pages/transparency.py", title="Transparency"),
-        st.Page("pages/about.py", title="About the data"),
-        st.Page("pages/downloads.py", title="Downloads"),
-        st.Page("pages/revisions.py", title="Revisions"),
-    ], position="hidden" if embed or printing else "sidebar")
+    page = st.navigation(pages(), position="hidden" if embed or printing else "sidebar")
     st.session_state["borderlens"]["page_path"] = page.url_path
     next_page = st.session_state.pop("borderlens_next", None)
     if next_page:  # a deep link reached a page before this entry script had run once (see the pages' guard)
