@@ -1,8 +1,9 @@
 """`borderlens verify --release R`: check a release folder against the digests it carries, one line per problem.
 
 digests.json (written last by release_files.py) lists every other file of the release with its size and
-SHA-256; release.json holds the release id and row counts that borderlens.duckdb must match. A half-copied, truncated or edited
-release is caught before anyone serves or cites it; the app runs the same check (`release_problems`) cheaply.
+SHA-256; release.json holds the release id and row counts that borderlens.duckdb must match. A half-copied,
+truncated or edited release is caught before anyone serves or cites it; the app runs the same check cheaply
+(`release_problems`).
 """
 
 from __future__ import annotations
@@ -182,8 +183,12 @@ def _signature(folder: Path, names) -> tuple:
 def release_problems(release) -> list[str]:
     """The app's check on every run: release.json and digests.json readable and every listed file there with
     its size (a few stat calls); their SHA-256 once per change of the files' sizes, times or inodes. A release
-    without digests.json (published before it existed) is served on release.json alone; verify reports it."""
-    folder = Path(release)
+    without digests.json (published before it existed) is served on release.json alone; verify reports it.
+    A failed check is made once more: a publish swapping a new release in mid-check mixes two whole ones."""
+    return _release_problems(Path(release)) and _release_problems(Path(release))
+
+
+def _release_problems(folder: Path) -> list[str]:
     info, problem = _read_json(folder / MANIFEST)
     if problem:
         return [problem]

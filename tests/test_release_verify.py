@@ -106,3 +106,15 @@ def test_no_such_folder_is_a_user_error(tmp_path: Path):
     result = run_cli("verify", "--release", tmp_path / "nowhere", check=False)
     assert result.returncode == 2 and result.stdout == ""
     assert result.stderr == f"borderlens: release folder not found: {tmp_path / 'nowhere'}\n"
+
+
+def test_the_apps_check_sees_a_change_after_its_first_look(release: Path):
+    from data_pipeline.verify import release_problems
+
+    assert release_problems(release) == []
+    assert release_problems(release) == []  # the second look reuses the SHA-256 of the first
+    _flip(release / "extracts" / "infrastructure_projects.csv")  # same size: a new modification time
+    assert release_problems(release) == [
+        "altered: extracts/infrastructure_projects.csv (its SHA-256 differs from digests.json)"]
+    (release / "extracts" / "infrastructure_projects.csv").unlink()
+    assert release_problems(release) == ["missing file: extracts/infrastructure_projects.csv"]
