@@ -98,3 +98,16 @@ def test_a_release_published_before_digests_is_still_served(app_env, monkeypatch
     monkeypatch.setenv("BORDERLENS_RELEASE", str(folder))
     at = new_app().run()
     assert not at.exception and not at.error
+
+
+def test_a_release_before_digests_with_a_damaged_database(app_env, monkeypatch, release_dir, tmp_path):
+    folder = tmp_path / "release"
+    shutil.copytree(release_dir, folder)
+    (folder / "digests.json").unlink()  # nothing to check the files against: the database is opened
+    db = folder / "borderlens.duckdb"
+    data = bytearray(db.read_bytes())
+    data[:8192] = bytes(8192)  # its header gone
+    db.write_bytes(bytes(data))
+    monkeypatch.setenv("BORDERLENS_RELEASE", str(folder))
+    at = new_app().run()
+    _assert_maintenance(at, "unreadable: borderlens.duckdb (IOException)", folder)
