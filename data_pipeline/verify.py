@@ -67,6 +67,9 @@ def read_manifest(folder: Path) -> tuple[dict | None, str | None]:
     if not isinstance(files, dict) or not all(isinstance(v, dict) and isinstance(v.get("bytes"), int)
                                               and isinstance(v.get("sha256"), str) for v in files.values()):
         return None, f"unreadable: {DIGESTS} (no files with bytes and sha256)"
+    outside = next((n for n in files if Path(n).is_absolute() or ".." in Path(n).parts or "\\" in n), None)
+    if outside is not None:  # never look outside the folder, whatever the file says
+        return None, f"unreadable: {DIGESTS} (a path outside the release: {outside[:80]})"
     return digests, None
 
 

@@ -118,3 +118,11 @@ def test_the_apps_check_sees_a_change_after_its_first_look(release: Path):
         "altered: extracts/infrastructure_projects.csv (its SHA-256 differs from digests.json)"]
     (release / "extracts" / "infrastructure_projects.csv").unlink()
     assert release_problems(release) == ["missing file: extracts/infrastructure_projects.csv"]
+
+
+def test_digests_naming_a_file_outside_the_release_are_refused(release: Path):
+    digests = json.loads((release / "digests.json").read_text(encoding="utf-8"))
+    digests["files"]["../../etc/passwd"] = {"bytes": 1, "sha256": "0" * 64}
+    (release / "digests.json").write_text(json.dumps(digests), encoding="utf-8")
+    code, lines = _verify(release)
+    assert code == 1 and lines == ["unreadable: digests.json (a path outside the release: ../../etc/passwd)"], lines
