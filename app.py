@@ -6,9 +6,11 @@ st.session_state["borderlens"], which this file sets on every run before the pag
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from datetime import date
 
+import duckdb
 import pandas as pd
 import streamlit as st
 
@@ -504,15 +506,53 @@ def overview_page() -> None:
     share_view("Overview")
 
 
+def pages() -> list:
+    return [
+        st.Page(overview_page, title="Overview", default=True),
+        st.Page("pages/map.py", title="Map"),
+        st.Page("pages/trends.py", title="Crossing trends"),
+        st.Page("pages/notices.py", title="Exercise notices"),
+        st.Page("pages/infrastructure.py", title="Infrastructure"),
+        st.Page("pages/transparency.py", title="Transparency"),
+        st.Page("pages/about.py", title="About the data"),
+        st.Page("pages/downloads.py", title="Downloads"),
+        st.Page("pages/revisions.py", title="Revisions"),
+    ]
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def tell_operator(problems: str) -> bool:
+    """The server's log gets each distinct problem once (the operator's alert), not once per visit."""
+    print(f"borderlens: the release cannot be read: {problems}", file=sys.stderr, flush=True)
+    return True
+
+
+def maintenance(problems: list[str]) -> None:
+    """A truncated or corrupted release: one plain message on every page (the entry script runs first on each),
+    no traceback, and no path of the server."""
+    tell_operator("; ".join(problems))
+    # Every address stays known (a deep link keeps its page) but no page runs, and no links are drawn
+    st.navigation(pages(), position="hidden")
+    st.title("borderlens")
+    st.error(f"This release cannot be read: {Q.md_escape('; '.join(problems), 400)}. The operator has been told; "
+             "the dashboard is under maintenance, please come back later.")
+    st.stop()
+
+
 def main() -> None:
     try:
         release = Q.release_from_env()
+    except Q.ReleaseBroken as exc:
+        maintenance(exc.problems)
     except Q.ReleaseError as exc:
         st.title("borderlens")
         st.error(str(exc))
         st.stop()
-    meta = load_meta(release.release_id, release.path)
-    options = load_options(release.release_id, release.path)
+    try:
+        meta = load_meta(release.release_id, release.path)
+        options = load_options(release.release_id, release.path)
+    except duckdb.Error as exc:  # a release published before digests.json, whose database is damaged
+        maintenance([f"unreadable: {Q.DB_FILE} ({type(exc).__name__})"])
     try:  # ?embed=true: Streamlit hides its chrome and keeps `embed` out of st.query_params
         embed = bool(st.context.is_embedded)
     except Exception:  # no browser (AppTest)
@@ -531,17 +571,7 @@ def main() -> None:
                                       "table": show_table, "chart": show_chart,
                                       "pager_choice": pager_choice, "pager": pager,
                                       "share": share_view, "source": show_source}
-    page = st.navigation([
-        st.Page(overview_page, title="Overview", default=True),
-        st.Page("pages/map.py", title="Map"),
-        st.Page("pages/trends.py", title="Crossing trends"),
-        st.Page("pages/notices.py", title="Exercise notices"),
-        st.Page("pages/infrastructure.py", title="Infrastructure"),
-        st.Page("pages/transparency.py", title="Transparency"),
-        st.Page("pages/about.py", title="About the data"),
-        st.Page("pages/downloads.py", title="Downloads"),
-        st.Page("pages/revisions.py", title="Revisions"),
-    ], position="hidden" if embed or printing else "sidebar")
+    page = st.navigation(pages(), position="hidden" if embed or printing else "sidebar")
     st.session_state["borderlens"]["page_path"] = page.url_path
     next_page = st.session_state.pop("borderlens_next", None)
     if next_page:  # a deep link reached a page before this entry script had run once (see the pages' guard)

@@ -1,4 +1,4 @@
-"""The `borderlens` command: ingest, status, quarantine, publish, export, serve.
+"""The `borderlens` command: ingest, status, quarantine, publish, verify, export, serve.
 
 A user mistake prints one line on stderr and exits 2; nothing else prints a traceback for it. So does a file the
 system will not let us read or write (permissions, a read-only or full disk): the operator fixes that, not us.
@@ -47,6 +47,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", required=True)
     p.add_argument("--policy", required=True)
     p.add_argument("--out", required=True)
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("verify", help="check a release folder against its own digests (exit 1 if not whole)")
+    p.add_argument("--release", required=True)
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("export", help="write one dataset as CSV, Parquet or GeoJSON")
@@ -159,6 +163,20 @@ def cmd_publish(args) -> int:
     return 0
 
 
+def cmd_verify(args) -> int:
+    """Exit 0 when the release is whole, 1 with one line per problem when not (2: no such folder)."""
+    from data_pipeline.verify import verify
+
+    problems = verify(args.release)
+    if args.json:
+        print(json.dumps({"release": args.release, "whole": not problems, "problems": problems}, indent=2))
+    elif problems:
+        print("\n".join(f"{args.release}: {p}" for p in problems))
+    else:
+        print(f"{args.release}: whole (every file matches digests.json; the database matches release.json)")
+    return 1 if problems else 0
+
+
 def cmd_export(args) -> int:
     from data_pipeline.extracts import export
 
@@ -175,4 +193,4 @@ def cmd_serve(args) -> int:
 
 
 COMMANDS = {"ingest": cmd_ingest, "status": cmd_status, "quarantine": cmd_quarantine,
-            "publish": cmd_publish, "export": cmd_export, "serve": cmd_serve}
+            "publish": cmd_publish, "verify": cmd_verify, "export": cmd_export, "serve": cmd_serve}

@@ -67,6 +67,14 @@ class ReleaseError(Exception):
     """The release folder is missing or not a release: told to the visitor in one sentence."""
 
 
+class ReleaseBroken(ReleaseError):
+    """A release whose files do not match its digests (truncated, altered, missing): problems, one line each."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
 @dataclass(frozen=True)
 class Release:
     path: str
@@ -121,6 +129,11 @@ def open_release(path: str | Path) -> Release:
     manifest, db = folder / "release.json", folder / DB_FILE
     if not manifest.is_file() or not db.is_file():
         raise ReleaseError(f"{folder} is not a release folder (release.json and {DB_FILE} are expected).")
+    from data_pipeline.verify import release_problems
+
+    problems = release_problems(folder)  # a few stat calls; the files' SHA-256 once per change
+    if problems:
+        raise ReleaseBroken(problems)
     try:
         info = json.loads(manifest.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:

@@ -1,5 +1,5 @@
 """The files of a release folder: borderlens.duckdb, then what is derived from it alone (extracts,
-datapackage.json, feed.atom), and redactions.json and release.json.
+datapackage.json, feed.atom), redactions.json, release.json, and last digests.json (every other file's SHA-256).
 
 The public database is written first and everything else is read back from it, so no other file can hold a
 value the database does not.
@@ -22,6 +22,7 @@ def write_release_files(con, folder: Path, policy: policies.Policy, created: dat
                         references: list[str], key: bytes, previous: Path | None = None) -> dict:
     """Everything in the build folder; previous is the release being replaced (the feed's baseline)."""
     from data_pipeline import extracts, feed
+    from data_pipeline.verify import write_digests
 
     info = write_database(con, folder / "borderlens.duckdb", policy, created, redactions, references, key)
     extracts.write_release_extracts(folder, info)
@@ -34,6 +35,7 @@ def write_release_files(con, folder: Path, policy: policies.Policy, created: dat
         "policy": {"name": policy.name, "file": Path(policy.path).name,
                    "rules": [r.id for r in policy.rules], "text": policy.plain_text()},
     })
+    write_digests(folder, info["release_id"])  # last: the size and SHA-256 of every file, for `borderlens verify`
     return info
 
 

@@ -14,6 +14,7 @@ import pytest
 from pyproj import Geod
 
 from data_pipeline.queries_map_areas import DETAIL_LIMIT, MAX_CELLS
+from data_pipeline.verify import write_digests
 
 from test_app_release import (XSS_PORT, XSS_PORT_CODE, app_env, no_exception, open_page,  # noqa: F401
                               release_dir, warnings_text)
@@ -139,6 +140,7 @@ def build_many_release(release_dir: str, folder: Path) -> str:
                 from {table} cross join range(1, {COPIES}) r(k)""")
     finally:
         con.close()
+    write_digests(folder, info["release_id"])  # as publish ends: the app checks the files against them
     return str(folder)
 
 
