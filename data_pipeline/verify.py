@@ -63,6 +63,7 @@ def read_manifest(folder: Path) -> tuple[dict | None, str | None]:
         if problem.startswith("missing"):  # also a release published before digests.json existed
             problem += " (nothing to check the files against: publish the release again)"
         return None, problem
+    assert digests is not None  # _read_json gives a dict or a problem
     files = digests.get("files")
     if not isinstance(files, dict) or not all(isinstance(v, dict) and isinstance(v.get("bytes"), int)
                                               and isinstance(v.get("sha256"), str) for v in files.values()):
@@ -149,7 +150,7 @@ def verify(release) -> list[str]:
         raise UserError(f"release folder not found: {folder}")
     info, info_problem = _read_json(folder / MANIFEST)
     digests, problem = read_manifest(folder)
-    if problem:
+    if problem or digests is None:
         return [p for p in (info_problem, problem) if p]
     files = digests["files"]
     problems = file_problems(folder, files) + unexpected_files(folder, files)
@@ -173,7 +174,7 @@ _SEEN_LOCK = threading.Lock()
 
 def _signature(folder: Path, names) -> tuple:
     """What changes when any file of the release does: size, modification time and inode of each."""
-    out = []
+    out: list[tuple] = []
     for name in (DIGESTS, *names):
         try:
             st = (folder / name).stat()
@@ -193,13 +194,13 @@ def release_problems(release) -> list[str]:
 
 def _release_problems(folder: Path) -> list[str]:
     info, problem = _read_json(folder / MANIFEST)
-    if problem:
-        return [problem]
+    if problem or info is None:
+        return [problem or f"unreadable: {MANIFEST}"]
     if not (folder / DIGESTS).exists():
         return []
     digests, problem = read_manifest(folder)
-    if problem:
-        return [problem]
+    if problem or digests is None:
+        return [problem or f"unreadable: {DIGESTS}"]
     files = digests["files"]
     problems = file_problems(folder, files, hashes=False)
     if digests["release_id"] != info["release_id"]:
