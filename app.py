@@ -465,7 +465,8 @@ def overview_page() -> None:
     c1, c2, c3, c4 = st.columns(4)
     c1.metric("Notices", _fmt(n.get("notices")))
     c2.metric(f"Notified late (< {lead} days)" if lead else "Notified late", _fmt(n.get("late")),
-              help=f"{_fmt(n.get('lead_time_unknown'))} more have no published notification date.")
+              help=f"{_fmt(n.get('lead_time_unknown'))} more cannot be judged: no published notification date, or "
+              "whether para 41 applies (no advance notice to the troops) is withheld.")
     c3.metric("Reached an observation threshold", _fmt(n.get("observation_threshold")),
               help=data.observation_help or None)
     c4.metric("… of which observers not invited", _fmt(n.get("observation_without_invitation")),

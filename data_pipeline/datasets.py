@@ -42,8 +42,8 @@ EXERCISE_NOTICES = Dataset(
     staged_fields=(
         "notice_id", "designation", "purpose", "notifying_iso3", "participating_iso3", "notified_on",
         "start_date", "end_date", "troops", "battle_tanks", "acvs", "artillery", "sorties", "helicopters",
-        "airborne_amphibious", "observers_invited", "in_annual_calendar", "area_name", "area_geojson",
-        "lat", "lon", "location_precision", "synthetic",
+        "airborne_amphibious", "observers_invited", "in_annual_calendar", "without_advance_notice", "area_name",
+        "area_geojson", "lat", "lon", "location_precision", "synthetic",
     ),
     required_fields=("notice_id", "notifying_iso3", "start_date", "end_date"),
     key=("notice_id",),

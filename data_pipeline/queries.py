@@ -154,6 +154,7 @@ def _database(path: str) -> duckdb.DuckDBPyConnection:
     # The macros the statements share (sql/app/macros.sql), made once per connection: an attached catalog belongs
     # to the database, so every cursor of run() sees them (temp macros are per cursor: 0.6 ms each, every call).
     con.execute("attach if not exists ':memory:' as macros (read_write)")
+    con.execute(sql("app/vd_macros"))  # the Vienna Document rules, which publish also runs alone
     con.execute(sql("app/macros"))
     return con
 

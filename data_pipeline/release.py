@@ -23,6 +23,7 @@ import duckdb
 from data_pipeline import policy as policies
 from data_pipeline.db import memory_limit, sql
 from data_pipeline.errors import UserError, io_problem
+from data_pipeline.notice_verdicts import store_notice_verdicts
 from data_pipeline.operator_key import operator_key
 from data_pipeline.redaction import apply_policy
 from data_pipeline.release_files import write_release_files
@@ -94,6 +95,7 @@ def _build(db_path: Path, policy, created: date, out: Path, scratch: Path, tmp: 
                 run(con, "release/load_reference", table=checked(table, REFERENCE_TABLES))
         with memory_limit(con):
             redactions, notes = apply_policy(con, policy, created)
+            store_notice_verdicts(con)  # after the policy: judged on published values only
             info = write_release_files(con, tmp, policy, created, redactions,
                                        [t for t in REFERENCE_TABLES if t in tables], key,
                                        previous=out if (out / "release.json").is_file() else None)

@@ -21,7 +21,7 @@ typed as (
         bl_number(artillery, $decimal, $thousands) as artillery_n,
         bl_number(sorties, $decimal, $thousands) as sorties_n,
         bl_number(helicopters, $decimal, $thousands) as helicopters_n,
-        airborne_amphibious, observers_invited, in_annual_calendar,
+        airborne_amphibious, observers_invited, in_annual_calendar, without_advance_notice,
         area_name,
         area_geojson,
         lat, lon,
@@ -55,6 +55,7 @@ checked as (
             case when (bl_given(airborne_amphibious, $withheld, $missing) and bl_bool(airborne_amphibious) is null)
                    or (bl_given(observers_invited, $withheld, $missing) and bl_bool(observers_invited) is null)
                    or (bl_given(in_annual_calendar, $withheld, $missing) and bl_bool(in_annual_calendar) is null)
+                   or (bl_given(without_advance_notice, $withheld, $missing) and bl_bool(without_advance_notice) is null)
                  then 'unparseable_boolean' end,
             case when notifying_iso3 is null or notifying_iso3 not in (select iso3 from countries)
                    or _rid in (select _rid from bl_unknown_listed_countries('typed', 'participating_list'))
