@@ -216,7 +216,7 @@ def notices_view(release_path: str, filters: Filters, notice_id: str | None = No
         chapter8["notice_ids"] = [_ids_words(i, n) for i, n in zip(chapter8["notice_ids"],
                                                                    chapter8["notice_ids_total"])]
 
-    detail, title, verdict = pd.DataFrame(columns=["field", "value"]), "", []
+    detail, title, verdict = pd.DataFrame(columns=["field", "value"]), "", list[str]()
     if notice_id:
         detail, title, verdict = notice_detail(release_path, filters, notice_id, known)
     return NoticesView(notices=notices, paging=where, sort=sort, summary=summary, calendar=calendar,
