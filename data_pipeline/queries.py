@@ -265,9 +265,11 @@ def month_range(first, last) -> tuple[str, ...]:
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!<>|~$:&])")
 
 
-# GitHub-flavoured markdown turns a bare www., http:, mailto: or e-mail address into a link even when its marks are
-# escaped; an invisible word joiner (U+2060) before the ':' / '.' / '@' that would start one stops it.
-_AUTOLINK = re.compile(r"(?<=[A-Za-z0-9_.+-])(?=@)|(?<=www)(?=\.)|(?<=[A-Za-z])(?=:)", re.IGNORECASE)
+# GitHub-flavoured markdown turns a bare www., scheme://, mailto:, xmpp: or e-mail address into a link even when its
+# marks are escaped; an invisible word joiner (U+2060) before the ':' / '.' / '@' that would start one stops it. Any
+# other colon is left alone (a sentence's "ahead: late" copies as typed); Streamlit's :directives: are escaped.
+_AUTOLINK = re.compile(r"(?<=[A-Za-z0-9_.+-])(?=@)|(?<=www)(?=\.)|(?<=[A-Za-z])(?=:/)|(?<=mailto)(?=:)|(?<=xmpp)(?=:)",
+                       re.IGNORECASE)
 WORD_JOINER = "\u2060"
 
 

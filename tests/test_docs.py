@@ -100,7 +100,17 @@ def _export(args: list[str], out: str) -> None:
     assert len(rows) == expected
 
 
-CHECKS = {"ingest": _ingest, "status": _status, "quarantine": _quarantine, "publish": _publish, "export": _export}
+def _verify(args: list[str], out: str) -> None:
+    """A release just published is whole: every file of the folder is named in its digests and matches."""
+    release = Path(_option(args, "--release"))
+    listed = json.loads((release / "digests.json").read_text(encoding="utf-8"))["files"]
+    on_disk = {p.relative_to(release).as_posix() for p in release.rglob("*") if p.is_file()} - {"digests.json"}
+    assert set(listed) == on_disk
+    assert out.strip() == f"{release}: whole (every file matches digests.json; the database matches release.json)"
+
+
+CHECKS = {"ingest": _ingest, "status": _status, "quarantine": _quarantine, "publish": _publish, "export": _export,
+          "verify": _verify}
 
 
 @pytest.mark.parametrize("doc", [d for d in DOCS if cli_lines(d)], ids=lambda d: d.relative_to(REPO).as_posix())

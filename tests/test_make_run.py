@@ -8,6 +8,7 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import time
 import json
 import urllib.request
@@ -33,22 +34,34 @@ def _get(url: str) -> tuple[int, str]:
         return response.status, response.read().decode("utf-8", "replace")
 
 
-def _rendered(url: str) -> str:
-    """The Overview's text once the script has run in Chromium: its heading, no exception, Streamlit idle."""
-    from playwright.sync_api import sync_playwright
+_RENDER = """
+import sys
+from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        try:
-            page = browser.new_page()
-            page.goto(url, wait_until="domcontentloaded")
-            page.wait_for_selector("[data-testid='stMain'] h1", timeout=120_000)
-            page.wait_for_function("() => !document.querySelector(\"[data-testid='stStatusWidget']\")"
-                                   " && document.querySelector(\"[data-testid='stMetric']\")", timeout=120_000)
-            assert page.locator("[data-testid='stException']").count() == 0
-            return page.locator("[data-testid='stApp']").inner_text()
-        finally:
-            browser.close()
+url, chromium, args = sys.argv[1], sys.argv[2], sys.argv[3:]
+with sync_playwright() as playwright:
+    browser = playwright.chromium.launch(executable_path=chromium, args=args, headless=True)
+    try:
+        page = browser.new_page()
+        page.goto(url, wait_until="domcontentloaded")
+        page.wait_for_selector("[data-testid='stMain'] h1", timeout=120_000)
+        page.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidget]')"
+                               " && document.querySelector('[data-testid=stMetric]')", timeout=120_000)
+        if page.locator("[data-testid='stException']").count():
+            sys.exit("the Overview shows an exception")
+        sys.stdout.write(page.locator("[data-testid='stApp']").inner_text())
+    finally:
+        browser.close()
+"""
+
+
+def _rendered(url: str) -> str:
+    """The Overview's text once the script has run in Chromium: its heading, no exception, Streamlit idle. In a
+    process of its own: the browser tests' session keeps Playwright's event loop running in this one."""
+    result = subprocess.run([sys.executable, "-c", _RENDER, url, CHROMIUM, *CHROMIUM_ARGS], capture_output=True,
+                            text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result.stdout
 
 
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed (apt-get install chromium)")

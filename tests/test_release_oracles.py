@@ -369,7 +369,7 @@ def test_a_notice_shows_which_line_numbers_and_hash_it_cites(release_secret_inpu
 
     # a copy: the app's cached connection attaches its macros to the file's DuckDB instance, shared in-process
     release = shutil.copytree(release_secret_inputs.release, tmp_path / "release")
-    table, _ = notice_detail(str(release), Filters(), "N-WITHHELD")
+    table, _, _ = notice_detail(str(release), Filters(), "N-WITHHELD")
     detail = dict(table[["field", "value"]].values)
     assert detail["Source: line in the file"].startswith("3 (among the published rows")
     assert detail["Source: SHA-256 of the file"] == "not published (the file is not declared public)"
