@@ -45,6 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", required=True)
     p.add_argument("--policy", required=True)
     p.add_argument("--out", required=True)
+    p.add_argument("--previous", metavar="RELEASE_DIR",
+                   help="the release this one follows (default: the release in --out): its suppressed cells "
+                        "stay suppressed and the audit covers both")
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("export", help="write one dataset as CSV, Parquet or GeoJSON")
@@ -128,7 +131,7 @@ def cmd_quarantine(args) -> int:
 def cmd_publish(args) -> int:
     from data_pipeline.release import publish
 
-    result = publish(args.db, args.policy, args.out)
+    result = publish(args.db, args.policy, args.out, args.previous)
     if args.json:
         print(json.dumps(result, indent=2))
     else:

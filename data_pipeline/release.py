@@ -40,14 +40,16 @@ def publish_date() -> date:
         raise UserError(f"{PUBLISH_DATE_ENV} must be a date YYYY-MM-DD, not {text!r}") from None
 
 
-def publish(db_path, policy_path, out_dir) -> dict:
-    """Write the release for db_path under policy_path to out_dir; returns release_id, path and counts."""
+def publish(db_path, policy_path, out_dir, previous_dir=None) -> dict:
+    """Write the release for db_path under policy_path to out_dir; returns release_id, path and counts.
+    previous_dir: the release this one follows (default: the release in out_dir, if any)."""
     policy = policies.load(policy_path)
     created = publish_date()
     db_path, out = Path(db_path), Path(out_dir)
     if not db_path.is_file():
         raise UserError(f"database not found: {db_path}")
     _check_out(out)
+    previous = _previous_release(out, previous_dir)
     scratch = _scratch_dir()
     con = duckdb.connect(str(scratch / "scratch.duckdb"))
     con.execute("set enable_progress_bar = false")
@@ -68,12 +70,13 @@ def publish(db_path, policy_path, out_dir) -> dict:
             if table in tables:
                 run(con, "release/load_reference", table=checked(table, REFERENCE_TABLES))
         with memory_limit(con):
-            redactions, notes = apply_policy(con, policy, created)
+            redactions, notes = apply_policy(con, policy, created, previous)
             tmp = _temp_dir(out)
             try:
                 info = write_release_files(con, tmp, policy, created, redactions,
                                            [t for t in REFERENCE_TABLES if t in tables],
-                                           previous=out if (out / "release.json").is_file() else None)
+                                           previous=out if (out / "release.json").is_file() else None,
+                                           audit=notes.get("suppression_audit"))
                 _sync_tree(tmp)
                 _swap_in(tmp, out)
             except BaseException:
@@ -88,6 +91,17 @@ def publish(db_path, policy_path, out_dir) -> dict:
 
 
 # ---------------------------------------------------------------------------------------------- the folder
+
+
+def _previous_release(out: Path, given) -> Path | None:
+    """The release whose suppressed cells stay suppressed: --previous, else the release being replaced."""
+    if given is None:
+        return out if (out / "release.json").is_file() and (out / "borderlens.duckdb").is_file() else None
+    given = Path(given)
+    if not (given / "release.json").is_file() or not (given / "borderlens.duckdb").is_file():
+        raise UserError(f"previous release not found: {given} (a release folder with release.json and "
+                        f"borderlens.duckdb)")
+    return given
 
 
 def _check_out(out: Path) -> None:
