@@ -26,7 +26,8 @@ ACTION_PARAMS = {
     "drop": {},
     "coarsen_location": {"h3_resolution": (False, (int,)), "grid_degrees": (False, (int, float))},
     "coarsen_time": {"to": (True, (str,))},
-    "suppress_below": {"k": (True, (int,)), "keep_zeros": (False, (bool,)), "p": (False, (int, float))},
+    "suppress_below": {"k": (True, (int,)), "keep_zeros": (False, (bool,)), "p": (False, (int, float)),
+                       "accept_unprotectable": (False, (bool,))},
     "round_to": {"base": (True, (int, float))},
     "embargo_days": {"days": (True, (int,))},
 }

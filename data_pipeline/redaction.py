@@ -57,13 +57,14 @@ def apply_policy(con, policy: policies.Policy, created: date, previous=None) -> 
         _previous_cells(con, previous)
         con.execute(sql("release/carried_cells"))
         counts.add(rule, "value", con.execute(sql("release/carried_counts")).fetchall(),
-                   detail="kept from the previous release", k=rule.params.get("k"))
+                   detail="carried", k=rule.params.get("k"))
         con.execute(sql("release/suppress_carried"))
         p = float(rule.params.get("p", policies.P_DEFAULT))
         secondary, alone, found = secondary_suppression(con, rule.params.get("k"), p)
         counts.add(rule, "value", secondary, detail="secondary", k=rule.params.get("k"))
         notes["crossings_cells_alone_in_a_margin"] = alone
-        notes["suppression_audit"] = audit_figures(con, found, p, previous)
+        notes["suppression_audit"] = audit_figures(con, found, p, previous,
+                                                   rule.params.get("accept_unprotectable", False))
     for rule in policy.rules:
         if rule.action in ("round_to", "coarsen_time"):
             statement, params = {"round_to": ("release/round_field", {"base": rule.params.get("base")}),

@@ -74,26 +74,31 @@ def secondary_suppression(con, k: float | None, p: float) -> tuple[list[tuple], 
                                            "true_value": true_value}
 
 
-def audit_figures(con, found: dict, p: float, previous) -> dict:
-    """The audit's figures for publish --json (operator) and the release; a cell that fails stops the publish
-    with one line naming it (its value is not printed)."""
+def audit_figures(con, found: dict, p: float, previous, accept_unprotectable: bool = False) -> dict:
+    """The audit's figures for publish --json (operator) and the release. A cell that fails, or that nothing
+    can protect (unless the rule accepts those), stops the publish with one line naming it (never its value)."""
     result, rid = found["audit"], found["rid"]
     value = np.where(np.isfinite(found["true_value"]), found["true_value"], 0.0)
-    if len(result.failing):
-        cell = int(result.failing[0])
+    lost = result.checked[result.exempt] if not accept_unprotectable else result.failing[:0]
+    for cells, problem in ((result.failing, "the published cells and margin totals bound it to +-{:.0%} of its "
+                                            "value (the policy asks for +-{:g} %)"),
+                           (lost, "the margin totals alone bound it to +-{:.0%} of its value whatever is "
+                                  "suppressed (the policy asks for +-{:g} %; accept_unprotectable = true "
+                                  "publishes such cells counted)")):
+        if not len(cells):
+            continue
+        cell = int(cells[0])
         i = int(np.flatnonzero(result.checked == cell)[0])
         half = (result.upper[i] - result.lower[i]) / 2 / max(value[cell], 1.0)
         location, reporter, direction, period, granularity, measure = con.execute(
             sql("release/cell_key"), {"rid": int(rid[cell])}).fetchall()[0]
         raise UserError(f"suppression audit failed for crossings cell {location} / {reporter} / {direction} / "
-                        f"{granularity} {period} / {measure}: the published cells and margin totals bound it to "
-                        f"+-{half:.0%} of its value (the policy asks for +-{p:g} %); {len(result.failing)} cell(s) "
-                        f"fail; nothing was published")
+                        f"{granularity} {period} / {measure}: {problem.format(half, p)}; {len(cells)} cell(s) "
+                        f"like it; nothing was published")
     share = result.narrowest_share(value)
     return {"cells": result.cells, "primaries": result.primaries, "secondaries": result.secondaries,
             "primaries_published_before": result.known_primaries, "unprotectable": result.unprotectable,
-            "protection_percent": p,
-            "narrowest_interval_share": None if share is None else round(share, 4),
+            "protection_percent": p, "narrowest_interval_share": None if share is None else round(share, 4),
             "margin_groups": result.groups, "linear_programs": result.programs,
             "previous_release": None if previous is None else str(previous), "passed": True}
 
