@@ -18,6 +18,7 @@ from scipy.optimize import linprog
 from scipy.sparse.csgraph import connected_components
 
 TOLERANCE = 1e-6
+WARM_HIGHS = True  # scipy's own HiGHS binding, kept warm between solves; False: scipy.optimize.linprog each time
 STUBBORN = 2    # rounds a failing cell gets single complements before all cells of its groups are taken
 MAX_ROUNDS = 12  # rounds of extra complements before the audit gives up and publish refuses
 
@@ -207,6 +208,8 @@ class _Program:
 
 def _highs(matrix, b):
     """HiGHS as scipy bundles it, kept between solves (warm starts); None: use linprog (cold, slower)."""
+    if not WARM_HIGHS:
+        return None
     try:
         from scipy.optimize._highspy import _core as core
     except ImportError:  # pragma: no cover - another scipy layout

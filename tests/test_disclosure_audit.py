@@ -247,3 +247,20 @@ def test_a_protection_level_out_of_range_is_refused_in_one_line(tmp_path):
 def _policy_text_with(line: str) -> str:
     return ('[policy]\nname = "x"\n\n[[rule]]\nid = "crossings-small"\ndataset = "crossings"\n'
             f'action = "suppress_below"\nfields = ["value"]\nk = {K}\n{line}\nreason = "small"\n')
+
+
+def test_the_warm_solver_and_linprog_give_the_same_intervals(monkeypatch):
+    """A 3 x 3 table (places x months) with totals both ways and four suppressed cells, audited by both solvers."""
+    from data_pipeline import disclosure_audit as audit
+
+    values = np.array([5.0, 40, 3, 30, 50, 60, 2, 70, 80])
+    hidden = np.array([1, 1, 0, 1, 1, 0, 0, 0, 0], dtype=bool) | (values < K)
+    rows, cols = np.repeat(np.arange(3), 3), np.tile(np.arange(3), 3)
+    cells = audit.Cells(true_value=values, hidden=hidden, withheld=np.zeros(9, bool), missing=np.zeros(9, bool),
+                        eligible=~hidden, known=np.zeros(9, bool), primary=values < K, margins=[rows, cols])
+    warm = audit.audit(cells, hidden, P)
+    monkeypatch.setattr(audit, "WARM_HIGHS", False)
+    cold = audit.audit(cells, hidden, P)
+    assert warm.programs and cold.programs
+    assert np.allclose(warm.lower, cold.lower) and np.allclose(warm.upper, cold.upper)
+    assert list(warm.failing) == list(cold.failing)
