@@ -19,6 +19,7 @@ from scipy.sparse.csgraph import connected_components
 
 TOLERANCE = 1e-6
 WARM_HIGHS = True  # scipy's own HiGHS binding, kept warm between solves; False: scipy.optimize.linprog each time
+BATCH_ROUNDS = 8  # solves over all unsettled targets of a component, while each settles a tenth of them
 STUBBORN = 2    # rounds a failing cell gets single complements before all cells of its groups are taken
 MAX_ROUNDS = 12  # rounds of extra complements before the audit gives up and publish refuses
 
@@ -181,10 +182,17 @@ class _Program:
         """(lower, upper) per target column: exact where the target fails its requirement."""
         low, high = truth[local].copy(), truth[local].copy()   # the truth is one feasible point
         for maximise in (True, False):
-            # one solve over all targets at once first (it usually settles most of them), then one per target
-            weights = 1.0 / np.maximum(hi_need, 1.0)
-            _, x = self.solve(local, weights, maximise)
-            self._seen(x, local, low, high)
+            # solves over all unsettled targets at once first (each settles many), then one per target
+            for _ in range(BATCH_ROUNDS):
+                open_ = (high < hi_need - TOLERANCE) if maximise else (low > lo_need + TOLERANCE)
+                if open_.sum() < 2:
+                    break
+                before = int(open_.sum())
+                _, x = self.solve(local[open_], 1.0 / np.maximum(hi_need[open_], 1.0), maximise)
+                self._seen(x, local, low, high)
+                still = (high < hi_need - TOLERANCE) if maximise else (low > lo_need + TOLERANCE)
+                if still.sum() > 0.9 * before:
+                    break
             for t in range(len(local)):
                 if (high[t] >= hi_need[t] - TOLERANCE) if maximise else (low[t] <= lo_need[t] + TOLERANCE):
                     continue
@@ -216,6 +224,7 @@ def _highs(matrix, b):
         return None
     h = core._Highs()
     h.setOptionValue("output_flag", False)
+    h.setOptionValue("presolve", "off")  # each solve starts from the last basis; presolve would throw it away
     lp = core.HighsLp()
     lp.num_col_, lp.num_row_ = matrix.shape[1], matrix.shape[0]
     lp.col_cost_ = np.zeros(matrix.shape[1])
@@ -249,7 +258,7 @@ def protect(cells: Cells, secondary, p: float) -> tuple[np.ndarray, Audit]:
         new = result.failing[~tried[result.failing]]
         if len(new):
             tried[new] = True
-            lost = unprotectable(cells, new, p)
+            lost = unprotectable(cells, new, p, hidden)
             exempt[lost] = True
             result.failing = result.failing[~exempt[result.failing]]
         if not len(result.failing):
@@ -272,10 +281,12 @@ def protect(cells: Cells, secondary, p: float) -> tuple[np.ndarray, Audit]:
     return hidden, result
 
 
-def unprotectable(cells: Cells, failing: np.ndarray, p: float) -> np.ndarray:
+def unprotectable(cells: Cells, failing: np.ndarray, p: float, hidden: np.ndarray | None = None) -> np.ndarray:
     """Of the failing cells, those still too narrow with every cell of the table suppressed: the margin totals
     alone give them back (in a table of places by months with both kinds of totals, a place with one month has
     a total of one figure that the others give away), so no suppression can protect them."""
+    if hidden is not None and not (cells.eligible & ~hidden & ~cells.known & ~cells.missing).any():
+        return failing  # nothing is left to suppress: the audit just run was that test
     only = np.zeros(len(cells.missing), dtype=bool)
     only[failing] = True
     trial = Cells(cells.true_value, cells.hidden, cells.withheld, cells.missing, cells.eligible, cells.known,
