@@ -20,6 +20,7 @@ from scipy.sparse.csgraph import connected_components
 TOLERANCE = 1e-6
 WARM_HIGHS = True  # scipy's own HiGHS binding, kept warm between solves; False: scipy.optimize.linprog each time
 BATCH_ROUNDS = 8  # solves over all unsettled targets of a component, while each settles a tenth of them
+GLOBAL_CHECK_CELLS = 200_000  # up to this many cells, a cell no slice pins is tested on the whole table
 STUBBORN = 2    # rounds a failing cell gets single complements before all cells of its groups are taken
 MAX_ROUNDS = 12  # rounds of extra complements before the audit gives up and publish refuses
 
@@ -240,7 +241,7 @@ def _highs(matrix, b):
     return h, core
 
 
-def protect(cells: Cells, secondary, p: float) -> tuple[np.ndarray, Audit]:
+def protect(cells: Cells, secondary, p: float, slices=()) -> tuple[np.ndarray, Audit]:
     """Hidden cells after secondary suppression, extended until the audit passes (or nothing is left to add).
 
     `secondary(hidden)` is the group-count rule (suppression.secondary_cells); where the audit still finds a
@@ -258,7 +259,7 @@ def protect(cells: Cells, secondary, p: float) -> tuple[np.ndarray, Audit]:
         new = result.failing[~tried[result.failing]]
         if len(new):
             tried[new] = True
-            lost = unprotectable(cells, new, p, hidden)
+            lost = unprotectable(cells, new, p, hidden, slices)
             exempt[lost] = True
             result.failing = result.failing[~exempt[result.failing]]
         if not len(result.failing):
@@ -281,17 +282,50 @@ def protect(cells: Cells, secondary, p: float) -> tuple[np.ndarray, Audit]:
     return hidden, result
 
 
-def unprotectable(cells: Cells, failing: np.ndarray, p: float, hidden: np.ndarray | None = None) -> np.ndarray:
+def unprotectable(cells: Cells, failing: np.ndarray, p: float, hidden: np.ndarray | None = None,
+                  slices=(), whole_table: int = GLOBAL_CHECK_CELLS) -> np.ndarray:
     """Of the failing cells, those still too narrow with every cell of the table suppressed: the margin totals
     alone give them back (in a table of places by months with both kinds of totals, a place with one month has
-    a total of one figure that the others give away), so no suppression can protect them."""
+    a total of one figure that the others give away), so no suppression can protect them.
+
+    First per cell on a slice around it (`slices`: pairs of margins, the cells of the second margin's groups of
+    the cells of the first's group of the cell), with only the groups wholly inside: fewer totals than the
+    attacker has, so a cell pinned there is pinned in the table. The rest on the whole table, if it is small."""
     if hidden is not None and not (cells.eligible & ~hidden & ~cells.known & ~cells.missing).any():
         return failing  # nothing is left to suppress: the audit just run was that test
-    only = np.zeros(len(cells.missing), dtype=bool)
-    only[failing] = True
-    trial = Cells(cells.true_value, cells.hidden, cells.withheld, cells.missing, cells.eligible, cells.known,
-                  cells.primary & only, cells.margins)
-    return audit(trial, ~cells.missing, p).failing
+    present = ~cells.missing
+    found = []
+    for cell in failing if slices else []:
+        around = np.zeros(len(present), dtype=bool)
+        for first, second in slices:
+            a, b = cells.margins[first], cells.margins[second]
+            if a[cell] < 0:
+                continue
+            ids = np.unique(b[(a == a[cell]) & (b >= 0)])
+            around |= np.isin(b, ids) & (b >= 0)
+        around &= present
+        margins = []
+        for group in cells.margins:
+            member = (group >= 0) & present
+            total = np.bincount(group[member], minlength=1)
+            inside = member & around
+            held = np.bincount(group[inside], minlength=len(total))
+            at = np.where(inside, group, 0)
+            margins.append(np.where(inside & (held[at] == total[at]), group, -1))
+        only = np.zeros(len(present), dtype=bool)
+        only[cell] = True
+        local = Cells(cells.true_value, around, cells.withheld & around, ~around, cells.eligible, cells.known,
+                      only, margins)
+        if len(audit(local, around, p).failing):
+            found.append(int(cell))
+    rest = np.setdiff1d(failing, found)
+    if len(rest) and present.sum() <= whole_table:
+        only = np.zeros(len(present), dtype=bool)
+        only[rest] = True
+        trial = Cells(cells.true_value, cells.hidden, cells.withheld, cells.missing, cells.eligible, cells.known,
+                      cells.primary & only, cells.margins)
+        found += [int(c) for c in audit(trial, present, p).failing]
+    return np.asarray(sorted(found), dtype=np.int64)
 
 
 def _complements(cells: Cells, hidden, value, cell: int, width: float, level: int = 0) -> list[int]:

@@ -61,7 +61,11 @@ def secondary_suppression(con, k: float | None, p: float) -> tuple[list[tuple], 
         chosen, alone_mask = secondary_cells(value, current, cells.withheld, cells.eligible, dense)
         return chosen
 
-    final, result = disclosure_audit.protect(cells, secondary, p)
+    # slices for the protectability test: a border's places over a year (by period, then by place), now and before
+    slices = tuple((MARGINS.index(a) + shift, MARGINS.index(b) + shift) for shift in (0, len(MARGINS))
+                   for a, b in (("m_border_period_measure", "m_location_year_measure"),
+                                ("m_location_year_measure", "m_border_period_measure")))
+    final, result = disclosure_audit.protect(cells, secondary, p, slices)
     chosen = np.flatnonzero(final & ~hidden)
     frame = pa.table({"_rid": pa.array(column("_rid", np.int64)[chosen], pa.int64())})
     con.register("_secondary_cells", frame)
