@@ -88,7 +88,7 @@ def audit_figures(con, found: dict, p: float, previous, accept_unprotectable: bo
                                             "value (the policy asks for +-{:g} %)"),
                            (lost, "the margin totals alone bound it to +-{:.0%} of its value whatever is "
                                   "suppressed (the policy asks for +-{:g} %; accept_unprotectable = true "
-                                  "publishes such cells counted)")):
+                                  "publishes the release with them counted)")):
         if not len(cells):
             continue
         cell = int(cells[0])
