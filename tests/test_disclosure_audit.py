@@ -238,15 +238,15 @@ def test_publish_refuses_a_previous_release_that_is_not_one(tmp_path):
 def test_a_protection_level_out_of_range_is_refused_in_one_line(tmp_path):
     db = tmp_path / "work.duckdb"
     run_cli("ingest", _generated(tmp_path, ports=1), "--db", db)
-    policy = write(tmp_path / "bad.toml", _policy_text_with("p = 150"))
+    policy = write(tmp_path / "bad.toml", _policy_with_p(150))
     result = run_cli("publish", "--db", db, "--policy", policy, "--out", tmp_path / "r", check=False)
     assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
     assert "p must be a number from 0 to 100" in result.stderr and "crossings-small" in result.stderr
 
 
-def _policy_text_with(line: str) -> str:
+def _policy_with_p(p) -> str:
     return ('[policy]\nname = "x"\n\n[[rule]]\nid = "crossings-small"\ndataset = "crossings"\n'
-            f'action = "suppress_below"\nfields = ["value"]\nk = {K}\n{line}\nreason = "small"\n')
+            f'action = "suppress_below"\nfields = ["value"]\nk = {K}\np = {p}\nreason = "small"\n')
 
 
 def test_the_warm_solver_and_linprog_give_the_same_intervals(monkeypatch):
