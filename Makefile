@@ -1,6 +1,7 @@
 # Two commands do all set-up on a fresh machine with Python 3.11+, make and git:
 #   make run   build what is missing, serve the dashboard on the demo release at http://localhost:8501
 #   make test  the whole test suite
+#   make check lint (ruff), types (mypy) and the fast tests: a minute or two, before every commit
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -11,7 +12,11 @@ PORT ?= 8501
 SAMPLE_INPUTS := $(wildcard sample_data/crossings/* sample_data/notices/* sample_data/projects/*)
 POLICY := sample_data/policy.toml
 
-.PHONY: run test demo-release bench clean lock
+# Tests without a browser, a server or a release build (unit tests of the rules, writers and policy checks).
+FAST_TESTS := tests/test_charts.py tests/test_sample_data.py tests/test_downloads.py tests/test_feed.py \
+	tests/test_policy.py tests/test_csv_safety.py tests/test_datapackage.py
+
+.PHONY: run test check lint types demo-release bench clean lock
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +44,15 @@ run: $(RELEASE)/release.json
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+types: $(STAMP)
+	$(BIN)/mypy
+
+check: lint types
+	$(BIN)/python -m pytest -q $(FAST_TESTS) -k "not demo_release and not a_release_names"
 
 bench: $(STAMP)
 	$(BIN)/python bench/ingest.py --rows 10000000

@@ -6,9 +6,11 @@ st.session_state["borderlens"], which this file sets on every run before the pag
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from datetime import date
 
+import duckdb
 import pandas as pd
 import streamlit as st
 
@@ -16,6 +18,7 @@ from data_pipeline import downloads as D
 from data_pipeline import queries as Q
 from data_pipeline import queries_params as P
 from data_pipeline.charts import chart_image
+from data_pipeline.datasets import DATASET_NAMES
 from data_pipeline.queries_overview import DATASET_LABELS, overview
 from data_pipeline.queries_transparency import provenance
 
@@ -164,6 +167,7 @@ class PrintView:
 
 
 PRINT_MAX_ROWS = 300  # a printed table shows at most this many rows (with a note when there are more)
+PRINT_MAX_CHARS = 5000  # and at most this many characters of a cell
 
 
 def print_table(df: pd.DataFrame, column_config: dict | None = None) -> None:
@@ -177,7 +181,8 @@ def print_table(df: pd.DataFrame, column_config: dict | None = None) -> None:
     for column in shown.columns:
         config = (column_config or {}).get(column)
         fmt = ((config or {}).get("type_config") or {}).get("format") if isinstance(config, dict) else None
-        shown[column] = [_print_value(v, fmt) for v in shown[column]]
+        # st.table renders cells as Markdown: a cell is escaped, so data text is shown, never rendered or fetched
+        shown[column] = [Q.md_escape(_print_value(v, fmt), PRINT_MAX_CHARS) for v in shown[column]]
     shown = shown.rename(columns=labels)
     st.table(shown, hide_index=True)
     if len(df) > PRINT_MAX_ROWS:
@@ -194,7 +199,7 @@ def _print_value(value, fmt: str | None = None) -> str:
         return str(bool(value)).lower()
     if isinstance(value, pd.Timestamp) or hasattr(value, "isoformat"):
         stamp = pd.Timestamp(value)
-        return stamp.strftime("%Y-%m-%d") if stamp == stamp.normalize() else stamp.isoformat(sep=" ")
+        return Q.date_text(stamp) if stamp == stamp.normalize() else stamp.isoformat(sep=" ")
     if isinstance(value, (int, float)) or hasattr(value, "item"):
         number = value.item() if hasattr(value, "item") else value
         if isinstance(number, bool):
@@ -210,7 +215,7 @@ def _print_value(value, fmt: str | None = None) -> str:
 
 def print_header() -> None:
     """The top of the printable view: the source line and, in one line, the filters and choices."""
-    show_source("crossings", "exercise_notices", "infrastructure_projects")
+    show_source(*DATASET_NAMES)
 
 
 def describe_plain(filters: Q.Filters, options: Q.FilterOptions) -> str:
@@ -316,7 +321,7 @@ def show_chart(chart, data: pd.DataFrame, title: str, summary: str, name: str, d
         show_source(dataset)
         return
     if ctx.get("print"):
-        st.markdown(f"**Data table: {title}**")
+        st.markdown(f"**Data table: {Q.md_escape(title)}**")
         show_table(data[columns] if columns else data, name, dataset)
         return
     c1, c2, _ = st.columns([1, 1, 4])
@@ -370,8 +375,8 @@ def share_view(page_title: str) -> None:
     filters = view_choices()
     st.divider()
     if ctx.get("print"):
-        st.caption("Cite this view: " + D.cite_view(page_title, filters, release.release_id, release.created, url,
-                                                    files.citation))
+        st.caption("Cite this view: " + Q.md_escape(D.cite_view(page_title, filters, release.release_id,
+                                                                release.created, url, files.citation), 5000))
         return
     st.subheader("Share and cite this view")
     st.caption("Copy link: this address opens this page with the same filters and choices.")
@@ -460,7 +465,8 @@ def overview_page() -> None:
     c1, c2, c3, c4 = st.columns(4)
     c1.metric("Notices", _fmt(n.get("notices")))
     c2.metric(f"Notified late (< {lead} days)" if lead else "Notified late", _fmt(n.get("late")),
-              help=f"{_fmt(n.get('lead_time_unknown'))} more have no published notification date.")
+              help=f"{_fmt(n.get('lead_time_unknown'))} more cannot be judged: no published notification date, or "
+              "whether para 41 applies (no advance notice to the troops) is withheld.")
     c3.metric("Reached an observation threshold", _fmt(n.get("observation_threshold")),
               help=data.observation_help or None)
     c4.metric("… of which observers not invited", _fmt(n.get("observation_without_invitation")),
@@ -501,15 +507,53 @@ def overview_page() -> None:
     share_view("Overview")
 
 
+def pages() -> list:
+    return [
+        st.Page(overview_page, title="Overview", default=True),
+        st.Page("pages/map.py", title="Map"),
+        st.Page("pages/trends.py", title="Crossing trends"),
+        st.Page("pages/notices.py", title="Exercise notices"),
+        st.Page("pages/infrastructure.py", title="Infrastructure"),
+        st.Page("pages/transparency.py", title="Transparency"),
+        st.Page("pages/about.py", title="About the data"),
+        st.Page("pages/downloads.py", title="Downloads"),
+        st.Page("pages/revisions.py", title="Revisions"),
+    ]
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def tell_operator(problems: str) -> bool:
+    """The server's log gets each distinct problem once (the operator's alert), not once per visit."""
+    print(f"borderlens: the release cannot be read: {problems}", file=sys.stderr, flush=True)
+    return True
+
+
+def maintenance(problems: list[str]) -> None:
+    """A truncated or corrupted release: one plain message on every page (the entry script runs first on each),
+    no traceback, and no path of the server."""
+    tell_operator("; ".join(problems))
+    # Every address stays known (a deep link keeps its page) but no page runs, and no links are drawn
+    st.navigation(pages(), position="hidden")
+    st.title("borderlens")
+    st.error(f"This release cannot be read: {Q.md_escape('; '.join(problems), 400)}. The operator has been told; "
+             "the dashboard is under maintenance, please come back later.")
+    st.stop()
+
+
 def main() -> None:
     try:
         release = Q.release_from_env()
+    except Q.ReleaseBroken as exc:
+        maintenance(exc.problems)
     except Q.ReleaseError as exc:
         st.title("borderlens")
         st.error(str(exc))
         st.stop()
-    meta = load_meta(release.release_id, release.path)
-    options = load_options(release.release_id, release.path)
+    try:
+        meta = load_meta(release.release_id, release.path)
+        options = load_options(release.release_id, release.path)
+    except duckdb.Error as exc:  # a release published before digests.json, whose database is damaged
+        maintenance([f"unreadable: {Q.DB_FILE} ({type(exc).__name__})"])
     try:  # ?embed=true: Streamlit hides its chrome and keeps `embed` out of st.query_params
         embed = bool(st.context.is_embedded)
     except Exception:  # no browser (AppTest)
@@ -528,17 +572,7 @@ def main() -> None:
                                       "table": show_table, "chart": show_chart,
                                       "pager_choice": pager_choice, "pager": pager,
                                       "share": share_view, "source": show_source}
-    page = st.navigation([
-        st.Page(overview_page, title="Overview", default=True),
-        st.Page("pages/map.py", title="Map"),
-        st.Page("pages/trends.py", title="Crossing trends"),
-        st.Page("pages/notices.py", title="Exercise notices"),
-        st.Page("pages/infrastructure.py", title="Infrastructure"),
-        st.Page("pages/transparency.py", title="Transparency"),
-        st.Page("pages/about.py", title="About the data"),
-        st.Page("pages/downloads.py", title="Downloads"),
-        st.Page("pages/revisions.py", title="Revisions"),
-    ], position="hidden" if embed or printing else "sidebar")
+    page = st.navigation(pages(), position="hidden" if embed or printing else "sidebar")
     st.session_state["borderlens"]["page_path"] = page.url_path
     next_page = st.session_state.pop("borderlens_next", None)
     if next_page:  # a deep link reached a page before this entry script had run once (see the pages' guard)

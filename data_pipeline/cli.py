@@ -1,6 +1,7 @@
-"""The `borderlens` command: ingest, status, quarantine, publish, export, serve.
+"""The `borderlens` command: ingest, status, quarantine, publish, verify, export, serve.
 
-A user mistake prints one line on stderr and exits 2; nothing else prints a traceback for it.
+A user mistake prints one line on stderr and exits 2; nothing else prints a traceback for it. So does a file the
+system will not let us read or write (permissions, a read-only or full disk): the operator fixes that, not us.
 """
 
 from __future__ import annotations
@@ -10,9 +11,10 @@ import json
 import sys
 from pathlib import Path
 
-from data_pipeline.errors import UserError
+from data_pipeline.datasets import DATASET_NAMES as CANONICAL
+from data_pipeline.errors import UserError, io_problem
 
-DATASET_NAMES = ("crossings", "exercise_notices", "infrastructure_projects", "borders", "sources")
+DATASET_NAMES = (*CANONICAL, "borders", "sources")   # what `export` takes (extracts.EXPORTABLE)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -50,6 +52,10 @@ def build_parser() -> argparse.ArgumentParser:
                         "stay suppressed and the audit covers both")
     p.add_argument("--json", action="store_true")
 
+    p = sub.add_parser("verify", help="check a release folder against its own digests (exit 1 if not whole)")
+    p.add_argument("--release", required=True)
+    p.add_argument("--json", action="store_true")
+
     p = sub.add_parser("export", help="write one dataset as CSV, Parquet or GeoJSON")
     p.add_argument("dataset", choices=DATASET_NAMES)
     source = p.add_mutually_exclusive_group(required=True)
@@ -68,6 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from data_pipeline.scratch import remove_stale
+
+    remove_stale()  # unredacted scratch copies of publishes killed before they could remove them
     try:
         return COMMANDS[args.command](args)
     except UserError as exc:
@@ -75,18 +84,28 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except BrokenPipeError:
         return 0
+    except Exception as exc:
+        problem = io_problem(exc)
+        if problem is None:
+            raise
+        print(f"borderlens: {args.command} failed: {problem}", file=sys.stderr)
+        return 2
 
 
 def cmd_ingest(args) -> int:
     from data_pipeline.db import open_work_db
     from data_pipeline.ingest import expand_paths, ingest
 
-    expand_paths(args.paths)  # a missing file or a bad profile is reported before the database is created
+    for path in expand_paths(args.paths):  # a missing or unreadable file, or a bad profile, is reported before
+        _check_readable(path)               # the database is created
     if args.profile:
         from data_pipeline.profiles import resolve_profile
 
         resolve_profile(args.profile)
+    from data_pipeline.operator_key import operator_key
+
     con = open_work_db(args.db)
+    operator_key(args.db)  # created with the database, so that it is there to back up before the first publish
     results = ingest(con, args.paths, args.profile, show_progress=not args.no_progress and sys.stderr.isatty())
     if args.json:
         print(json.dumps({"sources": results}, indent=2))
@@ -95,6 +114,14 @@ def cmd_ingest(args) -> int:
             print(f"{r['status']:9} {r['source_id']}  read {r['rows_read']:,}  loaded {r['rows_loaded']:,}  "
                   f"quarantined {r['rows_quarantined']:,}  {r['path']}")
     return 0
+
+
+def _check_readable(path: Path) -> None:
+    try:
+        with open(path, "rb") as handle:
+            handle.read(1)
+    except OSError as exc:
+        raise UserError(f"cannot read {path}: {exc.strerror or exc}") from None
 
 
 def cmd_status(args) -> int:
@@ -139,6 +166,20 @@ def cmd_publish(args) -> int:
     return 0
 
 
+def cmd_verify(args) -> int:
+    """Exit 0 when the release is whole, 1 with one line per problem when not (2: no such folder)."""
+    from data_pipeline.verify import verify
+
+    problems = verify(args.release)
+    if args.json:
+        print(json.dumps({"release": args.release, "whole": not problems, "problems": problems}, indent=2))
+    elif problems:
+        print("\n".join(f"{args.release}: {p}" for p in problems))
+    else:
+        print(f"{args.release}: whole (every file matches digests.json; the database matches release.json)")
+    return 1 if problems else 0
+
+
 def cmd_export(args) -> int:
     from data_pipeline.extracts import export
 
@@ -155,4 +196,4 @@ def cmd_serve(args) -> int:
 
 
 COMMANDS = {"ingest": cmd_ingest, "status": cmd_status, "quarantine": cmd_quarantine,
-            "publish": cmd_publish, "export": cmd_export, "serve": cmd_serve}
+            "publish": cmd_publish, "verify": cmd_verify, "export": cmd_export, "serve": cmd_serve}

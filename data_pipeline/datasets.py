@@ -13,6 +13,11 @@ class Dataset:
     key: tuple[str, ...]             # identifies one record across versions of a publication
     scope_key_to_series: bool        # True: a key is unique within a publisher's series only
     free_text_fields: tuple[str, ...] = ()  # kept as published, spaces included (everything else is trimmed)
+    # Dates outside this window (ISO, inclusive) are implausible: 'date_out_of_range' at ingest, so that a typo
+    # such as 'Jan 0000' or year 1200 never reaches a release; a profile widens it with [dates] earliest/latest.
+    plausible_dates: tuple[str, str] = ("1900-01-01", "2099-12-31")
+    label: str = ""                  # its name on the dashboard ("Border crossings")
+    records: str = ""                # what its rows are, in a sentence ("crossing figures")
 
 
 CROSSINGS = Dataset(
@@ -28,6 +33,8 @@ CROSSINGS = Dataset(
          "period_granularity", "measure"),
     scope_key_to_series=False,
     free_text_fields=("location_name",),
+    label="Border crossings",
+    records="crossing figures",
 )
 
 EXERCISE_NOTICES = Dataset(
@@ -35,13 +42,16 @@ EXERCISE_NOTICES = Dataset(
     staged_fields=(
         "notice_id", "designation", "purpose", "notifying_iso3", "participating_iso3", "notified_on",
         "start_date", "end_date", "troops", "battle_tanks", "acvs", "artillery", "sorties", "helicopters",
-        "airborne_amphibious", "observers_invited", "in_annual_calendar", "area_name", "area_geojson",
-        "lat", "lon", "location_precision", "synthetic",
+        "airborne_amphibious", "observers_invited", "in_annual_calendar", "without_advance_notice", "area_name",
+        "area_geojson", "lat", "lon", "location_precision", "synthetic",
     ),
     required_fields=("notice_id", "notifying_iso3", "start_date", "end_date"),
     key=("notice_id",),
     scope_key_to_series=True,
     free_text_fields=("designation", "purpose", "area_name"),
+    plausible_dates=("1975-01-01", "2099-12-31"),  # prior notice of manoeuvres began with the Helsinki Final Act
+    label="Exercise notices",
+    records="exercise notices",
 )
 
 INFRASTRUCTURE_PROJECTS = Dataset(
@@ -55,6 +65,10 @@ INFRASTRUCTURE_PROJECTS = Dataset(
     key=("project_id",),
     scope_key_to_series=True,
     free_text_fields=("name", "description"),
+    label="Infrastructure projects",
+    records="infrastructure projects",
 )
 
 DATASETS = {d.name: d for d in (CROSSINGS, EXERCISE_NOTICES, INFRASTRUCTURE_PROJECTS)}
+# The canonical datasets, in the order every list of them uses (CLI, policy, release, extracts, pages).
+DATASET_NAMES = tuple(DATASETS)

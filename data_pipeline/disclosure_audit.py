@@ -93,10 +93,10 @@ def audit(cells: Cells, hidden: np.ndarray, p: float, exempt: np.ndarray | None 
         rows.append(group[pick] + offset)
         cols.append(position[pick])
         offset += len(size)
-    rows, cols = np.concatenate(rows), np.concatenate(cols)
-    constraint_ids, rows = np.unique(rows, return_inverse=True)
+    row_of, col_of = np.concatenate(rows), np.concatenate(cols)
+    constraint_ids, row_of = np.unique(row_of, return_inverse=True)
     m, k = len(constraint_ids), len(uidx)
-    A = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(m, k))
+    A = sparse.csr_matrix((np.ones(len(row_of)), (row_of, col_of)), shape=(m, k))
     residual = A @ truth[uidx]
     # components of the bipartite graph unknowns <-> constraints: each one is an independent program
     graph = sparse.bmat([[None, A.T], [A, None]], format="csr") if m and k else sparse.csr_matrix((k, k))
@@ -122,11 +122,11 @@ def audit(cells: Cells, hidden: np.ndarray, p: float, exempt: np.ndarray | None 
     con_sorted = con_label[con_order]
     var_order = np.argsort(var_label, kind="stable")
     var_sorted = var_label[var_order]
-    for comp, ts in by_component.items():
+    for comp, members in by_component.items():
         cs = con_order[np.searchsorted(con_sorted, comp):np.searchsorted(con_sorted, comp, side="right")]
         vs = var_order[np.searchsorted(var_sorted, comp):np.searchsorted(var_sorted, comp, side="right")]
         b = residual[cs]
-        ts = np.asarray(ts)
+        ts = np.asarray(members)
         local = np.searchsorted(vs, position[targets[ts]])
         if len(cs) == 1 and len(vs) > 1:  # one group sum: anything from 0 to the remainder
             lower[ts], upper[ts] = 0.0, b[0]

@@ -84,7 +84,7 @@ def release_files(release_path: str) -> ReleaseFiles:
     """The prebuilt extracts (built once at publish), the data dictionary, licence and citation of a release."""
     folder = Path(release_path)
     package = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
-    rows_by = {}
+    rows_by: dict[str, int | None] = {}
     dictionary = []
     for resource in package.get("resources", []):  # one resource per file: crossings, crossings-parquet, …
         dataset = Path(str(resource.get("path") or resource.get("name"))).stem

@@ -7,8 +7,10 @@ and no row passes through Python; the cell formats are SQL macros (sql/export/ma
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -16,15 +18,33 @@ import pyarrow as pa
 
 from data_pipeline.db import sql
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 BATCH_ROWS = 100_000
 GEOMETRY_COLUMNS = ("area_geojson", "geometry_geojson")
 BOM = "\ufeff".encode("utf-8")
 
 
-def neutralise(text: str) -> str:
-    """A text cell a spreadsheet could run as a formula gets a leading quote (OWASP CSV injection)."""
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+@contextmanager
+def replacing(out: Path):
+    """A path to write instead of out, renamed onto out once it is whole and removed if writing fails, so a
+    full disk leaves no half file (and an older file stays). A device or pipe (/dev/stdout) is written directly."""
+    if out.exists() and not out.is_file():
+        yield out
+        return
+    part = out.with_name(f".{out.name}.part-{os.getpid()}-{os.urandom(4).hex()}")
+    try:
+        yield part
+        os.replace(part, out)
+    finally:
+        _remove(part)
+
+
+def _remove(path: Path) -> None:
+    """Remove a file if it is there; on a read-only disk even a missing file's unlink fails (EROFS), and that
+    must not hide the error that brought us here."""
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
 def _ident(name: str) -> str:
@@ -71,7 +91,7 @@ def write_csv(con, query: str, params, out: Path, excel: bool = False) -> int:
             handle.write(BOM)
             shutil.copyfileobj(source, handle, 1 << 20)
     finally:
-        body.unlink(missing_ok=True)
+        _remove(body)
     return rows
 
 
@@ -117,7 +137,7 @@ def write_features(con, query: str, params, out: Path, members: dict | None = No
             shutil.copyfileobj(source, handle, 1 << 20)
             handle.write(b"}\n")
     finally:
-        body.unlink(missing_ok=True)
+        _remove(body)
     return rows
 
 

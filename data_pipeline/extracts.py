@@ -15,10 +15,12 @@ from pathlib import Path
 import duckdb
 
 from data_pipeline import exports
+from data_pipeline.datasets import DATASET_NAMES
 from data_pipeline.db import connect, sql
-from data_pipeline.errors import UserError
+from data_pipeline.errors import UserError, io_failure
+from data_pipeline.licences import licence
 
-EXTRACT_DATASETS = ("crossings", "exercise_notices", "infrastructure_projects")
+EXTRACT_DATASETS = DATASET_NAMES
 EXPORTABLE = (*EXTRACT_DATASETS, "borders", "sources")
 FORMATS = ("csv", "parquet", "geojson")
 CAST_TYPES = ("VARCHAR", "DOUBLE", "BIGINT", "INTEGER", "DATE", "BOOLEAN", "TIMESTAMP")
@@ -26,9 +28,6 @@ GEOJSON_COLUMNS = ("area_geojson", "geometry_geojson", "location_cell_geojson")
 STATUS_VALUES = ["reported", "withheld_by_publisher", "suppressed", "estimated", "missing", "dropped"]
 FRICTIONLESS_TYPES = {"VARCHAR": "string", "DOUBLE": "number", "BIGINT": "integer", "INTEGER": "integer",
                       "DATE": "date", "BOOLEAN": "boolean", "TIMESTAMP": "datetime"}
-LICENCE_NAMES = (("public domain", "other-pd"), ("cc0", "CC0-1.0"), ("cc-by-sa", "CC-BY-SA-4.0"),
-                 ("cc by-sa", "CC-BY-SA-4.0"), ("cc-by", "CC-BY-4.0"), ("cc by", "CC-BY-4.0"),
-                 ("odbl", "ODbL-1.0"), ("open government licence", "OGL-UK-3.0"))
 
 
 def export(dataset: str, db=None, release=None, fmt: str = "csv", out=None, where=(), excel: bool = False) -> int:
@@ -66,10 +65,15 @@ def export(dataset: str, db=None, release=None, fmt: str = "csv", out=None, wher
         if release is None:  # a working database keeps no row order (parallel inserts): sort for stable files
             query = f"select * from ({query}) as _rows order by all"
         try:
-            return _write(con, query, params, fmt, out, excel)
+            with exports.replacing(out) as part:
+                return _write(con, query, params, fmt, part, excel)
         except duckdb.ConversionException as exc:
-            out.unlink(missing_ok=True)
             raise UserError(f"--where value does not fit its column: {str(exc).splitlines()[0]}") from None
+        except (OSError, duckdb.Error) as exc:
+            failure = io_failure(exc)
+            if failure is None:
+                raise
+            raise UserError(f"cannot write {out}: {failure[0]}") from None
     finally:
         con.close()
 
@@ -197,17 +201,17 @@ def datapackage(info: dict, columns: dict, sources: list[dict], descriptions: di
                           "mediatype": "application/geo+json", "encoding": "utf-8",
                           "description": "The same rows as GeoJSON features (RFC 7946, coordinates at 5 decimals)"})
     return {
-        "profile": "tabular-data-package",
+        "profile": "data-package",   # not tabular-data-package: the GeoJSON resources are not tables
         "name": "borderlens-release",
         "id": info["release_id"],
         "title": "borderlens: open border data (troop-exercise notices, border crossings, infrastructure projects)",
         "version": info["release_id"],
-        "created": info["created"],
+        "created": f"{info['created']}T00:00:00Z",   # a datetime in the spec; the release has a date
         "description": "A release of the borderlens transparency dashboard, redacted by the policy "
                        f"'{info['policy_name']}' (see redactions.json and the release_info table).",
         "citation": f"borderlens release {info['release_id']} ({info['created']}), compiled from data published by "
                     f"{', '.join(publishers) or 'the sources listed'}.",
-        "licenses": [_licence(text) for text in licences],
+        "licenses": [licence(text) for text in licences],
         "sources": [_source(s) for s in sources],
         "resources": resources,
     }
@@ -215,7 +219,7 @@ def datapackage(info: dict, columns: dict, sources: list[dict], descriptions: di
 
 def _field(dataset: str, name: str, data_type: str, descriptions: dict) -> dict:
     description = descriptions.get((dataset, name)) or descriptions.get(("*", name))
-    field = {"name": name}
+    field: dict[str, object] = {"name": name}
     if name in GEOJSON_COLUMNS:
         field["type"] = "geojson"
     elif data_type.endswith("[]"):
@@ -234,12 +238,8 @@ def _field(dataset: str, name: str, data_type: str, descriptions: dict) -> dict:
 def _source(s: dict) -> dict:
     """A Frictionless source (title, path) with borderlens' provenance beside it; empty keys left out."""
     entry = {"title": s["title"] or s["source_id"], "path": s["url"], "publisher": s["publisher"],
-             "licence": s["licence"], "synthetic": bool(s["synthetic"]), "source_id": s["source_id"],
+             "licence": s["licence"], "licence_id": licence(s["licence"])["name"] if s["licence"] else None,
+             "synthetic": bool(s["synthetic"]), "source_id": s["source_id"],
              "version": s["version"], "sha256": s["sha256"]}
     return {k: v for k, v in entry.items() if v is not None}
 
-
-def _licence(text: str) -> dict:
-    lowered = text.lower()
-    name = next((n for key, n in LICENCE_NAMES if key in lowered), "other-at")
-    return {"name": name, "title": text}

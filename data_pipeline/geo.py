@@ -558,7 +558,8 @@ class BorderIndex:
 def _pair_key(a, b) -> tuple[str, str] | None:
     if not isinstance(a, str) or not isinstance(b, str) or not a or not b:
         return None
-    return tuple(sorted((a.upper(), b.upper())))
+    first, second = sorted((a.upper(), b.upper()))
+    return first, second
 
 
 def _result(ids, index: BorderIndex, border: np.ndarray, dist: np.ndarray) -> pd.DataFrame:

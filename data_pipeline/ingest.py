@@ -82,7 +82,7 @@ def expand_paths(paths: list[str]) -> list[Path]:
 
 def sidecar_meta(path: Path) -> dict:
     """Metadata beside the data: FILE.meta.toml's [source] table overrides the profile's publisher,
-    title, url, licence, series and synthetic flag for this one file."""
+    title, url, licence, series and synthetic flag for this one file, and may declare the file itself public."""
     meta_path = path.with_name(path.name + ".meta.toml")
     if not meta_path.is_file():
         return {}
@@ -94,13 +94,14 @@ def sidecar_meta(path: Path) -> dict:
         raise UserError(f"{meta_path}: not valid TOML: {exc}") from None
     if not isinstance(source, dict):
         raise UserError(f"{meta_path}: 'source' must be a table: [source]")
-    allowed = {"publisher", "title", "url", "licence", "series", "synthetic"}
+    allowed = {"publisher", "title", "url", "licence", "series", "synthetic", "public"}
     unknown = set(source) - allowed
     if unknown:
         raise UserError(f"{meta_path}: unknown key(s) {', '.join(sorted(unknown))} in [source]")
-    if "synthetic" in source and not isinstance(source["synthetic"], bool):
-        raise UserError(f"{meta_path}: [source] synthetic must be true or false, not {source['synthetic']!r}")
-    for key in allowed - {"synthetic"}:
+    for key in ("synthetic", "public"):
+        if key in source and not isinstance(source[key], bool):
+            raise UserError(f"{meta_path}: [source] {key} must be true or false, not {source[key]!r}")
+    for key in allowed - {"synthetic", "public"}:
         if key in source and not isinstance(source[key], str):
             raise UserError(f"{meta_path}: [source] {key} must be text, not {source[key]!r}")
     return source
@@ -166,6 +167,8 @@ def _values(profile: Profile, extra: dict) -> dict:
         "missing": profile.marker_list("missing"),
         "decimal": read.get("decimal", "."),
         "thousands": read.get("thousands", ","),
+        "earliest": profile.date_window[0],
+        "latest": profile.date_window[1],
         **extra,
     }
     return values
@@ -254,7 +257,7 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, profile_arg: str | N
             "licence": meta.get("licence"), "profile": profile.name, "file_name": path.name,
             "path": str(path), "sha256": hasher.digest, "bytes": hasher.size,
             "ingested_at": datetime.now(timezone.utc).replace(tzinfo=None), "version": version,
-            "synthetic": synthetic,
+            "synthetic": synthetic, "public": bool(meta.get("public", False)),
         })
         _run(con, f"canonical/{dataset}_incoming", profile, source_id=source_id, series_id=series)
         if con.execute(sql(f"ingest/{dataset}_count")).fetchall()[0][0] > 0:

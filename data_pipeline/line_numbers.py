@@ -18,6 +18,7 @@ import duckdb
 from data_pipeline.db import sql
 from data_pipeline.profiles import Profile
 from data_pipeline.staging import RawFile
+from data_pipeline.text_files import file_encoding
 
 TAIL_BYTES = 1 << 16
 
@@ -42,9 +43,10 @@ def record_starts(path: Path, profile: Profile, width: int) -> tuple[list[int], 
     """The line each record of the header's width starts on, and each other record, by Python's csv module;
     None if the file cannot be read that way."""
     read = profile.read
-    encoding = read.get("encoding", "utf-8").lower()
+    encoding = file_encoding(path, read)
     skip = int(read.get("skip_lines", 0))
-    fits, misfits = [], []
+    fits: list = []
+    misfits: list = []
     try:
         with open(path, encoding="utf-8-sig" if encoding in ("utf-8", "utf8") else encoding, newline="") as handle:
             for _ in range(skip):

@@ -16,8 +16,9 @@ from functools import cache
 from pathlib import Path
 
 import duckdb
-import h3
 
+from data_pipeline.cells import cell_km
+from data_pipeline.datasets import DATASET_NAMES
 from data_pipeline.errors import UserError
 
 ACTIONS = ("drop", "coarsen_location", "coarsen_time", "suppress_below", "round_to", "embargo_days")
@@ -38,7 +39,6 @@ EMBARGO_DEFAULT = {"crossings": "period_start", "exercise_notices": "start_date"
 TIME_UNITS = ("week", "month")
 NUMERIC_TYPES = ("DOUBLE", "BIGINT", "INTEGER", "HUGEINT", "DECIMAL", "FLOAT", "SMALLINT")
 WHOLE_TYPES = ("BIGINT", "INTEGER", "HUGEINT", "SMALLINT")
-KM_PER_DEGREE = 111.32
 # Bounds of the action parameters (docs/policy.md): anything outside is refused before anything is published.
 K_MAX = 1_000_000_000               # suppress_below k
 P_DEFAULT = 20                      # suppress_below p: the audit's protection level, in % of a cell's value
@@ -84,11 +84,7 @@ class Rule:
     @property
     def cell_km(self) -> float | None:
         """About how wide a coarsened location cell is, in km (the marker says 'about N km')."""
-        if self.action != "coarsen_location":
-            return None
-        if "h3_resolution" in self.params:
-            return round(2 * h3.average_hexagon_edge_length(self.params["h3_resolution"], "km"), 1)
-        return round(self.params["grid_degrees"] * KM_PER_DEGREE, 1)
+        return cell_km(self.precision) if self.action == "coarsen_location" else None
 
     def describe(self) -> str:
         """The rule in plain words, for release_info.policy_text and the Transparency page."""
@@ -453,8 +449,8 @@ def _rule(path: Path, number: int, raw: dict) -> Rule:
         fail("needs an id of letters, digits, '-', '_' or '.'")
     dataset, action = raw.get("dataset"), raw.get("action")
     columns = dataset_columns()
-    if dataset not in ("crossings", "exercise_notices", "infrastructure_projects"):
-        fail(f"unknown dataset {dataset!r} (crossings, exercise_notices, infrastructure_projects)")
+    if dataset not in DATASET_NAMES:
+        fail(f"unknown dataset {dataset!r} ({', '.join(DATASET_NAMES)})")
     if action not in ACTIONS:
         fail(f"unknown action {action!r} ({', '.join(ACTIONS)})")
     unknown = set(raw) - RULE_KEYS - set(ACTION_PARAMS[action])

@@ -8,6 +8,7 @@ import io
 import json
 import re
 import tomllib
+from datetime import date, datetime
 from pathlib import Path
 
 from data_pipeline.datasets import DATASETS, Dataset
@@ -21,11 +22,11 @@ FIELD_SOURCES = ("column", "columns", "value", "document")  # exactly one per fi
 FIELD_OPTIONS = ("parse", "pad", "prefix", "map", "unmapped")  # with column only
 FIELD_KEYS = FIELD_SOURCES + FIELD_OPTIONS
 # The sections and keys a profile may use (docs/profiles.md); anything else is a typo, reported as one.
-PROFILE_KEYS = ("name", "dataset", "title", "publisher", "url", "licence", "series", "synthetic")
+PROFILE_KEYS = ("name", "dataset", "title", "publisher", "url", "licence", "series", "synthetic", "public")
 DETECT_KEYS = ("columns",)
 READ_KEYS = ("format", "delimiter", "quote", "encoding", "decimal", "thousands", "skip_lines", "shape",
              "value_columns", "records", "properties")
-DATES_KEYS = ("formats",)
+DATES_KEYS = ("formats", "earliest", "latest")
 MARKER_KINDS = ("withheld", "missing")
 SECTIONS = ("profile", "detect", "read", "dates", "markers", "fields", "vocab")
 _STRPTIME_ACCEPTS: set[str] = set()  # date formats DuckDB has accepted in this process
@@ -118,8 +119,9 @@ def _check_meta(path: Path, meta: dict) -> Dataset:
     for key in ("title", "publisher", "url", "licence", "series"):
         if key in meta:
             _string(path, f"[profile] {key}", meta[key])
-    if "synthetic" in meta and not isinstance(meta["synthetic"], bool):
-        raise _fail(path, f"[profile] synthetic must be true or false, not {_show(meta['synthetic'])}")
+    for key in ("synthetic", "public"):
+        if key in meta and not isinstance(meta[key], bool):
+            raise _fail(path, f"[profile] {key} must be true or false, not {_show(meta[key])}")
     return DATASETS[dataset]
 
 
@@ -188,6 +190,25 @@ def _check_date_formats(path: Path, formats) -> None:
             _STRPTIME_ACCEPTS.add(fmt)
     finally:
         con.close()
+
+
+def _check_date_window(path: Path, dates: dict, dataset: Dataset) -> tuple[date, date]:
+    """The plausible dates of the profile's rows: the dataset's window, or the profile's earliest / latest (a TOML
+    date like 1850-01-01, or the same as a string); a date outside is quarantined as date_out_of_range."""
+    window = []
+    for key, default in zip(("earliest", "latest"), dataset.plausible_dates):
+        value = dates.get(key, default)
+        if isinstance(value, str):
+            try:
+                value = date.fromisoformat(value)
+            except ValueError:
+                value = None
+        if not isinstance(value, date) or isinstance(value, datetime):
+            raise _fail(path, f"[dates] {key} must be a date like 1850-01-01, not {_show(dates.get(key))}")
+        window.append(value)
+    if window[0] > window[1]:
+        raise _fail(path, f"[dates] earliest ({window[0]}) is after latest ({window[1]})")
+    return window[0], window[1]
 
 
 def _check_vocab(path: Path, raw_vocab: dict) -> dict:
@@ -308,6 +329,7 @@ def checked(path: Path) -> dict:
     _known_keys(path, "dates", dates, DATES_KEYS)
     date_formats = dates.get("formats", ["%Y-%m-%d"])
     _check_date_formats(path, date_formats)
+    date_window = _check_date_window(path, dates, dataset)
     markers = raw.get("markers", {})
     _known_keys(path, "markers", markers, MARKER_KINDS)
     for kind, values in markers.items():
@@ -320,4 +342,5 @@ def checked(path: Path) -> dict:
     if missing:
         raise _fail(path, f"[fields] must say where {', '.join(missing)} come from")
     return {"dataset": dataset, "meta": meta, "read": read, "detect_columns": tuple(detect_columns),
-            "fields": fields, "vocab": vocab, "date_formats": tuple(date_formats), "markers": markers}
+            "fields": fields, "vocab": vocab, "date_formats": tuple(date_formats), "markers": markers,
+            "date_window": date_window}

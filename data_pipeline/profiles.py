@@ -13,8 +13,9 @@ from data_pipeline.errors import UserError
 from data_pipeline.profile_checks import checked
 
 BUILTIN_DIR = Path(__file__).resolve().parent / "profiles"
-# DuckDB reads these encodings itself; others are transcoded to UTF-8 first.
-DUCKDB_ENCODINGS = {"utf-8", "utf8", "utf-16", "latin-1"}
+# DuckDB reads these encodings itself; others are transcoded to UTF-8 first (UTF-16 too: DuckDB reads only its
+# little-endian form, and a big-endian file as no rows).
+DUCKDB_ENCODINGS = {"utf-8", "utf8", "latin-1"}
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class Profile:
     vocab: dict
     date_formats: tuple[str, ...]
     markers: dict = field(default_factory=dict)
+    date_window: tuple = ()  # (earliest, latest) plausible dates: the dataset's, as widened by [dates]
 
     @property
     def format(self) -> str:

@@ -22,8 +22,10 @@ from functools import lru_cache
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 
+from data_pipeline.cells import cell_km
 from data_pipeline.db import sql
 
 RELEASE_ENV = "BORDERLENS_RELEASE"
@@ -63,6 +65,14 @@ PEOPLE_LABEL = "people, all modes"  # persons, pedestrians and passengers (About
 
 class ReleaseError(Exception):
     """The release folder is missing or not a release: told to the visitor in one sentence."""
+
+
+class ReleaseBroken(ReleaseError):
+    """A release whose files do not match its digests (truncated, altered, missing): problems, one line each."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("; ".join(problems))
+        self.problems = problems
 
 
 @dataclass(frozen=True)
@@ -119,6 +129,11 @@ def open_release(path: str | Path) -> Release:
     manifest, db = folder / "release.json", folder / DB_FILE
     if not manifest.is_file() or not db.is_file():
         raise ReleaseError(f"{folder} is not a release folder (release.json and {DB_FILE} are expected).")
+    from data_pipeline.verify import release_problems
+
+    problems = release_problems(folder)  # a few stat calls; the files' SHA-256 once per change
+    if problems:
+        raise ReleaseBroken(problems)
     try:
         info = json.loads(manifest.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:
@@ -139,6 +154,7 @@ def _database(path: str) -> duckdb.DuckDBPyConnection:
     # The macros the statements share (sql/app/macros.sql), made once per connection: an attached catalog belongs
     # to the database, so every cursor of run() sees them (temp macros are per cursor: 0.6 ms each, every call).
     con.execute("attach if not exists ':memory:' as macros (read_write)")
+    con.execute(sql("app/vd_macros"))  # the Vienna Document rules, which publish also runs alone
     con.execute(sql("app/macros"))
     return con
 
@@ -155,9 +171,43 @@ def run(release_path: str, name: str, params: dict | None = None) -> pd.DataFram
         missing = wanted - set(params or {})
         if missing:
             raise KeyError(f"sql/app/{name}.sql needs parameters {sorted(missing)}")
-        return cursor.execute(text, {k: v for k, v in (params or {}).items() if k in wanted}).df()
+        return finite(cursor.execute(text, {k: v for k, v in (params or {}).items() if k in wanted}).df())
     finally:
         cursor.close()
+
+
+def finite(frame: pd.DataFrame) -> pd.DataFrame:
+    """Non-finite figures (a publisher's NaN or inf, a sum of huge values that overflowed) become missing: a page
+    shows them as missing, never as "inf", and a chart never gets a value JSON cannot carry."""
+    floats = frame.select_dtypes("floating").columns
+    if len(floats):
+        frame[floats] = frame[floats].where(np.isfinite(frame[floats]))
+    return frame
+
+
+def date_text(value, fmt: str = "%Y-%m-%d") -> str:
+    """A date as text whatever its year: strftime knows years 1 to 9999 only (pandas 1677 to 2262), and a release
+    can hold year 0 (a publisher's 'Jan 0000') or 12345; such a date is written from its parts (%Y %m %d %b)."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    try:
+        return format(value, fmt)
+    except (ValueError, OverflowError, NotImplementedError):
+        parts = {"%Y": f"{value.year:04d}", "%m": f"{value.month:02d}", "%d": f"{value.day:02d}",
+                 "%b": MONTH_ABBR[value.month - 1], "%B": MONTH_NAMES[value.month - 1]}
+        return re.sub(r"%[YmdbB]", lambda m: parts[m.group()], fmt)
+
+
+def count_text(value) -> str:
+    """A figure with thousands separators; a sum of huge figures that overflowed (inf) says so, never "inf"."""
+    if value is None or pd.isna(value):
+        return "–"
+    return f"{value:,.0f}" if math.isfinite(value) else "too large to add up"
+
+
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+               "November", "December")
+MONTH_ABBR = tuple(name[:3] for name in MONTH_NAMES)
 
 
 def tables(release_path: str) -> set[str]:
@@ -187,6 +237,23 @@ def filter_options(release_path: str) -> FilterOptions:
                          latest_month=months[-1] if months else "", measures=measures)
 
 
+def charted_days(release_path: str) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The first and last day the app draws as time (sql/app/macros.sql); a date outside is shown as text only."""
+    days = run(release_path, "charted_days")
+    return pd.Timestamp(days["first_day"].iloc[0]), pd.Timestamp(days["last_day"].iloc[0])
+
+
+def off_chart_words(release_path: str, count: int, noun: str, where: str) -> str:
+    """The note under a chart that leaves out rows with a date outside charted_days ("" when none is)."""
+    if not count:
+        return ""
+    first, last = charted_days(release_path)
+    many = count > 1
+    return (f"{count:,} {noun}{'s' if many else ''} with a date before {first.year} or after {last.year} (a "
+            f"publisher's typo, such as year 0) {'are' if many else 'is'} not {where}; the table shows "
+            f"{'their' if many else 'its'} dates as published.")
+
+
 def month_range(first, last) -> tuple[str, ...]:
     first, last = pd.Timestamp(first), pd.Timestamp(last)
     periods = pd.period_range(first.to_period("M"), last.to_period("M"), freq="M")
@@ -198,10 +265,16 @@ def month_range(first, last) -> tuple[str, ...]:
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!<>|~$:&])")
 
 
+# GitHub-flavoured markdown turns a bare www., http:, mailto: or e-mail address into a link even when its marks are
+# escaped; an invisible word joiner (U+2060) before the ':' / '.' / '@' that would start one stops it.
+_AUTOLINK = re.compile(r"(?<=[A-Za-z0-9_.+-])(?=@)|(?<=www)(?=\.)|(?<=[A-Za-z])(?=:)", re.IGNORECASE)
+WORD_JOINER = "\u2060"
+
+
 def md_escape(text: object, limit: int = 200) -> str:
-    """Text from the data made inert for st.markdown: every markdown/HTML mark backslash-escaped."""
+    """Text from the data made inert for st.markdown: every markdown/HTML mark backslash-escaped, no autolink."""
     value = " ".join(str(text).split())[:limit]
-    return _MD_SPECIAL.sub(r"\\\1", value)
+    return _MD_SPECIAL.sub(r"\\\1", _AUTOLINK.sub(WORD_JOINER, value))
 
 
 
@@ -217,19 +290,8 @@ def measures_for(choice: str) -> list[str]:
 
 
 def precision_km(precision: str | None) -> float | None:
-    """About how wide a coarsened location's cell is: grid_<degrees> or h3_<resolution>."""
-    if not isinstance(precision, str) or not precision:
-        return None
-    try:
-        if precision.startswith("grid_"):
-            return float(precision[5:]) * 111.32
-        if precision.startswith("h3_"):
-            import h3
-            area = h3.average_hexagon_area(int(precision[3:]), unit="km^2")
-            return math.sqrt(area)
-    except (ValueError, TypeError):
-        return None
-    return None
+    """About how wide a coarsened location's cell is: grid_<degrees> or h3_<resolution> (data_pipeline.cells)."""
+    return cell_km(precision)
 
 
 def precision_table(release_path: str) -> dict[str, float]:
@@ -270,6 +332,20 @@ def status_marker(status: str | None, k: float | int | None = None, secondary: b
     if status == "estimated":
         return "estimated"
     return ""
+
+
+NOT_STATED = "not stated"   # a value the publisher did not give, with no marker saying why
+
+
+def value_text(value, status, shown=None) -> str:
+    """A value as every page and tooltip shows it: the marker of its status when not published (withheld,
+    suppressed, dropped, missing), NOT_STATED when empty, else shown(value) (default: a whole number, 1,234)."""
+    marker = status_marker(status) if isinstance(status, str) and status not in ("reported", "estimated") else ""
+    if marker:
+        return marker
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return NOT_STATED
+    return shown(value) if shown else f"{value:,.0f}"
 
 
 # ---------------------------------------------------------------------------------------------- pages of a table

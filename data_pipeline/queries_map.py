@@ -18,9 +18,10 @@ from data_pipeline.map_style import (BASEMAP_LAYERS, BASEMAP_LEGEND, BLACK, BLUE
                                      CROSSING_LEGEND, CROSSING_WITHHELD_COLOUR, GREEN, GREY, NOTICE_COLOURS,
                                      NOTICE_LINE_COLOUR, ORANGE, OTHER_PROJECT, PROJECT_COLOURS, PURPLE, VERMILLION,
                                      CompactDeck, legend_item, rgba, view_for)
-from data_pipeline.queries import Filters, location_marker, measure_label, measures_for, precision_table, run
+from data_pipeline.queries import (Filters, location_marker, measure_label, measures_for, precision_table, run,
+                                   value_text)
 from data_pipeline.queries_map_areas import (DETAIL_LIMIT, EMPTY, Drawn, _collection, _coords,  # noqa: F401
-                                             _feature, _fmt, _geometry, _point, notice_layer, project_layer)
+                                             _feature, _geometry, _point, notice_layer, project_layer)
 
 MAX_POINTS = 1_500   # crossing points drawn at most (the largest, ~180 bytes each); the legend says when more exist
 MAX_RADIUS_M = 40_000
@@ -46,7 +47,8 @@ def crossing_tooltips(rows: pd.DataFrame, label: str, period: str, known_km: dic
     markers = {p: location_marker(p, known_km) for p in rows["location_precision"].dropna().unique()}
     marker = rows["location_precision"].map(markers).fillna("")
     withheld = rows["withheld"].fillna(0).astype(int)
-    return (name + " (" + rows["location_id"] + ")\n" + f"{label}: " + rows["total"].map(_fmt) + f" ({period})"
+    total = rows["total"].map(lambda v: value_text(v, None))
+    return (name + " (" + rows["location_id"] + ")\n" + f"{label}: " + total + f" ({period})"
             + np.where(withheld > 0, "\n" + withheld.map("{:,}".format) + " of "
                        + rows["figures"].map("{:,}".format) + " monthly figures withheld", "")
             + np.where(marker != "", "\n" + marker, ""))
@@ -73,8 +75,8 @@ def crossing_points(release_path: str, params: dict, measure: str, label: str, p
     return points, _collection(cells), table, counts
 
 
-def _union(*boxes) -> tuple[float, float, float, float] | None:
-    boxes = [b for b in boxes if b is not None]
+def _union(*given) -> tuple[float, float, float, float] | None:
+    boxes = [b for b in given if b is not None]
     if not boxes:
         return None
     return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))

@@ -14,14 +14,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from data_pipeline.cells import KM_PER_DEGREE
 from data_pipeline.map_style import NOTICE_COLOURS, OTHER_PROJECT, PROJECT_COLOURS
-from data_pipeline.queries import location_marker, run, status_marker, time_marker
+from data_pipeline.queries import date_text, location_marker, run, time_marker, value_text
 
 DETAIL_LIMIT = 1_000        # features per layer drawn one by one at most; more are counted per grid cell
 LAYER_BYTES = 350_000       # nor more than this many bytes of features (outlines and tooltips) per layer
 MAX_CELLS = 1_000           # grid cells per layer at most: the finest step with at most this many cells is used
 STEPS = (0.5, 1.0, 2.0, 5.0, 10.0)   # grid cell sizes in degrees, finest first, each a multiple of the first
-KM_PER_DEGREE = 111.32
 SIMPLIFY_OVER = 2_000       # an outline longer than this (GeoJSON characters) is simplified ...
 SIMPLIFY_DEGREES = 0.002    # ... to about 200 m, below a pixel at the zoom where one border fills the map
 NARROW = "choose a border or a shorter period"   # how to get the detail, said in the legend and in each cell
@@ -100,16 +100,6 @@ def simplified(texts: pd.Series) -> pd.Series:
     out = texts.copy()
     out[long] = [shapely.to_geojson(g) if g is not None and not shapely.is_empty(g) else None for g in geoms]
     return out
-
-
-def _fmt(v) -> str:
-    return "not published" if v is None or pd.isna(v) else f"{v:,.0f}"
-
-
-def _number_or_marker(value, status) -> str:
-    if isinstance(status, str) and status not in ("reported", "estimated"):
-        return status_marker(status)
-    return _fmt(value)
 
 
 # ---------------------------------------------------------------------------------------------- grid cells
@@ -246,11 +236,11 @@ def _layer(release_path: str, params: dict, known: dict[str, float], kind: str, 
 
 def _describe_notice(row, known: dict[str, float]) -> tuple[list[str], list, tuple]:
     lead = "unknown" if pd.isna(row.lead_ok) else ("on time" if row.lead_ok else "late")
-    dates = f"{row.start_date:%d %b %Y} – {row.end_date:%d %b %Y}" if pd.notna(row.end_date) \
-        else f"from {row.start_date:%d %b %Y}"
+    dates = f"{date_text(row.start_date, '%d %b %Y')} – {date_text(row.end_date, '%d %b %Y')}" \
+        if pd.notna(row.end_date) else f"from {date_text(row.start_date, '%d %b %Y')}"
     lines = [f"{row.designation or row.notice_id} ({row.notice_id})",
              f"{row.notifying_iso3} · {dates}",
-             f"troops: {_number_or_marker(row.troops, row.troops_status)}",
+             f"troops: {value_text(row.troops, row.troops_status)}",
              f"notice: {lead}" + ("" if pd.isna(row.lead_days) else f" ({int(row.lead_days)} days)")]
     if isinstance(row.area_name, str) and row.area_name:
         lines.append(f"area: {row.area_name}")

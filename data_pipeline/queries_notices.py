@@ -13,8 +13,10 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from data_pipeline.queries import (DEFAULT_PAGE_SIZE, Filters, Paging, location_marker, paging, precision_table,
-                                   run, status_marker, time_marker)
+from data_pipeline.queries import (DEFAULT_PAGE_SIZE, Filters, Paging, charted_days, date_text, location_marker,
+                                   off_chart_words, paging, precision_table, run, status_marker, time_marker,
+                                   value_text)
+from data_pipeline.verdict_words import verdict_sentences
 
 METRIC_WORDS = {
     "troops": "troops",
@@ -39,7 +41,7 @@ SORTS = {
 DEFAULT_SORT = "start_desc"
 # The columns of the notices table, on the page and in its downloads.
 SHOWN = ["start_date", "end_date", "notice_id", "designation", "notifying_iso3", "lead_days", "lead", "troops_text",
-         "battle_tanks_text", "thresholds", "withheld", "observers", "calendar", "distance_to_border_km",
+         "battle_tanks_text", "notifiable", "observation_required", "thresholds", "withheld", "observers", "calendar", "distance_to_border_km",
          "border_name", "location_note"]
 CALENDAR_BARS = 250   # up to this many notices the calendar draws one bar each; beyond, counts per month
 IDS_SHOWN = 20        # Chapter VIII: notice ids named per state, year and paragraph (then "and N more")
@@ -59,6 +61,8 @@ class NoticesView:
     min_lead_days: int
     detail: pd.DataFrame        # field, value for the chosen notice (empty when none chosen)
     detail_title: str
+    detail_verdict: list[str]   # the stored verdicts of the chosen notice, each a sentence (verdict_words)
+    off_calendar: str = ""      # what the calendar leaves out (a date outside the span the app draws), in words
 
 
 def threshold_words(metric: str, operator: str, value: float) -> str:
@@ -115,31 +119,22 @@ def _withheld_words(items) -> str:
     return ", ".join(METRIC_WORDS.get(m.removesuffix("_status"), m) for m in items) + " withheld"
 
 
-def _number_text(value, status) -> str:
-    if isinstance(status, str) and status not in ("reported", "estimated"):
-        return status_marker(status)
-    return "not stated" if value is None or pd.isna(value) else f"{value:,.0f}"
-
-
-def _lead_words(lead_days, lead_ok, status) -> str:
+def _lead_words(lead_days, late, status) -> str:
+    """The stored verdict late (para 38, or 41) in the table's words: on time, late, or why it is unknown."""
     if lead_days is None or pd.isna(lead_days):
         return status_marker(status) or "no notification date"
-    return "on time" if lead_ok else "late"
+    return {"no": "on time", "yes": "late"}.get(late, "unknown")
 
 
 def _yes_no(value, status) -> str:
-    if status not in (None, "reported", "estimated") and not pd.isna(status):
-        return status_marker(status)
-    if value is None or pd.isna(value):
-        return "not stated"
-    return "yes" if value else "no"
+    return value_text(value, status, lambda v: "yes" if v else "no")
 
 
 def _words(notices: pd.DataFrame, known: dict) -> pd.DataFrame:
     """The indicators of notices_page rows put into words (for one page; for a download, all rows)."""
     if notices.empty:
         return notices.assign(**{c: pd.Series(dtype=object) for c in SHOWN if c not in notices.columns})
-    notices["lead"] = [_lead_words(d, ok, s) for d, ok, s in zip(notices["lead_days"], notices["lead_ok"],
+    notices["lead"] = [_lead_words(d, ok, s) for d, ok, s in zip(notices["lead_days"], notices["late"],
                                                                   notices["notified_on_status"])]
     notices["thresholds"] = notices["thresholds_crossed"].map(_crossed_words)
     notices["withheld"] = notices["metrics_withheld"].map(_withheld_words)
@@ -148,10 +143,11 @@ def _words(notices: pd.DataFrame, known: dict) -> pd.DataFrame:
     notices["calendar"] = [_yes_no(v, s) for v, s in zip(notices["in_annual_calendar"],
                                                            notices["in_annual_calendar_status"])]
     for column in ("troops", "battle_tanks"):
-        notices[f"{column}_text"] = [_number_text(v, st) for v, st in zip(notices[column], notices[f"{column}_status"])]
+        notices[f"{column}_text"] = [value_text(v, st) for v, st in zip(notices[column], notices[f"{column}_status"])]
     notices["location_note"] = [" · ".join(x for x in (location_marker(p, known), time_marker(t)) if x)
                                 for p, t in zip(notices["location_precision"], notices["time_precision"])]
-    return notices.drop(columns=["thresholds_crossed", "metrics_withheld", "participating_iso3"])
+    return notices.drop(columns=["thresholds_crossed", "metrics_withheld", "participating_iso3",
+                                 "notifiable_paragraphs", "observation_paragraphs"])
 
 
 def _ids_words(ids, total) -> str:
@@ -210,24 +206,32 @@ def notices_view(release_path: str, filters: Filters, notice_id: str | None = No
     if not by_month:
         calendar = calendar[["notice_id", "designation", "notifying_iso3", "start_date", "end_date", "lead"]].copy()
         calendar["end_date"] = calendar["end_date"].fillna(calendar["start_date"])
+        first, last = charted_days(release_path)   # as notices_calendar: a far date is in the table only
+        calendar = calendar[calendar["start_date"].between(first, last) & calendar["end_date"].between(first, last)]
+    off = int(run(release_path, "notices_off_calendar", params)["notices"].iloc[0])
+    off_calendar = off_chart_words(release_path, off, "notice", "in the calendar")
 
     chapter8 = run(release_path, "notices_chapter8", {**params, "ids_shown": IDS_SHOWN})
     if len(chapter8):
         chapter8["notice_ids"] = [_ids_words(i, n) for i, n in zip(chapter8["notice_ids"],
                                                                    chapter8["notice_ids_total"])]
 
-    detail, title = pd.DataFrame(columns=["field", "value"]), ""
+    detail, title, verdict = pd.DataFrame(columns=["field", "value"]), "", list[str]()
     if notice_id:
-        detail, title = notice_detail(release_path, filters, notice_id, known)
+        detail, title, verdict = notice_detail(release_path, filters, notice_id, known)
     return NoticesView(notices=notices, paging=where, sort=sort, summary=summary, calendar=calendar,
                        calendar_by_month=by_month, chapter8=chapter8, thresholds=thresholds,
-                       min_lead_days=min_lead, detail=detail, detail_title=title)
+                       min_lead_days=min_lead, detail=detail, detail_title=title, detail_verdict=verdict,
+                       off_calendar=off_calendar)
 
 
 DETAIL_FIELDS = [
     ("notice_id", "Notice id"), ("designation", "Designation"), ("purpose", "Purpose"),
     ("notifying_iso3", "Notifying state"), ("participating_iso3", "Participating states"),
     ("notified_on", "Notified on"), ("start_date", "Starts"), ("end_date", "Ends"),
+    ("without_advance_notice", "Without advance notice to the troops (para 41)"),
+    ("lead_days", "Notice given (days)"), ("verdict_lead", "Lead time (para 38 / 41)"),
+    ("verdict_notifiable", "Notifiable size (para 40)"), ("verdict_observation", "Observers required (para 47.4)"),
     ("troops", "Troops"), ("battle_tanks", "Battle tanks"), ("acvs", "Armoured combat vehicles"),
     ("artillery", "Artillery"), ("sorties", "Fixed-wing sorties"), ("helicopters", "Helicopter sorties"),
     ("airborne_amphibious", "Airborne or amphibious"), ("observers_invited", "Observers invited"),
@@ -235,7 +239,8 @@ DETAIL_FIELDS = [
     ("location", "Location"), ("border_name", "Nearest border"), ("distance_to_border_km", "Distance to it (km)"),
     ("publisher", "Source: publisher"), ("source_title", "Source: title"), ("file_name", "Source: file"),
     ("source_line", "Source: line in the file"), ("source_version", "Source: version of the file"),
-    ("licence", "Source: licence"), ("source_url", "Source: address"), ("sha256", "Source: SHA-256 of the file"),
+    ("licence", "Source: licence"), ("source_url", "Source: address"), ("source_id", "Source: identifier"),
+    ("sha256", "Source: SHA-256 of the file"),
     ("synthetic", "Synthetic demo data"),
 ]
 
@@ -247,6 +252,10 @@ def _cell(row: pd.Series, column: str, known: dict) -> str:
         if marker and marker != "estimated":
             return marker
     value = row.get(column)
+    if column == "sha256" and (value is None or pd.isna(value)):
+        return "not published (the file is not declared public)"
+    if column == "source_line" and row.get("line_numbers") == "renumbered" and not pd.isna(value):
+        return f"{value} (among the published rows of the file; its own line numbers are not published)"
     if column == "location":
         if row.get("location_status") not in (None, "reported") and not pd.isna(row.get("location_status")):
             return status_marker(row["location_status"])
@@ -262,7 +271,7 @@ def _cell(row: pd.Series, column: str, known: dict) -> str:
     if isinstance(value, (bool, np.bool_)):
         return "yes" if value else "no"
     if isinstance(value, (pd.Timestamp, date)):
-        return f"{value:%Y-%m-%d}"
+        return date_text(value)
     if isinstance(value, (float, np.floating)):
         return f"{value:,.1f}" if column == "distance_to_border_km" else f"{value:,.0f}"
     if isinstance(value, (int, np.integer)):
@@ -271,13 +280,16 @@ def _cell(row: pd.Series, column: str, known: dict) -> str:
 
 
 def notice_detail(release_path: str, filters: Filters, notice_id: str,
-                  known: dict | None = None) -> tuple[pd.DataFrame, str]:
-    """One notice in words with its provenance, if it is among the notices of the filters (else empty)."""
+                  known: dict | None = None) -> tuple[pd.DataFrame, str, list[str]]:
+    """One notice in words with its provenance and its verdicts as sentences, if it is among the notices of the
+    filters (else empty)."""
     rows = run(release_path, "notice_detail", {**filters.params(), "notice_id": str(notice_id)})
     if rows.empty:
-        return pd.DataFrame(columns=["field", "value"]), ""
+        return pd.DataFrame(columns=["field", "value"]), "", []
     known = precision_table(release_path) if known is None else known
-    row = rows.iloc[0]
+    row = rows.iloc[0].copy()
+    verdict = verdict_sentences(row)
+    row["verdict_lead"], row["verdict_notifiable"], row["verdict_observation"] = verdict
     table = pd.DataFrame([(label, _cell(row, column, known)) for column, label in DETAIL_FIELDS],
                          columns=["field", "value"])
-    return table, str(row.get("designation") or row["notice_id"])
+    return table, str(row.get("designation") or row["notice_id"]), verdict

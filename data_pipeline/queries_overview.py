@@ -7,15 +7,12 @@ from datetime import date, timedelta
 
 import pandas as pd
 
+from data_pipeline.datasets import DATASETS
 from data_pipeline.queries_notices import rule_phrase, undecided_words
 from data_pipeline.queries import (PEOPLE, PEOPLE_MEASURES, STATUS_LABELS, WITHHELD_STATUSES, Filters,
                                    measure_label, run)
 
-DATASET_LABELS = {
-    "crossings": "Border crossings",
-    "exercise_notices": "Exercise notices",
-    "infrastructure_projects": "Infrastructure projects",
-}
+DATASET_LABELS = {name: d.label for name, d in DATASETS.items()}
 NOTICE_WINDOW_DAYS = 90
 
 

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from data_pipeline.queries import (DEFAULT_PAGE_SIZE, Filters, Paging, location_marker, paging, precision_table,
-                                   run, status_marker, time_marker)
+from data_pipeline.queries import (DEFAULT_PAGE_SIZE, Filters, Paging, charted_days, location_marker,
+                                   off_chart_words, paging, precision_table, run, time_marker,
+                                   value_text)
 from data_pipeline.queries_map import OTHER_PROJECT, PROJECT_COLOURS, _collection, _coords, _feature, _geometry, _point
 from data_pipeline.queries_map_areas import (DETAIL_LIMIT, LAYER_BYTES, MAX_CELLS, STEPS, Drawn, project_cells,
                                              simplified, steps_for)
@@ -47,6 +48,7 @@ class ProjectsView:
     drawn: Drawn              # the map: projects one by one (features), or counted per grid cell (cells)
     timeline: pd.DataFrame    # one bar per project (few), or year, status_label, projects (timeline_by_year)
     timeline_by_year: bool
+    off_timeline: str = ""    # what the timeline leaves out (a date outside the span the app draws), in words
 
     @property
     def features(self) -> dict:
@@ -58,21 +60,11 @@ class ProjectsView:
 
 
 def _money(budget, status, currency) -> str:
-    marker = status_marker(status) if isinstance(status, str) and status not in ("reported", "estimated") else ""
-    if marker:
-        return marker
-    if budget is None or pd.isna(budget):
-        return "not stated"
-    return f"{budget:,.0f} {currency if isinstance(currency, str) else ''}".strip()
+    return value_text(budget, status, lambda v: f"{v:,.0f} {currency if isinstance(currency, str) else ''}".strip())
 
 
 def _funders(funders, status) -> str:
-    marker = status_marker(status) if isinstance(status, str) and status not in ("reported", "estimated") else ""
-    if marker:
-        return marker
-    if funders is None or isinstance(funders, float):
-        return "not stated"
-    return "; ".join(str(f) for f in funders)
+    return value_text(funders, status, lambda v: "; ".join(str(f) for f in v))
 
 
 def _params(filters: Filters, max_km: str, statuses: tuple[str, ...]) -> dict:
@@ -135,12 +127,15 @@ def _cells(release_path: str, params: dict, known: dict, reason: str) -> Drawn:
     return project_cells(cells, reason)
 
 
-def _timeline(rows: pd.DataFrame) -> pd.DataFrame:
-    """One bar per dated project: from the actual (else planned) start to the actual (else planned) end."""
-    timeline = rows.assign(starts=rows["actual_start"].fillna(rows["planned_start"]),
-                           ends=rows["actual_end"].fillna(rows["planned_end"]))[TIMELINE_COLUMNS]
-    timeline = timeline.dropna(subset=["starts"])
+def _timeline(rows: pd.DataFrame, first: pd.Timestamp, last: pd.Timestamp) -> pd.DataFrame:
+    """One bar per dated project, from starts to ends as macros.projects_near defines them (the rule the filter
+    uses: a project still under construction or suspended runs to the release date); no end: its start day. A
+    project with a date outside first..last (year 0, 12345) is left out: the table shows its dates as text."""
+    timeline = rows[TIMELINE_COLUMNS].dropna(subset=["starts"])
     timeline["ends"] = timeline["ends"].fillna(timeline["starts"])
+    timeline = timeline[timeline["starts"].between(first, last) & timeline["ends"].between(first, last)].copy()
+    for column in ("planned_start", "planned_end", "actual_start", "actual_end"):   # tooltips: a far date is not
+        timeline[column] = timeline[column].where(timeline[column].between(first, last))   # drawn (the table has it)
     return timeline
 
 
@@ -175,8 +170,13 @@ def projects_view(release_path: str, filters: Filters, max_km: str, statuses: tu
     else:
         bars = every if every is not None else projects_page(release_path, params, "start_asc", TIMELINE_BARS, 0,
                                                              known)
-        timeline = _timeline(bars)
+        timeline = _timeline(bars, *charted_days(release_path))
     return ProjectsView(table=table.drop(columns=["geometry", "lat", "lon", "funders", "budget", "countries_iso3"],
                                          errors="ignore"),
                         paging=where, sort=sort, counts=counts, drawn=drawn, timeline=timeline,
-                        timeline_by_year=by_year)
+                        timeline_by_year=by_year, off_timeline=_off_timeline(release_path, summary))
+
+
+def _off_timeline(release_path: str, summary: pd.DataFrame) -> str:
+    left_out = int(summary["off_timeline"].sum()) if len(summary) else 0
+    return off_chart_words(release_path, left_out, "project", "on the timeline")

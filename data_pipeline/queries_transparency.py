@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from data_pipeline.datasets import DATASETS
 from data_pipeline.queries import STATUS_LABELS, run
 from data_pipeline.queries_overview import DATASET_LABELS
 
@@ -51,8 +52,7 @@ def _field(field) -> str:
     return FIELD_WORDS.get(field, str(field).replace("_", " ")) if isinstance(field, str) else "values"
 
 
-RECORD_WORDS = {"crossings": "crossing figures", "exercise_notices": "exercise notices",
-                "infrastructure_projects": "infrastructure projects"}
+RECORD_WORDS = {name: d.records for name, d in DATASETS.items()}
 
 
 def statement(row) -> str:

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from data_pipeline.queries import WITHHELD_STATUSES, Filters, md_escape, measure_label, measures_for, run
+from data_pipeline.queries import (WITHHELD_STATUSES, Filters, count_text, finite, md_escape, measure_label,
+                                   measures_for, run)
 
 GRAINS = ("month", "quarter", "year")
 SPLITS = {
@@ -70,6 +71,7 @@ def trends_view(release_path: str, filters: Filters, measure: str, grain: str, s
         # or stops publishing is not a change in crossings).
         before = series["value_year_before"].where(series["value_year_before"] > 0)
         series["yoy_pct"] = (series["value_compared"] - before) / before * 100.0
+        series = finite(series)   # a change from or to a huge figure can overflow: missing, never "inf"
         if split == "measure":
             series["series"] = series["series"].map(measure_label)
 
@@ -127,12 +129,13 @@ def series_summary(series: pd.DataFrame, title: str, split: str, grain: str = "m
     if pd.isna(total):
         return f"{periods}: {_nothing_published(figures, int(series['withheld'].sum()))}."
     complete = published == figures
-    words = f"{total:,.0f} in all" if complete else f"at least {total:,.0f} in all (published figures only)"
+    words = f"{count_text(total)} in all" if complete else \
+        f"at least {count_text(total)} in all (published figures only)"
     if split != "total":
         totals = series.groupby("series")["value"].sum(min_count=1).dropna().sort_values(ascending=False)
         largest = "largest" if complete else "largest on published figures"
         # a series can be named by the data (a crossing point's name): inert in the markdown caption
-        words += f"; {largest}: {md_escape(totals.index[0], 80)} ({totals.iloc[0]:,.0f})"
+        words += f"; {largest}: {md_escape(totals.index[0], 80)} ({count_text(totals.iloc[0])})"
     return f"{periods}: {words}; {share}."
 
 
@@ -145,10 +148,10 @@ def seasonal_summary(seasonal: pd.DataFrame) -> str:
     if by_year.empty:
         return f"{words}; {_nothing_published(figures, int(seasonal['withheld'].sum()))}."
     if published == figures:
-        return f"{words}; the largest year total is {by_year.max():,.0f} ({by_year.idxmax()})."
+        return f"{words}; the largest year total is {count_text(by_year.max())} ({by_year.idxmax()})."
     withheld = int(seasonal["withheld"].sum())
     return (f"{words}; counting published figures only ({withheld:,} of {figures:,} withheld), the largest year "
-            f"total is {by_year.max():,.0f} ({by_year.idxmax()}).")
+            f"total is {count_text(by_year.max())} ({by_year.idxmax()}).")
 
 
 def mirror_words(ms: pd.DataFrame) -> str:

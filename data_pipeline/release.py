@@ -2,9 +2,11 @@
 
 The working database is attached read-only. Rules run on scratch tables (redaction.py) in a throwaway DuckDB
 file in a private temporary folder (compressed and spillable, so a 10M-row table does not need tens of GB
-of memory), removed when the publish ends, whatever the outcome; the release's DuckDB file is created fresh and written once (release_files.py: CREATE TABLE AS from redacted
-results, never updated), so no page of it ever held a protected value. The folder is built beside RELEASE_DIR
-and swapped in with one atomic rename (here).
+of memory; scratch.py: mode 0700, removed when the publish ends, or by the next command after a kill -9). The
+publish holds a lock on RELEASE_DIR so that a second one cannot race it. The release's DuckDB file is created
+fresh and written once (release_files.py: CREATE TABLE AS from redacted results, never updated), so no page of
+it ever held a protected value. The folder is built beside RELEASE_DIR and swapped in with one atomic rename
+(here); a write the system refuses (read-only or full disk) ends in one line and leaves RELEASE_DIR as it was.
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ import ctypes
 import errno
 import os
 import shutil
-import tempfile
 from datetime import date
 from pathlib import Path
 
@@ -21,10 +22,13 @@ import duckdb
 
 from data_pipeline import policy as policies
 from data_pipeline.db import memory_limit, sql
-from data_pipeline.errors import UserError
+from data_pipeline.errors import UserError, io_problem
+from data_pipeline.notice_verdicts import store_notice_verdicts
+from data_pipeline.operator_key import operator_key
 from data_pipeline.redaction import apply_policy
 from data_pipeline.release_files import write_release_files
 from data_pipeline.release_sql import DATASETS, REFERENCE_TABLES, checked, run
+from data_pipeline.scratch import private_folder, release_lock
 
 PUBLISH_DATE_ENV = "BORDERLENS_PUBLISH_DATE"
 
@@ -49,8 +53,28 @@ def publish(db_path, policy_path, out_dir, previous_dir=None) -> dict:
     if not db_path.is_file():
         raise UserError(f"database not found: {db_path}")
     _check_out(out)
-    previous = _previous_release(out, previous_dir)
-    scratch = _scratch_dir()
+    with release_lock(out):
+        _check_out(out)  # again: a publish that held the lock may have just made out a release
+        previous = _previous_release(out, previous_dir)
+        tmp = _temp_dir(out)
+        try:
+            with private_folder() as scratch:
+                info, redactions, notes = _build(db_path, policy, created, out, scratch, tmp, previous)
+        except (OSError, duckdb.Error) as exc:
+            problem = io_problem(exc)
+            if problem is None:
+                raise
+            state = "is unchanged" if (out / "release.json").is_file() else "was not written"
+            raise UserError(f"cannot publish: {problem} (the release at {out} {state})") from None
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)  # gone already when it was swapped in
+    return {"release_id": info["release_id"], "path": str(out), "created": created.isoformat(),
+            "row_counts": info["row_counts"],
+            "redactions": sum(r["rows_affected"] for r in redactions if r["rule_id"]), "notes": notes}
+
+
+def _build(db_path: Path, policy, created: date, out: Path, scratch: Path, tmp: Path, previous: Path | None):
+    """Redact in a scratch database in the private folder scratch, build the release in tmp and swap it in."""
     con = duckdb.connect(str(scratch / "scratch.duckdb"))
     con.execute("set enable_progress_bar = false")
     try:
@@ -64,30 +88,25 @@ def publish(db_path, policy_path, out_dir, previous_dir=None) -> dict:
             raise UserError(f"{db_path} is not a borderlens working database (no table {missing[0]})")
         present = set(con.execute(sql("release/work_columns")).fetchall())
         expected = {(d, f) for d, fields in policies.dataset_columns().items() for f in fields}
-        if expected - present:
+        if expected - present or ("sources", "public") not in set(
+                con.execute(sql("release/work_source_columns")).fetchall()):
             raise UserError(f"{db_path} has an older schema: run `borderlens status --db {db_path}` to upgrade it")
+        key = operator_key(db_path)
         for table in REFERENCE_TABLES:
             if table in tables:
                 run(con, "release/load_reference", table=checked(table, REFERENCE_TABLES))
         with memory_limit(con):
             redactions, notes = apply_policy(con, policy, created, previous)
-            tmp = _temp_dir(out)
-            try:
-                info = write_release_files(con, tmp, policy, created, redactions,
-                                           [t for t in REFERENCE_TABLES if t in tables],
-                                           previous=out if (out / "release.json").is_file() else None,
-                                           audit=notes.get("suppression_audit"))
-                _sync_tree(tmp)
-                _swap_in(tmp, out)
-            except BaseException:
-                shutil.rmtree(tmp, ignore_errors=True)
-                raise
+            store_notice_verdicts(con)  # after the policy: judged on published values only
+            info = write_release_files(con, tmp, policy, created, redactions,
+                                       [t for t in REFERENCE_TABLES if t in tables], key,
+                                       previous=out if (out / "release.json").is_file() else None,
+                                       audit=notes.get("suppression_audit"))
+            _sync_tree(tmp)
+            _swap_in(tmp, out)
     finally:
         con.close()
-        shutil.rmtree(scratch, ignore_errors=True)
-    return {"release_id": info["release_id"], "path": str(out), "created": created.isoformat(),
-            "row_counts": info["row_counts"],
-            "redactions": sum(r["rows_affected"] for r in redactions if r["rule_id"]), "notes": notes}
+    return info, redactions, notes
 
 
 # ---------------------------------------------------------------------------------------------- the folder
@@ -113,40 +132,19 @@ def _check_out(out: Path) -> None:
         raise UserError(f"{out} is not empty and holds no release.json: refusing to replace it")
 
 
-SCRATCH_PREFIX = "borderlens-publish-"
-
-
-def _scratch_dir() -> Path:
-    """A private (mode 0700) folder for the scratch database, in the system's temporary folder; the folders of
-    dead publishes (killed before they could clean up; they hold unredacted data) are removed first."""
-    for stale in Path(tempfile.gettempdir()).glob(SCRATCH_PREFIX + "*"):
-        pid = stale.name[len(SCRATCH_PREFIX):].split("-")[0]
-        if pid.isdigit() and not _alive(int(pid)):
-            shutil.rmtree(stale, ignore_errors=True)
-    return Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-"))
-
-
 def _temp_dir(out: Path) -> Path:
-    """A fresh build folder beside out (same file system, so the final rename is atomic); stale ones of dead
-    publishes are removed first."""
+    """A fresh build folder beside out (same file system, so the final rename is atomic). Called under the lock
+    on out, so any other build folder of out is a dead publish's: removed first."""
     prefix = f".{out.name}.publish-"
     for stale in out.parent.glob(prefix + "*"):
-        pid = stale.name[len(prefix):].split("-")[0]
-        if pid.isdigit() and not _alive(int(pid)):
-            shutil.rmtree(stale, ignore_errors=True)
+        shutil.rmtree(stale, ignore_errors=True)
     tmp = out.parent / f"{prefix}{os.getpid()}-{os.urandom(4).hex()}"
-    (tmp / "extracts").mkdir(parents=True)
-    return tmp
-
-
-def _alive(pid: int) -> bool:
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+        (tmp / "extracts").mkdir(parents=True)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise UserError(f"cannot write in the folder for the release {out.parent}: {exc.strerror or exc}") from None
+    return tmp
 
 
 def _sync_tree(folder: Path) -> None:

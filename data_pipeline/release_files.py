@@ -1,5 +1,5 @@
 """The files of a release folder: borderlens.duckdb, then what is derived from it alone (extracts,
-datapackage.json, feed.atom), and redactions.json and release.json.
+datapackage.json, feed.atom), redactions.json, release.json, and last digests.json (every other file's SHA-256).
 
 The public database is written first and everything else is read back from it, so no other file can hold a
 value the database does not.
@@ -14,17 +14,20 @@ from pathlib import Path
 
 from data_pipeline import policy as policies
 from data_pipeline.db import sql
+from data_pipeline.operator_key import public_id
 from data_pipeline.release_sql import DATASETS, REFERENCE_TABLES, checked, run
 
 
 def write_release_files(con, folder: Path, policy: policies.Policy, created: date, redactions: list[dict],
-                        references: list[str], previous: Path | None = None, audit: dict | None = None) -> dict:
+                        references: list[str], key: bytes, previous: Path | None = None,
+                        audit: dict | None = None) -> dict:
     """Everything in the build folder; previous is the release being replaced (the feed's baseline); audit the
     suppression audit's figures (published without the exact narrowest interval: see public_audit)."""
     from data_pipeline import extracts, feed
+    from data_pipeline.verify import write_digests
 
     audit = public_audit(audit)
-    info = write_database(con, folder / "borderlens.duckdb", policy, created, redactions, references, audit)
+    info = write_database(con, folder / "borderlens.duckdb", policy, created, redactions, references, key, audit)
     extracts.write_release_extracts(folder, info)
     feed.write_release_feed(folder, previous)
     write_json(folder / "redactions.json", {"release_id": info["release_id"], "created": created.isoformat(),
@@ -36,6 +39,7 @@ def write_release_files(con, folder: Path, policy: policies.Policy, created: dat
         "policy": {"name": policy.name, "file": Path(policy.path).name,
                    "rules": [r.id for r in policy.rules], "text": policy.plain_text()},
     })
+    write_digests(folder, info["release_id"])  # last: the size and SHA-256 of every file, for `borderlens verify`
     return info
 
 
@@ -54,16 +58,30 @@ def write_json(path: Path, payload) -> None:
     path.write_text(json.dumps(payload, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
 
 
+def public_source_ids(con, key: bytes) -> None:
+    """The scratch table _source_ids: each source's id in the release. An input declared public keeps its id (a
+    prefix of its file hash); any other is cited by an HMAC of its file hash under the operator key, which stays
+    with the working database, so no digest in the release can confirm a guess of a value it withheld."""
+    ids, public_ids = [], []
+    for source_id, profile, sha256, public in con.execute(sql("release/source_keys")).fetchall():
+        ids.append(source_id)
+        public_ids.append(source_id if public else public_id(key, profile, sha256))
+    con.execute(sql("release/source_ids_create"), {"source_ids": ids, "public_ids": public_ids})
+
+
 def write_database(con, path: Path, policy: policies.Policy, created: date, redactions: list[dict],
-                   references: list[str], audit: dict | None = None) -> dict:
+                   references: list[str], key: bytes, audit: dict | None = None) -> dict:
     """Create the release database from redacted tables only, compute the content id, and close it."""
     con.execute(sql("release/redactions_create"))
     for row in redactions:
         con.execute(sql("release/redactions_insert"), row)
     con.execute(sql("release/attach_public"), {"path": str(path)})
     try:
-        for table in (*DATASETS, *references):
-            run(con, "release/public_table", table=checked(table, (*DATASETS, *REFERENCE_TABLES)))
+        public_source_ids(con, key)
+        for table in DATASETS:
+            run(con, "release/public_dataset", table=checked(table, DATASETS))
+        for table in references:
+            run(con, "release/public_table", table=checked(table, REFERENCE_TABLES))
         con.execute(sql("release/public_sources"))
         con.execute(sql("release/public_revisions"))
         con.execute(sql("release/public_redactions"))

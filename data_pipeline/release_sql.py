@@ -9,17 +9,18 @@ from __future__ import annotations
 import re
 
 from data_pipeline import policy as policies
+from data_pipeline.datasets import DATASET_NAMES
 from data_pipeline.db import sql
 
-DATASETS = ("crossings", "exercise_notices", "infrastructure_projects")
+DATASETS = DATASET_NAMES
 REFERENCE_TABLES = ("borders", "countries", "vd_thresholds")
 BORDER_COLUMN = {"crossings": "border_id", "exercise_notices": "nearest_border_id",
                  "infrastructure_projects": "nearest_border_id"}
 
 
-def checked(name: str, allowed) -> str:
+def checked(name: str | None, allowed) -> str:
     """An identifier for a SQL template, only ever one from a fixed allow-list (and never one with a quote)."""
-    if name not in allowed or '"' in name:
+    if name is None or name not in allowed or '"' in name:
         raise ValueError(f"identifier {name!r} is not allowed here")
     return name
 

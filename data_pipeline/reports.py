@@ -7,10 +7,10 @@ import json
 
 import duckdb
 
+from data_pipeline.datasets import DATASET_NAMES
 from data_pipeline.db import sql
-from data_pipeline.exports import neutralise
 
-TABLES = ("crossings", "exercise_notices", "infrastructure_projects", "borders", "countries", "sources",
+TABLES = (*DATASET_NAMES, "borders", "countries", "sources",
           "quarantine", "revisions")
 
 
@@ -33,15 +33,15 @@ def status(con: duckdb.DuckDBPyConnection) -> dict:
 
 def write_quarantine(con: duckdb.DuckDBPyConnection, source_id: str | None, fmt: str, out) -> None:
     """Quarantined rows: source, line, reasons and the raw record with the publisher's column names."""
-    rows = _records(con, "reports/quarantine_rows", {"source_id": source_id})
     if fmt == "json":
+        rows = _records(con, "reports/quarantine_rows", {"source_id": source_id})
         for row in rows:
             row["raw_record"] = json.loads(row["raw_record"]) if row["raw_record"] else None
         json.dump({"quarantine": rows}, out, indent=2, ensure_ascii=False, default=str)
         out.write("\n")
         return
+    con.execute(sql("export/macros"))   # the one formula guard of every CSV borderlens writes
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["source_id", "dataset", "line_no", "reasons", "raw_record"])
-    for row in rows:
-        writer.writerow([neutralise(row["source_id"]), row["dataset"], row["line_no"],
-                         ";".join(row["reasons"]), neutralise(row["raw_record"] or "")])
+    for row in _records(con, "reports/quarantine_csv", {"source_id": source_id}):
+        writer.writerow(["" if v is None else v for v in row.values()])

@@ -13,7 +13,6 @@ it, computed as it is read, never stored.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import json
 import re
@@ -27,11 +26,13 @@ import duckdb
 from data_pipeline.db import sql
 from data_pipeline.errors import UserError
 from data_pipeline.profiles import DUCKDB_ENCODINGS, Profile
+from data_pipeline.text_files import file_encoding, header_line, lf_copy, mixed_line_ends
+from data_pipeline.text_files import sniff_header  # noqa: F401 (ingest and the tests take it from here)
+from data_pipeline.text_files import utf8_copy as _utf8_copy
 
 RAW = "_raw"      # the file as read: one text column per publisher column (or one JSON record per row)
 STAGED = "_stg"   # the dataset's fields as text, with _line (a view)
 SCRATCH = "_bl_scratch"  # catalog of the throwaway database that holds a CSV's _raw during an ingest
-DELIMITERS = [",", ";", "\t", "|"]
 
 
 @dataclass
@@ -48,16 +49,6 @@ def quote_ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def sniff_header(path: Path) -> tuple[list[str], str]:
-    """The header of a CSV file and its delimiter, read from the first line (for profile detection)."""
-    with open(path, "rb") as handle:
-        first = handle.readline(1 << 20)
-    # splitlines: also a file whose lines end in a bare CR (old Mac) gives its header alone
-    text = (first.decode("utf-8", errors="replace").lstrip("\ufeff").splitlines() or [""])[0]
-    delimiter = max(DELIMITERS, key=text.count)
-    return next(csv.reader([text], delimiter=delimiter)), delimiter
-
-
 def json_records(document, record_path: str) -> list:
     """The records of a JSON document at a simple path like '$.features[*]' or '$[*]'."""
     node = document
@@ -72,6 +63,9 @@ def json_header(path: Path, record_path: str | None = None, prefix: str | None =
         document = json.loads(path.read_text(encoding="utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise UserError(f"{path}: not valid JSON ({exc})") from None
+    except RecursionError:  # Python's parser recurses once per level; DuckDB's would read it, but not usefully
+        raise UserError(f"{path}: the JSON is nested too deeply to read (thousands of levels of [ or {{); "
+                        "records are objects of a few levels") from None
     if not isinstance(document, (dict, list)):
         raise UserError(f"{path}: the JSON document is a single value ({json.dumps(document)[:40]}), "
                         "not an object or a list of records")
@@ -88,47 +82,6 @@ def json_header(path: Path, record_path: str | None = None, prefix: str | None =
             if prefix and "geometry" in record:
                 keys["_geometry"] = None
     return list(keys)
-
-
-def _utf8_copy(path: Path, encoding: str) -> Path:
-    """A UTF-8 copy of a file in an encoding DuckDB does not read itself (streamed, not held in memory).
-
-    Bytes the encoding cannot decode are the profile's mistake (or the file's): one line naming the file, the
-    encoding, the byte offset and the line, and the partial copy is removed."""
-    import io
-
-    try:
-        decoder = codecs.getincrementaldecoder(encoding)()
-        io.TextIOWrapper(io.BytesIO(), encoding=encoding)  # a text encoding, not e.g. base64
-    except LookupError:
-        raise UserError(f"{path}: unknown encoding '{encoding}' in the profile") from None
-    handle, name = tempfile.mkstemp(suffix=".csv", prefix="borderlens-")
-    out = Path(name)
-    offset = lines = 0  # bytes read before this chunk; line breaks decoded so far
-    try:
-        with open(handle, "w", encoding="utf-8", newline="") as dst, open(path, "rb") as src:
-            while True:
-                chunk = src.read(1 << 20)
-                state = decoder.getstate()
-                pending = len(state[0]) if isinstance(state, tuple) and isinstance(state[0], bytes) else 0
-                try:
-                    text = decoder.decode(chunk, final=not chunk)
-                except UnicodeDecodeError as exc:
-                    at = offset - pending + exc.start
-                    before = exc.object[:exc.start].decode(encoding, errors="replace")
-                    raise UserError(
-                        f"{path}: not {encoding} text ([read] encoding = \"{encoding}\" in the profile): byte "
-                        f"0x{exc.object[exc.start]:02x} at offset {at} (line {lines + before.count(chr(10)) + 1}) "
-                        f"cannot be decoded; set [read] encoding to the file's encoding") from None
-                dst.write(text)
-                lines += text.count("\n")
-                offset += len(chunk)
-                if not chunk:
-                    break
-    except BaseException:
-        out.unlink(missing_ok=True)
-        raise
-    return out
 
 
 def _literal(text: str) -> str:
@@ -186,6 +139,9 @@ def _literal_path(path: Path) -> Path:
 def _csv_problem(exc: duckdb.Error) -> str:
     """DuckDB's reason in one line; its sniffer's long message in plain words (nothing of the file is loaded)."""
     first = str(exc).splitlines()[0]
+    if "Maximum line size" in str(exc):
+        return ("a line is over the 2 MB maximum, and the header's columns cannot be read in its place (a header "
+                "over 1 MB or naming a column twice); nothing was loaded")
     if "sniffing" in first:
         return ("no consistent rows and columns found (an unclosed quote, a line over 2 MB, or not CSV text); "
                 "nothing was loaded")
@@ -203,32 +159,21 @@ def _split_line(text: str, delimiter: str, quote: str) -> list[str]:
 def read_csv_raw(con: duckdb.DuckDBPyConnection, path: Path, profile: Profile) -> RawFile:
     """Read a CSV as text; rows DuckDB cannot split into the header's columns are kept aside as rejects."""
     read = profile.read
-    encoding = read.get("encoding", "utf-8").lower()
+    encoding = file_encoding(path, read)
     source = path if encoding in DUCKDB_ENCODINGS else _utf8_copy(path, encoding)
-    options = {
-        "delim": read.get("delimiter", ","),
-        "quote": read.get("quote", '"'),
-        "encoding": "utf-8" if source != path else encoding,
-        "skip": int(read.get("skip_lines", 0)),
-    }
+    options = [read.get("delimiter", ","), read.get("quote", '"'), "utf-8" if source != path else encoding,
+               int(read.get("skip_lines", 0))]
     attach_scratch(con)
-    _drop_raw(con)
-    con.execute(sql("staging/csv_rejects_clear"))  # the previous file's rejected lines are not this file's
-    reader_path = _literal_path(source)
+    copies = [source] if source != path else []  # read (or failed), then not needed again
     try:
-        con.execute(sql("staging/read_csv_raw"), [str(reader_path), options["delim"], options["quote"],
-                                                 options["encoding"], options["skip"]])
-    except duckdb.Error as exc:
-        raise UserError(f"{path}: cannot read as CSV with profile {profile.name}: {_csv_problem(exc)}") from None
+        _read_csv(con, path, profile, source, options, copies)
     finally:
-        if reader_path != source:
-            shutil.rmtree(reader_path.parent, ignore_errors=True)
-        if source != path:  # the UTF-8 copy of a file in another encoding: read (or failed), not needed again
-            source.unlink(missing_ok=True)
+        for copy in copies:
+            copy.unlink(missing_ok=True)
     header = [row[0] for row in con.execute(sql("staging/raw_columns")).fetchall()]
     rejected = []
     for line, error_type, csv_line in con.execute(sql("staging/csv_rejects")).fetchall():
-        values = _split_line((csv_line or "").strip("\r\n"), options["delim"], options["quote"])
+        values = _split_line((csv_line or "").strip("\r\n"), options[0], options[1])
         record = dict(zip(header, values))
         if len(values) > len(header):
             record["_extra_values"] = values[len(header):]
@@ -236,6 +181,44 @@ def read_csv_raw(con: duckdb.DuckDBPyConnection, path: Path, profile: Profile) -
         rejected.append({"line": int(line), "reason": reason, "raw": json.dumps(record, ensure_ascii=False)})
     rows = con.execute(sql("staging/raw_count")).fetchall()[0][0]
     return RawFile(header=header, rows=rows, rejected=rejected)
+
+
+def _read_csv(con: duckdb.DuckDBPyConnection, path: Path, profile: Profile, source: Path, options: list,
+              copies: list[Path]) -> None:
+    """_raw from the file, letting DuckDB's sniffer find its layout. If that fails: for line ends of more than one
+    kind, again from an all-LF copy; for a line over DuckDB's maximum, again with the header's columns named (the
+    sniffer then reads no sample), so that only that line is rejected. An unclosed quote still refuses the file: it
+    leaves no line to tell where its records end. Each retry follows a failure only: a good file is read once."""
+    first = last = None
+    for attempt in ("sniffed", "lf", "named"):
+        if attempt == "lf" and not mixed_line_ends(source):
+            continue
+        if attempt == "lf":
+            source = lf_copy(source)
+            copies.append(source)
+            options = [*options[:2], "utf-8", options[3]]
+        if attempt == "named" and "Maximum line size" not in str(last):
+            break
+        _drop_raw(con)
+        con.execute(sql("staging/csv_rejects_clear"))  # the previous read's rejected lines are not this one's
+        reader_path = _literal_path(source)
+        try:
+            if attempt == "named":
+                names, ending = header_line(source, *options)
+                if not names or len(set(names)) != len(names):
+                    break
+                con.execute(sql("staging/read_csv_named"), [str(reader_path), *options, ending,
+                                                            dict.fromkeys(names, "VARCHAR")])
+            else:
+                con.execute(sql("staging/read_csv_raw"), [str(reader_path), *options])
+            return
+        except (duckdb.Error, UnicodeDecodeError, csv.Error, OSError) as exc:
+            first, last = first or exc, exc
+        finally:
+            if reader_path != source:
+                shutil.rmtree(reader_path.parent, ignore_errors=True)
+    problem = _csv_problem(first) if isinstance(first, duckdb.Error) else str(first)
+    raise UserError(f"{path}: cannot read as CSV with profile {profile.name}: {problem}") from None
 
 
 def read_json_raw(con: duckdb.DuckDBPyConnection, path: Path, profile: Profile) -> RawFile:
@@ -305,7 +288,7 @@ def _column_resolver(profile: Profile, header: list[str], alias: str):
 
 def _field_sql(spec, resolve, q: _Sql, free_text: bool = False) -> str | None:
     """One field's SQL expression from its profile spec (see docs/profiles.md). Codes, numbers and dates are
-    trimmed; free text keeps its spaces as published (a blank cell is still empty)."""
+    trimmed; free text is kept byte for byte as published (a cell of spaces too: only an empty cell is empty)."""
     if isinstance(spec, str):
         spec = {"column": spec}
     if "columns" in spec:
@@ -318,8 +301,7 @@ def _field_sql(spec, resolve, q: _Sql, free_text: bool = False) -> str | None:
     column = resolve(spec["column"], q)
     if column is None:
         return None
-    expr = f"(case when trim({column}) = '' then null else {column} end)" if free_text else \
-        f"nullif(trim({column}), '')"
+    expr = f"nullif({column}, '')" if free_text else f"nullif(trim({column}), '')"
     parse = spec.get("parse")
     if parse in ("wkt_lon", "wkt_lat"):
         pattern = q.param(r"^\s*POINT\s*\(\s*(\S+)\s+(\S+)\s*\)\s*$")

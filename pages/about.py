@@ -33,7 +33,7 @@ if sources["synthetic"].any():
                "project.", icon=":material/science:")
 st.session_state["borderlens"]["table"](sources[["dataset_label", "publisher", "title", "file_name", "version",
                                                   "licence", "url", "synthetic", "rows_loaded", "rows_quarantined",
-                                                  "sha256"]], "sources",
+                                                  "source_id", "sha256"]], "sources",
              hide_index=True, width="stretch",
              column_config={"dataset_label": "Dataset", "publisher": "Publisher", "title": "Title",
                             "file_name": "File", "version": "Version", "licence": "Licence",
@@ -41,7 +41,10 @@ st.session_state["borderlens"]["table"](sources[["dataset_label", "publisher", "
                             "rows_loaded": st.column_config.NumberColumn("Records", format="localized"),
                             "rows_quarantined": st.column_config.NumberColumn(
                                 "Set aside", help="Rows that failed validation; the operator can list them"),
-                            "sha256": "SHA-256"})
+                            "source_id": "Source id",
+                            "sha256": st.column_config.TextColumn(
+                                "SHA-256", help="Of the file, only when it is public as a whole: a hash of a file "
+                                                "that held a withheld value would let anyone confirm a guess")})
 
 st.subheader("Definitions")
 st.markdown(

@@ -141,7 +141,8 @@ with tab_time:
                      ["year", "status_label", "projects"])
         st.caption(f"More than {TIMELINE_BARS:,} projects have dates, so each bar counts the projects under way "
                    "(or planned to be) in a year, by status; a project counts in every year from its actual start "
-                   "(else planned) to its actual end (else planned). Narrow the filters to see one bar per project.")
+                   "(else planned) to its actual end (else planned; one still under construction or suspended: at "
+                   "least to the release date). Narrow the filters to see one bar per project.")
     else:
         chart = alt.Chart(timeline.drop(columns="project_id")).mark_bar(height=8).encode(
             x=alt.X("starts:T", title=None), x2="ends:T",
@@ -161,5 +162,7 @@ with tab_time:
                      ["name", "status_label", "starts", "ends", "planned_start", "planned_end", "actual_start",
                       "actual_end", "dates_note"])
         st.caption("Bars run from the actual start (else the planned start) to the actual end (else the planned "
-                   "end).")
+                   "end); a project still under construction or suspended runs at least to the release date.")
+    if view.off_timeline:
+        st.caption(view.off_timeline)
 ctx["share"]("Infrastructure")

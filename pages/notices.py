@@ -55,7 +55,9 @@ else:
     c = ui.columns(5)
     c[0].metric("Notices", f"{n['notices']:,}")
     c[1].metric(f"Late (< {view.min_lead_days} days)", f"{n['late']:,}",
-                help=f"{n['lead_unknown']:,} more have no published notification date.")
+                help=f"Para 38; an activity without advance notice to the troops is late only when notified after "
+                f"its start (para 41). {n['lead_unknown']:,} more cannot be judged: a date, or whether para 41 "
+                "applies, is withheld or not published.")
     c[2].metric("Notifiable size (para 40)", f"{n['notification_threshold']:,}",
                 help="Reach a notification threshold: " + rule_phrase(th, "notification") + ". "
                 + undecided_words(n["notification_undecided"]))
@@ -84,6 +86,10 @@ else:
             "lead_days": st.column_config.NumberColumn("Notice given (days)"),
             "lead": st.column_config.TextColumn("Lead time", help=f"on time = at least {view.min_lead_days} days"),
             "troops_text": "Troops", "battle_tanks_text": "Battle tanks",
+            "notifiable": st.column_config.TextColumn("Notifiable (para 40)", help="yes, no or unknown: unknown "
+                                                      "when a withheld number could reach a threshold"),
+            "observation_required": st.column_config.TextColumn("Observers required (para 47.4)",
+                                                                help="yes, no or unknown, as for notifiable"),
             "thresholds": st.column_config.TextColumn("Thresholds reached (paragraph: rule)", width="large"),
             "withheld": "Numbers withheld", "observers": "Observers invited",
             "calendar": st.column_config.TextColumn("In annual calendar", help="Para 61: listed in the annual "
@@ -95,7 +101,9 @@ else:
     ui.subheader("Calendar")
     cal = view.calendar
     lead_scale = alt.Scale(domain=["on time", "late", "unknown"], range=[PALETTE[4], PALETTE[5], GREY])
-    if view.calendar_by_month:
+    if cal.empty:
+        ui.caption("No activity with dates the calendar can draw.")
+    elif view.calendar_by_month:
         ui.caption(f"More than {CALENDAR_BARS:,} activities: each bar counts the activities starting in a month; "
                    "colour shows whether notice came in time. Narrow the border, countries or period to see one "
                    "bar per activity.")
@@ -130,6 +138,8 @@ else:
                      f"{cal['end_date'].max():%d %b %Y}; {int((cal['lead'] == 'late').sum())} notified late, "
                      f"{int((cal['lead'] == 'on time').sum())} on time.",
                      "notices-calendar", "exercise_notices")
+    if view.off_calendar:
+        ui.caption(view.off_calendar)
 if embed:
     st.stop()
 
@@ -189,7 +199,8 @@ c2.text_input("… or any notice id", key="notice_find", on_change=find_notice, 
               help="Any notice of this border, countries and period, whatever the page of the table.")
 P.publish([P.Param("notice", "notice", [], "", "the notice")], st.session_state, st.query_params)
 if st.session_state["notice"] and len(view.detail):
-    st.markdown(f"**{md_escape(view.detail_title, 120)}**")
+    verdict = ". ".join(s[:1].upper() + s[1:] for s in view.detail_verdict)  # the verdicts publish stored
+    st.markdown(f"**{md_escape(view.detail_title, 120)}**  \n" + (f"Verdict: {md_escape(verdict, 600)}." if verdict else ""))
     ctx["table"](view.detail, "notice-detail", "exercise_notices", hide_index=True, width="stretch", height="content",
                  column_config={"field": "Field", "value": st.column_config.TextColumn("Value", width="large")})
     st.caption("Provenance: every notice keeps the publisher, the file it came from and its line in that file.")

@@ -6,6 +6,7 @@ import streamlit as st
 
 from data_pipeline import downloads as D
 from data_pipeline import queries_params as P
+from data_pipeline.datasets import DATASET_NAMES
 from data_pipeline.queries_overview import DATASET_LABELS
 from data_pipeline.queries_transparency import revisions_view
 
@@ -14,7 +15,7 @@ if "borderlens" not in st.session_state:  # opened by a deep link before the ent
     st.switch_page("app.py", query_params=st.query_params.to_dict())
 
 ALL = "all"
-DATASETS = ["crossings", "exercise_notices", "infrastructure_projects"]
+DATASETS = list(DATASET_NAMES)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

@@ -292,8 +292,8 @@ JSON_PLAN = [
 
 NOTICE_COLUMNS = ["notice_id", "designation", "purpose", "notifying_iso3", "participating_iso3", "notified_on",
                   "start_date", "end_date", "troops", "battle_tanks", "acvs", "artillery", "sorties", "helicopters",
-                  "airborne_amphibious", "observers_invited", "in_annual_calendar", "area_name", "lon", "lat",
-                  "area_geojson", "location_precision", "synthetic", "notes"]
+                  "airborne_amphibious", "observers_invited", "in_annual_calendar", "without_advance_notice",
+                  "area_name", "lon", "lat", "area_geojson", "location_precision", "synthetic", "notes"]
 NUMERIC = ["troops", "battle_tanks", "acvs", "artillery", "sorties", "helicopters"]
 
 
@@ -332,6 +332,7 @@ def make_notices(plan, id_prefix: str, rng: random.Random, names: list[str]) -> 
             "sorties": rng.randint(*rs),
             "helicopters": rng.randint(*rh),
             "airborne_amphibious": size == "ab",
+            "without_advance_notice": lead == 0,  # a snap inspection: VD para 41
         }
         if lead == 0:
             n["purpose"] = "Snap combat-readiness inspection (no advance notice to the troops)"
@@ -405,7 +406,7 @@ def notice_csv_row(n: dict) -> list:
             n["notified_on"], n["start_date"], n["end_date"],
             *[num(n[f]) for f in NUMERIC],
             b(n["airborne_amphibious"]), b(n["observers_invited"]), b(n["in_annual_calendar"]),
-            n["area_name"], fmt_coord(n["lon"]), fmt_coord(n["lat"]),
+            b(n["without_advance_notice"]), n["area_name"], fmt_coord(n["lon"]), fmt_coord(n["lat"]),
             gj(n["area"]),
             n["location_precision"] or "", b(n["synthetic"]), n["notes"]]
 

@@ -10,6 +10,7 @@ the same thing again in a folder of your own.
 from __future__ import annotations
 
 import json
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -184,10 +185,13 @@ def write_secret_inputs(folder: Path) -> dict[str, Path]:
     }
 
 
-def build_release_secret_inputs(folder: Path) -> SecretRelease:
-    """Ingest the seeded inputs, publish them, and list what must and must not be in the release."""
+def build_release_secret_inputs(folder: Path, key_from: Path | None = None) -> SecretRelease:
+    """Ingest the seeded inputs, publish them, and list what must and must not be in the release.
+    key_from: a working database whose operator key (WORK.duckdb.key) this one shares (else a key of its own)."""
     files = write_secret_inputs(folder / "inputs")
     work_db, release = folder / "work.duckdb", folder / "release"
+    if key_from is not None:
+        shutil.copyfile(key_from.with_name(key_from.name + ".key"), work_db.with_name(work_db.name + ".key"))
     env = {"BORDERLENS_PUBLISH_DATE": PUBLISH_DATE}
     # bts_v2 after bts_v1: a new version of the same series, so revisions are recorded
     run_cli("ingest", files["notices"], files["projects"], files["bts_v1"], files["mirror"], files["bts_v2"],

@@ -11,8 +11,10 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from pyproj import Geod
 
 from data_pipeline.queries_map_areas import DETAIL_LIMIT, MAX_CELLS
+from data_pipeline.verify import write_digests
 
 from test_app_release import (XSS_PORT, XSS_PORT_CODE, app_env, no_exception, open_page,  # noqa: F401
                               release_dir, warnings_text)
@@ -138,6 +140,7 @@ def build_many_release(release_dir: str, folder: Path) -> str:
                 from {table} cross join range(1, {COPIES}) r(k)""")
     finally:
         con.close()
+    write_digests(folder, info["release_id"])  # as publish ends: the app checks the files against them
     return str(folder)
 
 
@@ -178,11 +181,13 @@ def test_many_notices_are_counted_per_cell_and_the_counts_add_up(many_env):
               for c in cells]
     assert sum(counts) == expected
     assert all(set(c) == {"polygon", "colour", "tooltip"} for c in cells)
-    # a cell is never finer than a coarsened location (h3_5, about 20 km): at least twice that wide
+    # a cell is never finer than a coarsened location (h3_5, about 20 km): at least twice that wide, measured
+    # independently of the code's km-per-degree: the geodesic length of the cell's width along the equator
     coarsest = max(k for (k,) in _query(many_env, "select precision_km from redactions where precision_km > 0"))
+    geod = Geod(ellps="WGS84")
     for c in cells:
         (west, south), (east, _), (_, north) = c["polygon"][0], c["polygon"][1], c["polygon"][2]
-        assert (east - west) * 111.32 >= 2 * coarsest and east - west == north - south
+        assert geod.inv(west, 0, east, 0)[2] / 1000 >= 2 * coarsest and east - west == north - south
     coarsened = _query(many_env, "select lon, lat from exercise_notices where location_cell_geojson is not null")
     for lon, lat in coarsened:   # each coarsened notice counted in the cell holding its published centre
         assert any(c["polygon"][0][0] <= lon < c["polygon"][1][0] and c["polygon"][0][1] <= lat < c["polygon"][2][1]

@@ -6,7 +6,6 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pandas as pd
-import pytest
 
 from data_pipeline.queries import Filters, open_release
 from data_pipeline.queries_overview import NOTICE_WINDOW_DAYS, overview

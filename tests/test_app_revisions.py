@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import shutil
-from pathlib import Path
 
 import duckdb
 import pytest
 
+from data_pipeline.verify import write_digests
 from test_app_release import app_env, no_exception, open_page, release_dir, warnings_text  # noqa: F401
 
 
@@ -23,6 +24,7 @@ def revised_release(release_dir, tmp_path_factory):
                 "('infrastructure_projects', 'P-1', 'status', 'planned', 'under_construction', 'reported',"
                 " 'reported', 's3', 's4', 1, 2)")
     con.close()
+    write_digests(copy, json.loads((copy / "release.json").read_text())["release_id"])  # as publish ends
     return str(copy)
 
 

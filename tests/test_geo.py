@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from pathlib import Path
 
 import numpy as np
@@ -285,17 +284,21 @@ def test_geometries_polygons_lines_points(db, index):
     assert result.loc["broken"].isna().all() and result.loc["missing"].isna().all()
 
 
-def test_five_thousand_points_are_fast(db, index):
+def test_five_thousand_points_in_one_call_each_get_their_nearest_border(db, index, vertices):
+    """The batch path (one vectorised search per border pair) gives every point the answer a brute force gives;
+    how fast it is on this machine is measured by bench/, not asserted here."""
     rng = np.random.default_rng(7)
     points = pd.DataFrame(
         {"id": range(5000), "lon": rng.uniform(-125, 45, 5000), "lat": rng.uniform(-35, 65, 5000),
          "pair_a": rng.choice(["CAN", "MEX", None], 5000), "pair_b": "USA"}
     )
-    started = time.perf_counter()
-    result = geo.nearest_border(db, points)
-    elapsed = time.perf_counter() - started
-    assert result["distance_km"].notna().all()
-    assert elapsed < 10.0, f"5,000 points took {elapsed:.1f} s"
+    result = geo.nearest_border(db, points, index).set_index("id")
+    assert result["distance_km"].notna().all() and len(result) == 5000
+    unpaired = points[points["pair_a"].isna()].sample(6, random_state=7)
+    for row in unpaired.itertuples():
+        expected = _brute_force_km(vertices, row.lon, row.lat)   # an upper bound of the distance to the lines
+        got = result.loc[row.id, "distance_km"]
+        assert expected * 0.995 - 0.14**2 / (2 * got) <= got <= expected + 0.005, (row.lon, row.lat)
 
 
 # ------------------------------------------------------------------------------------------- derive

@@ -8,7 +8,6 @@ import json
 from collections import defaultdict
 from pathlib import Path
 
-import pytest
 
 from support import SAMPLE, ingest_json, query, run_cli, write
 
@@ -71,8 +70,8 @@ def test_each_notice_and_project_reason(tmp_path: Path):
     ok = "2025-01-10,2025-03-01,2025-03-10"
     notices = write(tmp_path / "n.csv", header + "\n".join([
         f"N1,A,p,FIN,FIN,{ok},100,0,0,0,0,0,false,false,false,a,25,61,,exact,true,",
-        f"N2,A,p,FIN,FIN,2025-01-10,2025-03-10,2025-03-01,100,0,0,0,0,0,false,false,false,a,25,61,,exact,true,",
-        f"N3,A,p,FIN,FIN,10/01/2025,2025-03-01,2025-03-10,100,0,0,0,0,0,false,false,false,a,25,61,,exact,true,",
+        "N2,A,p,FIN,FIN,2025-01-10,2025-03-10,2025-03-01,100,0,0,0,0,0,false,false,false,a,25,61,,exact,true,",
+        "N3,A,p,FIN,FIN,10/01/2025,2025-03-01,2025-03-10,100,0,0,0,0,0,false,false,false,a,25,61,,exact,true,",
         f"N4,A,p,XXX,FIN,{ok},100,0,0,0,0,0,false,false,false,a,25,61,,exact,true,",
         f"N5,A,p,FIN,FIN,{ok},-100,0,0,0,0,0,false,false,false,a,25,61,,exact,true,",
         f"N6,A,p,FIN,FIN,{ok},about 5000,0,0,0,0,0,false,false,false,a,25,61,,exact,true,",

@@ -383,3 +383,16 @@ def test_demo_policy_and_every_policy_in_tests_and_docs_still_validate(tmp_path:
             policies.load(write(tmp_path / "policy.toml", text))
         except UserError as exc:
             raise AssertionError(f"{where}: {exc}") from None
+
+
+def test_a_policy_names_the_canonical_datasets(tmp_path: Path):
+    """The datasets a rule may name are the canonical list (data_pipeline.datasets), said in the error."""
+    from data_pipeline.datasets import DATASET_NAMES
+
+    policy = write(tmp_path / "bad_dataset_policy.toml",
+                   '[policy]\nname = "x"\n[[rule]]\nid = "r"\ndataset = "ports"\naction = "drop"\n'
+                   'fields = ["x"]\nreason = "r"\n')
+    result = run_cli("publish", "--db", tmp_path / "none.duckdb", "--policy", policy, "--out", tmp_path / "out",
+                     check=False)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
+    assert f"unknown dataset 'ports' ({', '.join(DATASET_NAMES)})" in result.stderr

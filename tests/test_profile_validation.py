@@ -49,6 +49,13 @@ CASES = [
     _case("date-formats-empty", [(_line("formats"), "formats = []")], "[dates] formats", "empty"),
     _case("date-format-duckdb-rejects", [(_line("formats"), 'formats = ["%b %Y", "%Q %Y"]')],
           "[dates] formats", '"%Q %Y"'),
+    _case("date-earliest-not-a-date", [(_line("formats"), 'earliest = "the 1800s"\nformats = ["%b %Y"]')],
+          "[dates] earliest", "the 1800s"),
+    _case("date-latest-a-time", [(_line("formats"), 'latest = 2030-01-01T00:00:00\nformats = ["%b %Y"]')],
+          "[dates] latest", "a date like"),
+    _case("date-earliest-after-latest", [(_line("formats"), 'earliest = 2000-01-01\nlatest = "1999-12-31"\n'
+                                                            'formats = ["%b %Y"]')],
+          "[dates] earliest", "after latest"),
     _case("vocab-entry-string", [(r"(?m)^\[vocab\.borders\]", '[vocab]\nextra = "x"\n\n[vocab.borders]')],
           "[vocab] extra"),
     _case("vocab-value-number", [(r'"US-Mexico Border" = "MEX"', '"US-Mexico Border" = 1')],

@@ -13,7 +13,6 @@ import subprocess
 import time
 from pathlib import Path
 
-import pytest
 
 from support import BORDERLENS, REPO, query, run_cli, write
 
@@ -35,7 +34,7 @@ def test_release_folder_contract(release_secret_inputs):
     assert {r[0] for r in query(db, "select table_name from duckdb_tables()")} == TABLES
     assert [r[0] for r in query(db, "select column_name from duckdb_columns() where table_name = 'sources'")] == [
         "source_id", "series_id", "dataset", "publisher", "title", "url", "licence", "profile", "file_name", "sha256",
-        "version", "synthetic", "rows_read", "rows_loaded", "rows_quarantined"]
+        "public", "line_numbers", "version", "synthetic", "rows_read", "rows_loaded", "rows_quarantined"]
     for dataset in ("crossings", "exercise_notices", "infrastructure_projects"):
         for fmt in ("csv", "parquet", "geojson"):
             assert (release / "extracts" / f"{dataset}.{fmt}").stat().st_size > 0
@@ -91,8 +90,18 @@ def test_rules_do_what_they_say(release_secret_inputs):
 
 def test_same_inputs_give_the_same_release_id(tmp_path: Path, release_secret_inputs, secret_release_builder):
     first = json.loads((release_secret_inputs.release / "release.json").read_text(encoding="utf-8"))["release_id"]
-    again = secret_release_builder(tmp_path)  # fresh files, fresh working database, other ingest times
+    # fresh files, fresh working database, other ingest times, the same operator key
+    again = secret_release_builder(tmp_path / "same_key", key_from=release_secret_inputs.work_db)
     assert json.loads((again.release / "release.json").read_text(encoding="utf-8"))["release_id"] == first
+    # another key: the same data, but other source ids (they are keyed hashes) and so another release id
+    other = secret_release_builder(tmp_path / "own_key")
+    assert json.loads((other.release / "release.json").read_text(encoding="utf-8"))["release_id"] != first
+    ids = "select source_id from sources order by series_id, version"
+    theirs, ours = query(other.release / "borderlens.duckdb", ids), query(release_secret_inputs.release /
+                                                                          "borderlens.duckdb", ids)
+    assert len(theirs) == len(ours) == 5 and not set(theirs) & set(ours)
+    assert query(other.work_db, "select source_id from sources order by series_id, version") == \
+        query(release_secret_inputs.work_db, "select source_id from sources order by series_id, version")
     assert _digest(again.release).keys() == _digest(release_secret_inputs.release).keys()
     for name in ("extracts/crossings.csv", "extracts/exercise_notices.geojson", "redactions.json", "release.json"):
         assert (again.release / name).read_bytes() == (release_secret_inputs.release / name).read_bytes(), name

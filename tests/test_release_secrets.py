@@ -1,6 +1,8 @@
 """A protected value is in no byte of a release: seeded secrets are searched in every file of the release folder,
 as text and as binary numbers, and in every cell of its DuckDB and Parquet files; positive controls show that
-the same search finds what is published. No suppressed crossing count can be recovered from margin totals."""
+the same search finds what is published. No suppressed crossing count can be recovered from margin totals. The
+operator key and the inputs' file hashes are secrets too (functions of protected bytes: test_release_oracles.py
+tries them as oracles)."""
 
 from __future__ import annotations
 
@@ -73,6 +75,25 @@ def test_no_secret_in_any_byte_of_the_release(release_secret_inputs):
         assert _found_in_bytes(files, {text.encode("utf-8")}), f"control {text!r} not found: the search is broken"
     for number in s.control_numbers:
         assert _found_in_bytes(files, _text_forms(number)), f"control {number!r} not found as text"
+
+
+def test_no_operator_key_file_hash_or_working_id_in_any_byte(release_secret_inputs):
+    s = release_secret_inputs
+    files = _files(s.release)
+    key = (s.work_db.with_name(s.work_db.name + ".key")).read_text(encoding="ascii").strip()
+    assert len(key) == 64
+    sources = query(s.work_db, "select source_id, sha256 from sources")
+    needles = {key.encode(), bytes.fromhex(key), bytes.fromhex(key)[:8]}
+    for source_id, sha256 in sources:
+        needles |= {source_id.encode(), sha256.encode(), sha256[:12].encode(), bytes.fromhex(sha256)[:8]}
+    hits = _found_in_bytes(files, needles)
+    assert not hits, f"the operator key, a file hash or a working source id is in the release: {hits}"
+    # control: the public ids and the release id are found by the same search
+    public = [r[0] for r in query(s.release / "borderlens.duckdb", "select source_id from sources")]
+    release_id = json.loads((s.release / "release.json").read_text(encoding="utf-8"))["release_id"]
+    assert len(_found_in_bytes(files, {release_id.encode()})) >= 3  # release.json, datapackage.json, feed.atom
+    assert all(_found_in_bytes(files, {i.encode()}) for i in public)
+    assert not {r[0] for r in sources} & set(public)
 
 
 def _cells(path):

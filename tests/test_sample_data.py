@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from support import REPO, SAMPLE
+from support import SAMPLE
 
 GENERATED = ["crossings/mirror_neighbour_counts_demo.csv", "crossings/eu_border_guard_crossings_demo.csv",
              "notices/exercise_notices_demo.csv", "notices/exercise_notices_demo.json",

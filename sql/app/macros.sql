@@ -6,8 +6,16 @@
 -- a NULL border, list or distance means no filter.
 -- A macro that works on rows the statement has chosen takes the name of one of the statement's CTEs, read with
 -- query_table; the CTE names used inside the macro cannot be that name (outbound, outbound_keys, mirrored; placed,
--- located, base_cells, spread, chosen, extent; vd_metrics).
+-- located, base_cells, spread, chosen, extent). The Vienna Document rules are in sql/app/vd_macros.sql, run first
+-- (publish runs that file alone to store the verdicts).
 -- DuckDB checks a macro against the release when it is created: one that calls another comes after it.
+
+-- The span of dates the app draws as time (the period filter, charts, the Python date of a month). A date outside
+-- it (a typo such as 'Jan 0000', year 1 BC, or year 1200 that ingest let through) is offered in no filter, so it
+-- is in no date-filtered view; tables that show it show it as text (see macros.date_text).
+create or replace macro macros.first_charted_day() as date '1900-01-01';
+create or replace macro macros.last_charted_day() as date '2199-12-31';
+create or replace macro macros.charted(d) as d between macros.first_charted_day() and macros.last_charted_day();
 
 -- True when the two countries iso3_a, iso3_b (in either order) are the border chosen: border_a, border_b, a
 -- sorted ISO3 pair; always true when none is (border_a NULL).
@@ -157,94 +165,26 @@ create or replace macro macros.project_cells(date_from, date_to, border_a, borde
            min_x, min_y, max_x, max_y
     from cells;
 
--- The Vienna Document notification (40.x) and observation (47.4) thresholds that each notice of the CTE named
--- `notices` reaches (columns notice_id, source_id, airborne_amphibious, troops, battle_tanks, acvs, artillery,
--- sorties): one row per notice and threshold row of vd_thresholds met. The airborne/amphibious rows apply only to
--- such activities. A withheld number is NULL and meets no threshold.
-create or replace macro macros.thresholds_reached(notices) as table
-    with vd_metrics as (
-        unpivot (select notice_id, source_id, coalesce(airborne_amphibious, false) as airborne_amphibious,
-                        troops, battle_tanks, acvs, artillery, sorties
-                 from query_table(notices))
-        on troops, battle_tanks, acvs, artillery, sorties into name metric value amount
-    )
-    select m.notice_id, m.source_id, t.paragraph, t.applies_to, t.metric, t.operator, t.value
-    from vd_metrics m
-    join vd_thresholds t on t.metric = m.metric
-    where (t.applies_to in ('notification', 'observation')
-           or (t.applies_to in ('notification_airborne_amphibious', 'observation_airborne_amphibious')
-               and m.airborne_amphibious))
-      and case t.operator when '>=' then m.amount >= t.value when '>' then m.amount > t.value else false end;
-
--- Per notice of `notices` (columns as for thresholds_reached): whether it reaches a notification (40.x) or an
--- observation (47.4) threshold, and whether that cannot be judged: it reaches none of that kind on its published
--- numbers while a number that kind reads is withheld (NULL). Undecided is never counted as below the threshold
--- (notices_chapter8 counts the same notices as `unclassified`).
-create or replace macro macros.threshold_judgement(notices) as table
-    with reached as (
-        select notice_id, source_id,
-               bool_or(applies_to like 'notification%') as notification_threshold,
-               bool_or(applies_to like 'observation%') as observation_threshold
-        from macros.thresholds_reached(notices)
-        group by all
-    ),
-    numbers_unknown as (
-        -- one row per notice and number: is it unknown (NULL)? (a flag, so that unpivot keeps every row)
-        unpivot (select notice_id, source_id, coalesce(airborne_amphibious, false) as airborne_amphibious,
-                        troops is null as troops, battle_tanks is null as battle_tanks, acvs is null as acvs,
-                        artillery is null as artillery, sorties is null as sorties
-                 from query_table(notices))
-        on troops, battle_tanks, acvs, artillery, sorties into name metric value unknown
-    ),
-    unknown as (
-        -- the airborne/amphibious rules apply only to such activities, as in thresholds_reached
-        select u.notice_id, u.source_id,
-               bool_or(t.applies_to like 'notification%') as notification_unknown,
-               bool_or(t.applies_to like 'observation%') as observation_unknown
-        from numbers_unknown u
-        join vd_thresholds t on t.metric = u.metric
-        where u.unknown
-          and (t.applies_to in ('notification', 'observation')
-               or (t.applies_to in ('notification_airborne_amphibious', 'observation_airborne_amphibious')
-                   and u.airborne_amphibious))
-        group by all
-    )
-    select n.notice_id, n.source_id,
-           coalesce(r.notification_threshold, false) as notification_threshold,
-           coalesce(r.observation_threshold, false) as observation_threshold,
-           not coalesce(r.notification_threshold, false) and coalesce(u.notification_unknown, false)
-               as notification_undecided,
-           not coalesce(r.observation_threshold, false) and coalesce(u.observation_unknown, false)
-               as observation_undecided
-    from query_table(notices) n
-    left join reached r on r.notice_id = n.notice_id and r.source_id = n.source_id
-    left join unknown u on u.notice_id = n.notice_id and u.source_id = n.source_id;
-
--- The figures of a set of notices (columns as for thresholds_reached, plus notified_on, start_date and
--- observers_invited), one row: how many, notified late (lead time below paragraph 38), without a notification
--- date, reaching a notification (40.x) or observation (47.4) threshold or undecided (threshold_judgement), and
--- of those reaching 47.4 how many invited no observers or do not say (undecided also when the threshold itself
--- is undecided and no invitation is stated). The Notices page and the Overview read the same figures.
+-- The figures of a set of notices (the CTE `notices`: the verdict columns that publish stored in exercise_notices,
+-- late, notifiable and observation_required, each yes / no / unknown, and observers_invited), one row: how many,
+-- notified late (para 38, or para 41 for an activity without advance notice to the troops), lead time unknown,
+-- reaching a notification (40.x) or observation (47.4) threshold or undecided, and of those reaching 47.4 how
+-- many invited no observers or do not say (undecided also when the threshold itself is undecided and no
+-- invitation is stated). The Notices page, the Overview and the extracts read the same verdicts.
 create or replace macro macros.notice_figures(notices) as table
     with lead_rule as (
         select value as min_days from vd_thresholds where paragraph = '38' and metric = 'lead_time_days'
-    ),
-    judged as (
-        select s.*, j.notification_threshold, j.observation_threshold, j.notification_undecided,
-               j.observation_undecided
-        from query_table(notices) s
-        join macros.threshold_judgement(notices) j on j.notice_id = s.notice_id and j.source_id = s.source_id
     )
     select count(*) as notices,
-           count(*) filter (where j.start_date - j.notified_on < l.min_days) as late,
-           count(*) filter (where j.notified_on is null) as lead_unknown,
-           count(*) filter (where j.notification_threshold) as notification_threshold,
-           count(*) filter (where j.notification_undecided) as notification_undecided,
-           count(*) filter (where j.observation_threshold) as observation_threshold,
-           count(*) filter (where j.observation_undecided) as observation_undecided,
-           count(*) filter (where j.observation_threshold and j.observers_invited = false) as observers_missing,
-           count(*) filter (where (j.observation_threshold and j.observers_invited is null)
-                            or (j.observation_undecided and j.observers_invited is not true)) as observers_undecided,
+           count(*) filter (where j.late = 'yes') as late,
+           count(*) filter (where j.late = 'unknown') as lead_unknown,
+           count(*) filter (where j.notifiable = 'yes') as notification_threshold,
+           count(*) filter (where j.notifiable = 'unknown') as notification_undecided,
+           count(*) filter (where j.observation_required = 'yes') as observation_threshold,
+           count(*) filter (where j.observation_required = 'unknown') as observation_undecided,
+           count(*) filter (where j.observation_required = 'yes' and j.observers_invited = false) as observers_missing,
+           count(*) filter (where (j.observation_required = 'yes' and j.observers_invited is null)
+                            or (j.observation_required = 'unknown' and j.observers_invited is not true))
+               as observers_undecided,
            (select min_days from lead_rule) as min_lead_days
-    from judged j
-    cross join lead_rule l;
+    from query_table(notices) j;

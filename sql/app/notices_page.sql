@@ -1,14 +1,15 @@
 -- Exercise notices page: one page of the notices in the period ($limit rows from row $offset + 1; $limit NULL:
 -- every row, for the download of the whole table), in the order $sort names, with the Vienna Document
--- indicators: lead time against paragraph 38, notification (40.x) and observation (47.4) thresholds reached,
--- read from vd_thresholds. The thresholds are worked out only for the rows of the page. A withheld number is
--- NULL and never counts as below a threshold: it is listed as withheld.
+-- verdicts publish stored (lead_days, late, notifiable, observation_required: yes / no / unknown, and the
+-- paragraphs that decide them; sql/app/vd_macros.sql) and, for the rows of the page only, the thresholds
+-- reached in words (those of the paragraphs the verdicts name). A withheld number is NULL and never counts as
+-- below a threshold: it is listed as withheld.
 with source as (
     -- the notices in the period, narrow: the keys and what the sort needs. $sort is compared, never pasted:
     -- each choice fills one sort key and leaves the others NULL
     select n.notice_id, n.source_id, n.start_date,
            case when $sort = 'start_asc' then n.start_date end as by_start,
-           case when $sort = 'lead_asc' then n.start_date - n.notified_on end as by_lead,
+           case when $sort = 'lead_asc' then n.lead_days end as by_lead,
            case when $sort = 'troops_desc' then n.troops end as by_troops,
            case when $sort = 'distance_asc' then n.distance_to_border_km end as by_distance,
            case when $sort = 'notice_id' then n.notice_id end as by_id
@@ -27,7 +28,8 @@ page as (
     select k.by_start, k.by_lead, k.by_troops, k.by_distance, k.by_id,
            n.notice_id, n.source_id, n.designation, n.purpose, n.notifying_iso3,
            n.participating_iso3, n.notified_on, n.notified_on_status, n.start_date, n.end_date,
-           n.start_date - n.notified_on as lead_days,
+           n.lead_days, n.late, n.late_paragraph, n.notifiable, n.notifiable_paragraphs, n.observation_required,
+           n.observation_paragraphs, n.without_advance_notice, n.without_advance_notice_status,
            n.troops, n.troops_status, n.battle_tanks, n.battle_tanks_status, n.acvs, n.acvs_status,
            n.artillery, n.artillery_status, n.sorties, n.sorties_status, n.airborne_amphibious,
            n.observers_invited, n.observers_invited_status, n.in_annual_calendar, n.in_annual_calendar_status,
@@ -37,16 +39,17 @@ page as (
     join exercise_notices n on n.notice_id = k.notice_id and n.source_id = k.source_id
     left join borders b on b.border_id = n.nearest_border_id
 ),
-lead_rule as (
-    select value as min_days from vd_thresholds where paragraph = '38' and metric = 'lead_time_days'
-),
 per_notice as (
-    select notice_id, source_id,
-           bool_or(applies_to like 'notification%') as notification_threshold,
-           bool_or(applies_to like 'observation%') as observation_threshold,
-           list(struct_pack(paragraph := paragraph, metric := metric, operator := operator, value := value)
-                order by paragraph, metric) as thresholds_crossed
-    from macros.thresholds_reached('page')
+    -- the rules met, of the paragraphs a 'yes' verdict names (a value the policy changed decides none)
+    select r.notice_id, r.source_id,
+           list(struct_pack(paragraph := r.paragraph, metric := r.metric, operator := r.operator, value := r.value)
+                order by r.paragraph, r.metric) as thresholds_crossed
+    from macros.thresholds_reached('page') r
+    join page p on p.notice_id = r.notice_id and p.source_id = r.source_id
+    where (r.applies_to like 'notification%' and p.notifiable = 'yes'
+           and list_contains(p.notifiable_paragraphs, r.paragraph))
+       or (r.applies_to like 'observation%' and p.observation_required = 'yes'
+           and list_contains(p.observation_paragraphs, r.paragraph))
     group by all
 ),
 withheld as (
@@ -58,19 +61,17 @@ withheld as (
     group by all
 )
 select s.notice_id, s.source_id, s.designation, s.purpose, s.notifying_iso3, s.participating_iso3,
-       s.notified_on, s.notified_on_status, s.start_date, s.end_date, s.lead_days,
-       s.lead_days >= l.min_days as lead_ok,
+       s.notified_on, s.notified_on_status, s.start_date, s.end_date, s.lead_days, s.late, s.late_paragraph,
+       s.without_advance_notice, s.without_advance_notice_status,
        s.troops, s.troops_status, s.battle_tanks, s.battle_tanks_status, s.acvs, s.acvs_status,
        s.artillery, s.artillery_status, s.sorties, s.sorties_status,
        coalesce(s.airborne_amphibious, false) as airborne_amphibious,
-       coalesce(p.notification_threshold, false) as notification_threshold,
-       coalesce(p.observation_threshold, false) as observation_threshold,
+       s.notifiable, s.notifiable_paragraphs, s.observation_required, s.observation_paragraphs,
        p.thresholds_crossed, w.metrics_withheld,
        s.observers_invited, s.observers_invited_status, s.in_annual_calendar, s.in_annual_calendar_status,
        s.area_name, s.location_precision, s.location_status, s.time_precision,
        s.distance_to_border_km, s.border_name
 from page s
-cross join lead_rule l
 left join per_notice p on p.notice_id = s.notice_id and p.source_id = s.source_id
 left join withheld w on w.notice_id = s.notice_id and w.source_id = s.source_id
 order by s.by_start asc nulls last, s.by_lead asc nulls last, s.by_troops desc nulls last,

@@ -1,10 +1,9 @@
 -- Overview: exercise notices whose activity starts in the 90 days up to $ref_date, how many were notified
--- late (lead time below the paragraph 38 threshold) and how many reached an observation threshold (47.4). A
+-- late (the verdict publish stored: para 38, or 41) and how many reached an observation threshold (47.4). A
 -- notice that reaches no observation threshold on its published numbers while a number 47.4 reads is withheld
 -- (NULL) cannot be judged: it is counted as undecided, never as below the threshold (as in notices_summary).
 with source as (
-    select n.notice_id, n.source_id, n.notified_on, n.start_date, n.troops, n.battle_tanks, n.acvs, n.artillery,
-           n.sorties, coalesce(n.airborne_amphibious, false) as airborne_amphibious, n.observers_invited
+    select n.late, n.notifiable, n.observation_required, n.observers_invited
     from macros.notices_near($border_a, $border_b, $countries) n
     where n.start_date > $ref_date - interval 90 day and n.start_date <= $ref_date
 )

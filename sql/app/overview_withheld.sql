@@ -5,7 +5,7 @@ with crossing_status as (
 notice_status as (
     unpivot (select notified_on_status, troops_status, battle_tanks_status, acvs_status, artillery_status,
                     sorties_status, helicopters_status, observers_invited_status, in_annual_calendar_status,
-                    location_status from exercise_notices)
+                    without_advance_notice_status, location_status from exercise_notices)
     on columns(*) into name field value status
 ),
 project_status as (

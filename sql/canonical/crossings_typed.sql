@@ -8,7 +8,8 @@
 --                      of a key that loadable rows share.
 -- The loadable rows are _checked without reasons and not in _typed (see crossings_incoming.sql).
 -- getvariable('bl_date_formats'|'bl_withheld'|'bl_missing'): lists from the profile; 'bl_decimal',
--- 'bl_thousands': the number format (bound by the caller: a view cannot hold parameters).
+-- 'bl_thousands': the number format; 'bl_earliest', 'bl_latest': the plausible dates (bound by the caller: a view
+-- cannot hold parameters).
 create or replace temp view _converted as
 with source as (
     select *, try_strptime(period, getvariable('bl_date_formats')) as period_parsed from _stg
@@ -80,10 +81,14 @@ checked as (
             case when period is null then 'missing_date' end,
             case when period is not null and period_start is null then 'unparseable_date' end,
             case when period_start > current_date then 'future_period' end,  -- no one has counted it yet
+            -- plain comparisons, not the list macros of the other datasets: this runs on millions of rows
+            case when period_start < getvariable('bl_earliest') or period_start > getvariable('bl_latest')
+                 then 'date_out_of_range' end,
             case when measure is null then 'missing_measure' end,
             case when not value_is_withheld and not value_is_missing and value_number is null
                  then 'unparseable_number' end,
             case when value_number < 0 then 'negative_count' end,
+            case when abs(value_number) > bl_max_crossing_value() then 'number_out_of_range' end,
             case when (lat is not null and lat_number is null) or (lon is not null and lon_number is null)
                  then 'unparseable_coordinate' end,
             case when (lat is null) <> (lon is null) then 'incomplete_coordinates' end,

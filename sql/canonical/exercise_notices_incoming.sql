@@ -31,6 +31,8 @@ renamed as (
         bl_status(observers_invited, $withheld, $missing) as observers_invited_status,
         bl_bool(in_annual_calendar) as in_annual_calendar,
         bl_status(in_annual_calendar, $withheld, $missing) as in_annual_calendar_status,
+        bl_bool(without_advance_notice) as without_advance_notice,
+        bl_status(without_advance_notice, $withheld, $missing) as without_advance_notice_status,
         area_name,
         case when location_withheld or not bl_geometry_ok(area_geojson) then null else area_geojson end
             as area_geojson,

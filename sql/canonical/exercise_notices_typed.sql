@@ -21,7 +21,7 @@ typed as (
         bl_number(artillery, $decimal, $thousands) as artillery_n,
         bl_number(sorties, $decimal, $thousands) as sorties_n,
         bl_number(helicopters, $decimal, $thousands) as helicopters_n,
-        airborne_amphibious, observers_invited, in_annual_calendar,
+        airborne_amphibious, observers_invited, in_annual_calendar, without_advance_notice,
         area_name,
         area_geojson,
         lat, lon,
@@ -40,6 +40,9 @@ checked as (
             bl_date_reason([notified_on, start_date, end_date], [notified_on_date, start_date_date, end_date_date],
                            $withheld, $missing),
             bl_date_order_reason([start_date_date], [end_date_date]),
+            bl_date_range_reason([notified_on_date, start_date_date, end_date_date], $earliest, $latest),
+            bl_number_range_reason([troops_n, battle_tanks_n, acvs_n, artillery_n, sorties_n, helicopters_n],
+                                   bl_max_notice_count()),
             case when (bl_given(troops, $withheld, $missing) and (troops_n is null or troops_n <> floor(troops_n)))
                    or (bl_given(battle_tanks, $withheld, $missing) and (battle_tanks_n is null or battle_tanks_n <> floor(battle_tanks_n)))
                    or (bl_given(acvs, $withheld, $missing) and (acvs_n is null or acvs_n <> floor(acvs_n)))
@@ -52,6 +55,7 @@ checked as (
             case when (bl_given(airborne_amphibious, $withheld, $missing) and bl_bool(airborne_amphibious) is null)
                    or (bl_given(observers_invited, $withheld, $missing) and bl_bool(observers_invited) is null)
                    or (bl_given(in_annual_calendar, $withheld, $missing) and bl_bool(in_annual_calendar) is null)
+                   or (bl_given(without_advance_notice, $withheld, $missing) and bl_bool(without_advance_notice) is null)
                  then 'unparseable_boolean' end,
             case when notifying_iso3 is null or notifying_iso3 not in (select iso3 from countries)
                    or _rid in (select _rid from bl_unknown_listed_countries('typed', 'participating_list'))

@@ -12,7 +12,7 @@ typed as (
         upper(country_iso3) as country_iso3,
         list_transform(bl_list(countries_iso3), lambda x: upper(x)) as countries_list,
         countries_iso3,
-        bl_list(funders) as funders_list,
+        bl_text_list(funders) as funders_list,
         funders,
         budget,
         bl_number(budget, $decimal, $thousands) as budget_n,
@@ -46,8 +46,11 @@ checked as (
                            [planned_start_date, planned_end_date, actual_start_date, actual_end_date],
                            $withheld, $missing),
             bl_date_order_reason([planned_start_date, actual_start_date], [planned_end_date, actual_end_date]),
+            bl_date_range_reason([planned_start_date, planned_end_date, actual_start_date, actual_end_date],
+                                 $earliest, $latest),
             case when bl_given(budget, $withheld, $missing) and budget_n is null then 'unparseable_number' end,
             case when budget_n < 0 then 'negative_amount' end,
+            bl_number_range_reason([budget_n], bl_max_budget()),
             case when bl_given(budget, $withheld, $missing) and not regexp_full_match(coalesce(currency, ''), '[A-Z]{3}')
                  then 'unknown_currency' end,
             case when country_iso3 is null or country_iso3 not in (select iso3 from countries)

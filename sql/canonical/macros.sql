@@ -12,6 +12,14 @@ create or replace temp macro bl_number(t, dec, thou) as
                                         || regexp_escape(dec) || '[0-9]*)?')
          then null
          else bl_finite(try_cast(replace(replace(replace(t, ' ', ''), thou, ''), dec, '.') as double)) end;
+-- The largest magnitude a number of each kind may have; beyond it a figure is absurd (1e308, 99999999999999999999),
+-- does not fit its column (a count is a BIGINT) or would print as 'inf' once summed: 'number_out_of_range'.
+create or replace temp macro bl_max_notice_count() as 10000000;      -- troops, tanks, ... of one exercise: 10 million
+create or replace temp macro bl_max_crossing_value() as 1e12;        -- one crossings figure: a million millions
+create or replace temp macro bl_max_budget() as 1e18;                -- a budget, in any currency
+create or replace temp macro bl_number_range_reason(numbers, maximum) as
+    case when list_bool_or(list_transform(numbers, lambda checked_number: abs(checked_number) > maximum))
+         then 'number_out_of_range' end;
 create or replace temp macro bl_status(t, withheld, missing) as
     case when bl_marked(t, withheld) then 'withheld_by_publisher'
          when bl_empty(t, missing) then 'missing'
@@ -23,6 +31,14 @@ create or replace temp macro bl_bool(t) as
 create or replace temp macro bl_list(t) as
     case when t is null then null
          when t like '[%' then list_transform(try(from_json(t, '["VARCHAR"]')), lambda x: trim(x))
+         else list_filter(list_transform(string_split(t, ';'), lambda x: trim(x)), lambda x: x <> '') end;
+-- A list of free text (funders): a JSON array of strings is kept exactly as written (null items dropped); any other
+-- text is split at ';', each item trimmed of spaces and empty items dropped (docs/profiles.md). Text that starts with
+-- '[' but is not a JSON array is such a list too, not lost: '[Draft] Agency' is one funder.
+create or replace temp macro bl_text_list(t) as
+    case when t is null then null
+         when t like '[%' and try(from_json(t, '["VARCHAR"]')) is not null
+         then list_filter(try(from_json(t, '["VARCHAR"]')), lambda x: x is not null)
          else list_filter(list_transform(string_split(t, ';'), lambda x: trim(x)), lambda x: x <> '') end;
 -- CASE, not AND: DuckDB evaluates both sides of an AND, and json_extract_string fails on text that is not JSON.
 -- Coordinates must be there and be numbers: [] or "NaN" in them is not a geometry.
@@ -68,6 +84,11 @@ create or replace temp macro bl_date_reason(texts, dates, withheld, missing) as
     case when list_bool_or(list_transform(texts, lambda date_text, n:
                   bl_given(date_text, withheld, missing) and dates[n] is null))
          then 'unparseable_date' end;
+-- A date outside the plausible window of its dataset (earliest, latest: datasets.py, widened by a profile's [dates]):
+-- 'Jan 0000' or year 1200 is a typo, and would fail every page that turns it into a Python date.
+create or replace temp macro bl_date_range_reason(dates, earliest, latest) as
+    case when list_bool_or(list_transform(dates, lambda checked_date: checked_date < earliest or checked_date > latest))
+         then 'date_out_of_range' end;
 -- starts[n] and ends[n] bound one period (planned, actual...); a period with a date missing is not checked.
 create or replace temp macro bl_date_order_reason(starts, ends) as
     case when list_bool_or(list_transform(ends, lambda period_end, n: period_end < starts[n]))

@@ -1,6 +1,6 @@
 -- Revisions whose old and new values both pass the policy: the record is in the release; the field was not
 -- changed by a rule in the released row; no rule names the field, except suppress_below when both the old
--- and the new value reach k. Detection times stay in the working database.
+-- and the new value reach k. Detection times stay in the working database; sources are cited by public id.
 create table pub.main.revisions as
 with source as (
     select * from work.main.revisions
@@ -48,9 +48,15 @@ kept as (
                  or coalesce(try_cast(c.old_value as double) < u.k, false)
                  or coalesce(try_cast(c.new_value as double) < u.k, false))
       )
+),
+renamed as (
+    select
+        k.dataset, k.record_key, k.field, k.old_value, k.new_value, k.old_status, k.new_status,
+        o.public_id as old_source_id, n.public_id as new_source_id, k.old_version, k.new_version
+    from kept as k
+    left join _source_ids as o on o.source_id = k.old_source_id
+    left join _source_ids as n on n.source_id = k.new_source_id
 )
-select
-    dataset, record_key, field, old_value, new_value, old_status, new_status, old_source_id, new_source_id,
-    old_version, new_version
-from kept
+select *
+from renamed
 order by all

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 TESTS = Path(__file__).resolve().parent.parent
 if str(TESTS) not in sys.path:
@@ -38,6 +39,24 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 VIEWPORT = {"width": 1400, "height": 1000}
+PAGE_TIMEOUT_MS = 60_000   # the most any one condition below is waited for (a ceiling, not a wait)
+BUSY = "[data-testid='stStatusWidget'], [data-testid='stSkeleton']"
+# True once Streamlit shows no running widget and no element has changed for `quiet` ms.
+SETTLED_JS = """([busy, quiet]) => {
+    if (!window.__blObserver) {
+        window.__blChanged = performance.now();
+        window.__blObserver = new MutationObserver(() => { window.__blChanged = performance.now(); });
+        window.__blObserver.observe(document.body, {subtree: true, childList: true, attributes: true,
+                                                    characterData: true});
+    }
+    if (document.querySelector(busy)) { window.__blChanged = performance.now(); return false; }
+    return performance.now() - window.__blChanged >= quiet;
+}"""
+# True when the map's tooltip is visible and shows the wanted text.
+TOOLTIP_JS = """(wanted) => {
+    const tip = document.querySelector('.deck-tooltip');
+    return !!tip && tip.offsetParent !== null && tip.innerText.includes(wanted);
+}"""
 
 
 def _free_port() -> int:
@@ -106,21 +125,37 @@ class Visit:
         return self.page
 
     def wait(self, wait_for_map: bool = False, settle_ms: int = 800) -> None:
+        """Wait for conditions, never for a fixed time: the app and its first heading are there (and the map's
+        canvas), then the page is settled: no running status widget or skeleton, and no change to the page's
+        elements for settle_ms in a row (timed in the page). Each wait gives up after PAGE_TIMEOUT_MS."""
         page = self.page
-        page.wait_for_selector("[data-testid='stApp']", timeout=30_000)
-        page.wait_for_selector("[data-testid='stMain'] h1", timeout=30_000)
+        page.wait_for_selector("[data-testid='stApp']", timeout=PAGE_TIMEOUT_MS)
+        page.wait_for_selector("[data-testid='stMain'] h1", timeout=PAGE_TIMEOUT_MS)
         if wait_for_map:
-            page.wait_for_selector("[data-testid='stDeckGlJsonChart'] canvas", timeout=30_000)
-        # Idle = no "running" status widget and no skeleton placeholder for several checks in a row.
-        busy = "[data-testid='stStatusWidget'], [data-testid='stSkeleton']"
-        quiet, deadline = 0, time.monotonic() + 45
-        while quiet < 4:
-            if time.monotonic() > deadline:
-                raise AssertionError(f"{self.page.url} did not finish running in 45 s")
-            quiet = quiet + 1 if page.locator(busy).count() == 0 else 0
-            page.wait_for_timeout(250)
-        page.wait_for_timeout(settle_ms)
+            page.wait_for_selector("[data-testid='stDeckGlJsonChart'] canvas", timeout=PAGE_TIMEOUT_MS)
+        self.settled(settle_ms)
         self.check()
+
+    def settled(self, quiet_ms: int = 800) -> None:
+        """Until Streamlit is idle and the page's elements have not changed for quiet_ms (a MutationObserver
+        in the page records the last change)."""
+        self.page.wait_for_function(SETTLED_JS, arg=[BUSY, quiet_ms], polling=100, timeout=PAGE_TIMEOUT_MS)
+
+    def hover_text(self, x: float, y: float, offsets, wanted: str, timeout_ms: int = 1_500) -> str:
+        """Move the mouse to (x, y) + each offset until the map's tooltip shows `wanted`; the tooltip's text
+        (last seen) is returned. Each offset waits for the tooltip, not for a fixed time."""
+        tooltip, found = self.page.locator(".deck-tooltip"), ""
+        for dx, dy in offsets:
+            self.page.mouse.move(x + dx, y + dy)
+            try:
+                self.page.wait_for_function(TOOLTIP_JS, arg=wanted, polling=50, timeout=timeout_ms)
+            except PlaywrightTimeout:
+                pass
+            if tooltip.count() and tooltip.first.is_visible():
+                found = tooltip.first.inner_text()
+                if wanted in found:
+                    break
+        return found
 
     def check(self) -> None:
         exceptions = self.page.locator("[data-testid='stException']")
@@ -141,7 +176,7 @@ class Visit:
             height = max(VIEWPORT["height"], min(int(height) + 120, 8000))
         if height != VIEWPORT["height"]:
             self.page.set_viewport_size({"width": VIEWPORT["width"], "height": height})
-            self.page.wait_for_timeout(600)
+            self.settled(400)   # laid out again at the new size
         try:
             self.page.screenshot(path=str(path))
         finally:

@@ -3,7 +3,6 @@ quickly, sends little, and a cell's tooltip is plain text that says how to see e
 
 from __future__ import annotations
 
-import time
 from datetime import date
 
 import pytest
@@ -31,9 +30,7 @@ def test_many_notices_draw_as_cells_with_text_tooltips(visit_on, many_url):
 
     release, url = many_url
     visit = visit_on(url)
-    started = time.monotonic()
-    page = visit.open(PATH, wait_for_map=True, settle_ms=2500)
-    assert time.monotonic() - started < 30, "the map took too long to draw"
+    page = visit.open(PATH, wait_for_map=True, settle_ms=2500)   # how long it takes is bench/pages.py's to measure
     received = sum(len(f) for f in visit.frames)
     assert received < 1_000_000, f"{received:,} bytes sent for one map view"
     image: Image.Image = _canvas_pixels(visit)
@@ -51,14 +48,7 @@ def test_many_notices_draw_as_cells_with_text_tooltips(visit_on, many_url):
     cx, cy = _world(lon, lat, zoom)
     px, py = _world(cell["lon"], cell["lat"], zoom)
     x, y = box["x"] + box["width"] / 2 + (px - cx), box["y"] + box["height"] / 2 + (py - cy)
-    tooltip, found = page.locator(".deck-tooltip"), ""
-    for dx, dy in [(0, 0), (2, 0), (-2, 0), (0, 2), (0, -2), (3, 3), (-3, -3)]:
-        page.mouse.move(x + dx, y + dy)
-        page.wait_for_timeout(250)
-        if tooltip.count() and tooltip.first.is_visible():
-            found = tooltip.first.inner_text()
-            if "exercise notice" in found:
-                break
+    found = visit.hover_text(x, y, [(0, 0), (2, 0), (-2, 0), (0, 2), (0, -2), (3, 3), (-3, -3)], "exercise notice")
     visit.screenshot("-cell-tooltip", whole=False)
     assert f"{int(cell['notices']):,} exercise notice" in found, f"tooltip text: {found!r}"
     assert "Choose a border or a shorter period to see each area." in found

@@ -10,11 +10,12 @@ from urllib.parse import urlparse
 import pytest
 from PIL import Image
 
-from test_app_release import XSS_NOTICE_ID, XSS_PORT, XSS_PORT_CODE
+from test_app_release import REPO, XSS_NOTICE_ID, XSS_PORT, XSS_PORT_CODE
 
 pytestmark = pytest.mark.browser
 
-PAGES = ["/", "/map", "/trends", "/notices", "/infrastructure", "/transparency", "/about"]
+# Every page: the Overview and one per file in pages/ (read from the folder, so that a new page cannot be left out).
+PAGES = ["/", *(f"/{p.stem}" for p in sorted((REPO / "pages").glob("*.py")))]
 HOSTILE_MAP = "/map?border=MEX-USA&layers=crossings&measure=pedestrians&from=2024-01&to=2024-06"
 
 
@@ -49,7 +50,7 @@ def test_every_page_renders_without_exception(visit, path):
 
 
 def test_the_map_draws_offline(visit):
-    page = visit.open("/map", wait_for_map=True, settle_ms=2500)
+    visit.open("/map", wait_for_map=True, settle_ms=2500)
     image = _canvas_pixels(visit)
     colours = image.getcolors(maxcolors=1 << 20) or []
     assert len(colours) > 50, "the map canvas is blank or flat"
@@ -80,15 +81,8 @@ def test_a_tooltip_shows_the_hostile_name_as_text(visit, browser_release):
     cx, cy = _world(lon, lat, zoom)
     px, py = _world(target["lon"], target["lat"], zoom)
     x, y = box["x"] + box["width"] / 2 + (px - cx), box["y"] + box["height"] / 2 + (py - cy)
-    tooltip = page.locator(".deck-tooltip")
-    found = ""
-    for dx, dy in [(0, 0), (1, 0), (-1, 0), (0, 1), (0, -1), (2, 2), (-2, -2), (2, -2), (-2, 2), (3, 0), (0, 3)]:
-        page.mouse.move(x + dx, y + dy)
-        page.wait_for_timeout(250)
-        if tooltip.count() and tooltip.first.is_visible():
-            found = tooltip.first.inner_text()
-            if XSS_PORT_CODE in found:
-                break
+    found = visit.hover_text(x, y, [(0, 0), (1, 0), (-1, 0), (0, 1), (0, -1), (2, 2), (-2, -2), (2, -2), (-2, 2),
+                                    (3, 0), (0, 3)], XSS_PORT_CODE)
     visit.screenshot("-tooltip", whole=False)
     assert XSS_PORT in found, f"tooltip text: {found!r}"
     assert "pedestrians" in found

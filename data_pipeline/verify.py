@@ -1,0 +1,217 @@
+"""`borderlens verify --release R`: check a release folder against the digests it carries, one line per problem.
+
+digests.json (written last by release_files.py) lists every other file of the release with its size and
+SHA-256; release.json holds the release id and row counts that borderlens.duckdb must match. A half-copied,
+truncated or edited release is caught before anyone serves or cites it; the app runs the same check cheaply
+(`release_problems`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from pathlib import Path
+
+from data_pipeline.errors import UserError
+
+MANIFEST = "release.json"
+DIGESTS = "digests.json"
+DB_FILE = "borderlens.duckdb"
+
+
+def file_digest(path: Path) -> str:
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def manifest_of(folder: Path) -> dict[str, dict]:
+    """{relative path: {"bytes", "sha256"}} of every file in folder but digests.json, in path order."""
+    files = {}
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        name = path.relative_to(folder).as_posix()
+        if name != DIGESTS:
+            files[name] = {"bytes": path.stat().st_size, "sha256": file_digest(path)}
+    return files
+
+
+def write_digests(folder: Path, release_id: str) -> None:
+    """digests.json, the last file of a release: every other file's size and SHA-256. A file of its own, so
+    that release.json stays the same bytes for the same content (borderlens.duckdb's bytes are not)."""
+    payload = {"release_id": release_id, "algorithm": "sha256", "files": manifest_of(folder)}
+    (folder / DIGESTS).write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def _read_json(path: Path) -> tuple[dict | None, str | None]:
+    name = path.name
+    if not path.is_file():
+        return None, f"missing file: {name}"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        detail = exc.strerror if isinstance(exc, OSError) else f"{type(exc).__name__}: {str(exc)[:120]}"
+        return None, f"unreadable: {name} ({detail})"
+    if not isinstance(data, dict) or not isinstance(data.get("release_id"), str):
+        return None, f"unreadable: {name} (no release_id)"
+    return data, None
+
+
+def read_manifest(folder: Path) -> tuple[dict | None, str | None]:
+    """(digests.json's files, None), or (None, the one-line problem)."""
+    digests, problem = _read_json(folder / DIGESTS)
+    if problem:
+        if problem.startswith("missing"):  # also a release published before digests.json existed
+            problem += " (nothing to check the files against: publish the release again)"
+        return None, problem
+    assert digests is not None  # _read_json gives a dict or a problem
+    files = digests.get("files")
+    if not isinstance(files, dict) or not all(isinstance(v, dict) and isinstance(v.get("bytes"), int)
+                                              and isinstance(v.get("sha256"), str) for v in files.values()):
+        return None, f"unreadable: {DIGESTS} (no files with bytes and sha256)"
+    outside = next((n for n in files if Path(n).is_absolute() or ".." in Path(n).parts or "\\" in n), None)
+    if outside is not None:  # never look outside the folder, whatever the file says
+        return None, f"unreadable: {DIGESTS} (a path outside the release: {outside[:80]})"
+    return digests, None
+
+
+def file_problems(folder: Path, files: dict[str, dict], hashes: bool = True) -> list[str]:
+    """Missing, truncated, altered files of the manifest; with hashes=False only what sizes can tell."""
+    problems = []
+    for name, want in files.items():
+        path = folder / name
+        try:
+            size = path.stat().st_size if path.is_file() else None
+        except OSError:
+            size = None
+        if size is None:
+            problems.append(f"missing file: {name}")
+        elif size < want["bytes"]:
+            problems.append(f"truncated: {name} ({size:,} of {want['bytes']:,} bytes)")
+        elif size > want["bytes"]:
+            problems.append(f"altered: {name} ({size:,} bytes, {want['bytes']:,} published)")
+        elif hashes:
+            try:
+                if file_digest(path) != want["sha256"]:
+                    problems.append(f"altered: {name} (its SHA-256 differs from digests.json)")
+            except OSError as exc:
+                problems.append(f"unreadable: {name} ({exc.strerror or exc})")
+    return problems
+
+
+def unexpected_files(folder: Path, files: dict[str, dict]) -> list[str]:
+    names = [p.relative_to(folder).as_posix() for p in sorted(folder.rglob("*")) if p.is_file()]
+    return [f"unexpected file: {name}" for name in names if name not in files and name != DIGESTS]
+
+
+def _about(problem: str) -> str:
+    """The file a problem line is about ('truncated: extracts/a.csv (1 of 2 bytes)' -> 'extracts/a.csv')."""
+    return problem.split(": ", 1)[-1].split(" (", 1)[0]
+
+
+def database_problems(folder: Path, info: dict) -> list[str]:
+    """The release id and row counts in release.json against borderlens.duckdb's own release_info and tables."""
+    import duckdb
+
+    from data_pipeline.db import sql
+    from data_pipeline.release_sql import DATASETS, REFERENCE_TABLES, checked, run
+
+    try:
+        con = duckdb.connect(str(folder / DB_FILE), read_only=True)
+    except duckdb.Error as exc:
+        return [f"unreadable: {DB_FILE} ({str(exc).splitlines()[0][:160]})"]
+    problems = []
+    try:
+        con.execute("set enable_progress_bar = false")
+        ids = [r[0] for r in con.execute(sql("verify/release_id")).fetchall()]
+        if ids != [info["release_id"]]:
+            problems.append(f"altered: {DB_FILE} (its release_id {ids[0] if ids else 'is missing'}, "
+                            f"release.json says {info['release_id']})")
+        tables = {r[0] for r in con.execute(sql("verify/tables")).fetchall()}
+        allowed = (*DATASETS, *REFERENCE_TABLES, "sources", "revisions", "redactions")
+        for table, want in sorted((info.get("row_counts") or {}).items()):
+            if table not in allowed or table not in tables:
+                problems.append(f"altered: {DB_FILE} (no table {table}, which release.json counts)")
+                continue
+            count = run(con, "verify/row_count", table=checked(table, allowed))[0][0]
+            if count != want:
+                problems.append(f"altered: {DB_FILE} ({table} has {count:,} rows, release.json says {want:,})")
+    except duckdb.Error as exc:
+        problems.append(f"unreadable: {DB_FILE} ({str(exc).splitlines()[0][:160]})")
+    finally:
+        con.close()
+    return problems
+
+
+def verify(release) -> list[str]:
+    """Every problem of the release folder, one line each; [] when it is whole. A folder that is not there is
+    the user's mistake (UserError), not a problem of a release."""
+    folder = Path(release)
+    if not folder.is_dir():
+        raise UserError(f"release folder not found: {folder}")
+    info, info_problem = _read_json(folder / MANIFEST)
+    digests, problem = read_manifest(folder)
+    if problem or digests is None:
+        return [p for p in (info_problem, problem) if p]
+    files = digests["files"]
+    problems = file_problems(folder, files) + unexpected_files(folder, files)
+    for name in (MANIFEST, DB_FILE):
+        if name not in files:
+            problems.append(f"missing file: {name} ({DIGESTS} does not list it)")
+    broken = {_about(p) for p in problems}
+    if info_problem and MANIFEST not in broken:
+        problems.append(info_problem)
+    if info is not None and digests["release_id"] != info["release_id"]:
+        problems.append(f"altered: {DIGESTS} (release id {digests['release_id']}, "
+                        f"{MANIFEST} says {info['release_id']})")
+    if info is not None and not broken & {MANIFEST, DB_FILE} and DB_FILE in files:
+        problems += database_problems(folder, info)
+    return problems
+
+
+_SEEN: dict[tuple, tuple[str, ...]] = {}
+_SEEN_LOCK = threading.Lock()
+
+
+def _signature(folder: Path, names) -> tuple:
+    """What changes when any file of the release does: size, modification time and inode of each."""
+    out: list[tuple] = []
+    for name in (DIGESTS, *names):
+        try:
+            st = (folder / name).stat()
+            out.append((name, st.st_size, st.st_mtime_ns, st.st_ino))
+        except OSError:
+            out.append((name, None))
+    return tuple(out)
+
+
+def release_problems(release) -> list[str]:
+    """The app's check on every run: release.json and digests.json readable and every listed file there with
+    its size (a few stat calls); their SHA-256 once per change of the files' sizes, times or inodes. A release
+    without digests.json (published before it existed) is served on release.json alone; verify reports it.
+    A failed check is made once more: a publish swapping a new release in mid-check mixes two whole ones."""
+    return _release_problems(Path(release)) and _release_problems(Path(release))
+
+
+def _release_problems(folder: Path) -> list[str]:
+    info, problem = _read_json(folder / MANIFEST)
+    if problem or info is None:
+        return [problem or f"unreadable: {MANIFEST}"]
+    if not (folder / DIGESTS).exists():
+        return []
+    digests, problem = read_manifest(folder)
+    if problem or digests is None:
+        return [problem or f"unreadable: {DIGESTS}"]
+    files = digests["files"]
+    problems = file_problems(folder, files, hashes=False)
+    if digests["release_id"] != info["release_id"]:
+        problems.append(f"altered: {DIGESTS} (release id {digests['release_id']}, {MANIFEST} says "
+                        f"{info['release_id']})")
+    if problems:
+        return problems
+    key = (str(folder.resolve()), _signature(folder, files))
+    with _SEEN_LOCK:
+        if key not in _SEEN:
+            if len(_SEEN) > 64:
+                _SEEN.clear()
+            _SEEN[key] = tuple(file_problems(folder, files))
+        return list(_SEEN[key])

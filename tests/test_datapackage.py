@@ -1,0 +1,101 @@
+"""datapackage.json: the licence each source is under, named by its SPDX identifier from the publisher's own words
+(issue 16: CC BY-NC, CC BY-ND and CC BY 3.0 IGO all came out as CC-BY-4.0), and the whole package valid against
+the Frictionless specification, checked by the `frictionless` package itself on a release built by the real CLI."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from frictionless import Package
+
+from support import SAMPLE, run_cli
+from test_app_release import release_dir  # noqa: F401
+
+from data_pipeline.licences import licence
+
+# The publisher's words -> the SPDX identifier (https://spdx.org/licenses/), as a reader of the licence text names it.
+WORDS = [
+    ("CC BY 4.0", "CC-BY-4.0"),
+    ("Creative Commons Attribution 4.0 International (CC BY 4.0)", "CC-BY-4.0"),
+    ("CC BY-NC 4.0", "CC-BY-NC-4.0"),
+    ("Creative Commons Attribution-NonCommercial 4.0 International", "CC-BY-NC-4.0"),
+    ("CC BY-ND 4.0", "CC-BY-ND-4.0"),
+    ("CC BY-NC-SA 4.0", "CC-BY-NC-SA-4.0"),
+    ("CC BY-SA 4.0", "CC-BY-SA-4.0"),
+    ("cc-by-sa-3.0", "CC-BY-SA-3.0"),
+    ("CC BY 3.0 IGO", "CC-BY-3.0-IGO"),
+    ("Creative Commons Attribution 3.0 IGO", "CC-BY-3.0-IGO"),
+    ("CC0", "CC0-1.0"),
+    ("CC0-1.0", "CC0-1.0"),
+    ("ODbL-1.0", "ODbL-1.0"),
+    ("Open Database License (ODbL) v1.0", "ODbL-1.0"),
+    ("PDDL", "PDDL-1.0"),
+    ("Open Government Licence v3.0", "OGL-UK-3.0"),
+    ("Public domain", "other-pd"),
+    ("Public domain (US federal government work)", "other-pd"),
+    ("U.S. Government Work", "other-pd"),
+]
+# Words no known licence answers to, or only ambiguously (which version of CC BY-SA?): kept verbatim and flagged.
+UNKNOWN = ["Nordic Border Data Licence 2.1", "CC BY-SA", "Open Government Licence", "all rights reserved"]
+
+
+@pytest.mark.parametrize("words, spdx", WORDS)
+def test_publisher_words_map_to_their_spdx_identifier(words, spdx):
+    entry = licence(words)
+    assert entry["name"] == spdx and entry["title"] == words and entry["recognised"] is True
+
+
+@pytest.mark.parametrize("words", UNKNOWN)
+def test_an_unknown_licence_is_kept_verbatim_and_flagged(words):
+    entry = licence(words)
+    assert entry["title"] == words and entry["recognised"] is False
+    assert entry["name"].startswith("LicenseRef-") and " " not in entry["name"]   # SPDX's form for an unlisted one
+    assert not any(entry["name"] == spdx for _, spdx in WORDS)
+
+
+def _valid(package_path: Path) -> None:
+    """Frictionless's own checks: the descriptor (every resource, schema and field), then each CSV's rows against
+    its Table Schema (the Parquet and GeoJSON copies carry the same rows)."""
+    descriptor = json.loads(package_path.read_text(encoding="utf-8"))
+    assert [e.message for e in Package.metadata_validate(descriptor)] == []
+    package = Package(str(package_path))
+    for resource in descriptor["resources"]:
+        if resource["format"] == "csv":
+            report = package.get_resource(resource["name"]).validate()
+            assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:10]
+
+
+def test_the_demo_release_datapackage_is_valid_frictionless(release_dir):  # noqa: F811
+    _valid(Path(release_dir) / "datapackage.json")
+
+
+def test_a_release_names_each_sources_licence(tmp_path):
+    """Three demo files re-published under other licences (their metadata beside them), ingested and published by
+    the CLI: each licence named for what it is, the unknown one flagged, and the package still valid."""
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    given = {"notices/exercise_notices_demo.csv": "CC BY-NC 4.0",
+             "projects/infrastructure_projects_demo.csv": "CC BY 3.0 IGO",
+             "crossings/eu_border_guard_crossings_demo.csv": "CC BY-ND 4.0",
+             "crossings/mirror_neighbour_counts_demo.csv": "Nordic Border Data Licence 2.1"}
+    for name, words in given.items():
+        source = SAMPLE / name
+        shutil.copy(source, inputs / source.name)
+        meta = Path(f"{source}.meta.toml").read_text(encoding="utf-8")
+        lines = [f'licence = "{words}"' if line.startswith("licence") else line for line in meta.splitlines()]
+        assert lines != meta.splitlines()
+        (inputs / f"{source.name}.meta.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    work, release = tmp_path / "work.duckdb", tmp_path / "release"
+    run_cli("ingest", inputs, "--db", work, "--no-progress")
+    run_cli("publish", "--db", work, "--policy", SAMPLE / "policy.toml", "--out", release)
+    package = json.loads((release / "datapackage.json").read_text(encoding="utf-8"))
+    named = {entry["title"]: (entry["name"], entry["recognised"]) for entry in package["licenses"]}
+    assert named == {"CC BY-NC 4.0": ("CC-BY-NC-4.0", True), "CC BY 3.0 IGO": ("CC-BY-3.0-IGO", True),
+                     "CC BY-ND 4.0": ("CC-BY-ND-4.0", True),
+                     "Nordic Border Data Licence 2.1": ("LicenseRef-Nordic-Border-Data-Licence-2.1", False)}
+    by_source = {s["licence"]: s["licence_id"] for s in package["sources"]}
+    assert by_source == {title: name for title, (name, _) in named.items()}
+    _valid(release / "datapackage.json")

@@ -1,0 +1,128 @@
+"""`borderlens verify --release R`: a whole release passes (exit 0); each kind of damage after publish is told
+in one line (exit 1): missing, truncated, altered or unexpected files, a garbage release.json, a database edited
+with digests.json forged to match; no folder is the user's mistake (exit 2, one line, no traceback)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from support import run_cli
+
+
+@pytest.fixture
+def release(tmp_path: Path, release_secret_inputs) -> Path:
+    folder = tmp_path / "release"
+    shutil.copytree(release_secret_inputs.release, folder)
+    return folder
+
+
+def _verify(folder: Path, *extra) -> tuple[int, list[str]]:
+    result = run_cli("verify", "--release", folder, *extra, check=False)
+    assert "Traceback" not in result.stderr, result.stderr
+    return result.returncode, [line.removeprefix(f"{folder}: ") for line in result.stdout.splitlines()]
+
+
+def test_a_whole_release_passes(release: Path):
+    listed = json.loads((release / "digests.json").read_text(encoding="utf-8"))
+    on_disk = {p.relative_to(release).as_posix() for p in release.rglob("*") if p.is_file()} - {"digests.json"}
+    assert set(listed["files"]) == on_disk and "release.json" in on_disk and "borderlens.duckdb" in on_disk
+    for name, entry in listed["files"].items():
+        data = (release / name).read_bytes()
+        assert entry == {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}, name
+    assert listed["release_id"] == json.loads((release / "release.json").read_text())["release_id"]
+    code, lines = _verify(release)
+    assert code == 0 and len(lines) == 1 and lines[0].startswith("whole"), lines
+    report = json.loads(run_cli("verify", "--release", release, "--json").stdout)
+    assert report == {"release": str(release), "whole": True, "problems": []}
+
+
+def _flip(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    path.write_bytes(bytes(data))
+
+
+def test_each_damage_is_one_line(release: Path):
+    db = release / "borderlens.duckdb"
+    size = db.stat().st_size
+    with open(db, "r+b") as handle:
+        handle.truncate(size // 2)
+    (release / "extracts" / "crossings.csv").unlink()
+    _flip(release / "extracts" / "exercise_notices.parquet")  # same size: only the SHA-256 tells
+    with open(release / "feed.atom", "ab") as handle:
+        handle.write(b"<!-- appended -->")
+    (release / "extracts" / "notes.txt").write_text("left behind by a copy\n")
+    code, lines = _verify(release)
+    assert code == 1
+    assert lines == [
+        f"truncated: borderlens.duckdb ({size // 2:,} of {size:,} bytes)",
+        "missing file: extracts/crossings.csv",
+        "altered: extracts/exercise_notices.parquet (its SHA-256 differs from digests.json)",
+        lines[3],
+        "unexpected file: extracts/notes.txt",
+    ]
+    assert lines[3].startswith("altered: feed.atom (") and lines[3].endswith(" published)")
+    report = json.loads(run_cli("verify", "--release", release, "--json", check=False).stdout)
+    assert report["whole"] is False and report["problems"] == lines
+
+
+def test_garbage_release_json_and_missing_digests(release: Path):
+    (release / "release.json").write_bytes(b"\x00garbage")
+    code, lines = _verify(release)
+    assert code == 1 and lines == ["truncated: release.json (8 of " + lines[0].split(" of ", 1)[1]], lines
+    (release / "digests.json").unlink()
+    code, lines = _verify(release)
+    assert code == 1 and lines[0].startswith("unreadable: release.json (") and lines[1].startswith(
+        "missing file: digests.json (nothing to check the files against"), lines
+
+
+def test_an_edited_database_with_forged_digests_is_caught(release: Path):
+    db = release / "borderlens.duckdb"
+    con = duckdb.connect(str(db))
+    try:
+        before = con.execute("select count(*) from crossings").fetchall()[0][0]
+        con.execute("delete from crossings where rowid = (select min(rowid) from crossings)")
+        con.execute("update release_info set value = 'forged' where key = 'release_id'")
+    finally:
+        con.close()
+    digests = json.loads((release / "digests.json").read_text(encoding="utf-8"))
+    data = db.read_bytes()
+    digests["files"]["borderlens.duckdb"] = {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+    (release / "digests.json").write_text(json.dumps(digests), encoding="utf-8")
+    code, lines = _verify(release)
+    release_id = json.loads((release / "release.json").read_text())["release_id"]
+    assert code == 1 and lines == [
+        f"altered: borderlens.duckdb (its release_id forged, release.json says {release_id})",
+        f"altered: borderlens.duckdb (crossings has {before - 1:,} rows, release.json says {before:,})"], lines
+
+
+def test_no_such_folder_is_a_user_error(tmp_path: Path):
+    result = run_cli("verify", "--release", tmp_path / "nowhere", check=False)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr == f"borderlens: release folder not found: {tmp_path / 'nowhere'}\n"
+
+
+def test_the_apps_check_sees_a_change_after_its_first_look(release: Path):
+    from data_pipeline.verify import release_problems
+
+    assert release_problems(release) == []
+    assert release_problems(release) == []  # the second look reuses the SHA-256 of the first
+    _flip(release / "extracts" / "infrastructure_projects.csv")  # same size: a new modification time
+    assert release_problems(release) == [
+        "altered: extracts/infrastructure_projects.csv (its SHA-256 differs from digests.json)"]
+    (release / "extracts" / "infrastructure_projects.csv").unlink()
+    assert release_problems(release) == ["missing file: extracts/infrastructure_projects.csv"]
+
+
+def test_digests_naming_a_file_outside_the_release_are_refused(release: Path):
+    digests = json.loads((release / "digests.json").read_text(encoding="utf-8"))
+    digests["files"]["../../etc/passwd"] = {"bytes": 1, "sha256": "0" * 64}
+    (release / "digests.json").write_text(json.dumps(digests), encoding="utf-8")
+    code, lines = _verify(release)
+    assert code == 1 and lines == ["unreadable: digests.json (a path outside the release: ../../etc/passwd)"], lines
