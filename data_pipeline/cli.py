@@ -47,6 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", required=True)
     p.add_argument("--policy", required=True)
     p.add_argument("--out", required=True)
+    p.add_argument("--previous", metavar="RELEASE_DIR",
+                   help="the release this one follows (default: the release in --out): its suppressed cells "
+                        "stay suppressed and the audit covers both")
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("verify", help="check a release folder against its own digests (exit 1 if not whole)")
@@ -155,7 +158,7 @@ def cmd_quarantine(args) -> int:
 def cmd_publish(args) -> int:
     from data_pipeline.release import publish
 
-    result = publish(args.db, args.policy, args.out)
+    result = publish(args.db, args.policy, args.out, args.previous)
     if args.json:
         print(json.dumps(result, indent=2))
     else:

@@ -27,7 +27,8 @@ ACTION_PARAMS = {
     "drop": {},
     "coarsen_location": {"h3_resolution": (False, (int,)), "grid_degrees": (False, (int, float))},
     "coarsen_time": {"to": (True, (str,))},
-    "suppress_below": {"k": (True, (int,)), "keep_zeros": (False, (bool,))},
+    "suppress_below": {"k": (True, (int,)), "keep_zeros": (False, (bool,)), "p": (False, (int, float)),
+                       "accept_unprotectable": (False, (bool,))},
     "round_to": {"base": (True, (int, float))},
     "embargo_days": {"days": (True, (int,))},
 }
@@ -40,6 +41,7 @@ NUMERIC_TYPES = ("DOUBLE", "BIGINT", "INTEGER", "HUGEINT", "DECIMAL", "FLOAT", "
 WHOLE_TYPES = ("BIGINT", "INTEGER", "HUGEINT", "SMALLINT")
 # Bounds of the action parameters (docs/policy.md): anything outside is refused before anything is published.
 K_MAX = 1_000_000_000               # suppress_below k
+P_DEFAULT = 20                      # suppress_below p: the audit's protection level, in % of a cell's value
 DAYS_MAX = 36_500                   # embargo_days days (100 years)
 BASE_MIN, BASE_MAX = 1e-6, 1e12     # round_to base
 GRID_MIN, GRID_MAX = 0.01, 90       # coarsen_location grid_degrees (0.01 degrees: about 1 km)
@@ -96,7 +98,8 @@ class Rule:
         elif self.action == "suppress_below":
             text = f"{names} below {p['k']} suppressed{' (zeros kept)' if p.get('keep_zeros') else ''}"
             if self.dataset == "crossings" and "value" in self.fields:
-                text += ", with secondary suppression so that margins give no suppressed value back"
+                text += (", with secondary suppression so that margins give no suppressed value back (audited: "
+                         f"each small count stays within an interval of at least +-{p.get('p', P_DEFAULT):g} %)")
         elif self.action == "round_to":
             text = f"{names} rounded to the nearest {p['base']:g}"
         else:
@@ -512,6 +515,8 @@ def _params(fail, action: str, raw: dict, dataset: str, fields: list[str]) -> di
         fail(f"to must be one of {', '.join(TIME_UNITS)}")
     if action == "suppress_below" and not 1 <= params["k"] <= K_MAX:
         fail(f"k must be a whole number from 1 to {K_MAX:_}, not {_short(repr(params['k']))}")
+    if action == "suppress_below" and "p" in params and not _within(params["p"], 0, 100):
+        fail(f"p must be a number from 0 to 100 (per cent), not {_short(repr(params['p']))}")
     if action == "round_to":
         base = params["base"]
         if not _within(base, BASE_MIN, BASE_MAX):

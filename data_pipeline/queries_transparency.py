@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -28,6 +29,23 @@ class TransparencyView:
     policy_text: str
     release_id: str
     created: str
+    audit: dict = field(default_factory=dict)   # the suppression audit's figures (release_info), {} if none
+
+
+AUDIT_KEYS = {"cells": int, "primaries": int, "secondaries": int, "primaries_published_before": int,
+              "unprotectable": int, "protection_percent": float, "narrowest_interval_share_at_least": float,
+              "passed": bool, "audited_with_previous_release": bool}
+
+
+def audit_figures(text) -> dict:
+    """The audit's figures from release_info, only the known keys with the expected types ({} if absent)."""
+    try:
+        raw = json.loads(text) if isinstance(text, str) else {}
+    except ValueError:
+        return {}
+    if not isinstance(raw, dict):
+        return {}
+    return {k: t(raw[k]) for k, t in AUDIT_KEYS.items() if isinstance(raw.get(k), (int, float, bool))}
 
 
 def _field(field) -> str:
@@ -53,6 +71,9 @@ def statement(row) -> str:
         if detail == "secondary":
             return (f"{n} more {field} from {publisher} are suppressed to protect small counts: without this, "
                     f"they could be worked out from totals.")
+        if detail == "carried":
+            return (f"{n} {field} from {publisher} stay suppressed because the previous release suppressed them: "
+                    f"publishing them now would give back what it withheld.")
         if detail == "unprotectable":
             return f"{n} {field} could not be protected by secondary suppression and are withheld as well."
         return f"{n} {field} from {publisher} are suppressed because they counted fewer than {k}."
@@ -86,7 +107,8 @@ def transparency_view(release_path: str) -> TransparencyView:
     by_status["dataset_label"] = by_status["dataset"].map(DATASET_LABELS).fillna(by_status["dataset"])
     return TransparencyView(statements=rows, by_status=by_status, policy_name=values.get("policy_name", ""),
                             policy_text=values.get("policy_text", ""), release_id=values.get("release_id", ""),
-                            created=str(values.get("created", ""))[:10])
+                            created=str(values.get("created", ""))[:10],
+                            audit=audit_figures(values.get("suppression_audit")))
 
 
 @dataclass(frozen=True)

@@ -15,15 +15,16 @@ from data_pipeline.coarsening import cell_distances, coarsen_location
 from data_pipeline.db import sql
 from data_pipeline.errors import UserError
 from data_pipeline.release_sql import BORDER_COLUMN, DATASETS, checked, flag, render, run
-from data_pipeline.suppression import secondary_suppression, suppress_primary
+from data_pipeline.suppression import audit_figures, secondary_suppression, suppress_primary
 
 
-def apply_policy(con, policy: policies.Policy, created: date) -> tuple[list[dict], dict]:
+def apply_policy(con, policy: policies.Policy, created: date, previous=None) -> tuple[list[dict], dict]:
     """Load scratch copies and run the rules on them; returns the redaction counts (never values) and notes
-    for the operator.
+    for the operator (notes["suppression_audit"]: the audit's figures).
 
     Conditions are judged on the working values before any rule runs. Then: embargo, drop, suppress_below
-    (primary, then secondary for crossings), and round_to / coarsen_time / coarsen_location in file order.
+    (primary, cells the previous release suppressed, then secondary for crossings until the audit passes), and
+    round_to / coarsen_time / coarsen_location in file order. previous: the previous release's folder or None.
     """
     columns = policies.dataset_columns()
     counts = Counts()
@@ -32,6 +33,7 @@ def apply_policy(con, policy: policies.Policy, created: date) -> tuple[list[dict
         run(con, "release/load_dataset", table=checked(dataset, DATASETS))
         if dataset == "crossings":
             con.execute(sql("release/crossings_time_precision"))
+            con.execute(sql("release/crossings_true_value"))
         for rule in policy.rules_for(dataset):
             run(con, "release/flag_add", table=dataset, flag=flag(rule))
             if rule.when:
@@ -52,9 +54,17 @@ def apply_policy(con, policy: policies.Policy, created: date) -> tuple[list[dict
                   if "value" in r.fields and r.action in ("suppress_below", "drop")]
     if protecting:
         rule = next((r for r in protecting if r.action == "suppress_below"), protecting[0])
-        secondary, alone = secondary_suppression(con)
+        _previous_cells(con, previous)
+        con.execute(sql("release/carried_cells"))
+        counts.add(rule, "value", con.execute(sql("release/carried_counts")).fetchall(),
+                   detail="carried", k=rule.params.get("k"))
+        con.execute(sql("release/suppress_carried"))
+        p = float(rule.params.get("p", policies.P_DEFAULT))
+        secondary, alone, found = secondary_suppression(con, rule.params.get("k"), p)
         counts.add(rule, "value", secondary, detail="secondary", k=rule.params.get("k"))
         notes["crossings_cells_alone_in_a_margin"] = alone
+        notes["suppression_audit"] = audit_figures(con, found, p, previous,
+                                                   rule.params.get("accept_unprotectable", False))
     for rule in policy.rules:
         if rule.action in ("round_to", "coarsen_time"):
             statement, params = {"round_to": ("release/round_field", {"base": rule.params.get("base")}),
@@ -92,6 +102,23 @@ class Counts:
             self.rows.append({"rule_id": rule.id, "action": rule.action, "dataset": rule.dataset, "field": field,
                               "publisher": publisher, "reason": rule.reason, "rows_affected": int(n), "k": k,
                               "precision": rule.precision, "precision_km": rule.cell_km, "detail": detail})
+
+
+def _previous_cells(con, previous) -> None:
+    """_previous_cells: the crossing cells of the previous release (empty without one)."""
+    if previous is None:
+        con.execute(sql("release/previous_cells_none"))
+        return
+    try:
+        con.execute(sql("release/attach_previous"), {"path": str(previous / "borderlens.duckdb")})
+    except duckdb.Error as exc:
+        raise UserError(f"cannot open the previous release {previous}: {str(exc).splitlines()[0]}") from None
+    try:
+        con.execute(sql("release/previous_cells"))
+    except duckdb.Error as exc:
+        raise UserError(f"{previous}: not a borderlens release ({str(exc).splitlines()[0]})") from None
+    finally:
+        con.execute(sql("release/detach_previous"))
 
 
 def _embargo(con, rule: policies.Rule, columns: dict, created: date, counts: Counts) -> None:

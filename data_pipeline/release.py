@@ -44,8 +44,9 @@ def publish_date() -> date:
         raise UserError(f"{PUBLISH_DATE_ENV} must be a date YYYY-MM-DD, not {text!r}") from None
 
 
-def publish(db_path, policy_path, out_dir) -> dict:
-    """Write the release for db_path under policy_path to out_dir; returns release_id, path and counts."""
+def publish(db_path, policy_path, out_dir, previous_dir=None) -> dict:
+    """Write the release for db_path under policy_path to out_dir; returns release_id, path and counts.
+    previous_dir: the release this one follows (default: the release in out_dir, if any)."""
     policy = policies.load(policy_path)
     created = publish_date()
     db_path, out = Path(db_path), Path(out_dir)
@@ -54,10 +55,11 @@ def publish(db_path, policy_path, out_dir) -> dict:
     _check_out(out)
     with release_lock(out):
         _check_out(out)  # again: a publish that held the lock may have just made out a release
+        previous = _previous_release(out, previous_dir)
         tmp = _temp_dir(out)
         try:
             with private_folder() as scratch:
-                info, redactions, notes = _build(db_path, policy, created, out, scratch, tmp)
+                info, redactions, notes = _build(db_path, policy, created, out, scratch, tmp, previous)
         except (OSError, duckdb.Error) as exc:
             problem = io_problem(exc)
             if problem is None:
@@ -71,7 +73,7 @@ def publish(db_path, policy_path, out_dir) -> dict:
             "redactions": sum(r["rows_affected"] for r in redactions if r["rule_id"]), "notes": notes}
 
 
-def _build(db_path: Path, policy, created: date, out: Path, scratch: Path, tmp: Path):
+def _build(db_path: Path, policy, created: date, out: Path, scratch: Path, tmp: Path, previous: Path | None):
     """Redact in a scratch database in the private folder scratch, build the release in tmp and swap it in."""
     con = duckdb.connect(str(scratch / "scratch.duckdb"))
     con.execute("set enable_progress_bar = false")
@@ -94,11 +96,12 @@ def _build(db_path: Path, policy, created: date, out: Path, scratch: Path, tmp: 
             if table in tables:
                 run(con, "release/load_reference", table=checked(table, REFERENCE_TABLES))
         with memory_limit(con):
-            redactions, notes = apply_policy(con, policy, created)
+            redactions, notes = apply_policy(con, policy, created, previous)
             store_notice_verdicts(con)  # after the policy: judged on published values only
             info = write_release_files(con, tmp, policy, created, redactions,
                                        [t for t in REFERENCE_TABLES if t in tables], key,
-                                       previous=out if (out / "release.json").is_file() else None)
+                                       previous=out if (out / "release.json").is_file() else None,
+                                       audit=notes.get("suppression_audit"))
             _sync_tree(tmp)
             _swap_in(tmp, out)
     finally:
@@ -107,6 +110,17 @@ def _build(db_path: Path, policy, created: date, out: Path, scratch: Path, tmp: 
 
 
 # ---------------------------------------------------------------------------------------------- the folder
+
+
+def _previous_release(out: Path, given) -> Path | None:
+    """The release whose suppressed cells stay suppressed: --previous, else the release being replaced."""
+    if given is None:
+        return out if (out / "release.json").is_file() and (out / "borderlens.duckdb").is_file() else None
+    given = Path(given)
+    if not (given / "release.json").is_file() or not (given / "borderlens.duckdb").is_file():
+        raise UserError(f"previous release not found: {given} (a release folder with release.json and "
+                        f"borderlens.duckdb)")
+    return given
 
 
 def _check_out(out: Path) -> None:

@@ -19,16 +19,20 @@ from data_pipeline.release_sql import DATASETS, REFERENCE_TABLES, checked, run
 
 
 def write_release_files(con, folder: Path, policy: policies.Policy, created: date, redactions: list[dict],
-                        references: list[str], key: bytes, previous: Path | None = None) -> dict:
-    """Everything in the build folder; previous is the release being replaced (the feed's baseline)."""
+                        references: list[str], key: bytes, previous: Path | None = None,
+                        audit: dict | None = None) -> dict:
+    """Everything in the build folder; previous is the release being replaced (the feed's baseline); audit the
+    suppression audit's figures (published without the exact narrowest interval: see public_audit)."""
     from data_pipeline import extracts, feed
     from data_pipeline.verify import write_digests
 
-    info = write_database(con, folder / "borderlens.duckdb", policy, created, redactions, references, key)
+    audit = public_audit(audit)
+    info = write_database(con, folder / "borderlens.duckdb", policy, created, redactions, references, key, audit)
     extracts.write_release_extracts(folder, info)
     feed.write_release_feed(folder, previous)
     write_json(folder / "redactions.json", {"release_id": info["release_id"], "created": created.isoformat(),
-                                            "policy": policy.name, "redactions": redactions})
+                                            "policy": policy.name, "redactions": redactions,
+                                            "suppression_audit": audit})
     write_json(folder / "release.json", {
         "release_id": info["release_id"], "created": created.isoformat(),
         "row_counts": info["row_counts"],
@@ -37,6 +41,17 @@ def write_release_files(con, folder: Path, policy: policies.Policy, created: dat
     })
     write_digests(folder, info["release_id"])  # last: the size and SHA-256 of every file, for `borderlens verify`
     return info
+
+
+def public_audit(audit: dict | None) -> dict | None:
+    """The audit's figures a release may hold: counts and the guarantee met, never the exact narrowest interval
+    (with the margins, interval width / share would give that cell's value back) nor operator paths."""
+    if audit is None:
+        return None
+    keys = ("cells", "primaries", "secondaries", "primaries_published_before", "unprotectable", "protection_percent",
+            "passed")
+    return {**{k: audit[k] for k in keys}, "narrowest_interval_share_at_least": 2 * audit["protection_percent"] / 100,
+            "audited_with_previous_release": audit["previous_release"] is not None}
 
 
 def write_json(path: Path, payload) -> None:
@@ -55,7 +70,7 @@ def public_source_ids(con, key: bytes) -> None:
 
 
 def write_database(con, path: Path, policy: policies.Policy, created: date, redactions: list[dict],
-                   references: list[str], key: bytes) -> dict:
+                   references: list[str], key: bytes, audit: dict | None = None) -> dict:
     """Create the release database from redacted tables only, compute the content id, and close it."""
     con.execute(sql("release/redactions_create"))
     for row in redactions:
@@ -79,6 +94,8 @@ def write_database(con, path: Path, policy: policies.Policy, created: date, reda
         release_id = hashlib.sha256("\n".join([text, *digests]).encode("utf-8")).hexdigest()[:16]
         keys = ["release_id", "created", "policy_name", "policy_text"]
         values = [release_id, created.isoformat(), policy.name, text]
+        if audit is not None:
+            keys, values = keys + ["suppression_audit"], values + [json.dumps(audit, sort_keys=True)]
         con.execute(sql("release/release_info"), {"keys": keys, "values": values})
         con.execute(sql("release/checkpoint_public"))
     finally:

@@ -1,7 +1,8 @@
 """Small-cell suppression: primary (values below k) and secondary for crossings (so margins give nothing back).
 
 Secondary suppression runs in numpy over the crossing cells' margin groups; SQL only reads the cells and
-marks the chosen ones, so the algorithm can be tested on its own (secondary_cells).
+marks the chosen ones, so the algorithm can be tested on its own (secondary_cells). The linear-programming
+audit that decides whether more complements are needed is disclosure_audit.py.
 """
 
 from __future__ import annotations
@@ -9,11 +10,15 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
+from data_pipeline import disclosure_audit
 from data_pipeline import policy as policies
 from data_pipeline.db import sql
+from data_pipeline.errors import UserError
 from data_pipeline.release_sql import checked, flag, render, run
 
 MARGINS = ("m_location_period_measure", "m_location_period", "m_border_period_measure", "m_location_year_measure")
+# the same margins over the cells the previous release held: its totals are known too (-1: not held)
+PREVIOUS_MARGINS = tuple("prev_" + m[2:] for m in MARGINS)
 
 
 def suppress_primary(con, rule: policies.Rule, columns: dict, counts) -> None:
@@ -29,16 +34,39 @@ def suppress_primary(con, rule: policies.Rule, columns: dict, counts) -> None:
         con.execute(render("release/suppress_primary", **parts), {"field": field, "k": k, "keep_zeros": keep_zeros})
 
 
-def secondary_suppression(con) -> tuple[list[tuple], int]:
-    """Suppress more crossing cells so that no margin gives a suppressed cell back by subtraction; returns the
-    counts per publisher and how many suppressed cells are alone in a group with nothing to complement them."""
+def secondary_suppression(con, k: float | None, p: float) -> tuple[list[tuple], int, dict]:
+    """Suppress more crossing cells so that no margin gives a suppressed cell back, by subtraction or by a linear
+    program over all margins (and the previous release's); returns the counts per publisher, how many suppressed
+    cells are alone in a group with nothing to complement them, and the audit (disclosure_audit.Audit and the
+    cells' _rid and true values, for the figures and the one line naming a cell that fails)."""
     table = con.sql(sql("release/crossings_cells")).to_arrow_table()
 
     def column(name, dtype):
         return table.column(name).to_numpy(zero_copy_only=False).astype(dtype)
 
-    chosen, alone = secondary_cells(column("value", float), column("hidden", bool), column("withheld", bool),
-                                    column("eligible", bool), [column(m, np.int64) for m in MARGINS])
+    hidden, carried = column("hidden", bool), column("carried", bool)
+    true_value = column("true_value", float)
+    primary = (hidden & ~carried) | (carried & (true_value < (k if k is not None else 0)))
+    margins = [column(m, np.int64) for m in MARGINS + PREVIOUS_MARGINS]
+    cells = disclosure_audit.Cells(true_value=true_value, hidden=hidden, withheld=column("withheld", bool),
+                                   missing=column("missing", bool),
+                                   eligible=column("eligible", bool) & ~column("known", bool),
+                                   known=column("known", bool), primary=primary, margins=margins)
+    value = column("value", float)
+    dense = [_dense(g) for g in margins]
+    alone_mask = np.zeros(len(hidden), dtype=bool)
+
+    def secondary(current):
+        nonlocal alone_mask
+        chosen, alone_mask = secondary_cells(value, current, cells.withheld, cells.eligible, dense)
+        return chosen
+
+    # slices for the protectability test: a border's places over a year (by period, then by place), now and before
+    slices = tuple((MARGINS.index(a) + shift, MARGINS.index(b) + shift) for shift in (0, len(MARGINS))
+                   for a, b in (("m_border_period_measure", "m_location_year_measure"),
+                                ("m_location_year_measure", "m_border_period_measure")))
+    final, result = disclosure_audit.protect(cells, secondary, p, slices)
+    chosen = np.flatnonzero(final & ~hidden)
     frame = pa.table({"_rid": pa.array(column("_rid", np.int64)[chosen], pa.int64())})
     con.register("_secondary_cells", frame)
     try:
@@ -46,7 +74,45 @@ def secondary_suppression(con) -> tuple[list[tuple], int]:
         con.execute(sql("release/suppress_secondary"))
     finally:
         con.unregister("_secondary_cells")
-    return counts, int(alone.sum())
+    return counts, int(alone_mask.sum()), {"audit": result, "rid": column("_rid", np.int64),
+                                           "true_value": true_value}
+
+
+def audit_figures(con, found: dict, p: float, previous, accept_unprotectable: bool = False) -> dict:
+    """The audit's figures for publish --json (operator) and the release. A cell that fails, or that nothing
+    can protect (unless the rule accepts those), stops the publish with one line naming it (never its value)."""
+    result, rid = found["audit"], found["rid"]
+    value = np.where(np.isfinite(found["true_value"]), found["true_value"], 0.0)
+    lost = result.checked[result.exempt] if not accept_unprotectable else result.failing[:0]
+    for cells, problem in ((result.failing, "the published cells and margin totals bound it to +-{:.0%} of its "
+                                            "value (the policy asks for +-{:g} %)"),
+                           (lost, "the margin totals alone bound it to +-{:.0%} of its value whatever is "
+                                  "suppressed (the policy asks for +-{:g} %; accept_unprotectable = true "
+                                  "publishes the release with them counted)")):
+        if not len(cells):
+            continue
+        cell = int(cells[0])
+        i = int(np.flatnonzero(result.checked == cell)[0])
+        half = (result.upper[i] - result.lower[i]) / 2 / max(value[cell], 1.0)
+        location, reporter, direction, period, granularity, measure = con.execute(
+            sql("release/cell_key"), {"rid": int(rid[cell])}).fetchall()[0]
+        raise UserError(f"suppression audit failed for crossings cell {location} / {reporter} / {direction} / "
+                        f"{granularity} {period} / {measure}: {problem.format(half, p)}; {len(cells)} cell(s) "
+                        f"like it; nothing was published")
+    share = result.narrowest_share(value)
+    return {"cells": result.cells, "primaries": result.primaries, "secondaries": result.secondaries,
+            "primaries_published_before": result.known_primaries, "unprotectable": result.unprotectable,
+            "protection_percent": p, "narrowest_interval_share": None if share is None else round(share, 4),
+            "margin_groups": result.groups, "linear_programs": result.programs,
+            "previous_release": None if previous is None else str(previous), "passed": True}
+
+
+def _dense(group: np.ndarray) -> np.ndarray:
+    """Group ids without -1: a cell outside a margin becomes a group of its own (which the rules ignore)."""
+    out = group.copy()
+    outside = out < 0
+    out[outside] = out.max(initial=-1) + 1 + np.arange(int(outside.sum()))
+    return out
 
 
 def secondary_cells(value, hidden, withheld, eligible, margins) -> tuple[np.ndarray, np.ndarray]:

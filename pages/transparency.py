@@ -61,6 +61,33 @@ else:
                                 "k": st.column_config.NumberColumn("Threshold k", help="suppress_below: counts under k"),
                                 "precision": "Cell", "detail": "Detail"})
 
+audit = view.audit
+if audit:
+    st.subheader("Can a suppressed count be worked out?")
+    p = audit.get("protection_percent", 0)
+    st.markdown(
+        "Before publishing, borderlens played the attacker: for every suppressed crossing count it computed, by "
+        "linear programming, the range of values that the published counts and the true totals of every margin "
+        "(per place and period across measures, per border and period, per place and year, across reporters) "
+        f"still allow. Each small count's range must reach at least {p:g} % below and above its value"
+        + (", also together with the previous release." if audit.get("audited_with_previous_release") else "."))
+    a1, a2, a3, a4 = st.columns(4)
+    a1.metric("Crossing counts audited", f"{audit.get('cells', 0):,}")
+    a2.metric("Small counts suppressed", f"{audit.get('primaries', 0):,}")
+    a3.metric("Suppressed to protect them", f"{audit.get('secondaries', 0):,}")
+    a4.metric("Narrowest range", f"at least ±{100 * audit.get('narrowest_interval_share_at_least', 0) / 2:g} %",
+              help="Of a small count's value. The exact narrowest figure is not published: with the totals, "
+                   "it would narrow that count down.")
+    caveats = []
+    if audit.get("unprotectable"):
+        caveats.append(f"{audit['unprotectable']:,} small counts are the only figure in a total that the other "
+                       "totals give away; no suppression can protect them from someone who knows all those totals")
+    if audit.get("primaries_published_before"):
+        caveats.append(f"{audit['primaries_published_before']:,} small counts were published by the previous "
+                       "release")
+    if caveats:
+        st.caption("; ".join(caveats) + ".")
+
 st.subheader("What the markers mean")
 st.session_state["borderlens"]["ui"].dataframe(  # a plain table in the printed view
 

@@ -16,3 +16,21 @@ def test_transparency_says_what_is_withheld_and_why(app_env):
     assert {"rule_id", "publisher", "rows_affected"} <= set(detail.columns)
     assert any("borderlens demo policy" in m.value for m in at.markdown)
     assert at.text and at.text[0].value                         # the policy in plain language
+
+
+def test_transparency_shows_the_suppression_audit_figures_from_the_release(app_env, release_dir):
+    import json
+
+    from pathlib import Path
+
+    stored = json.loads((Path(release_dir) / "redactions.json").read_text())["suppression_audit"]
+    at = open_page("transparency")
+    no_exception(at)
+    assert any(s.value == "Can a suppressed count be worked out?" for s in at.subheader)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Crossing counts audited"] == f"{stored['cells']:,}" and stored["cells"] > 20_000
+    assert metrics["Small counts suppressed"] == f"{stored['primaries']:,}"
+    assert metrics["Suppressed to protect them"] == f"{stored['secondaries']:,}"
+    assert metrics["Narrowest range"] == "at least ±20 %"
+    assert stored["unprotectable"] == 0 or any(f"{stored['unprotectable']:,} small counts" in c.value
+                                                for c in at.caption)

@@ -127,7 +127,7 @@ def all_suppressed_release(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("all_suppressed")
     write(folder / "policy.toml", '[policy]\nname = "suppress everything"\n\n[[rule]]\nid = "all"\ndataset = '
                                   '"crossings"\naction = "suppress_below"\nfields = ["value"]\nk = 1000000000\n'
-                                  'reason = "test: every figure withheld"\n')
+                                  'accept_unprotectable = true\nreason = "test: every figure withheld"\n')
     run_cli("ingest", SAMPLE / "crossings", "--db", folder / "work.duckdb", "--no-progress")
     run_cli("publish", "--db", folder / "work.duckdb", "--policy", folder / "policy.toml", "--out",
             folder / "release")

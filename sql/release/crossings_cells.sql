@@ -3,16 +3,35 @@
 --   m_location_period          one reporter, place, direction and period, across measures
 --   m_border_period_measure    one reporter, country pair, direction, period and measure, across places
 --   m_location_year_measure    one reporter, place, direction and measure, across the periods of a year
+-- and the same four over the cells the previous release held (prev_*, -1 for a cell it did not hold): a reader
+-- who kept the previous release knows its totals too. true_value is the working value (the audit's truth).
 with source as (
     select * from crossings
+),
+previous as (
+    select * from _previous_cells
+),
+joined as (
+    select s.*, p.previous_value, p.previous_status, p.location_id is not null as in_previous
+    from source s
+    left join previous p
+      on p.reporter_iso3 is not distinct from s.reporter_iso3
+     and p.reporter_org is not distinct from s.reporter_org
+     and p.location_id = s.location_id and p.direction = s.direction and p.period_start = s.period_start
+     and p.period_granularity = s.period_granularity and p.measure = s.measure
 ),
 keyed as (
     select
         _rid,
         coalesce(value, 'NaN'::double) as value,
+        coalesce(_true_value, 'NaN'::double) as true_value,
         value_status in ('suppressed', 'dropped') as hidden,
         value_status = 'withheld_by_publisher' as withheld,
+        _true_value is null and value_status <> 'withheld_by_publisher' as missing,
         value_status in ('reported', 'estimated') and value is not null as eligible,
+        _rid in (select _rid from _carried_cells) as carried,
+        coalesce(previous_status in ('reported', 'estimated') and previous_value = _true_value, false) as known,
+        in_previous,
         dense_rank() over (order by location_id, period_start, period_granularity, measure) - 1
             as m_location_period_measure,
         dense_rank() over (order by reporter_iso3, reporter_org, location_id, direction, period_start,
@@ -24,13 +43,39 @@ keyed as (
         dense_rank() over (order by reporter_iso3, reporter_org, location_id, direction, measure,
                                     period_granularity, year(period_start)) - 1
             as m_location_year_measure,
+        dense_rank() over (order by reporter_iso3, reporter_org, country_iso3, neighbor_iso3, direction, measure,
+                                    period_granularity, year(period_start)) - 1
+            as m_border_year_measure,
+        dense_rank() over (partition by in_previous
+                           order by location_id, period_start, period_granularity, measure) - 1
+            as prev_location_period_measure,
+        dense_rank() over (partition by in_previous
+                           order by reporter_iso3, reporter_org, location_id, direction, period_start,
+                                    period_granularity) - 1
+            as prev_location_period,
+        dense_rank() over (partition by in_previous
+                           order by reporter_iso3, reporter_org, country_iso3, neighbor_iso3, direction,
+                                    period_start, period_granularity, measure) - 1
+            as prev_border_period_measure,
+        dense_rank() over (partition by in_previous
+                           order by reporter_iso3, reporter_org, location_id, direction, measure,
+                                    period_granularity, year(period_start)) - 1
+            as prev_location_year_measure,
+        dense_rank() over (partition by in_previous
+                           order by reporter_iso3, reporter_org, country_iso3, neighbor_iso3, direction, measure,
+                                    period_granularity, year(period_start)) - 1
+            as prev_border_year_measure,
         reporter_iso3, reporter_org, location_id, direction, period_start, period_granularity, measure,
         source_id, source_line
-    from source
+    from joined
 )
 select
-    _rid, value, hidden, withheld, eligible,
-    m_location_period_measure, m_location_period, m_border_period_measure, m_location_year_measure
+    _rid, value, true_value, hidden, withheld, missing, eligible, carried, known,
+    m_location_period_measure, m_location_period, m_border_period_measure, m_location_year_measure,
+    case when in_previous then prev_location_period_measure else -1 end as prev_location_period_measure,
+    case when in_previous then prev_location_period else -1 end as prev_location_period,
+    case when in_previous then prev_border_period_measure else -1 end as prev_border_period_measure,
+    case when in_previous then prev_location_year_measure else -1 end as prev_location_year_measure
 from keyed
 order by reporter_iso3, reporter_org, location_id, direction, period_start, period_granularity, measure,
          source_id, source_line

@@ -1,0 +1,354 @@
+"""Suppression audit of the crossings table, as a statistical agency runs one (tau-ARGUS practice).
+
+A reader who knows the true total of every margin group (docs/policy.md) and every published cell can bound
+each suppressed cell by linear programming: minimise and maximise it subject to the group sums, with counts
+never negative. The audit solves these programs (HiGHS, through scipy) per connected group of margins, so a
+large table costs many small programs, and checks that every primary cell keeps an interval of at least
++-p % of its value (and at least +-1), never a single value. `protect` extends secondary suppression until
+the audit passes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import sparse
+from scipy.optimize import linprog
+from scipy.sparse.csgraph import connected_components
+
+TOLERANCE = 1e-6
+WARM_HIGHS = True  # scipy's own HiGHS binding, kept warm between solves; False: scipy.optimize.linprog each time
+BATCH_ROUNDS = 8  # solves over all unsettled targets of a component, while each settles a tenth of them
+GLOBAL_CHECK_CELLS = 200_000  # up to this many cells, a cell no slice pins is tested on the whole table
+STUBBORN = 2    # rounds a failing cell gets single complements before all cells of its groups are taken
+MAX_ROUNDS = 12  # rounds of extra complements before the audit gives up and publish refuses
+
+
+@dataclass
+class Cells:
+    """One crossing cell per position; margins are group ids per cell (-1: not in that margin)."""
+    true_value: np.ndarray      # the working value (NaN where nobody has one: missing, withheld by publisher)
+    hidden: np.ndarray          # suppressed or dropped now
+    withheld: np.ndarray        # withheld by the publisher: unknown to every reader
+    missing: np.ndarray         # no value at all: in no total
+    eligible: np.ndarray        # published figures that secondary suppression may hide
+    known: np.ndarray           # published exactly by the previous release: known to readers whatever we do
+    primary: np.ndarray         # cells whose value must be protected by +-p %
+    margins: list[np.ndarray]
+
+
+@dataclass
+class Audit:
+    cells: int
+    primaries: int
+    secondaries: int = 0
+    lower: np.ndarray = field(default_factory=lambda: np.zeros(0))   # per checked primary
+    upper: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    checked: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # their cell positions
+    failing: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # positions, narrowest first
+    programs: int = 0
+    groups: int = 0
+    known_primaries: int = 0    # primary cells the previous release published exactly: no longer protectable
+    unprotectable: int = 0      # primary cells the margin totals alone give back, whatever is suppressed
+    exempt: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # per checked primary
+
+    def narrowest_share(self, value: np.ndarray) -> float | None:
+        """The narrowest interval of a positive, protectable primary cell, as a share of its value (None: none
+        bounded)."""
+        v = value[self.checked]
+        keep = (v > 0) & ~self.exempt
+        share = (self.upper - self.lower)[keep] / v[keep]
+        share = share[np.isfinite(share)]
+        return float(share.min()) if len(share) else None
+
+
+def requirement(value: np.ndarray, p: float) -> tuple[np.ndarray, np.ndarray]:
+    """The interval a primary cell's must contain: [v - q, v + q] (cut at 0), q = max(p % of v, 1)."""
+    q = np.maximum(value * p / 100.0, 1.0)
+    return np.maximum(value - q, 0.0), value + q
+
+
+def audit(cells: Cells, hidden: np.ndarray, p: float, exempt: np.ndarray | None = None) -> Audit:
+    """The attacker's interval for every primary cell that is hidden, and those narrower than required (not
+    counting exempt cells: unprotectable ones)."""
+    n = len(hidden)
+    present = ~cells.missing
+    unknown = ((hidden & ~cells.known) | cells.withheld) & present
+    targets = np.flatnonzero(cells.primary & unknown)
+    result = Audit(cells=int(present.sum()), primaries=int((cells.primary & present).sum()),
+                   secondaries=int((hidden & ~cells.primary & present).sum()),
+                   known_primaries=int((cells.primary & cells.known & hidden & present).sum()))
+    # known cells that are primary cannot be protected any more (published before); they are not audited
+    truth = np.where(np.isfinite(cells.true_value), cells.true_value, 0.0)  # a withheld count enters as 0
+    uidx = np.flatnonzero(unknown)
+    position = np.full(n, -1, dtype=np.int64)
+    position[uidx] = np.arange(len(uidx))
+    rows, cols, offset = [], [], 0
+    for group in cells.margins:
+        member = (group >= 0) & present
+        size = np.bincount(group[member], minlength=1)
+        valid = member & (size[np.where(member, group, 0)] >= 2)  # a "total" of one figure is the figure
+        pick = valid & unknown
+        rows.append(group[pick] + offset)
+        cols.append(position[pick])
+        offset += len(size)
+    row_of, col_of = np.concatenate(rows), np.concatenate(cols)
+    constraint_ids, row_of = np.unique(row_of, return_inverse=True)
+    m, k = len(constraint_ids), len(uidx)
+    A = sparse.csr_matrix((np.ones(len(row_of)), (row_of, col_of)), shape=(m, k))
+    residual = A @ truth[uidx]
+    # components of the bipartite graph unknowns <-> constraints: each one is an independent program
+    graph = sparse.bmat([[None, A.T], [A, None]], format="csr") if m and k else sparse.csr_matrix((k, k))
+    _, label = connected_components(graph, directed=False)
+    var_label, con_label = label[:k], label[k:]
+    result.groups = int(len(np.unique(con_label)))
+    lo_need, hi_need = requirement(truth[targets], p)
+    lower = np.zeros(len(targets))
+    upper = np.full(len(targets), np.inf)
+    # quick bound: a cell is at most the smallest remainder of its groups (counts are never negative)
+    A_csc = A.tocsc()
+    for t, cell in enumerate(targets):
+        j = position[cell]
+        cons = A_csc.indices[A_csc.indptr[j]:A_csc.indptr[j + 1]]
+        if len(cons):
+            upper[t] = residual[cons].min()
+    by_component: dict[int, list[int]] = {}
+    for t, cell in enumerate(targets):
+        j = position[cell]
+        if np.isfinite(upper[t]) and upper[t] >= hi_need[t] - TOLERANCE:
+            by_component.setdefault(int(var_label[j]), []).append(t)
+    con_order = np.argsort(con_label, kind="stable")
+    con_sorted = con_label[con_order]
+    var_order = np.argsort(var_label, kind="stable")
+    var_sorted = var_label[var_order]
+    for comp, members in by_component.items():
+        cs = con_order[np.searchsorted(con_sorted, comp):np.searchsorted(con_sorted, comp, side="right")]
+        vs = var_order[np.searchsorted(var_sorted, comp):np.searchsorted(var_sorted, comp, side="right")]
+        b = residual[cs]
+        ts = np.asarray(members)
+        local = np.searchsorted(vs, position[targets[ts]])
+        if len(cs) == 1 and len(vs) > 1:  # one group sum: anything from 0 to the remainder
+            lower[ts], upper[ts] = 0.0, b[0]
+            continue
+        program = _Program(A[cs][:, vs].tocsc(), b)
+        lower[ts], upper[ts] = program.intervals(local, truth[uidx[vs]], lo_need[ts], hi_need[ts])
+        result.programs += program.solved
+    fails = (lower > lo_need + TOLERANCE) | (upper < hi_need - TOLERANCE)
+    result.exempt = np.zeros(len(targets), dtype=bool) if exempt is None else exempt[targets]
+    fails &= ~result.exempt
+    result.lower, result.upper, result.checked = lower, upper, targets
+    width = (upper - lower) / np.maximum(truth[targets], 1.0)
+    order = np.flatnonzero(fails)[np.argsort(width[fails], kind="stable")]
+    result.failing = targets[order]
+    return result
+
+
+class _Program:
+    """One component's linear program (HiGHS): x >= 0, the group sums fixed, objectives changed between solves
+    so that each solve starts from the last basis. Every solution found also bounds the other cells: a cell
+    already seen at or beyond what it needs is not solved for, so the intervals returned are exact where a cell
+    fails and, where it passes, at least as narrow as the true ones (never wider)."""
+
+    def __init__(self, matrix, b):
+        self.matrix, self.b, self.solved = matrix, b, 0
+        self.highs = _highs(matrix, b)
+
+    def solve(self, columns: np.ndarray, costs: np.ndarray, maximise: bool):
+        """(objective or +-inf, solution or None) for sum(costs * x[columns]) at its max or min."""
+        self.solved += 1
+        n = self.matrix.shape[1]
+        if self.highs is None:
+            c = np.zeros(n)
+            c[columns] = -costs if maximise else costs
+            res = linprog(c, A_eq=self.matrix, b_eq=self.b, bounds=(0, None), method="highs")
+            if res.status == 3:
+                return (np.inf if maximise else -np.inf), None
+            if res.status != 0:
+                return None, None
+            return (-res.fun if maximise else res.fun), res.x
+        h, core = self.highs
+        h.changeColsCost(n, np.arange(n, dtype=np.int32), np.zeros(n))
+        h.changeColsCost(len(columns), columns.astype(np.int32), costs.astype(float))
+        h.changeObjectiveSense(core.ObjSense.kMaximize if maximise else core.ObjSense.kMinimize)
+        h.run()
+        status = h.getModelStatus()
+        if status == core.HighsModelStatus.kUnbounded:
+            return (np.inf if maximise else -np.inf), None
+        if status != core.HighsModelStatus.kOptimal:
+            return None, None
+        return h.getInfo().objective_function_value, np.asarray(h.getSolution().col_value)
+
+    def intervals(self, local: np.ndarray, truth: np.ndarray, lo_need: np.ndarray, hi_need: np.ndarray):
+        """(lower, upper) per target column: exact where the target fails its requirement."""
+        low, high = truth[local].copy(), truth[local].copy()   # the truth is one feasible point
+        for maximise in (True, False):
+            # solves over all unsettled targets at once first (each settles many), then one per target
+            for _ in range(BATCH_ROUNDS):
+                open_ = (high < hi_need - TOLERANCE) if maximise else (low > lo_need + TOLERANCE)
+                if open_.sum() < 2:
+                    break
+                before = int(open_.sum())
+                _, x = self.solve(local[open_], 1.0 / np.maximum(hi_need[open_], 1.0), maximise)
+                self._seen(x, local, low, high)
+                still = (high < hi_need - TOLERANCE) if maximise else (low > lo_need + TOLERANCE)
+                if still.sum() > 0.9 * before:
+                    break
+            for t in range(len(local)):
+                if (high[t] >= hi_need[t] - TOLERANCE) if maximise else (low[t] <= lo_need[t] + TOLERANCE):
+                    continue
+                best, x = self.solve(local[t:t + 1], np.ones(1), maximise)
+                if best is not None and np.isinf(best):
+                    high[t] = np.inf
+                elif best is not None:
+                    if maximise:
+                        high[t] = max(high[t], best)
+                    else:
+                        low[t] = min(low[t], best)
+                self._seen(x, local, low, high)
+        return low, high
+
+    @staticmethod
+    def _seen(x, local, low, high) -> None:
+        if x is not None:
+            np.minimum(low, x[local], out=low)
+            np.maximum(high, x[local], out=high)
+
+
+def _highs(matrix, b):
+    """HiGHS as scipy bundles it, kept between solves (warm starts); None: use linprog (cold, slower)."""
+    if not WARM_HIGHS:
+        return None
+    try:
+        from scipy.optimize._highspy import _core as core
+    except ImportError:  # pragma: no cover - another scipy layout
+        return None
+    h = core._Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("presolve", "off")  # each solve starts from the last basis; presolve would throw it away
+    lp = core.HighsLp()
+    lp.num_col_, lp.num_row_ = matrix.shape[1], matrix.shape[0]
+    lp.col_cost_ = np.zeros(matrix.shape[1])
+    lp.col_lower_ = np.zeros(matrix.shape[1])
+    lp.col_upper_ = np.full(matrix.shape[1], core.kHighsInf)
+    lp.row_lower_ = np.asarray(b, dtype=float)
+    lp.row_upper_ = np.asarray(b, dtype=float)
+    lp.a_matrix_.format_ = core.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = matrix.indptr.astype(np.int32)
+    lp.a_matrix_.index_ = matrix.indices.astype(np.int32)
+    lp.a_matrix_.value_ = matrix.data.astype(float)
+    h.passModel(lp)
+    return h, core
+
+
+def protect(cells: Cells, secondary, p: float, slices=()) -> tuple[np.ndarray, Audit]:
+    """Hidden cells after secondary suppression, extended until the audit passes (or nothing is left to add).
+
+    `secondary(hidden)` is the group-count rule (suppression.secondary_cells); where the audit still finds a
+    primary cell too narrowly bounded, in each of its groups the smallest published cell that covers the missing
+    width (else the largest) is suppressed too, and both run again. Cells that the margin totals give back
+    whatever is suppressed (see `unprotectable`) are counted as such, not failed."""
+    hidden = cells.hidden.copy()
+    value = np.where(np.isfinite(cells.true_value), cells.true_value, 0.0)
+    exempt = np.zeros(len(hidden), dtype=bool)
+    tried = np.zeros(len(hidden), dtype=bool)
+    rounds = np.zeros(len(hidden), dtype=np.int64)
+    for _ in range(MAX_ROUNDS):
+        hidden[secondary(hidden)] = True
+        result = audit(cells, hidden, p, exempt=exempt)
+        new = result.failing[~tried[result.failing]]
+        if len(new):
+            tried[new] = True
+            lost = unprotectable(cells, new, p, hidden, slices)
+            exempt[lost] = True
+            result.failing = result.failing[~exempt[result.failing]]
+        if not len(result.failing):
+            break
+        at = {int(c): i for i, c in enumerate(result.checked)}
+        lo_need, hi_need = requirement(value[result.checked], p)
+        added = False
+        for cell in result.failing:
+            i = at[int(cell)]
+            rounds[cell] += 1
+            missing_width = max(hi_need[i] - result.upper[i], result.lower[i] - lo_need[i], 1.0)
+            # after STUBBORN rounds, every published cell of its groups, then of theirs (few are this stubborn)
+            for pick in _complements(cells, hidden, value, int(cell), missing_width, rounds[cell] - STUBBORN):
+                hidden[pick] = True
+                added = True
+        if not added:
+            break
+    result.exempt = exempt[result.checked]
+    result.unprotectable = int(exempt.sum())
+    return hidden, result
+
+
+def unprotectable(cells: Cells, failing: np.ndarray, p: float, hidden: np.ndarray | None = None,
+                  slices=(), whole_table: int = GLOBAL_CHECK_CELLS) -> np.ndarray:
+    """Of the failing cells, those still too narrow with every cell of the table suppressed: the margin totals
+    alone give them back (in a table of places by months with both kinds of totals, a place with one month has
+    a total of one figure that the others give away), so no suppression can protect them.
+
+    First per cell on a slice around it (`slices`: pairs of margins, the cells of the second margin's groups of
+    the cells of the first's group of the cell), with only the groups wholly inside: fewer totals than the
+    attacker has, so a cell pinned there is pinned in the table. The rest on the whole table, if it is small."""
+    if hidden is not None and not (cells.eligible & ~hidden & ~cells.known & ~cells.missing).any():
+        return failing  # nothing is left to suppress: the audit just run was that test
+    present = ~cells.missing
+    found = []
+    for cell in failing if slices else []:
+        around = np.zeros(len(present), dtype=bool)
+        for first, second in slices:
+            a, b = cells.margins[first], cells.margins[second]
+            if a[cell] < 0:
+                continue
+            ids = np.unique(b[(a == a[cell]) & (b >= 0)])
+            around |= np.isin(b, ids) & (b >= 0)
+        around &= present
+        margins = []
+        for group in cells.margins:
+            member = (group >= 0) & present
+            total = np.bincount(group[member], minlength=1)
+            inside = member & around
+            held = np.bincount(group[inside], minlength=len(total))
+            at = np.where(inside, group, 0)
+            margins.append(np.where(inside & (held[at] == total[at]), group, -1))
+        only = np.zeros(len(present), dtype=bool)
+        only[cell] = True
+        local = Cells(cells.true_value, around, cells.withheld & around, ~around, cells.eligible, cells.known,
+                      only, margins)
+        if len(audit(local, around, p).failing):
+            found.append(int(cell))
+    rest = np.setdiff1d(failing, found)
+    if len(rest) and present.sum() <= whole_table:
+        only = np.zeros(len(present), dtype=bool)
+        only[rest] = True
+        trial = Cells(cells.true_value, cells.hidden, cells.withheld, cells.missing, cells.eligible, cells.known,
+                      cells.primary & only, cells.margins)
+        found += [int(c) for c in audit(trial, present, p).failing]
+    return np.asarray(sorted(found), dtype=np.int64)
+
+
+def _complements(cells: Cells, hidden, value, cell: int, width: float, level: int = 0) -> list[int]:
+    """In each group of cell, a published cell: the smallest at least `width`, else the largest. level >= 1:
+    the same in the groups of every cell that shares a group with it (level 2: with those, and so on)."""
+    around = np.zeros(len(hidden), dtype=bool)
+    around[cell] = True
+    for _ in range(max(level, 0)):
+        reach = around.copy()
+        for group in cells.margins:
+            reach |= np.isin(group, np.unique(group[around & (group >= 0)])) & (group >= 0)
+        around = reach
+    open_ = cells.eligible & ~hidden & ~cells.known & ~cells.missing
+    picks = []
+    for group in cells.margins:
+        ids = np.unique(group[around & (group >= 0)])
+        idx = np.flatnonzero(np.isin(group, ids) & (group >= 0) & open_)
+        if not len(idx):
+            continue
+        g, v = group[idx], value[idx]
+        # per group: the smallest at least width (rank 0), else the largest (rank 1, by -value)
+        rank = np.where(v >= width, 0, 1)
+        order = np.lexsort((idx, np.where(rank == 0, v, -v), rank, g))
+        _, first = np.unique(g[order], return_index=True)
+        picks += [int(i) for i in idx[order[first]]]
+    return picks

@@ -1,0 +1,2 @@
+-- Done with the previous release.
+detach prev

@@ -1,0 +1,266 @@
+"""The suppression audit, attacked from outside: on real releases built by the CLI, an attacker who knows every
+margin total (docs/policy.md) and the published cells solves linear programs of their own (scipy, written here,
+not the audit's code) for each suppressed small count; no count may come out narrower than +-p % (p = 20), nor
+across two releases. A release that cannot be protected is refused in one line."""
+
+from __future__ import annotations
+
+import json
+import random
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.optimize import linprog
+
+from support import query, run_cli, write
+
+KEY = ["reporter_iso3", "location_id", "direction", "period_start", "period_granularity", "measure"]
+MARGINS = {  # the documented margins, written out again from docs/policy.md
+    "place x period x measure": ["location_id", "period_start", "period_granularity", "measure"],
+    "place x period": ["reporter_iso3", "location_id", "direction", "period_start", "period_granularity"],
+    "border x period x measure": ["reporter_iso3", "country_iso3", "neighbor_iso3", "direction", "period_start",
+                                  "period_granularity", "measure"],
+    "place x year x measure": ["reporter_iso3", "location_id", "direction", "measure", "period_granularity", "year"],
+}
+K, P = 10, 20
+HEADER = "Port Name,State,Port Code,Border,Date,Measure,Value,Latitude,Longitude\n"
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+MEASURES = ["Trucks", "Buses", "Pedestrians", "Personal Vehicles", "Trains", "Truck Containers Loaded"]
+
+
+def _policy(folder, embargo: bool = False) -> str:
+    text = f"""
+[policy]
+name = "audit test policy"
+
+[[rule]]
+id = "crossings-small"
+dataset = "crossings"
+action = "suppress_below"
+fields = ["value"]
+k = {K}
+keep_zeros = true
+p = {P}
+reason = "small counts single people out"
+"""
+    if embargo:
+        text += """
+[[rule]]
+id = "crossings-recent"
+dataset = "crossings"
+action = "embargo_days"
+days = 90
+reason = "recent months wait"
+"""
+    return str(write(folder / "policy.toml", text))
+
+
+def _generated(folder, ports: int = 30, seed: int = 15) -> str:
+    """A BTS-layout file of ports x 12 months x 6 measures (2,160 cells), about one count in ten below k."""
+    rng = random.Random(seed)
+    lines = []
+    for p in range(ports):
+        code = f"{3100 + p:04d}"
+        lat, lon = 45.0 + p * 0.01, -72.0 - p * 0.2
+        for month in MONTHS:
+            for measure in MEASURES:
+                value = rng.randint(0, K - 1) if rng.random() < 0.1 else rng.randint(K, 400)
+                lines.append(f"Port {code},Vermont,{code},US-Canada Border,{month} 2024,{measure},{value},{lat},{lon}\n")
+    return str(write(folder / "generated.csv", HEADER + "".join(lines)))
+
+
+def _cells(db) -> pd.DataFrame:
+    rows = query(db, "select reporter_iso3, location_id, direction, period_start, period_granularity, measure, "
+                     "country_iso3, neighbor_iso3, value, value_status from crossings")
+    frame = pd.DataFrame(rows, columns=KEY + ["country_iso3", "neighbor_iso3", "value", "value_status"])
+    frame["year"] = pd.to_datetime(frame["period_start"]).dt.year
+    return frame
+
+
+def _intervals(truth: pd.DataFrame, unknown: pd.Series, tables: list[pd.DataFrame] | None = None) -> pd.DataFrame:
+    """The attacker's interval of every unknown cell of truth (one row per cell, KEY order), from the true
+    totals of every margin group of two or more cells, over truth itself and any other release's table of
+    cells (same KEY; its groups are formed over its own cells). Counts are never negative."""
+    unknown_idx = np.flatnonzero(unknown.to_numpy())
+    column = {i: j for j, i in enumerate(unknown_idx)}
+    rows, b = [], []
+    for table in [truth] + (tables or []):
+        index = truth.reset_index().merge(table[KEY], on=KEY)["index"].to_numpy() if table is not truth \
+            else np.arange(len(truth))
+        sub = truth.iloc[index]
+        for columns in MARGINS.values():
+            for _, group in sub.groupby(columns, dropna=False):
+                if len(group) < 2:
+                    continue
+                members = [column[i] for i in group.index if i in column]
+                if not members:
+                    continue
+                known = group.loc[[i for i in group.index if i not in column], "true_value"].sum()
+                rows.append(members)
+                b.append(group["true_value"].sum() - known)
+    a = np.zeros((len(rows), len(unknown_idx)))
+    for r, members in enumerate(rows):
+        a[r, members] = 1.0
+    out = []
+    for j, i in enumerate(unknown_idx):
+        if truth.at[i, "true_value"] >= K:
+            continue  # only small counts need +-P %: the others are not solved for
+        c = np.zeros(len(unknown_idx))
+        c[j] = 1.0
+        low = linprog(c, A_eq=a, b_eq=b, bounds=(0, None), method="highs")
+        high = linprog(-c, A_eq=a, b_eq=b, bounds=(0, None), method="highs")
+        out.append((i, low.fun, -high.fun if high.status == 0 else np.inf))
+    return pd.DataFrame(out, columns=["row", "low", "high"]).set_index("row")
+
+
+def _narrow(truth: pd.DataFrame, intervals: pd.DataFrame) -> list[str]:
+    """Small counts whose interval does not reach +-P % (and +-1) of the value."""
+    found = []
+    for i, r in intervals.iterrows():
+        v = truth.at[i, "true_value"]
+        if v >= K:
+            continue
+        q = max(v * P / 100, 1.0)
+        if r["low"] > max(v - q, 0) + 1e-6 or r["high"] < v + q - 1e-6:
+            found.append(f"{truth.at[i, 'location_id']} {truth.at[i, 'period_start']} {truth.at[i, 'measure']}: "
+                         f"{v:g} in [{r['low']:g}, {r['high']:g}]")
+    return found
+
+
+def _truth(work_db, release_db) -> tuple[pd.DataFrame, pd.Series]:
+    truth = _cells(work_db).rename(columns={"value": "true_value"})
+    public = _cells(release_db)
+    truth = truth.merge(public[KEY + ["value", "value_status"]], on=KEY, how="inner", suffixes=("_work", ""))
+    truth = truth.sort_values(KEY).reset_index(drop=True)
+    return truth, truth["value_status"].isin(["suppressed", "dropped", "withheld_by_publisher"])
+
+
+@pytest.fixture(scope="module")
+def generated_release(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("audit")
+    db, release = folder / "work.duckdb", folder / "release"
+    run_cli("ingest", _generated(folder), "--db", db)
+    result = run_cli("publish", "--db", db, "--policy", _policy(folder), "--out", release, "--json",
+                     env={"BORDERLENS_PUBLISH_DATE": "2025-06-30"})
+    return db, release, json.loads(result.stdout)
+
+
+def test_an_lp_attack_over_every_margin_recovers_no_small_count(generated_release):
+    db, release, result = generated_release
+    truth, unknown = _truth(db, release / "borderlens.duckdb")
+    assert len(truth) == 2160 and truth["true_value"].between(1, K - 1).sum() > 150
+    assert _narrow(truth, _intervals(truth, unknown)) == []
+    figures = result["notes"]["suppression_audit"]
+    small = truth["true_value"].between(1, K - 1)  # zeros are published (keep_zeros)
+    assert figures["cells"] == 2160 and figures["primaries"] == int(small.sum())
+    assert figures["secondaries"] == int(unknown.sum()) - figures["primaries"]
+    assert figures["narrowest_interval_share"] >= 2 * P / 100 and figures["unprotectable"] == 0
+
+
+def test_the_same_attack_narrows_counts_protected_only_by_the_group_rule(generated_release):
+    """Control: the pattern of the group rule alone (each group two unknowns or none, the suppression before the
+    audit) leaves small counts that the attacker's linear programs pin or narrow."""
+    from data_pipeline.suppression import secondary_cells
+
+    db, release, _ = generated_release
+    truth, _ = _truth(db, release / "borderlens.duckdb")
+    value = truth["true_value"].to_numpy(float)
+    primary = (value > 0) & (value < K)  # zeros are published (keep_zeros)
+    groups = [truth.groupby(columns, dropna=False).ngroup().to_numpy() for columns in MARGINS.values()]
+    chosen, _ = secondary_cells(np.where(primary, np.nan, value), primary, np.zeros(len(value), bool),
+                                ~primary, groups)
+    hidden = primary.copy()
+    hidden[chosen] = True
+    assert _narrow(truth, _intervals(truth, pd.Series(hidden))), "the attack is too weak to show anything"
+
+
+def test_publish_json_and_the_release_hold_the_figures_never_a_value(generated_release):
+    _, release, result = generated_release
+    figures = result["notes"]["suppression_audit"]
+    stored = json.loads((release / "redactions.json").read_text())["suppression_audit"]
+    assert stored["cells"] == figures["cells"] and stored["passed"] is True
+    assert stored["narrowest_interval_share_at_least"] == 2 * P / 100
+    assert "narrowest_interval_share" not in stored  # with the totals, the exact figure would give a count back
+    info = dict(query(release / "borderlens.duckdb", "select key, value from release_info"))
+    assert json.loads(info["suppression_audit"]) == stored
+
+
+def test_two_releases_together_recover_no_small_count(tmp_path):
+    """Release 1 holds January to about September (embargo), release 2 the whole year: an attacker with both
+    releases and all the totals of both recovers nothing, and no count release 1 suppressed is published."""
+    db = tmp_path / "work.duckdb"
+    run_cli("ingest", _generated(tmp_path, ports=12, seed=4), "--db", db)
+    policy = _policy(tmp_path, embargo=True)
+    first, second, fresh = tmp_path / "r1", tmp_path / "r2", tmp_path / "r2-alone"
+    run_cli("publish", "--db", db, "--policy", policy, "--out", first, env={"BORDERLENS_PUBLISH_DATE": "2025-01-05"})
+    run_cli("publish", "--db", db, "--policy", policy, "--out", second, "--previous", first,
+            env={"BORDERLENS_PUBLISH_DATE": "2025-06-30"})
+    run_cli("publish", "--db", db, "--policy", policy, "--out", fresh, env={"BORDERLENS_PUBLISH_DATE": "2025-06-30"})
+    one, two, alone = (_cells(r / "borderlens.duckdb") for r in (first, second, fresh))
+    assert 0 < len(one) < len(two)
+
+    def published_after_suppressed(later):
+        both = one.merge(later, on=KEY, suffixes=("_1", "_2"))
+        return both[(both["value_status_1"] == "suppressed") & (both["value_status_2"] != "suppressed")]
+
+    assert published_after_suppressed(two).empty
+    assert not published_after_suppressed(alone).empty, "control: without the previous release, counts come back"
+    truth, _ = _truth(db, second / "borderlens.duckdb")
+    published = truth.merge(one[KEY + ["value_status"]], on=KEY, how="left", suffixes=("", "_1"))
+    unknown = truth["value_status"].eq("suppressed") & ~published["value_status_1"].isin(["reported", "estimated"])
+    assert _narrow(truth, _intervals(truth, unknown, [one])) == []
+
+
+def test_publish_refuses_a_count_nothing_can_protect_naming_it(tmp_path):
+    """Trucks 5 beside Buses withheld by the publisher: the place's total over measures bounds the small count by
+    itself (the withheld count may be 0), and no published cell is left to suppress beside it."""
+    db = tmp_path / "work.duckdb"
+    csv = write(tmp_path / "c.csv", HEADER + "Port X,Vermont,3201,US-Canada Border,Jan 2024,Trucks,5,45.0,-72.0\n"
+                                             "Port X,Vermont,3201,US-Canada Border,Jan 2024,Buses,(D),45.0,-72.0\n")
+    run_cli("ingest", csv, "--db", db)
+    result = run_cli("publish", "--db", db, "--policy", _policy(tmp_path), "--out", tmp_path / "r", check=False)
+    assert result.returncode == 2 and not (tmp_path / "r").exists()
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "suppression audit failed" in lines[0] and "USA-3201" in lines[0]
+    assert "trucks" in lines[0] and "Traceback" not in result.stderr
+
+
+def test_publish_refuses_a_previous_release_that_is_not_one(tmp_path):
+    db = tmp_path / "work.duckdb"
+    run_cli("ingest", _generated(tmp_path, ports=2), "--db", db)
+    result = run_cli("publish", "--db", db, "--policy", _policy(tmp_path), "--out", tmp_path / "r",
+                     "--previous", tmp_path / "nowhere", check=False)
+    assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
+    assert "previous release not found" in result.stderr
+
+
+def test_a_protection_level_out_of_range_is_refused_in_one_line(tmp_path):
+    db = tmp_path / "work.duckdb"
+    run_cli("ingest", _generated(tmp_path, ports=1), "--db", db)
+    policy = write(tmp_path / "bad.toml", _policy_with_p(150))
+    result = run_cli("publish", "--db", db, "--policy", policy, "--out", tmp_path / "r", check=False)
+    assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
+    assert "p must be a number from 0 to 100" in result.stderr and "crossings-small" in result.stderr
+
+
+def _policy_with_p(p) -> str:
+    return ('[policy]\nname = "x"\n\n[[rule]]\nid = "crossings-small"\ndataset = "crossings"\n'
+            f'action = "suppress_below"\nfields = ["value"]\nk = {K}\np = {p}\nreason = "small"\n')
+
+
+def test_the_warm_solver_and_linprog_give_the_same_intervals(monkeypatch):
+    """A 3 x 3 table (places x months) with totals both ways and four suppressed cells, audited by both solvers."""
+    from data_pipeline import disclosure_audit as audit
+
+    values = np.array([5.0, 40, 3, 30, 50, 60, 2, 70, 80])
+    hidden = np.array([1, 1, 0, 1, 1, 0, 0, 0, 0], dtype=bool) | (values < K)
+    rows, cols = np.repeat(np.arange(3), 3), np.tile(np.arange(3), 3)
+    cells = audit.Cells(true_value=values, hidden=hidden, withheld=np.zeros(9, bool), missing=np.zeros(9, bool),
+                        eligible=~hidden, known=np.zeros(9, bool), primary=values < K, margins=[rows, cols])
+    warm = audit.audit(cells, hidden, P)
+    monkeypatch.setattr(audit, "WARM_HIGHS", False)
+    cold = audit.audit(cells, hidden, P)
+    assert warm.programs and cold.programs
+    assert np.allclose(warm.lower, cold.lower) and np.allclose(warm.upper, cold.upper)
+    assert list(warm.failing) == list(cold.failing)
