@@ -106,7 +106,10 @@ def cmd_ingest(args) -> int:
 
     con = open_work_db(args.db)
     operator_key(args.db)  # created with the database, so that it is there to back up before the first publish
-    results = ingest(con, args.paths, args.profile, show_progress=not args.no_progress and sys.stderr.isatty())
+    from data_pipeline.scratch import private_tempdir
+
+    with private_tempdir():  # copies of the inputs: removed if this process is killed before it can
+        results = ingest(con, args.paths, args.profile, show_progress=not args.no_progress and sys.stderr.isatty())
     if args.json:
         print(json.dumps({"sources": results}, indent=2))
     else:

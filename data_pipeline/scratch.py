@@ -18,6 +18,7 @@ from pathlib import Path
 from data_pipeline.errors import UserError
 
 PUBLISH_PREFIX = "borderlens-publish-"
+INGEST_PREFIX = "borderlens-ingest-"   # an ingest's copies of its inputs (transcoded, re-lined, staged)
 ALIVE = ".alive"  # the file a live scratch folder's process holds locked
 
 
@@ -37,17 +38,30 @@ def private_folder(prefix: str = PUBLISH_PREFIX):
             os.close(fd)
 
 
-def remove_stale(prefix: str = PUBLISH_PREFIX) -> list[Path]:
+@contextmanager
+def private_tempdir(prefix: str = INGEST_PREFIX):
+    """Every temporary file or folder made inside (tempfile's default dir) goes into one private locked folder, so
+    the copies of an input that an ingest killed with -9 leaves behind are removed by the next command."""
+    with private_folder(prefix) as folder:
+        previous, tempfile.tempdir = tempfile.tempdir, str(folder)
+        try:
+            yield folder
+        finally:
+            tempfile.tempdir = previous
+
+
+def remove_stale(prefixes: tuple[str, ...] = (PUBLISH_PREFIX, INGEST_PREFIX)) -> list[Path]:
     """Remove this user's scratch folders whose process is gone; returns what was removed."""
     removed: list[Path] = []
-    try:
-        candidates = list(Path(tempfile.gettempdir()).glob(prefix + "*"))
-    except OSError:
-        return removed
-    for folder in candidates:
-        if _stale(folder, prefix):
-            shutil.rmtree(folder, ignore_errors=True)
-            removed.append(folder)
+    for prefix in prefixes:
+        try:
+            candidates = list(Path(tempfile.gettempdir()).glob(prefix + "*"))
+        except OSError:
+            continue
+        for folder in candidates:
+            if _stale(folder, prefix):
+                shutil.rmtree(folder, ignore_errors=True)
+                removed.append(folder)
     return removed
 
 
