@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import shutil
 import signal
 import subprocess
 import time
@@ -22,10 +23,10 @@ def _release_id(out: Path) -> str:
     return json.loads((out / "release.json").read_text(encoding="utf-8"))["release_id"]
 
 
-def _publish(db: Path, policy: Path, out: Path, env: dict) -> subprocess.Popen:
-    return subprocess.Popen([BORDERLENS, "publish", "--db", str(db), "--policy", str(policy), "--out", str(out)],
-                            cwd=REPO, env={**os.environ, **env}, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, start_new_session=True)
+def _publish(db: Path, policy: Path, out: Path, previous: Path, env: dict) -> subprocess.Popen:
+    return subprocess.Popen([BORDERLENS, "publish", "--db", str(db), "--policy", str(policy), "--out", str(out),
+                             "--previous", str(previous)], cwd=REPO, env={**os.environ, **env},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
 
 
 def test_publish_killed_at_random_moments_leaves_a_whole_release(tmp_path: Path, release_secret_inputs):
@@ -41,14 +42,22 @@ def test_publish_killed_at_random_moments_leaves_a_whole_release(tmp_path: Path,
     started = time.monotonic()
     run_cli("publish", "--db", s.work_db, "--policy", policies[1], "--out", out, env=env)
     duration = time.monotonic() - started  # the whole publish, CLI start-up included: kills fall inside it
-    expected = {policies[0]: _release_id(s.release), policies[1]: _release_id(out)}  # ids are content hashes
+    # a publish carries suppression over from the release it follows, so every publish here follows one frozen
+    # copy of that first release: what each policy gives is then fixed, and ids are content hashes
+    frozen = tmp_path / "frozen"
+    shutil.copytree(out, frozen)
+    expected = {}
+    for number, policy in enumerate(policies):
+        probe = tmp_path / f"probe-{number}"
+        run_cli("publish", "--db", s.work_db, "--policy", policy, "--out", probe, "--previous", frozen, env=env)
+        expected[policy] = _release_id(probe)
     assert expected[policies[0]] != expected[policies[1]]
     killed = 0
     for attempt in range(KILLS):
         policy = policies[attempt % 2]  # every publish changes the content, so a swap shows as a new id
         before = _release_id(out)
         delay = rng.uniform(0.05, duration)
-        process = _publish(s.work_db, policy, out, env)
+        process = _publish(s.work_db, policy, out, frozen, env)
         try:
             process.wait(timeout=delay)  # the fault injection itself: the kill lands after a random delay
         except subprocess.TimeoutExpired:
@@ -64,7 +73,7 @@ def test_publish_killed_at_random_moments_leaves_a_whole_release(tmp_path: Path,
             assert _release_id(out) == expected[policy], context
     assert killed >= 2, f"seed {seed}: only {killed} of {KILLS} publishes were killed: the test proved little"
     final = json.loads(run_cli("publish", "--db", s.work_db, "--policy", policies[0], "--out", out, "--json",
-                               env=env).stdout)
+                               "--previous", frozen, env=env).stdout)
     assert _release_id(out) == final["release_id"] == expected[policies[0]]
     assert run_cli("verify", "--release", out, check=False).returncode == 0
     assert not list(out.parent.glob(f".{out.name}.publish-*")), "build folders of killed publishes are removed"
