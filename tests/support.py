@@ -16,6 +16,15 @@ BIN = Path(sys.executable).parent
 BORDERLENS = str(BIN / "borderlens")
 
 
+def one_line_error(result) -> str:
+    """The one line a user mistake gets on stderr (exit 2, no traceback)."""
+    assert result.returncode == 2, (result.returncode, result.stderr)
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
 def run_cli(*args, check: bool = True, env: dict | None = None) -> subprocess.CompletedProcess:
     """borderlens ARGS in a subprocess, as a user runs it."""
     result = subprocess.run([BORDERLENS, *map(str, args)], capture_output=True, text=True, cwd=REPO,

@@ -13,19 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from support import BORDERLENS, REPO, SAMPLE, run_cli, write
+from support import BORDERLENS, REPO, SAMPLE, one_line_error, run_cli, write
 
 ROOT = os.geteuid() == 0
 NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
 BTS_2019 = SAMPLE / "crossings" / "bts_border_crossing_entry_data_2019_insight_sample.csv"
-
-
-def one_line_error(result) -> str:
-    assert result.returncode == 2, (result.returncode, result.stderr)
-    assert "Traceback" not in result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    return lines[0]
 
 
 def digest(folder: Path) -> dict[str, str]:

@@ -12,15 +12,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from support import BORDERLENS, REPO, run_cli, write
-
-
-def one_line_error(result) -> str:
-    assert result.returncode == 2, (result.returncode, result.stderr)
-    assert "Traceback" not in result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    return lines[0]
+from support import BORDERLENS, REPO, one_line_error, run_cli, write
 
 
 def start_publish(db: Path, policy: Path, out: Path, env: dict) -> subprocess.Popen:
