@@ -16,6 +16,16 @@ BIN = Path(sys.executable).parent
 BORDERLENS = str(BIN / "borderlens")
 
 
+# The columns of the notice and project publishing templates (docs/templates) that hostile-text tests fill in.
+NOTICE_HEADER = ["notice_id", "designation", "purpose", "notifying_iso3", "participating_iso3", "notified_on",
+                 "start_date", "end_date", "troops", "battle_tanks", "acvs", "artillery", "sorties", "helicopters",
+                 "airborne_amphibious", "observers_invited", "in_annual_calendar", "area_name", "lon", "lat",
+                 "area_geojson", "location_precision", "synthetic"]
+PROJECT_HEADER = ["project_id", "name", "kind", "status", "country_iso3", "countries_iso3", "funders", "budget",
+                  "currency", "planned_start", "planned_end", "actual_start", "actual_end", "lon", "lat",
+                  "location_precision", "description", "synthetic"]
+
+
 def one_line_error(result) -> str:
     """The one line a user mistake gets on stderr (exit 2, no traceback)."""
     assert result.returncode == 2, (result.returncode, result.stderr)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from support import query, run_cli, write
+from support import NOTICE_HEADER, PROJECT_HEADER, query, run_cli, write
 
 HOSTILE = [
     # formula prefixes
@@ -51,13 +51,6 @@ action = "drop"
 fields = ["funders"]
 reason = "not under test: the text fields stay"
 """
-NOTICE_HEADER = ["notice_id", "designation", "purpose", "notifying_iso3", "participating_iso3", "notified_on",
-                 "start_date", "end_date", "troops", "battle_tanks", "acvs", "artillery", "sorties", "helicopters",
-                 "airborne_amphibious", "observers_invited", "in_annual_calendar", "area_name", "lon", "lat",
-                 "area_geojson", "location_precision", "synthetic"]
-PROJECT_HEADER = ["project_id", "name", "kind", "status", "country_iso3", "countries_iso3", "funders", "budget",
-                  "currency", "planned_start", "planned_end", "actual_start", "actual_end", "lon", "lat",
-                  "location_precision", "description", "synthetic"]
 
 
 def expected_csv(text: str) -> str:

@@ -16,7 +16,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from support import run_cli, write
+from support import NOTICE_HEADER, PROJECT_HEADER, run_cli, write
 
 pytestmark = pytest.mark.browser
 
@@ -34,13 +34,6 @@ HOSTILE = " ".join(PAYLOADS)
 SHORT = PAYLOADS[0] + " " + PAYLOADS[2]   # for fields kept short by their template (a list item, a state)
 NOTICE_ID, PROJECT_ID, PORT_CODE = "INERT-2024-1", "INERT-P-1", "2698"
 
-NOTICE_HEADER = ["notice_id", "designation", "purpose", "notifying_iso3", "participating_iso3", "notified_on",
-                 "start_date", "end_date", "troops", "battle_tanks", "acvs", "artillery", "sorties", "helicopters",
-                 "airborne_amphibious", "observers_invited", "in_annual_calendar", "area_name", "lon", "lat",
-                 "area_geojson", "location_precision", "synthetic"]
-PROJECT_HEADER = ["project_id", "name", "kind", "status", "country_iso3", "countries_iso3", "funders", "budget",
-                  "currency", "planned_start", "planned_end", "actual_start", "actual_end", "lon", "lat",
-                  "location_precision", "description", "synthetic"]
 BTS_HEADER = ["Port Name", "State", "Port Code", "Border", "Date", "Measure", "Value", "Latitude", "Longitude"]
 
 
