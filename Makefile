@@ -42,8 +42,12 @@ demo-release: $(RELEASE)/release.json
 run: $(RELEASE)/release.json
 	BORDERLENS_RELEASE=$(RELEASE) $(BIN)/borderlens serve --release $(RELEASE) --port $(PORT)
 
+# The suite runs in TEST_WORKERS processes (pytest-xdist), one test file to a process: most tests wait on a
+# subprocess, a server or Chromium, so three keep two cores busy. TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= 3
+
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

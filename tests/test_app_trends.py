@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -123,12 +124,25 @@ def test_a_port_with_some_figures_withheld_gives_a_lower_bound(app_env):
 
 @pytest.fixture(scope="module")
 def all_suppressed_release(tmp_path_factory) -> Path:
-    """The sample crossings published under a policy that suppresses every crossing figure (k above any count)."""
+    """The sample's Canadian mirror figures and the BTS figures of the same ports, published under a policy
+    that suppresses every crossing figure (k above any count). A few ports keep the audit of an all-suppressed
+    table short; both sides of the CAN-USA border are still there for the mirror view."""
     folder = tmp_path_factory.mktemp("all_suppressed")
     write(folder / "policy.toml", '[policy]\nname = "suppress everything"\n\n[[rule]]\nid = "all"\ndataset = '
                                   '"crossings"\naction = "suppress_below"\nfields = ["value"]\nk = 1000000000\n'
                                   'accept_unprotectable = true\nreason = "test: every figure withheld"\n')
-    run_cli("ingest", SAMPLE / "crossings", "--db", folder / "work.duckdb", "--no-progress")
+    inputs = folder / "inputs"
+    inputs.mkdir()
+    mirror = SAMPLE / "crossings" / "mirror_neighbour_counts_demo.csv"
+    for path in (mirror, mirror.with_name(mirror.name + ".meta.toml")):
+        shutil.copy(path, inputs / path.name)
+    ports = {line.split(";")[2].removeprefix("USA-") for line in mirror.read_text(encoding="utf-8").splitlines()[1:]}
+    bts = (SAMPLE / "crossings" / "bts_border_crossing_entry_data_2023-01_2025-02.csv").read_text(encoding="utf-8")
+    header, *rows = bts.splitlines(keepends=True)
+    kept = [row for row in rows if row.split(",")[2] in ports]
+    assert len(kept) > 500, (ports, len(kept))
+    write(inputs / "bts_mirrored_ports.csv", header + "".join(kept))
+    run_cli("ingest", inputs, "--db", folder / "work.duckdb", "--no-progress")
     run_cli("publish", "--db", folder / "work.duckdb", "--policy", folder / "policy.toml", "--out",
             folder / "release")
     release = folder / "release"
