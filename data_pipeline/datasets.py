@@ -13,6 +13,9 @@ class Dataset:
     key: tuple[str, ...]             # identifies one record across versions of a publication
     scope_key_to_series: bool        # True: a key is unique within a publisher's series only
     free_text_fields: tuple[str, ...] = ()  # kept as published, spaces included (everything else is trimmed)
+    # Lists of free text split at ';' (items trimmed, empty ones dropped): the working database keeps each such cell
+    # whose items were changed, as published, in cells_as_published (sql/canonical/<dataset>_as_published.sql).
+    text_list_fields: tuple[str, ...] = ()
     # Dates outside this window (ISO, inclusive) are implausible: 'date_out_of_range' at ingest, so that a typo
     # such as 'Jan 0000' or year 1200 never reaches a release; a profile widens it with [dates] earliest/latest.
     plausible_dates: tuple[str, str] = ("1900-01-01", "2099-12-31")
@@ -65,6 +68,7 @@ INFRASTRUCTURE_PROJECTS = Dataset(
     key=("project_id",),
     scope_key_to_series=True,
     free_text_fields=("name", "description"),
+    text_list_fields=("funders",),
     label="Infrastructure projects",
     records="infrastructure projects",
 )

@@ -265,6 +265,8 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, profile_arg: str | N
                  series_id=series)
             _run(con, f"canonical/{dataset}_replace", profile, series_id=series)
         _run(con, f"canonical/{dataset}_insert", profile, source_id=source_id)
+        if profile.dataset.text_list_fields:
+            _run(con, f"canonical/{dataset}_as_published", profile, source_id=source_id)
         quarantine_sql = "canonical/quarantine_insert_json" if profile.format != "csv" else \
             "canonical/quarantine_insert"
         _run(con, quarantine_sql, profile, source_id=source_id, dataset=dataset)

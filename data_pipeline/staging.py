@@ -369,6 +369,9 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, profile: Profile, raw: Raw
         free_text = name in profile.dataset.free_text_fields
         expr = _field_sql(spec, resolve, q, free_text) if spec is not None else None
         selects.append(f"{expr or 'null::varchar'} as {quote_ident(name)}")
+        if name in profile.dataset.text_list_fields:  # untrimmed: the cell as published, kept if its items change
+            published = _field_sql(spec, resolve, q, free_text=True) if spec is not None else None
+            selects.append(f"{published or 'null::varchar'} as {quote_ident(name + '_as_published')}")
     q.bind(con, profile)
     con.execute(f"drop view if exists {STAGED}")
     con.execute(" ".join([f"create temp view {STAGED} as select", ", ".join(selects), f"from {source} r{joined}"]))

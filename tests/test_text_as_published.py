@@ -1,6 +1,7 @@
 """Text as the publisher wrote it: free text is kept byte for byte (a cell of one space stays one space), and a
 list of text (funders) follows the documented list rules of docs/profiles.md: `;` items are trimmed and empty ones
-dropped, a JSON array is kept exactly, and text that only starts like one ('[Draft] Agency') is not lost."""
+dropped, a JSON array is kept exactly, and text that only starts like one ('[Draft] Agency') is not lost. A funders
+cell whose items changed is kept as published in the working database's cells_as_published, never in a release."""
 
 from __future__ import annotations
 
@@ -40,6 +41,7 @@ def published(tmp_path_factory) -> dict:
     folder = tmp_path_factory.mktemp("as_published")
     rows = [_project(f"T-{i}", text, "Somebody") for i, text in enumerate(BLANKISH)]
     rows += [_project(f"F-{i}", "funded", cell) for i, cell in enumerate(FUNDERS_CSV)]
+    rows += [_project("S-0", "funders of spaces", "   ")]
     buffer = io.StringIO(newline="")
     writer = csv.DictWriter(buffer, fieldnames=PROJECT_HEADER, lineterminator="\r\n")
     writer.writeheader()
@@ -85,5 +87,29 @@ def test_lists_of_text_follow_the_documented_rules(published, where):
     expected = {f"F-{i}": items for i, items in enumerate(FUNDERS_CSV.values())}
     expected["G-0"] = FUNDERS_JSON
     assert got == expected
-    statuses = {r[0] for r in query(db, "select distinct funders_status from infrastructure_projects")}
+    statuses = {r[0] for r in query(db, "select distinct funders_status from infrastructure_projects "
+                                        "where project_id similar to '[FG]-.*'")}
     assert statuses == {"reported"}
+
+
+def test_the_working_database_keeps_each_list_cell_whose_items_changed_as_published(published):
+    got = {r[0]: (r[1], r[2], r[3]) for r in query(published["work"], """
+        select p.project_id, c.dataset, c.field, c.as_published
+        from cells_as_published c
+        join infrastructure_projects p on p.source_id = c.source_id and p.source_line = c.source_line""")}
+    # items trimmed or dropped, and a cell of spaces loaded as missing; "A;B" and both JSON arrays loaded as written
+    assert got == {"F-1": ("infrastructure_projects", "funders", " A ; B ;"),
+                   "F-2": ("infrastructure_projects", "funders", "A;;B"),
+                   "F-3": ("infrastructure_projects", "funders", "[Draft] Agency; Other"),
+                   "S-0": ("infrastructure_projects", "funders", "   ")}
+    assert query(published["work"], "select funders, funders_status from infrastructure_projects "
+                                    "where project_id = 'S-0'") == [(None, "missing")]
+
+
+def test_cells_as_published_stay_in_the_working_database(published):
+    release = published["release"]
+    assert query(release / "borderlens.duckdb", "select count(*) from duckdb_tables() "
+                                                "where table_name = 'cells_as_published'") == [(0,)]
+    for path in release.rglob("*"):
+        if path.is_file():
+            assert b" A ; B ;" not in path.read_bytes() and b"A;;B" not in path.read_bytes(), path

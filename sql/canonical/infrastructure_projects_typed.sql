@@ -14,6 +14,7 @@ typed as (
         countries_iso3,
         bl_text_list(funders) as funders_list,
         funders,
+        funders_as_published,
         budget,
         bl_number(budget, $decimal, $thousands) as budget_n,
         upper(currency) as currency,

@@ -40,6 +40,11 @@ create or replace temp macro bl_text_list(t) as
          when t like '[%' and try(from_json(t, '["VARCHAR"]')) is not null
          then list_filter(try(from_json(t, '["VARCHAR"]')), lambda x: x is not null)
          else list_filter(list_transform(string_split(t, ';'), lambda x: trim(x)), lambda x: x <> '') end;
+-- The items of such a list as written, before any is trimmed or dropped: what bl_text_list is compared with.
+create or replace temp macro bl_text_list_as_written(t) as
+    case when t is null then null
+         when t like '[%' and try(from_json(t, '["VARCHAR"]')) is not null then try(from_json(t, '["VARCHAR"]'))
+         else string_split(t, ';') end;
 -- CASE, not AND: DuckDB evaluates both sides of an AND, and json_extract_string fails on text that is not JSON.
 -- Coordinates must be there and be numbers: [] or "NaN" in them is not a geometry.
 create or replace temp macro bl_geometry_ok(t) as
