@@ -20,15 +20,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-import duckdb
 import numpy as np
 import pandas as pd
 
 from data_pipeline.cells import cell_km
 from data_pipeline.db import sql
+from data_pipeline.release_connections import DB_FILE
+from data_pipeline.release_connections import database as _database
 
 RELEASE_ENV = "BORDERLENS_RELEASE"
-DB_FILE = "borderlens.duckdb"
 
 # Statuses a value can carry in a release (docs/release.md) and the words shown for them.
 WITHHELD_STATUSES = ("withheld_by_publisher", "suppressed", "dropped")
@@ -144,43 +144,6 @@ def open_release(path: str | Path) -> Release:
 _LOCK = threading.Lock()
 _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
 _COMMENT = re.compile(r"--[^\n]*")
-
-
-_CONNECTIONS: dict[str, tuple[tuple[int, int, int] | None, duckdb.DuckDBPyConnection]] = {}  # path -> (file, con)
-_MAX_CONNECTIONS = 8
-
-
-def _database_file(path: str) -> tuple[int, int, int] | None:
-    """The release database's identity (device, inode, mtime): a publish into the served folder swaps a new file
-    in under the same path, and a connection opened on the old one would go on reading the old data."""
-    try:
-        st = (Path(path) / DB_FILE).stat()
-    except OSError:
-        return None
-    return st.st_dev, st.st_ino, st.st_mtime_ns
-
-
-def _database(path: str) -> duckdb.DuckDBPyConnection:
-    """One connection per release path (call under _LOCK), opened again when the file under the path changes. The
-    old one is closed first: DuckDB hands a second connect to a path the database it already has open there."""
-    identity = _database_file(path)
-    known = _CONNECTIONS.get(path)
-    if known is not None and known[0] == identity:
-        return known[1]
-    if known is not None:
-        del _CONNECTIONS[path]
-        known[1].close()
-    while len(_CONNECTIONS) >= _MAX_CONNECTIONS:
-        _CONNECTIONS.pop(next(iter(_CONNECTIONS)))[1].close()
-    con = duckdb.connect(str(Path(path) / DB_FILE), read_only=True)
-    con.execute("set enable_progress_bar = false")
-    # The macros the statements share (sql/app/macros.sql), made once per connection: an attached catalog belongs
-    # to the database, so every cursor of run() sees them (temp macros are per cursor: 0.6 ms each, every call).
-    con.execute("attach if not exists ':memory:' as macros (read_write)")
-    con.execute(sql("app/vd_macros"))  # the Vienna Document rules, which publish also runs alone
-    con.execute(sql("app/macros"))
-    _CONNECTIONS[path] = (identity, con)
-    return con
 
 
 def run(release_path: str, name: str, params: dict | None = None) -> pd.DataFrame:
