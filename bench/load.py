@@ -19,7 +19,9 @@ does not render within --step-timeout seconds, an exception box on the page, a J
 response of 500 or more.
 
 Prints p50/p95/max time to rendered (all steps and per kind of step), the errors, and the server's memory (RSS
-of its process tree: start, peak, end) and CPU (cores used on average), sampled once a second from /proc.
+of its process tree: start, peak, end) and CPU (cores used on average), sampled once a second from /proc
+(bench/proc_usage.py); the same for the client side (this script, Playwright's driver, Chromium), since on one
+machine the browsers compete with the server for the same cores.
 Exit 0 when the run had no error, 1 when it had errors, 2 on a usage mistake (one line on stderr).
 """
 
@@ -208,14 +210,15 @@ async def visit(page, runs: Runs, base: str, n: int, results: Results, step_time
         title = PAGES[path.split("?")[0]]
         before = runs.finished
         started = time.perf_counter()
-        if kind in ("open", "deep link"):
-            await page.goto(base + path, wait_until="commit")
-        elif kind == "navigate":
-            await page.locator(f"[data-testid='stSidebarNav'] a[href$='{path}']").first.click()
-        else:
-            await pick_border(page, border)
         try:
-            await rendered(page, runs, before, title, path.startswith("/map"), step_timeout)
+            if kind in ("open", "deep link"):
+                await page.goto(base + path, wait_until="commit")
+            elif kind == "navigate":
+                await page.locator(f"[data-testid='stSidebarNav'] a[href$='{path}']").first.click()
+            else:
+                await pick_border(page, border)
+            left = step_timeout - (time.perf_counter() - started)   # one budget for the action and the render
+            await rendered(page, runs, before, title, path.startswith("/map"), max(left, 0.1))
         except Exception as exc:
             raise RuntimeError(f"{kind} {path}: {await page_state(page)}: {first_line(exc)}") from None
         results.add(kind, time.perf_counter() - started)
@@ -264,7 +267,7 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[max(0, min(len(ordered) - 1, int(-(-q * len(ordered) // 1)) - 1))]
 
 
-def report(results: Results, usage: dict | None, args, wall: float) -> dict:
+def report(results: Results, usage: dict | None, client: dict, args, wall: float) -> dict:
     every = [t for times in results.times.values() for t in times]
     rows = {kind: times for kind, times in [("all steps", every), *results.times.items()]}
     return {
@@ -277,7 +280,7 @@ def report(results: Results, usage: dict | None, args, wall: float) -> dict:
                          "p95_s": round(percentile(times, 0.95), 3) if times else None,
                          "max_s": round(max(times), 3) if times else None} for kind, times in rows.items()},
         "errors": len(results.errors), "error_samples": results.errors[:10],
-        "server": usage,
+        "server": usage, "client": client,
     }
 
 
@@ -300,6 +303,9 @@ def print_report(figures: dict) -> None:
               f"CPU {server['cpu_cores_avg']} cores on average")
     else:
         print("server: not measured (give --pid with --url)")
+    client = figures["client"]
+    print(f"client (this script, Playwright, Chromium): RSS peak {client['rss_mb_peak']} MB "
+          f"({client['processes']} processes); CPU {client['cpu_cores_avg']} cores on average")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -351,12 +357,14 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         sampler = Sampler(pid) if pid else None
-        if sampler:
-            sampler.start()
+        client = Sampler(os.getpid(), skip=pid)   # this script, Playwright's driver and Chromium
+        for each in (sampler, client):
+            if each:
+                each.start()
         started = time.monotonic()
         results = asyncio.run(drive(url, args.sessions, args.seconds, args.step_timeout))
         wall = time.monotonic() - started
-        figures = report(results, sampler.summary() if sampler else None, args, wall)
+        figures = report(results, sampler.summary() if sampler else None, client.summary(), args, wall)
     finally:
         if server is not None:
             stop_server(server)
