@@ -32,17 +32,17 @@ import asyncio
 import json
 import os
 import platform
-import socket
 import statistics
 import subprocess
 import sys
 import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from proc_usage import Sampler  # noqa: E402  (bench/proc_usage.py)
+
+from data_pipeline.serve import free_port, healthy  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_RELEASE = ROOT / "build" / "demo-release"
@@ -94,20 +94,6 @@ class Results:
 
 
 # ---------------------------------------------------------------------------------------------- the server
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-            return response.status == 200
-    except OSError:
-        return False
 
 
 def start_server(release: Path, replicas: int, log_path: Path) -> tuple[subprocess.Popen, str]:

@@ -108,13 +108,15 @@ def nginx_config(runtime: Path, listen: str, ports: list[int]) -> str:
     return text
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 now (the OS picks it; a child binds it a moment later)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
-def _healthy(url: str) -> bool:
+def healthy(url: str) -> bool:
+    """Whether Streamlit (directly or through nginx) answers its health address at url."""
     try:
         with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
             return response.status == 200
@@ -134,9 +136,9 @@ def _start(command: list[str], env: dict | None = None) -> subprocess.Popen:
     return subprocess.Popen(command, env=env, cwd=REPO, start_new_session=True, preexec_fn=_die_with_parent)
 
 
-def _wait_healthy(url: str, children: list[subprocess.Popen], what: str) -> None:
+def _waithealthy(url: str, children: list[subprocess.Popen], what: str) -> None:
     deadline = time.monotonic() + START_SECONDS
-    while not _healthy(url):
+    while not healthy(url):
         if any(c.poll() is not None for c in children):
             raise UserError(f"{what} stopped while starting (see its messages above)")
         if time.monotonic() > deadline:
@@ -160,16 +162,16 @@ def _supervise(release: Path, env: dict, port: int, replicas: int, address: str 
             children.append(_start(streamlit_command(port, address), env))
         else:
             runtime = Path(tempfile.mkdtemp(prefix=f"borderlens-serve-{os.getpid()}-"))  # mode 0700
-            ports = [_free_port() for _ in range(replicas)]
+            ports = [free_port() for _ in range(replicas)]
             for replica_port in ports:
                 children.append(_start(streamlit_command(replica_port, "127.0.0.1", replica=True), env))
             for n, replica_port in enumerate(ports, 1):
-                _wait_healthy(f"http://127.0.0.1:{replica_port}", children, f"replica {n}")
+                _waithealthy(f"http://127.0.0.1:{replica_port}", children, f"replica {n}")
             listen = f"{address}:{port}" if address else str(port)
             (runtime / "nginx.conf").write_text(nginx_config(runtime, listen, ports), encoding="utf-8")
             children.append(_start([nginx, "-p", str(runtime), "-c", str(runtime / "nginx.conf"),
                                     "-e", str(runtime / "error.log")]))
-            _wait_healthy(f"http://{address or '127.0.0.1'}:{port}", children, "nginx")
+            _waithealthy(f"http://{address or '127.0.0.1'}:{port}", children, "nginx")
             print(f"borderlens: serving {release} with {replicas} replicas (ports {', '.join(map(str, ports))}) "
                   f"behind nginx on {listen}; runtime folder {runtime}", flush=True)
         return _wait_for_any(children)

@@ -17,10 +17,11 @@ from support import SAMPLE, run_cli
 from test_app_release import app_env, new_app, no_exception, release_dir  # noqa: F401 (fixtures)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def releases(tmp_path_factory) -> dict:
     """{"a": path, "b": path, "work": db, "policy_b": path}: the sample data published under the demo policy and
-    under the same policy renamed (so another release id), into releases/a and releases/b."""
+    under the same policy renamed (so another release id), into releases/a and releases/b. Built once per session
+    (tests/browser/test_serve_replicas.py uses it too); never modify: copy."""
     root = tmp_path_factory.mktemp("swap")
     work = root / "work.duckdb"
     run_cli("ingest", SAMPLE / "crossings", SAMPLE / "notices", SAMPLE / "projects", "--db", work, "--no-progress")

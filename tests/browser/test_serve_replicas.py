@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 
+from data_pipeline.serve import free_port
 from support import BORDERLENS, REPO
 from test_release_swap import point, release_id, releases  # noqa: F401 (fixture)
 
@@ -40,12 +41,6 @@ RENDERED = """(title) => {
 }"""
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _until(condition, what: str):
     """Poll condition() until it is truthy (returned) or WAIT_S pass (fail, saying what was awaited)."""
     deadline = time.monotonic() + WAIT_S
@@ -60,7 +55,7 @@ def _until(condition, what: str):
 @contextmanager
 def serving(release: Path, log: Path):
     """`borderlens serve --replicas 2` on a free loopback port; yields (base URL, runtime folder, process)."""
-    port = _free_port()
+    port = free_port()
     with open(log, "w") as out:
         process = subprocess.Popen([BORDERLENS, "serve", "--release", str(release), "--port", str(port),
                                     "--address", "127.0.0.1", "--replicas", "2"], cwd=REPO, stdout=out,
