@@ -75,7 +75,9 @@ STATE_JS = """() => {
     const h1 = document.querySelector("[data-testid='stMain'] h1");
     return `script ${app ? app.getAttribute('data-test-script-state') : 'no app'}, ` +
            `connection ${app ? app.getAttribute('data-test-connection-state') : '-'}, ` +
-           `heading ${h1 ? JSON.stringify(h1.innerText.slice(0, 40)) : 'none'}`;
+           `heading ${h1 ? JSON.stringify(h1.innerText.slice(0, 40)) : 'none'}, ` +
+           `running indicator ${!!document.querySelector("[data-testid='stStatusWidget']")}, ` +
+           `skeletons ${document.querySelectorAll("[data-testid='stSkeleton']").length}`;
 }"""
 
 

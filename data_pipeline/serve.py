@@ -67,6 +67,12 @@ def check_release(release: Path) -> None:
 
 
 def find_nginx() -> str:
+    """BORDERLENS_NGINX when set (an nginx elsewhere), else nginx on PATH or in the usual sbin folders."""
+    given = os.environ.get("BORDERLENS_NGINX")
+    if given:
+        if not (os.path.isfile(given) and os.access(given, os.X_OK)):
+            raise UserError(f"BORDERLENS_NGINX={given} is not an executable file")
+        return given
     found = shutil.which("nginx") or next((p for p in NGINX_PLACES if os.access(p, os.X_OK)), None)
     if found is None:
         raise UserError("--replicas needs nginx, which is not installed (Debian: apt-get install nginx-light)")
