@@ -142,7 +142,7 @@ def _start(command: list[str], env: dict | None = None) -> subprocess.Popen:
     return subprocess.Popen(command, env=env, cwd=REPO, start_new_session=True, preexec_fn=_die_with_parent)
 
 
-def _waithealthy(url: str, children: list[subprocess.Popen], what: str) -> None:
+def _wait_healthy(url: str, children: list[subprocess.Popen], what: str) -> None:
     deadline = time.monotonic() + START_SECONDS
     while not healthy(url):
         if any(c.poll() is not None for c in children):
@@ -172,12 +172,12 @@ def _supervise(release: Path, env: dict, port: int, replicas: int, address: str 
             for replica_port in ports:
                 children.append(_start(streamlit_command(replica_port, "127.0.0.1", replica=True), env))
             for n, replica_port in enumerate(ports, 1):
-                _waithealthy(f"http://127.0.0.1:{replica_port}", children, f"replica {n}")
+                _wait_healthy(f"http://127.0.0.1:{replica_port}", children, f"replica {n}")
             listen = f"{address}:{port}" if address else str(port)
             (runtime / "nginx.conf").write_text(nginx_config(runtime, listen, ports), encoding="utf-8")
             children.append(_start([nginx, "-p", str(runtime), "-c", str(runtime / "nginx.conf"),
                                     "-e", str(runtime / "error.log")]))
-            _waithealthy(f"http://{address or '127.0.0.1'}:{port}", children, "nginx")
+            _wait_healthy(f"http://{address or '127.0.0.1'}:{port}", children, "nginx")
             print(f"borderlens: serving {release} with {replicas} replicas (ports {', '.join(map(str, ports))}) "
                   f"behind nginx on {listen}; runtime folder {runtime}", flush=True)
         return _wait_for_any(children)
