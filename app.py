@@ -21,6 +21,7 @@ from data_pipeline.charts import chart_image
 from data_pipeline.datasets import DATASET_NAMES
 from data_pipeline.queries_overview import DATASET_LABELS, overview
 from data_pipeline.queries_transparency import provenance
+from data_pipeline.session_release import session_release
 
 # Page icons are emoji: Streamlit draws an emoji favicon locally, but fetches a :material/...: one from
 # fonts.gstatic.com, and the dashboard must make no request to another server.
@@ -540,30 +541,9 @@ def maintenance(problems: list[str]) -> None:
     st.stop()
 
 
-def session_release(current: Q.Release) -> tuple[Q.Release, str]:
-    """The release this visitor's session opened, kept while it is still on disk and whole, so that a swap (the
-    operator flips BORDERLENS_RELEASE's link to a new release) never changes figures under an open page; and
-    the notice to show when a newer release is being served (docs/release.md, "Swapping a release in")."""
-    opened = st.session_state.get("borderlens_opened_release")
-    if opened is None or opened == current:
-        st.session_state["borderlens_opened_release"] = current
-        return current, ""
-    try:
-        still = Q.open_release(opened.path)
-    except Q.ReleaseError:
-        still = None
-    if still == opened:
-        return opened, (f"New data is available: release `{current.release_id[:12]}` ({current.created}) has "
-                        f"been published. This page still shows release `{opened.release_id[:12]}`, as when you "
-                        "opened it; reload the page to see the new data.")
-    st.session_state["borderlens_opened_release"] = current
-    return current, (f"The data was updated while this page was open: it now shows release "
-                     f"`{current.release_id[:12]}` ({current.created}).")
-
-
 def main() -> None:
     try:
-        release, new_data = session_release(Q.release_from_env())
+        release, new_data = session_release(st.session_state, Q.release_from_env())
     except Q.ReleaseBroken as exc:
         maintenance(exc.problems)
     except Q.ReleaseError as exc:
