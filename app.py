@@ -21,6 +21,7 @@ from data_pipeline.charts import chart_image
 from data_pipeline.datasets import DATASET_NAMES
 from data_pipeline.queries_overview import DATASET_LABELS, overview
 from data_pipeline.queries_transparency import provenance
+from data_pipeline.session_release import session_release
 
 # Page icons are emoji: Streamlit draws an emoji favicon locally, but fetches a :material/...: one from
 # fonts.gstatic.com, and the dashboard must make no request to another server.
@@ -542,7 +543,7 @@ def maintenance(problems: list[str]) -> None:
 
 def main() -> None:
     try:
-        release = Q.release_from_env()
+        release, new_data = session_release(st.session_state, Q.release_from_env())
     except Q.ReleaseBroken as exc:
         maintenance(exc.problems)
     except Q.ReleaseError as exc:
@@ -581,6 +582,8 @@ def main() -> None:
         print_header()
         choices = st.empty()  # filled once the page has published its choices
     banner(release, meta)
+    if new_data:
+        st.info(new_data, icon=":material/update:")
     for warning in print_warnings + warnings:
         st.warning(warning)
     if not printing:

@@ -40,13 +40,11 @@ import json
 import os
 import platform
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 import duckdb
@@ -55,6 +53,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 import ingest as ingest_bench  # noqa: E402  (bench/ingest.py: the BTS-layout generator)
+
+from data_pipeline.serve import free_port, healthy  # noqa: E402
 
 SAMPLE = ROOT / "sample_data"
 NOTICES = SAMPLE / "notices" / "exercise_notices_demo.csv"
@@ -305,20 +305,6 @@ def streamlit_times(release: Path, runs: int, warm: int) -> dict:
 # ------------------------------------------------------------------------------------------------ browser
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-            return response.status == 200
-    except OSError:
-        return False
-
-
 def _wait_idle(page) -> None:
     page.wait_for_selector("[data-testid='stMain'] h1", timeout=120_000)
     busy = "[data-testid='stStatusWidget'], [data-testid='stSkeleton']"
@@ -365,7 +351,7 @@ def _view(context, url: str) -> dict:
 def browser_bytes(release: Path) -> dict:
     from playwright.sync_api import sync_playwright
 
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     log = tempfile.NamedTemporaryFile(prefix="bench-pages-streamlit-", suffix=".log", delete=False)
     process = subprocess.Popen(
@@ -376,7 +362,7 @@ def browser_bytes(release: Path) -> dict:
     out = {}
     try:
         deadline = time.monotonic() + 90
-        while not _healthy(base):
+        while not healthy(base):
             if process.poll() is not None or time.monotonic() > deadline:
                 raise SystemExit(f"streamlit did not start; see {log.name}")
             time.sleep(0.2)

@@ -69,6 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="serve the dashboard on a release")
     p.add_argument("--release", required=True)
     p.add_argument("--port", type=int, default=8501)
+    p.add_argument("--replicas", type=int, default=1,
+                   help="Streamlit processes behind nginx, sticky per browser (default 1: Streamlit alone)")
+    p.add_argument("--address", help="the address to listen on (default: every interface)")
     return parser
 
 
@@ -195,7 +198,7 @@ def cmd_export(args) -> int:
 def cmd_serve(args) -> int:
     from data_pipeline.serve import serve
 
-    return serve(Path(args.release), args.port)
+    return serve(Path(args.release), args.port, args.replicas, args.address)
 
 
 COMMANDS = {"ingest": cmd_ingest, "status": cmd_status, "quarantine": cmd_quarantine,

@@ -18,18 +18,17 @@ import re
 import threading
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
 
-import duckdb
 import numpy as np
 import pandas as pd
 
 from data_pipeline.cells import cell_km
 from data_pipeline.db import sql
+from data_pipeline.release_connections import DB_FILE
+from data_pipeline.release_connections import database as _database
 
 RELEASE_ENV = "BORDERLENS_RELEASE"
-DB_FILE = "borderlens.duckdb"
 
 # Statuses a value can carry in a release (docs/release.md) and the words shown for them.
 WITHHELD_STATUSES = ("withheld_by_publisher", "suppressed", "dropped")
@@ -145,18 +144,6 @@ def open_release(path: str | Path) -> Release:
 _LOCK = threading.Lock()
 _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
 _COMMENT = re.compile(r"--[^\n]*")
-
-
-@lru_cache(maxsize=8)
-def _database(path: str) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(str(Path(path) / DB_FILE), read_only=True)
-    con.execute("set enable_progress_bar = false")
-    # The macros the statements share (sql/app/macros.sql), made once per connection: an attached catalog belongs
-    # to the database, so every cursor of run() sees them (temp macros are per cursor: 0.6 ms each, every call).
-    con.execute("attach if not exists ':memory:' as macros (read_write)")
-    con.execute(sql("app/vd_macros"))  # the Vienna Document rules, which publish also runs alone
-    con.execute(sql("app/macros"))
-    return con
 
 
 def run(release_path: str, name: str, params: dict | None = None) -> pd.DataFrame:
