@@ -217,9 +217,10 @@ def test_a_monthly_figure_dated_inside_its_month_counts_from_the_first(tmp_path:
     db = tmp_path / "w.duckdb"
     [source] = ingest_json(db, write(tmp_path / "m.csv", HEADER
                                      + "A,Maine,0104,US-Canada Border,3/15/2019,Trucks,1\n"
-                                     + "A,Maine,0104,US-Canada Border,Mar 2019,Trucks,2\n"))
+                                     + "A,Maine,0104,US-Canada Border,Mar 2019,Trucks,1\n"))
+    # the same figure for the same month: the second line repeats the first
     assert query(db, "select period_start::varchar, value from crossings") == [("2019-03-01", 1.0)]
-    assert query(db, "select line_no, reasons from quarantine") == [(3, ["duplicate_key"])]
+    assert query(db, "select line_no, reasons from quarantine") == [(3, ["exact_duplicate"])]
 
 
 def test_a_crossing_counted_for_a_future_period_is_quarantined(tmp_path: Path):

@@ -27,23 +27,27 @@ def test_each_crossing_quarantine_reason(tmp_path: Path):
         "Jackman,Maine,0104,US-Canada Border,Apr 2024,Trucks,5,145.8,-70.4,",             # 6 out of range
         "Jackman,Maine,0104,US-Canada Border,May 2024,Trucks,5,-70.4,45.8,",              # 7 swapped
         "Jackman,Maine,0104,US-Atlantis Border,Jun 2024,Trucks,5,,,",                     # 8 unknown country
-        "Jackman,Maine,0104,US-Canada Border,Jan 2024,Trucks,6000,,,",                    # 9 duplicate key
+        "Jackman,Maine,0104,US-Canada Border,Jan 2024,Trucks,6556,45.806,-70.397,POINT (-70.396722 45.805661)",
+        # 9 above: line 2 again, exact_duplicate (line 2 loads)
         "Jackman,Maine,0104,US-Canada Border,Jul 2024,Trucks,5,,,,stray",                 # 10 too many columns
         "Jackman,Maine,0104,US-Canada Border,Aug 2024",                                   # 11 missing columns
         "Jackman,Maine,0104,US-Canada Border,,Trucks,5,,,",                               # 12 missing date
         "Jackman,Maine,0104,US-Canada Border,Sep 2024,Trucks,5,45.8,west,",               # 13 bad coordinate
+        "Jackman,Maine,0104,US-Canada Border,Oct 2024,Trucks,0,,,",                       # 14 and 15: two figures
+        "Jackman,Maine,0104,US-Canada Border,Oct 2024,Trucks,412,,,",                     # for one key, neither loads
     ]) + "\n")
     [source] = ingest_json(tmp_path / "w.duckdb", bad)
-    assert source["rows_read"] == 12
+    assert source["rows_read"] == 14
     assert source["rows_loaded"] == 1
-    assert source["rows_quarantined"] == 11
+    assert source["rows_quarantined"] == 13
     reasons = _quarantine_reasons(tmp_path / "w.duckdb")
     assert reasons == {
         3: ["unparseable_date"], 4: ["unparseable_number"], 5: ["negative_count"],
         6: ["coordinates_out_of_range"], 7: ["coordinates_swapped"], 8: ["unknown_neighbor_country"],
-        9: ["duplicate_key"], 10: ["too_many_columns"], 11: ["missing_columns"], 12: ["missing_date"],
-        13: ["unparseable_coordinate"],
+        9: ["exact_duplicate"], 10: ["too_many_columns"], 11: ["missing_columns"], 12: ["missing_date"],
+        13: ["unparseable_coordinate"], 14: ["conflicting_duplicate"], 15: ["conflicting_duplicate"],
     }
+    assert query(tmp_path / "w.duckdb", "select period_start::varchar, value from crossings") == [("2024-01-01", 6556)]
     raw = dict(query(tmp_path / "w.duckdb", "select line_no, raw_record::varchar from quarantine"))
     assert json.loads(raw[4])["Value"] == "lots"          # the publisher's own column names
     assert json.loads(raw[10])["_extra_values"] == ["stray"]
@@ -76,21 +80,25 @@ def test_each_notice_and_project_reason(tmp_path: Path):
         f"N5,A,p,FIN,FIN,{ok},-100,0,0,0,0,0,false,false,false,a,25,61,,exact,true,",
         f"N6,A,p,FIN,FIN,{ok},about 5000,0,0,0,0,0,false,false,false,a,25,61,,exact,true,",
         f"N7,A,p,FIN,FIN,{ok},100,0,0,0,0,0,false,false,false,a,61.5,25.5,,exact,true,",
-        f"N1,B,p,FIN,FIN,{ok},200,0,0,0,0,0,false,false,false,a,25,61,,exact,true,",
+        f"N1,A,p,FIN,FIN,{ok},100,0,0,0,0,0,false,false,false,a,25,61,,exact,true,",   # 9: line 2 again
         f"N8,A,p,FIN,FIN,{ok},100,0,0,0,0,0,perhaps,false,false,a,25,61,,exact,true,",
         f'N9,A,p,FIN,FIN,{ok},100,0,0,0,0,0,false,false,false,a,25,61,"{{""type"": ""Blob""}}",exact,true,',
         f"N10,A,p,FIN,FIN,{ok},100,0,0,0,0,0,false,false,false,a,25,161,,exact,true,",
         f"N11,A,p,FIN,FIN,{ok},100,0,0,0,0,0,false,false,false,a,25,61,not json,exact,true,",
         f"N12,A,p,FIN,FIN,{ok},100,0,0,0,0,0,false,false,false,a,east,61,,exact,true,",
+        f"N13,A,p,FIN,FIN,{ok},100,0,0,0,0,0,false,false,false,a,25,61,,exact,true,",   # 15 and 16: one notice
+        f"N13,A,p,FIN,FIN,{ok},9100,0,0,0,0,0,false,false,false,a,25,61,,exact,true,",  # told two ways
     ]) + "\n")
     [source] = ingest_json(tmp_path / "w.duckdb", notices)
-    assert (source["rows_read"], source["rows_loaded"], source["rows_quarantined"]) == (13, 1, 12)
+    assert (source["rows_read"], source["rows_loaded"], source["rows_quarantined"]) == (15, 1, 14)
     assert _quarantine_reasons(tmp_path / "w.duckdb") == {
         3: ["end_before_start"], 4: ["unparseable_date"], 5: ["unknown_country"], 6: ["negative_count"],
-        7: ["unparseable_number"], 8: ["coordinates_swapped"], 9: ["duplicate_key"],
+        7: ["unparseable_number"], 8: ["coordinates_swapped"], 9: ["exact_duplicate"],
         10: ["unparseable_boolean"], 11: ["invalid_geometry"], 12: ["coordinates_out_of_range"],
-        13: ["invalid_geometry"], 14: ["unparseable_coordinate"],
+        13: ["invalid_geometry"], 14: ["unparseable_coordinate"], 15: ["conflicting_duplicate"],
+        16: ["conflicting_duplicate"],
     }
+    assert query(tmp_path / "w.duckdb", "select notice_id, troops from exercise_notices") == [("N1", 100)]
 
 
 def test_a_project_with_an_unparseable_coordinate_is_quarantined(tmp_path: Path):

@@ -4,8 +4,9 @@
 --   _converted (view)  every staged row with its fields converted to types, and its key hash (no joins)
 --   _checked   (view)  the same rows with their reasons; computed each time it is read
 --   _repeated  (table) key hashes that more than one row carries (usually none)
---   _typed     (table) the rows that cannot be loaded: their reasons, plus 'duplicate_key' for the later rows
---                      of a key that loadable rows share.
+--   _typed     (table) the rows that cannot be loaded: their reasons, plus 'exact_duplicate' for the later rows
+--                      of a key that loadable rows alike in every field share, or 'conflicting_duplicate' for
+--                      every row of a key whose loadable rows differ (none is picked).
 -- The loadable rows are _checked without reasons and not in _typed (see crossings_incoming.sql).
 -- getvariable('bl_date_formats'|'bl_withheld'|'bl_missing'): lists from the profile; 'bl_decimal',
 -- 'bl_thousands': the number format; 'bl_earliest', 'bl_latest': the plausible dates (bound by the caller: a view
@@ -121,15 +122,32 @@ with candidates as (
 ranked as (
     select
         *,
-        case when len(reasons) = 0 then row_number() over (
-            partition by len(reasons) = 0, reporter_iso3, reporter_org, location_id, direction, period_start,
-                         period_granularity, measure
-            order by _line
-        ) end as key_rank
+        case when len(reasons) = 0 then row_number() over same_key end as key_rank,
+        -- what a loaded row would hold: alike, the repeats are exact; different, the figure is in conflict
+        case when len(reasons) = 0 then hash(location_name, region_code, region_original, country_iso3, neighbor_iso3,
+                                             measure_original, value_number, value_is_withheld, value_is_missing,
+                                             lat_number, lon_number, location_precision) end as content
     from candidates
+    window same_key as (
+        partition by len(reasons) = 0, reporter_iso3, reporter_org, location_id, direction, period_start,
+                     period_granularity, measure
+        order by _line
+    )
+),
+judged as (
+    select
+        *,
+        case when len(reasons) = 0 then min(content) over same_key <> max(content) over same_key end as conflicting
+    from ranked
+    window same_key as (
+        partition by len(reasons) = 0, reporter_iso3, reporter_org, location_id, direction, period_start,
+                     period_granularity, measure
+    )
 )
 select
-    * exclude (key_hash, key_rank, reasons),
-    case when key_rank > 1 then list_append(reasons, 'duplicate_key') else reasons end as reasons
-from ranked
-where len(reasons) > 0 or key_rank > 1
+    * exclude (key_hash, key_rank, content, conflicting, reasons),
+    case when conflicting then list_append(reasons, 'conflicting_duplicate')
+         when key_rank > 1 then list_append(reasons, 'exact_duplicate')
+         else reasons end as reasons
+from judged
+where len(reasons) > 0 or key_rank > 1 or conflicting

@@ -127,24 +127,39 @@ create or replace temp macro bl_unknown_listed_countries(rows_name, list_field) 
 select _rid
 from (select _rid, unnest(struct_extract(r, list_field)) as iso3 from query_table(rows_name) r)
 where iso3 not in (select iso3 from countries);
--- The checked rows of rows_name (columns _rid, _line, reasons and the key key_field), with 'duplicate_key' added to
--- every loadable row after the first (by line) that carries the same key.
+-- The checked rows of rows_name (columns _rid, _line, reasons and the key key_field). Loadable rows that share a key:
+-- alike in every field, the first (by line) loads and each later one gets 'exact_duplicate' (nothing is lost); if any
+-- two differ, every one of them gets 'conflicting_duplicate': which is right is unknown until the publisher says, so
+-- none is picked.
 create or replace temp macro bl_flag_duplicate_keys(rows_name, key_field) as table
-with later_duplicates as (
-    select _rid
-    from (
-        select _rid, row_number() over (partition by struct_extract(r, key_field) order by _line) as key_rank
-        from query_table(rows_name) r
-        where len(reasons) = 0
-    )
-    where key_rank > 1
+with loadable as (
+    select
+        _rid,
+        _line,
+        struct_extract(r, key_field) as duplicate_key,
+        hash(*columns(* exclude (_rid, _line, _column, reasons))) as content
+    from query_table(rows_name) r
+    where len(reasons) = 0
+),
+judged as (
+    select
+        _rid,
+        row_number() over (partition by duplicate_key order by _line) as key_rank,
+        min(content) over (partition by duplicate_key) <> max(content) over (partition by duplicate_key)
+            as conflicting
+    from loadable
+),
+duplicates as (
+    select _rid, case when conflicting then 'conflicting_duplicate' else 'exact_duplicate' end as duplicate_reason
+    from judged
+    where conflicting or key_rank > 1
 )
 select
     c.* exclude (reasons),
-    case when d._rid is not null then list_append(c.reasons, 'duplicate_key')
+    case when d._rid is not null then list_append(c.reasons, d.duplicate_reason)
          else list_distinct(c.reasons) end as reasons
 from query_table(rows_name) c
-left join later_duplicates d using (_rid);
+left join duplicates d using (_rid);
 -- Fields a newer version of a series changes, old beside new, as rows of revisions: the rows of the canonical table
 -- dataset_table from the same series that share their key_field with a row of incoming_name, field by field.
 -- Rows become JSON objects so that every field compares as text the same way on both sides.
