@@ -23,9 +23,9 @@ import shapely
 from shapely.geometry import mapping, shape
 
 from data_pipeline.db import sql
+from data_pipeline.paths import resource_root
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE_GEO_DIR = ROOT / "sample_data" / "geo"
+SAMPLE_GEO_DIR = resource_root() / "sample_data" / "geo"
 LAND_10M = "ne_10m_admin_0_boundary_lines_land.geojson"
 DISPUTED_10M = "ne_10m_admin_0_boundary_lines_disputed_areas.geojson"
 COUNTRIES_110M = "ne_110m_admin_0_countries.geojson"

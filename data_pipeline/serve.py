@@ -8,8 +8,7 @@ import sys
 from pathlib import Path
 
 from data_pipeline.errors import UserError
-
-REPO = Path(__file__).resolve().parent.parent
+from data_pipeline.paths import resource_root
 
 
 def serve(release_dir, port: int) -> int:
@@ -22,7 +21,8 @@ def serve(release_dir, port: int) -> int:
                         f"build one with borderlens publish")
     if not 0 < port < 65536:
         raise UserError(f"--port must be 1 to 65535, not {port}")
-    app = REPO / "app.py"
+    root = resource_root()
+    app = root / "app.py"
     if not app.is_file():
         raise UserError(f"dashboard not found: {app}")
     command = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
@@ -30,6 +30,6 @@ def serve(release_dir, port: int) -> int:
                "--browser.gatherUsageStats", "false"]
     env = {**os.environ, "BORDERLENS_RELEASE": str(release.resolve())}
     try:
-        return subprocess.call(command, env=env, cwd=REPO)
+        return subprocess.call(command, env=env, cwd=root)
     except KeyboardInterrupt:
         return 130
