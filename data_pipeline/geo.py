@@ -1,7 +1,8 @@
 """Geography: Natural Earth borders, the countries table, and the distance of places to the nearest border.
 
-DuckDB's spatial extension cannot be installed offline, so geometry runs here in shapely/pyproj on the few
-thousand distinct locations, and results go back to DuckDB as small frames joined by sql/geo/*.sql.
+DuckDB's spatial extension cannot be installed offline, so geometry runs here in geopandas (reference files read
+with read_file) and shapely/pyproj on the few thousand distinct locations, and results go back to DuckDB as small
+frames joined by sql/geo/*.sql.
 Distances are geodesic (WGS84): lines are densified, candidates are found with spherical bounds (runs of
 segments with a centre and a radius), and each is measured in an azimuthal equidistant frame centred on
 the place, built from Geod.inv (distance and azimuth from the centre are exact in that frame).
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pycountry
@@ -59,10 +61,18 @@ NE_ISO_EXCEPTIONS: dict[str, str | None] = {
 # ---------------------------------------------------------------------------------------------- GeoJSON helpers
 
 
-def _features(path: str | Path) -> list[dict]:
-    """The features of a GeoJSON FeatureCollection file."""
-    with open(path, encoding="utf-8") as handle:
-        return json.load(handle)["features"]
+def _features(path: str | Path) -> list[tuple[dict, shapely.Geometry | None]]:
+    """The features of a reference file (read with geopandas) as (properties, geometry), in file order; a
+    missing property is None, as in the file."""
+    frame = gpd.read_file(path, engine="pyogrio")
+    properties = frame.drop(columns=frame.geometry.name).astype(object)
+    records = properties.where(properties.notna(), None).to_dict("records")
+    return list(zip(records, frame.geometry.array))
+
+
+def _plain(geom) -> dict:
+    """A shapely geometry as a GeoJSON geometry dict of plain lists."""
+    return json.loads(json.dumps(mapping(geom)))
 
 
 def _round_positions(coords, ndigits: int, dedupe: bool = True):
@@ -96,7 +106,7 @@ def _rounded_geometry(geometry: dict, ndigits: int) -> dict | None:
 
 def geojson_text(geom, ndigits: int = 5) -> str:
     """A shapely geometry as compact RFC 7946 text (lon/lat, no crs member, at most ndigits decimals)."""
-    plain = json.loads(json.dumps(mapping(geom)))
+    plain = _plain(geom)
     rounded = _rounded_geometry(plain, ndigits)
     if rounded is None:  # a line shorter than the rounding step: keep its rounded positions, repeats and all
         rounded = {"type": plain["type"], "coordinates": _round_positions(plain["coordinates"], ndigits, dedupe=False)}
@@ -134,10 +144,10 @@ def country_rows(countries_path=None) -> pd.DataFrame:
     countries_path = Path(countries_path or SAMPLE_GEO_DIR / COUNTRIES_110M)
     table = ne_iso3_table(countries_path)
     extents: dict[str, list[float]] = {}
-    for feature in _features(countries_path):
-        iso = ne_to_iso3(feature["properties"]["ADM0_A3"], table)
-        if iso and feature.get("geometry"):
-            x0, y0, x1, y1 = shape(feature["geometry"]).bounds
+    for props, geom in _features(countries_path):
+        iso = ne_to_iso3(props["ADM0_A3"], table)
+        if iso and geom is not None and not geom.is_empty:
+            x0, y0, x1, y1 = geom.bounds
             old = extents.get(iso, [x0, y0, x1, y1])
             extents[iso] = [min(old[0], x0), min(old[1], y0), max(old[2], x1), max(old[3], y1)]
     rows = []
@@ -198,8 +208,7 @@ def ne_iso3_table(countries_path: str | Path) -> dict[str, str | None]:
     """Natural Earth ADM0_A3 -> ISO alpha-3 from the countries file's pairs plus NE_ISO_EXCEPTIONS."""
     valid = _iso3_codes()
     table: dict[str, str | None] = {}
-    for feature in _features(countries_path):
-        props = feature["properties"]
+    for props, _ in _features(countries_path):
         iso = props.get("ISO_A3")
         table[props["ADM0_A3"]] = iso if iso in valid else None
     table.update(NE_ISO_EXCEPTIONS)
@@ -225,9 +234,9 @@ def border_rows(land_path, disputed_path, countries_path=None) -> pd.DataFrame:
     names = dict(zip(*[country_rows()[c] for c in ("iso3", "name")]))  # ISO names, not NE's dated ones
     records = []
     for kind, path in (("land", land_path), ("disputed", disputed_path)):
-        for feature in _features(path):
-            props = feature["properties"]
-            geom = shape(feature["geometry"])
+        for props, geom in _features(path):
+            if geom is None:  # a line without geometry is no border
+                continue
             sides = []
             for side, name_key in (("l", "adm0_left"), ("r", "adm0_right")):
                 ne_code = props.get(f"adm0_a3_{side}")
@@ -292,10 +301,10 @@ def write_basemap(static_dir, source_dir=SAMPLE_GEO_DIR) -> dict[str, int]:
     sizes = {}
     for out_name, in_name, props_of, ndigits in plans:
         features = []
-        for feature in _features(source_dir / in_name):
-            geometry = _rounded_geometry(feature["geometry"], ndigits) if feature.get("geometry") else None
+        for properties, geom in _features(source_dir / in_name):
+            geometry = _rounded_geometry(_plain(geom), ndigits) if geom is not None and not geom.is_empty else None
             if geometry is not None:
-                props = props_of(feature["properties"])
+                props = props_of(properties)
                 features.append({"type": "Feature", "properties": props, "geometry": geometry})
         collection = {"type": "FeatureCollection", "features": features}
         text = json.dumps(collection, separators=(",", ":"), ensure_ascii=False)
