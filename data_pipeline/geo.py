@@ -5,7 +5,9 @@ with read_file) and shapely/pyproj on the few thousand distinct locations, and r
 frames joined by sql/geo/*.sql.
 Distances are geodesic (WGS84): lines are densified, candidates are found with spherical bounds (runs of
 segments with a centre and a radius), and each is measured in an azimuthal equidistant frame centred on
-the place, built from Geod.inv (distance and azimuth from the centre are exact in that frame).
+the place (distance and azimuth from the centre are exact in that frame). A shape is projected to its frame with
+geopandas (to_crs) and measured with sjoin_nearest; points are measured all at once in frames built from Geod.inv
+in numpy (the same numbers to 1e-12 km), since a PROJ frame per point costs about 16 ms, 150 times as much.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ LAND_50M = "ne_50m_admin_0_boundary_lines_land.geojson"
 BORDER_SOURCE = "Natural Earth 10m admin 0 boundary lines, public domain"
 
 GEOD = pyproj.Geod(ellps="WGS84")
+WGS84 = "EPSG:4326"
 # Densify border lines to at most 0.02 degree (about 2 km) so that straight pieces stay straight when projected.
 DENSIFY_DEG = 0.02
 R_MEAN_KM = 6371.0088
@@ -317,6 +320,12 @@ def write_basemap(static_dir, source_dir=SAMPLE_GEO_DIR) -> dict[str, int]:
 # ---------------------------------------------------------------------------------------------- distances
 
 
+def equidistant_crs(lon0: float, lat0: float) -> pyproj.CRS:
+    """The azimuthal equidistant projection (km, WGS84) centred on lon0/lat0: distances and azimuths from the
+    centre are geodesic (PROJ computes them as _aeqd_km does)."""
+    return pyproj.CRS.from_proj4(f"+proj=aeqd +lat_0={float(lat0)!r} +lon_0={float(lon0)!r} +ellps=WGS84 +units=km +no_defs")
+
+
 def _aeqd_km(lon0, lat0, lon, lat) -> tuple[np.ndarray, np.ndarray]:
     """Azimuthal equidistant x/y (km) of lon/lat seen from lon0/lat0: distance and azimuth are geodesic."""
     az, _, dist = GEOD.inv(lon0, lat0, lon, lat)
@@ -504,8 +513,9 @@ class _Segments:
     def nearest_geometry(self, geom) -> tuple[int, float]:
         """Border index and closest approach (km) of a line or polygon that touches no border.
 
-        Measured in an azimuthal equidistant frame centred on a point of the geometry: exact for distances from
-        that point, off by about (d / R)^2 / 6 across (0.4% at 1,000 km).
+        geopandas' sjoin_nearest between the shape and its candidate segments, both projected (to_crs) to an
+        azimuthal equidistant frame centred on a point of the geometry: exact for distances from that point, off
+        by about (d / R)^2 / 6 across (0.4% at 1,000 km).
         """
         rep = shapely.point_on_surface(geom)
         rlon, rlat = np.array([rep.x]), np.array([rep.y])
@@ -514,17 +524,14 @@ class _Segments:
         gc = shapely.get_coordinates(dense)
         reach = np.array([_haversine_km(rlon[0], rlat[0], gc[:, 0], gc[:, 1]).max() * SPHERE_SLACK + 0.01])
         _, si = self.candidates(rlon, rlat, bound, reach)
-
-        def project(xy: np.ndarray) -> np.ndarray:
-            x, y = _aeqd_km(np.full(len(xy), rlon[0]), np.full(len(xy), rlat[0]), xy[:, 0], xy[:, 1])
-            return np.column_stack([x, y])
-
-        shape_km = shapely.transform(dense, project)
-        a_km = project(np.column_stack([self.ax[si], self.ay[si]]))
-        b_km = project(np.column_stack([self.bx[si], self.by[si]]))
-        dist = shapely.distance(shape_km, shapely.linestrings(np.stack([a_km, b_km], axis=1)))
-        best = _first_per_group(np.zeros(len(si), dtype=int), dist, si)[0]
-        return int(self.border[si[best]]), float(dist[best])
+        frame = equidistant_crs(rlon[0], rlat[0])
+        starts, stops = np.column_stack([self.ax[si], self.ay[si]]), np.column_stack([self.bx[si], self.by[si]])
+        ends = np.stack([starts, stops], axis=1)
+        segments = gpd.GeoDataFrame({"segment": si}, geometry=shapely.linestrings(ends), crs=WGS84).to_crs(frame)
+        shape_in_frame = gpd.GeoDataFrame(geometry=[dense], crs=WGS84).to_crs(frame)
+        nearest = gpd.sjoin_nearest(shape_in_frame, segments, distance_col="distance_km")
+        best = nearest.sort_values(["distance_km", "segment"], kind="stable").iloc[0]  # ties: the first segment
+        return int(self.border[best["segment"]]), float(best["distance_km"])
 
 
 @dataclass
