@@ -1,18 +1,21 @@
 """Redaction policies: a TOML file of rules, checked before anything is published (docs/policy.md).
 
-A rule names a dataset, fields, an action and an optional `when` condition. Conditions are a small language
-compiled to parameterised SQL (policy_conditions); which fields an action may name comes from the schema
-(policy_schema).
+A rule names a dataset, fields, an action and an optional `when` condition; the file is parsed into typed rules
+(Rule, with one options dataclass per action) by one validator, load(). Conditions are a small language compiled
+to parameterised SQL (policy_conditions); which fields an action may name comes from the schema (policy_schema).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import re
 import tomllib
-from dataclasses import dataclass, field
+import typing
+from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar, NoReturn
 
 from data_pipeline.cells import cell_km
 from data_pipeline.datasets import DATASET_NAMES
@@ -23,19 +26,9 @@ from data_pipeline.policy_schema import (WHOLE_TYPES, allowed_fields, dataset_co
 
 # What other modules read from here (the conditions and the schema view live in policy_conditions, policy_schema).
 __all__ = ["ACTIONS", "P_DEFAULT", "WHEN_MAX_CHARS", "Condition", "Policy", "Rule", "dataset_columns", "load",
-           "location_fields", "parse_condition", "status_column"]
+           "location_fields", "parse_condition", "status_column", "CoarsenLocation", "CoarsenTime", "Drop",
+           "EmbargoDays", "RoundTo", "SuppressBelow"]
 
-ACTIONS = ("drop", "coarsen_location", "coarsen_time", "suppress_below", "round_to", "embargo_days")
-# Parameters each action takes: name -> (required, python types allowed).
-ACTION_PARAMS = {
-    "drop": {},
-    "coarsen_location": {"h3_resolution": (False, (int,)), "grid_degrees": (False, (int, float))},
-    "coarsen_time": {"to": (True, (str,))},
-    "suppress_below": {"k": (True, (int,)), "keep_zeros": (False, (bool,)), "p": (False, (int, float)),
-                       "accept_unprotectable": (False, (bool,))},
-    "round_to": {"base": (True, (int, float))},
-    "embargo_days": {"days": (True, (int,))},
-}
 RULE_KEYS = {"id", "dataset", "action", "fields", "when", "reason"}
 EMBARGO_DEFAULT = {"crossings": "period_start", "exercise_notices": "start_date",
                    "infrastructure_projects": "planned_start"}
@@ -48,53 +41,110 @@ BASE_MIN, BASE_MAX = 1e-6, 1e12     # round_to base
 GRID_MIN, GRID_MAX = 0.01, 90       # coarsen_location grid_degrees (0.01 degrees: about 1 km)
 
 
+# Each action's parameters, as the policy file names them: a field without a default is required, and its type
+# says what the file may give (float takes whole numbers too). The defaults are stated here and nowhere else.
+@dataclass(frozen=True)
+class Drop:
+    action: ClassVar[str] = "drop"
+
+
+@dataclass(frozen=True)
+class CoarsenLocation:
+    action: ClassVar[str] = "coarsen_location"
+    h3_resolution: int | None = None     # exactly one of h3_resolution and grid_degrees
+    grid_degrees: float | None = None
+
+
+@dataclass(frozen=True)
+class CoarsenTime:
+    action: ClassVar[str] = "coarsen_time"
+    to: str
+
+
+@dataclass(frozen=True)
+class SuppressBelow:
+    action: ClassVar[str] = "suppress_below"
+    k: int
+    keep_zeros: bool = False
+    p: float = P_DEFAULT                 # p and accept_unprotectable: the audit of crossings value only
+    accept_unprotectable: bool = False
+
+
+@dataclass(frozen=True)
+class RoundTo:
+    action: ClassVar[str] = "round_to"
+    base: float
+
+
+@dataclass(frozen=True)
+class EmbargoDays:
+    action: ClassVar[str] = "embargo_days"
+    days: int
+
+
+Options = Drop | CoarsenLocation | CoarsenTime | SuppressBelow | RoundTo | EmbargoDays
+OPTIONS: dict[str, type[Options]] = {cls.action: cls for cls in typing.get_args(Options)}
+ACTIONS = tuple(OPTIONS)
+AUDITED_ONLY = ("p", "accept_unprotectable")   # suppress_below options the crossings audit reads
+
+
 @dataclass(frozen=True)
 class Rule:
     number: int       # position in the file, from 1
     id: str
     dataset: str
-    action: str
     fields: tuple[str, ...]
     reason: str
+    options: Options  # the action and its parameters
     when: Condition | None = None
-    params: dict = field(default_factory=dict)
+
+    @property
+    def action(self) -> str:
+        return self.options.action
 
     @property
     def precision(self) -> str | None:
         """For coarsen_location: h3_<res> or grid_<degrees>; for coarsen_time: week or month."""
-        if self.action == "coarsen_location":
-            if "h3_resolution" in self.params:
-                return f"h3_{self.params['h3_resolution']}"
-            return f"grid_{self.params['grid_degrees']:g}"
-        if self.action == "coarsen_time":
-            return self.params["to"]
+        options = self.options
+        if isinstance(options, CoarsenLocation):
+            if options.h3_resolution is not None:
+                return f"h3_{options.h3_resolution}"
+            return f"grid_{options.grid_degrees:g}"
+        if isinstance(options, CoarsenTime):
+            return options.to
         return None
 
     @property
     def cell_km(self) -> float | None:
         """About how wide a coarsened location cell is, in km (the marker says 'about N km')."""
-        return cell_km(self.precision) if self.action == "coarsen_location" else None
+        precision = self.precision
+        return cell_km(precision) if self.action == "coarsen_location" and precision else None
 
     def describe(self) -> str:
         """The rule in plain words, for release_info.policy_text and the Transparency page."""
-        names, p = ", ".join(self.fields), self.params
-        if self.action == "drop":
+        names, o = ", ".join(self.fields), self.options
+        if isinstance(o, Drop):
             text = f"{names} not published"
-        elif self.action == "coarsen_location":
+        elif isinstance(o, CoarsenLocation):
             text = f"location coarsened to {self.precision} cells (about {self.cell_km:g} km across)"
-        elif self.action == "coarsen_time":
-            text = f"{names} coarsened to the start of the {p['to']}"
-        elif self.action == "suppress_below":
-            text = f"{names} below {p['k']} suppressed{' (zeros kept)' if p.get('keep_zeros') else ''}"
-            if self.dataset == "crossings" and "value" in self.fields:
+        elif isinstance(o, CoarsenTime):
+            text = f"{names} coarsened to the start of the {o.to}"
+        elif isinstance(o, SuppressBelow):
+            text = f"{names} below {o.k} suppressed{' (zeros kept)' if o.keep_zeros else ''}"
+            if self.audited:
                 text += (", with secondary suppression so that margins give no suppressed value back (audited: "
-                         f"each small count stays within an interval of at least +-{p.get('p', P_DEFAULT):g} %)")
-        elif self.action == "round_to":
-            text = f"{names} rounded to the nearest {p['base']:g}"
+                         f"each small count stays within an interval of at least +-{o.p:g} %)")
+        elif isinstance(o, RoundTo):
+            text = f"{names} rounded to the nearest {o.base:g}"
         else:
-            text = f"rows whose {names} is later than {p['days']} days before the publish date held back"
+            text = f"rows whose {names} is later than {o.days} days before the publish date held back"
         when = f" when {self.when.text}" if self.when else ""
         return f"[{self.id}] {self.dataset}: {text}{when}. Reason: {self.reason}"
+
+    @property
+    def audited(self) -> bool:
+        """Whether the suppression audit covers this rule's values (crossings value)."""
+        return self.dataset == "crossings" and "value" in self.fields
 
 
 @dataclass(frozen=True)
@@ -111,8 +161,6 @@ class Policy:
     def rules_for(self, dataset: str, action: str | None = None) -> list[Rule]:
         return [r for r in self.rules if r.dataset == dataset and (action is None or r.action == action)]
 
-
-# ---------------------------------------------------------------------------------------------- conditions
 
 # ---------------------------------------------------------------------------------------------- loading
 
@@ -146,12 +194,18 @@ def load(path: str | Path) -> Policy:
     raw_rules = doc.get("rule", [])
     if not isinstance(raw_rules, list) or not raw_rules:
         raise UserError(f"{path}: no [[rule]] entries")
-    rules, seen = [], set()
+    rules: list[Rule] = []
+    seen: set[str] = set()
     for number, raw in enumerate(raw_rules, start=1):
         rule = _rule(path, number, raw)
         if rule.id in seen:
             raise UserError(f"{path}: rule #{number} '{rule.id}': the id is used twice")
         seen.add(rule.id)
+        audited = next((r for r in rules if r.action == "suppress_below" and r.audited), None)
+        given = [name for name in AUDITED_ONLY if name in raw]
+        if audited and rule.action == "suppress_below" and rule.audited and given:
+            raise UserError(f"{path}: rule #{number} '{rule.id}': {given[0]} is read from the first suppress_below "
+                            f"rule on crossings value (rule #{audited.number} '{audited.id}'), not from this one")
         rules.append(rule)
     return Policy(str(path), str(head.get("name", path.stem)), str(head.get("description", "")), tuple(rules))
 
@@ -159,7 +213,7 @@ def load(path: str | Path) -> Policy:
 def _rule(path: Path, number: int, raw: dict) -> Rule:
     label = f"rule #{number} '{raw.get('id', '?')}'" if isinstance(raw, dict) else f"rule #{number}"
 
-    def fail(message: str):
+    def fail(message: str) -> NoReturn:
         raise UserError(f"{path}: {label}: {message}")
 
     if not isinstance(raw, dict):
@@ -173,7 +227,8 @@ def _rule(path: Path, number: int, raw: dict) -> Rule:
         fail(f"unknown dataset {dataset!r} ({', '.join(DATASET_NAMES)})")
     if action not in ACTIONS:
         fail(f"unknown action {action!r} ({', '.join(ACTIONS)})")
-    unknown = set(raw) - RULE_KEYS - set(ACTION_PARAMS[action])
+    parameters = _parameters(action)
+    unknown = set(raw) - RULE_KEYS - set(parameters)
     if unknown:
         fail(f"unknown key(s) {', '.join(sorted(unknown))} for action {action}")
     reason = raw.get("reason")
@@ -199,7 +254,7 @@ def _rule(path: Path, number: int, raw: dict) -> Rule:
             fail(f"field {name!r} cannot take {action} (allowed: {', '.join(sorted(allowed)) or 'none'})")
     if action in ("drop", "coarsen_location") and set(fields) & set(location_fields(dataset)):
         fields = list(dict.fromkeys(fields + list(location_fields(dataset))))  # a location goes whole
-    params = _params(fail, action, raw, dataset, fields)
+    options = _options(fail, action, parameters, raw, dataset, fields)
     when = None
     if "when" in raw:
         if not isinstance(raw["when"], str):
@@ -209,12 +264,26 @@ def _rule(path: Path, number: int, raw: dict) -> Rule:
         except (ValueError, RecursionError) as exc:  # RecursionError: defence in depth, the depth is bounded
             problem = exc if isinstance(exc, ValueError) else "nested too deep"
             fail(f"bad condition {shortened(repr(raw['when']), 120)}: {problem}")
-    return Rule(number, rule_id, dataset, action, tuple(fields), reason.strip(), when, params)
+    return Rule(number, rule_id, dataset, tuple(fields), reason.strip(), options, when)
 
 
-def _params(fail, action: str, raw: dict, dataset: str, fields: list[str]) -> dict:
+def _parameters(action: str) -> dict[str, tuple[bool, tuple[type, ...]]]:
+    """The parameters an action takes, read from its options class: name -> (required, python types the file may
+    give); a float parameter takes whole numbers too."""
+    cls = OPTIONS[action]
+    hints = typing.get_type_hints(cls)
+    found = {}
+    for parameter in dataclasses.fields(cls):
+        hint = hints[parameter.name]
+        types = tuple(t for t in (typing.get_args(hint) or (hint,)) if t is not type(None))
+        found[parameter.name] = (parameter.default is dataclasses.MISSING, (int, *types) if float in types else types)
+    return found
+
+
+def _options(fail, action: str, parameters: dict, raw: dict, dataset: str, fields: list[str]) -> Options:
+    """The one validator of an action's parameters: presence and type (from the options class), then bounds."""
     params = {}
-    for name, (required, types) in ACTION_PARAMS[action].items():
+    for name, (required, types) in parameters.items():
         if name not in raw:
             if required:
                 fail(f"action {action} needs {name}")
@@ -247,7 +316,12 @@ def _params(fail, action: str, raw: dict, dataset: str, fields: list[str]) -> di
             fail(f"base must be a whole number for {whole[0]} (a column of whole numbers), not {base!r}")
     if action == "embargo_days" and not 0 <= params["days"] <= DAYS_MAX:
         fail(f"days must be a whole number from 0 to {DAYS_MAX:_}, not {shortened(repr(params['days']))}")
-    return params
+    audited = dataset == "crossings" and "value" in fields
+    for name in AUDITED_ONLY:
+        if name in params and not audited:
+            fail(f"{name} applies only to crossings value (the suppression audit), not to {dataset} "
+                 f"{', '.join(fields)}")
+    return OPTIONS[action](**params)
 
 
 def _within(value: int | float, low: float, high: float) -> bool:

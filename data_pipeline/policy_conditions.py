@@ -34,22 +34,24 @@ ORDER_OPS = ("<", "<=", ">", ">=")
 
 
 def _tokens(text: str) -> list[tuple[str, object]]:
-    tokens, pos = [], 0
+    tokens: list[tuple[str, object]] = []
+    pos = 0
     text = text.rstrip()
     while pos < len(text):
         m = _TOKEN.match(text, pos)
-        if not m or m.end() == pos:
+        if not m or m.end() == pos or m.lastgroup is None:
             raise ValueError(f"cannot read {text[pos:].strip()[:20]!r}")
         pos = m.end()
         kind = m.lastgroup
-        value = m.group(kind)
+        word = m.group(kind)
+        value: object = word
         if kind == "number":
-            value = float(value) if any(c in value for c in ".eE") else int(value)
+            value = float(word) if any(c in word for c in ".eE") else int(word)
         elif kind == "string":
-            value = value[1:-1].replace("''", "'")
-        elif kind == "word" and value.lower() in KEYWORDS:
-            kind, value = "kw", value.lower()
-        elif kind == "op" and value == "<>":
+            value = word[1:-1].replace("''", "'")
+        elif kind == "word" and word.lower() in KEYWORDS:
+            kind, value = "kw", word.lower()
+        elif kind == "op" and word == "<>":
             value = "!="
         tokens.append((kind, value))
     return tokens

@@ -12,35 +12,33 @@ NUMERIC_TYPES = ("DOUBLE", "BIGINT", "INTEGER", "HUGEINT", "DECIMAL", "FLOAT", "
 WHOLE_TYPES = ("BIGINT", "INTEGER", "HUGEINT", "SMALLINT")
 
 
-@cache
-def dataset_columns() -> dict[str, dict[str, str]]:
-    """Columns and DuckDB types of the canonical tables, read from the schema migrations themselves."""
+def _schema_rows(statement: str) -> list[tuple]:
+    """The rows of a query over the canonical schema, run on an empty in-memory database migrated to the newest
+    version (so the schema migrations themselves are the truth)."""
     from data_pipeline.db import migrate, sql
 
     con = duckdb.connect()
     try:
         migrate(con)
-        rows = con.execute(sql("release/schema_columns")).fetchall()
+        return con.execute(sql(statement)).fetchall()
     finally:
         con.close()
+
+
+@cache
+def dataset_columns() -> dict[str, dict[str, str]]:
+    """Columns and DuckDB types of the canonical tables, read from the schema migrations themselves."""
     columns: dict[str, dict[str, str]] = {}
-    for table, column, data_type in rows:
+    for table, column, data_type in _schema_rows("release/schema_columns"):
         columns.setdefault(table, {})[column] = data_type
     return columns
 
 
 @cache
 def not_null_columns() -> dict[str, frozenset]:
-    from data_pipeline.db import migrate, sql
-
-    con = duckdb.connect()
-    try:
-        migrate(con)
-        rows = con.execute(sql("release/schema_not_null")).fetchall()
-    finally:
-        con.close()
+    """The columns each canonical table declares NOT NULL (a policy may not empty them)."""
     found: dict[str, set] = {}
-    for table, column in rows:
+    for table, column in _schema_rows("release/schema_not_null"):
         found.setdefault(table, set()).add(column)
     return {k: frozenset(v) for k, v in found.items()}
 
