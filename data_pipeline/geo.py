@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pycountry
@@ -66,7 +65,10 @@ NE_ISO_EXCEPTIONS: dict[str, str | None] = {
 
 def _features(path: str | Path) -> list[tuple[dict, shapely.Geometry | None]]:
     """The features of a reference file (read with geopandas) as (properties, geometry), in file order; a
-    missing property is None, as in the file."""
+    missing property is None, as in the file. geopandas is imported here, not at the top: most commands never
+    need it, and it costs about half a second to import."""
+    import geopandas as gpd
+
     frame = gpd.read_file(path, engine="pyogrio")
     properties = frame.drop(columns=frame.geometry.name).astype(object)
     records = properties.where(properties.notna(), None).to_dict("records")
@@ -517,6 +519,8 @@ class _Segments:
         azimuthal equidistant frame centred on a point of the geometry: exact for distances from that point, off
         by about (d / R)^2 / 6 across (0.4% at 1,000 km).
         """
+        import geopandas as gpd  # here, not at the top: see _features
+
         rep = shapely.point_on_surface(geom)
         rlon, rlat = np.array([rep.x]), np.array([rep.y])
         _, bound = self.nearest_points(rlon, rlat)
