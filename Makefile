@@ -15,7 +15,8 @@ POLICY := sample_data/policy.toml
 
 # Tests without a browser, a server or a release build (unit tests of the rules, writers and policy checks).
 FAST_TESTS := tests/test_charts.py tests/test_sample_data.py tests/test_downloads.py tests/test_feed.py \
-	tests/test_policy.py tests/test_csv_safety.py tests/test_datapackage.py tests/test_import_contracts.py
+	tests/test_policy.py tests/test_csv_safety.py tests/test_datapackage.py tests/test_import_contracts.py \
+	tests/test_policy_options.py
 
 .PHONY: run test check lint types imports demo-release bench clean lock
 
