@@ -67,10 +67,13 @@ def cell(lat: float, lon: float, rule: policies.Rule) -> tuple[tuple[float, floa
     """The centre (lat, lon) and the GeoJSON polygon of the H3 cell or grid square that holds a point."""
     import h3
 
-    if "h3_resolution" in rule.params:
-        index = h3.latlng_to_cell(lat, lon, rule.params["h3_resolution"])
+    options = rule.options
+    assert isinstance(options, policies.CoarsenLocation)
+    if options.h3_resolution is not None:
+        index = h3.latlng_to_cell(lat, lon, options.h3_resolution)
         return h3.cell_to_latlng(index), _polygon_geojson([(lng, la) for la, lng in h3.cell_to_boundary(index)])
-    d = float(rule.params["grid_degrees"])
+    assert options.grid_degrees is not None  # the policy gives exactly one of the two
+    d = float(options.grid_degrees)
     south, west = math.floor(lat / d) * d, math.floor(lon / d) * d
     north, east = min(south + d, 90.0), min(west + d, 180.0)
     ring = [(west, south), (east, south), (east, north), (west, north)]

@@ -14,8 +14,9 @@ from pathlib import Path
 import duckdb
 
 from data_pipeline.errors import UserError
+from data_pipeline.paths import resource_root
 
-SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
+SQL_DIR = resource_root() / "sql"
 
 
 @cache

@@ -1,62 +1,91 @@
 """Redaction policies: a TOML file of rules, checked before anything is published (docs/policy.md).
 
-A rule names a dataset, fields, an action and an optional `when` condition. Conditions are a small language
-parsed here into parameterised SQL: column names come only from the dataset's schema, values are bound.
+A rule names a dataset, fields, an action and an optional `when` condition; the file is parsed into typed rules
+(Rule, with one options dataclass per action) by one validator, load(). Conditions are a small language compiled
+to parameterised SQL (policy_conditions); which fields an action may name comes from the schema (policy_schema).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import re
 import tomllib
-from dataclasses import dataclass, field
-from datetime import date
-from functools import cache
+import typing
+from dataclasses import dataclass
 from pathlib import Path
-
-import duckdb
+from typing import ClassVar, NoReturn
 
 from data_pipeline.cells import cell_km
 from data_pipeline.datasets import DATASET_NAMES
 from data_pipeline.errors import UserError
+from data_pipeline.policy_conditions import WHEN_MAX_CHARS, Condition, parse_condition, shortened
+from data_pipeline.policy_schema import (WHOLE_TYPES, allowed_fields, dataset_columns, location_fields,
+                                         status_column)
 
-ACTIONS = ("drop", "coarsen_location", "coarsen_time", "suppress_below", "round_to", "embargo_days")
-# Parameters each action takes: name -> (required, python types allowed).
-ACTION_PARAMS = {
-    "drop": {},
-    "coarsen_location": {"h3_resolution": (False, (int,)), "grid_degrees": (False, (int, float))},
-    "coarsen_time": {"to": (True, (str,))},
-    "suppress_below": {"k": (True, (int,)), "keep_zeros": (False, (bool,)), "p": (False, (int, float)),
-                       "accept_unprotectable": (False, (bool,))},
-    "round_to": {"base": (True, (int, float))},
-    "embargo_days": {"days": (True, (int,))},
-}
+# What other modules read from here (the conditions and the schema view live in policy_conditions, policy_schema).
+__all__ = ["ACTIONS", "P_DEFAULT", "WHEN_MAX_CHARS", "Condition", "Policy", "Rule", "dataset_columns", "load",
+           "location_fields", "parse_condition", "status_column", "CoarsenLocation", "CoarsenTime", "Drop",
+           "EmbargoDays", "RoundTo", "SuppressBelow"]
+
 RULE_KEYS = {"id", "dataset", "action", "fields", "when", "reason"}
-GEOMETRY_COLUMN = {"exercise_notices": "area_geojson", "infrastructure_projects": "geometry_geojson"}
 EMBARGO_DEFAULT = {"crossings": "period_start", "exercise_notices": "start_date",
                    "infrastructure_projects": "planned_start"}
 TIME_UNITS = ("week", "month")
-NUMERIC_TYPES = ("DOUBLE", "BIGINT", "INTEGER", "HUGEINT", "DECIMAL", "FLOAT", "SMALLINT")
-WHOLE_TYPES = ("BIGINT", "INTEGER", "HUGEINT", "SMALLINT")
 # Bounds of the action parameters (docs/policy.md): anything outside is refused before anything is published.
 K_MAX = 1_000_000_000               # suppress_below k
 P_DEFAULT = 20                      # suppress_below p: the audit's protection level, in % of a cell's value
 DAYS_MAX = 36_500                   # embargo_days days (100 years)
 BASE_MIN, BASE_MAX = 1e-6, 1e12     # round_to base
 GRID_MIN, GRID_MAX = 0.01, 90       # coarsen_location grid_degrees (0.01 degrees: about 1 km)
-# Bounds of a `when` condition.
-WHEN_MAX_CHARS = 2_000
-WHEN_MAX_DEPTH = 50                 # nested parentheses and `not`s
-INT64_MIN, INT64_MAX = -(2 ** 63), 2 ** 63 - 1
+
+
+# Each action's parameters, as the policy file names them: a field without a default is required, and its type
+# says what the file may give (float takes whole numbers too). The defaults are stated here and nowhere else.
+@dataclass(frozen=True)
+class Drop:
+    action: ClassVar[str] = "drop"
 
 
 @dataclass(frozen=True)
-class Condition:
-    text: str
-    sql: str          # a boolean SQL expression over quoted column names, with ? placeholders
-    params: tuple
-    columns: frozenset
+class CoarsenLocation:
+    action: ClassVar[str] = "coarsen_location"
+    h3_resolution: int | None = None     # exactly one of h3_resolution and grid_degrees
+    grid_degrees: float | None = None
+
+
+@dataclass(frozen=True)
+class CoarsenTime:
+    action: ClassVar[str] = "coarsen_time"
+    to: str
+
+
+@dataclass(frozen=True)
+class SuppressBelow:
+    action: ClassVar[str] = "suppress_below"
+    k: int
+    keep_zeros: bool = False
+    p: float = P_DEFAULT                 # p and accept_unprotectable: the audit of crossings value only
+    accept_unprotectable: bool = False
+
+
+@dataclass(frozen=True)
+class RoundTo:
+    action: ClassVar[str] = "round_to"
+    base: float
+
+
+@dataclass(frozen=True)
+class EmbargoDays:
+    action: ClassVar[str] = "embargo_days"
+    days: int
+
+
+Options = Drop | CoarsenLocation | CoarsenTime | SuppressBelow | RoundTo | EmbargoDays
+OPTIONS: dict[str, type[Options]] = {cls.action: cls for cls in typing.get_args(Options)}
+ACTIONS = tuple(OPTIONS)
+AUDITED_ONLY = ("p", "accept_unprotectable")   # suppress_below options the crossings audit reads
 
 
 @dataclass(frozen=True)
@@ -64,48 +93,58 @@ class Rule:
     number: int       # position in the file, from 1
     id: str
     dataset: str
-    action: str
     fields: tuple[str, ...]
     reason: str
+    options: Options  # the action and its parameters
     when: Condition | None = None
-    params: dict = field(default_factory=dict)
+
+    @property
+    def action(self) -> str:
+        return self.options.action
 
     @property
     def precision(self) -> str | None:
         """For coarsen_location: h3_<res> or grid_<degrees>; for coarsen_time: week or month."""
-        if self.action == "coarsen_location":
-            if "h3_resolution" in self.params:
-                return f"h3_{self.params['h3_resolution']}"
-            return f"grid_{self.params['grid_degrees']:g}"
-        if self.action == "coarsen_time":
-            return self.params["to"]
+        options = self.options
+        if isinstance(options, CoarsenLocation):
+            if options.h3_resolution is not None:
+                return f"h3_{options.h3_resolution}"
+            return f"grid_{options.grid_degrees:g}"
+        if isinstance(options, CoarsenTime):
+            return options.to
         return None
 
     @property
     def cell_km(self) -> float | None:
         """About how wide a coarsened location cell is, in km (the marker says 'about N km')."""
-        return cell_km(self.precision) if self.action == "coarsen_location" else None
+        precision = self.precision
+        return cell_km(precision) if self.action == "coarsen_location" and precision else None
 
     def describe(self) -> str:
         """The rule in plain words, for release_info.policy_text and the Transparency page."""
-        names, p = ", ".join(self.fields), self.params
-        if self.action == "drop":
+        names, o = ", ".join(self.fields), self.options
+        if isinstance(o, Drop):
             text = f"{names} not published"
-        elif self.action == "coarsen_location":
+        elif isinstance(o, CoarsenLocation):
             text = f"location coarsened to {self.precision} cells (about {self.cell_km:g} km across)"
-        elif self.action == "coarsen_time":
-            text = f"{names} coarsened to the start of the {p['to']}"
-        elif self.action == "suppress_below":
-            text = f"{names} below {p['k']} suppressed{' (zeros kept)' if p.get('keep_zeros') else ''}"
-            if self.dataset == "crossings" and "value" in self.fields:
+        elif isinstance(o, CoarsenTime):
+            text = f"{names} coarsened to the start of the {o.to}"
+        elif isinstance(o, SuppressBelow):
+            text = f"{names} below {o.k} suppressed{' (zeros kept)' if o.keep_zeros else ''}"
+            if self.audited:
                 text += (", with secondary suppression so that margins give no suppressed value back (audited: "
-                         f"each small count stays within an interval of at least +-{p.get('p', P_DEFAULT):g} %)")
-        elif self.action == "round_to":
-            text = f"{names} rounded to the nearest {p['base']:g}"
+                         f"each small count stays within an interval of at least +-{o.p:g} %)")
+        elif isinstance(o, RoundTo):
+            text = f"{names} rounded to the nearest {o.base:g}"
         else:
-            text = f"rows whose {names} is later than {p['days']} days before the publish date held back"
+            text = f"rows whose {names} is later than {o.days} days before the publish date held back"
         when = f" when {self.when.text}" if self.when else ""
         return f"[{self.id}] {self.dataset}: {text}{when}. Reason: {self.reason}"
+
+    @property
+    def audited(self) -> bool:
+        """Whether the suppression audit covers this rule's values (crossings value)."""
+        return self.dataset == "crossings" and "value" in self.fields
 
 
 @dataclass(frozen=True)
@@ -121,277 +160,6 @@ class Policy:
 
     def rules_for(self, dataset: str, action: str | None = None) -> list[Rule]:
         return [r for r in self.rules if r.dataset == dataset and (action is None or r.action == action)]
-
-
-# ---------------------------------------------------------------------------------------------- schema
-
-
-@cache
-def dataset_columns() -> dict[str, dict[str, str]]:
-    """Columns and DuckDB types of the canonical tables, read from the schema migrations themselves."""
-    from data_pipeline.db import migrate, sql
-
-    con = duckdb.connect()
-    try:
-        migrate(con)
-        rows = con.execute(sql("release/schema_columns")).fetchall()
-    finally:
-        con.close()
-    columns: dict[str, dict[str, str]] = {}
-    for table, column, data_type in rows:
-        columns.setdefault(table, {})[column] = data_type
-    return columns
-
-
-@cache
-def not_null_columns() -> dict[str, frozenset]:
-    from data_pipeline.db import migrate, sql
-
-    con = duckdb.connect()
-    try:
-        migrate(con)
-        rows = con.execute(sql("release/schema_not_null")).fetchall()
-    finally:
-        con.close()
-    found: dict[str, set] = {}
-    for table, column in rows:
-        found.setdefault(table, set()).add(column)
-    return {k: frozenset(v) for k, v in found.items()}
-
-
-def location_fields(dataset: str) -> tuple[str, ...]:
-    """The columns that say where a row is; they are coarsened or dropped together, never one alone."""
-    return ("lat", "lon") + ((GEOMETRY_COLUMN[dataset],) if dataset in GEOMETRY_COLUMN else ())
-
-
-def status_column(dataset: str, column: str) -> str | None:
-    """The status column that says why a field is empty: <field>_status, location_status, or value_status."""
-    columns = dataset_columns()[dataset]
-    if f"{column}_status" in columns:
-        return f"{column}_status"
-    if column in location_fields(dataset) and "location_status" in columns:
-        return "location_status"
-    return None
-
-
-def allowed_fields(dataset: str, action: str) -> set[str]:
-    """Which fields an action may name in a dataset (identifiers are only ever taken from these sets)."""
-    columns = dataset_columns()[dataset]
-    protected = not_null_columns()[dataset] | {"source_id", "source_line", "location_precision"}
-    protected |= {c for c in columns if c.endswith("_status")}
-    numeric = {c for c, t in columns.items() if t.startswith(NUMERIC_TYPES)} - {"lat", "lon", "source_line"}
-    dates = {c for c, t in columns.items() if t == "DATE"}
-    if action == "drop":
-        return set(columns) - protected
-    if action == "coarsen_location":
-        return set(location_fields(dataset))
-    if action == "coarsen_time":
-        return set() if dataset == "crossings" else dates
-    if action == "suppress_below":
-        return {c for c in numeric if status_column(dataset, c)}
-    if action == "round_to":
-        return numeric
-    if action == "embargo_days":
-        return dates
-    return set()
-
-
-# ---------------------------------------------------------------------------------------------- conditions
-
-_TOKEN = re.compile(r"""\s*(?:(?P<number>-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)(?![A-Za-z_])
-                        |(?P<string>'(?:[^']|'')*')
-                        |(?P<op><=|>=|!=|<>|=|<|>)
-                        |(?P<punct>[(),])
-                        |(?P<word>[A-Za-z_][A-Za-z0-9_]*))""", re.X)
-KEYWORDS = {"and", "or", "not", "is", "null", "in", "true", "false"}
-ORDER_OPS = ("<", "<=", ">", ">=")
-
-
-def _tokens(text: str) -> list[tuple[str, object]]:
-    tokens, pos = [], 0
-    text = text.rstrip()
-    while pos < len(text):
-        m = _TOKEN.match(text, pos)
-        if not m or m.end() == pos:
-            raise ValueError(f"cannot read {text[pos:].strip()[:20]!r}")
-        pos = m.end()
-        kind = m.lastgroup
-        value = m.group(kind)
-        if kind == "number":
-            value = float(value) if any(c in value for c in ".eE") else int(value)
-        elif kind == "string":
-            value = value[1:-1].replace("''", "'")
-        elif kind == "word" and value.lower() in KEYWORDS:
-            kind, value = "kw", value.lower()
-        elif kind == "op" and value == "<>":
-            value = "!="
-        tokens.append((kind, value))
-    return tokens
-
-
-class _Parser:
-    """expr := and ('or' and)* ; and := unary ('and' unary)* ; unary := 'not' unary | '(' expr ')' | test
-
-    Recursive descent, so nesting is bounded (WHEN_MAX_DEPTH): a deep condition is refused, never a
-    RecursionError."""
-
-    def __init__(self, tokens, columns: dict[str, str]):
-        self.tokens, self.pos, self.columns = tokens, 0, columns
-        self.params: list = []
-        self.used: set[str] = set()
-        self.depth = 0
-
-    def peek(self, kind=None, value=None):
-        if self.pos >= len(self.tokens):
-            return None
-        tok = self.tokens[self.pos]
-        if (kind is None or tok[0] == kind) and (value is None or tok[1] == value):
-            return tok
-        return None
-
-    def take(self, kind=None, value=None, what="more"):
-        tok = self.peek(kind, value)
-        if tok is None:
-            found = self.tokens[self.pos][1] if self.pos < len(self.tokens) else "the end"
-            raise ValueError(f"expected {what}, found {found!r}")
-        self.pos += 1
-        return tok
-
-    def parse(self) -> str:
-        out = self.expr()
-        if self.pos != len(self.tokens):
-            raise ValueError(f"unexpected {self.tokens[self.pos][1]!r}")
-        return out
-
-    def expr(self) -> str:
-        parts = [self.conj()]
-        while self.peek("kw", "or"):
-            self.pos += 1
-            parts.append(self.conj())
-        return parts[0] if len(parts) == 1 else "(" + " or ".join(parts) + ")"
-
-    def conj(self) -> str:
-        parts = [self.unary()]
-        while self.peek("kw", "and"):
-            self.pos += 1
-            parts.append(self.unary())
-        return parts[0] if len(parts) == 1 else "(" + " and ".join(parts) + ")"
-
-    def unary(self) -> str:
-        if self.peek("kw", "not") or self.peek("punct", "("):
-            self.depth += 1
-            if self.depth > WHEN_MAX_DEPTH:
-                raise ValueError(f"nested more than {WHEN_MAX_DEPTH} deep (parentheses and 'not')")
-            try:
-                if self.peek("kw", "not"):
-                    self.pos += 1
-                    return f"(not {self.unary()})"
-                self.pos += 1
-                inner = self.expr()
-                self.take("punct", ")", "')'")
-                return inner
-            finally:
-                self.depth -= 1
-        return self.test()
-
-    def literal(self, column: str, kind: str):
-        tok = self.take(what=f"a value for {column}")
-        if kind == "number" and tok[0] == "number":
-            return _number(tok[1], column, self.columns[column])
-        if kind in ("text", "list") and tok[0] == "string":
-            return tok[1]
-        if kind == "date" and tok[0] == "string":
-            try:
-                return date.fromisoformat(tok[1])
-            except ValueError:
-                raise ValueError(f"{tok[1]!r} is not a date (YYYY-MM-DD) for {column}") from None
-        if kind == "boolean" and tok == ("kw", "true"):
-            return True
-        if kind == "boolean" and tok == ("kw", "false"):
-            return False
-        wanted = {"number": "a number", "text": "a 'quoted' text", "list": "a 'quoted' text",
-                  "date": "a 'YYYY-MM-DD' date", "boolean": "true or false"}[kind]
-        raise ValueError(f"{column} takes {wanted}, not {tok[1]!r}")
-
-    def test(self) -> str:
-        name = self.take("word", what="a column name")[1]
-        column = name.lower()
-        if column not in self.columns:
-            raise ValueError(f"unknown column {name!r}")
-        self.used.add(column)
-        kind = _kind(self.columns[column])
-        ident = f'"{column}"'
-        if self.peek("kw", "is"):
-            self.pos += 1
-            negate = bool(self.peek("kw", "not"))
-            self.pos += negate
-            self.take("kw", "null", "null")
-            return f"({ident} is {'not ' if negate else ''}null)"
-        negate = bool(self.peek("kw", "not"))
-        self.pos += negate
-        if self.peek("kw", "in"):
-            self.pos += 1
-            self.take("punct", "(", "'('")
-            values = [self.literal(column, kind)]
-            while self.peek("punct", ","):
-                self.pos += 1
-                values.append(self.literal(column, kind))
-            self.take("punct", ")", "')'")
-            self.params.append(values)
-            test = f"list_has_any({ident}, ?)" if kind == "list" else f"list_contains(?, {ident})"
-            return f"(not {test})" if negate else f"({test})"
-        if negate:
-            raise ValueError("'not' goes before a test, or in 'not in' / 'is not null'")
-        op = self.take("op", what="an operator (= != < <= > >= in, is null)")[1]
-        if op in ORDER_OPS and kind not in ("number", "date"):
-            raise ValueError(f"{op} compares numbers or dates; {column} is {self.columns[column]}")
-        self.params.append(self.literal(column, kind))
-        if kind == "list":
-            test = f"list_contains({ident}, ?)"
-            return f"(not {test})" if op == "!=" else f"({test})"
-        return f"({ident} {op} ?)"
-
-
-def _number(value: int | float, column: str, data_type: str) -> int | float:
-    """A numeric literal as it is bound: finite, and within what the column's type can hold (a whole-number
-    column: 64-bit integers; a DOUBLE column: a double). DuckDB never sees a value it cannot bind."""
-    if isinstance(value, int) and INT64_MIN <= value <= INT64_MAX:
-        return value
-    if isinstance(value, int) and data_type.startswith(WHOLE_TYPES):
-        raise ValueError(f"{value} is out of range for {column} (whole numbers from {INT64_MIN} to {INT64_MAX})")
-    try:
-        number = float(value)
-    except OverflowError:
-        number = math.inf
-    if not math.isfinite(number):
-        raise ValueError(f"{_short(str(value))} is out of range for {column} (not a finite number)")
-    return number
-
-
-def _short(text: str, limit: int = 60) -> str:
-    return text if len(text) <= limit else text[:limit] + "..."
-
-
-def _kind(data_type: str) -> str:
-    if data_type.endswith("[]"):
-        return "list"
-    if data_type.startswith(NUMERIC_TYPES):
-        return "number"
-    return {"DATE": "date", "BOOLEAN": "boolean"}.get(data_type, "text")
-
-
-def parse_condition(text: str, columns: dict[str, str]) -> Condition:
-    """Compile a `when` expression; raises ValueError saying what is wrong. Unknown -> the rule applies."""
-    if not isinstance(text, str):
-        raise ValueError(f"must be a text in quotes, like when = \"troops >= 13000\", not {text!r}")
-    if not text.strip():
-        raise ValueError("is empty")
-    if len(text) > WHEN_MAX_CHARS:
-        raise ValueError(f"is {len(text)} characters long (at most {WHEN_MAX_CHARS})")
-    parser = _Parser(_tokens(text), columns)
-    body = parser.parse()
-    return Condition(text=text.strip(), sql=f"coalesce({body}, true)", params=tuple(parser.params),
-                     columns=frozenset(parser.used))
 
 
 # ---------------------------------------------------------------------------------------------- loading
@@ -422,16 +190,22 @@ def load(path: str | Path) -> Policy:
         raise UserError(f"{path}: [policy] takes only name and description")
     for key in ("name", "description"):
         if key in head and not isinstance(head[key], str):
-            raise UserError(f"{path}: [policy] {key} must be a text in quotes, not {_short(repr(head[key]))}")
+            raise UserError(f"{path}: [policy] {key} must be a text in quotes, not {shortened(repr(head[key]))}")
     raw_rules = doc.get("rule", [])
     if not isinstance(raw_rules, list) or not raw_rules:
         raise UserError(f"{path}: no [[rule]] entries")
-    rules, seen = [], set()
+    rules: list[Rule] = []
+    seen: set[str] = set()
     for number, raw in enumerate(raw_rules, start=1):
         rule = _rule(path, number, raw)
         if rule.id in seen:
             raise UserError(f"{path}: rule #{number} '{rule.id}': the id is used twice")
         seen.add(rule.id)
+        audited = next((r for r in rules if r.action == "suppress_below" and r.audited), None)
+        given = [name for name in AUDITED_ONLY if name in raw]
+        if audited and rule.action == "suppress_below" and rule.audited and given:
+            raise UserError(f"{path}: rule #{number} '{rule.id}': {given[0]} is read from the first suppress_below "
+                            f"rule on crossings value (rule #{audited.number} '{audited.id}'), not from this one")
         rules.append(rule)
     return Policy(str(path), str(head.get("name", path.stem)), str(head.get("description", "")), tuple(rules))
 
@@ -439,7 +213,7 @@ def load(path: str | Path) -> Policy:
 def _rule(path: Path, number: int, raw: dict) -> Rule:
     label = f"rule #{number} '{raw.get('id', '?')}'" if isinstance(raw, dict) else f"rule #{number}"
 
-    def fail(message: str):
+    def fail(message: str) -> NoReturn:
         raise UserError(f"{path}: {label}: {message}")
 
     if not isinstance(raw, dict):
@@ -453,7 +227,8 @@ def _rule(path: Path, number: int, raw: dict) -> Rule:
         fail(f"unknown dataset {dataset!r} ({', '.join(DATASET_NAMES)})")
     if action not in ACTIONS:
         fail(f"unknown action {action!r} ({', '.join(ACTIONS)})")
-    unknown = set(raw) - RULE_KEYS - set(ACTION_PARAMS[action])
+    parameters = _parameters(action)
+    unknown = set(raw) - RULE_KEYS - set(parameters)
     if unknown:
         fail(f"unknown key(s) {', '.join(sorted(unknown))} for action {action}")
     reason = raw.get("reason")
@@ -479,22 +254,36 @@ def _rule(path: Path, number: int, raw: dict) -> Rule:
             fail(f"field {name!r} cannot take {action} (allowed: {', '.join(sorted(allowed)) or 'none'})")
     if action in ("drop", "coarsen_location") and set(fields) & set(location_fields(dataset)):
         fields = list(dict.fromkeys(fields + list(location_fields(dataset))))  # a location goes whole
-    params = _params(fail, action, raw, dataset, fields)
+    options = _options(fail, action, parameters, raw, dataset, fields)
     when = None
     if "when" in raw:
         if not isinstance(raw["when"], str):
-            fail(f"when must be a text in quotes, like when = \"troops >= 13000\", not {_short(repr(raw['when']))}")
+            fail(f"when must be a text in quotes, like when = \"troops >= 13000\", not {shortened(repr(raw['when']))}")
         try:
             when = parse_condition(raw["when"], columns[dataset])
         except (ValueError, RecursionError) as exc:  # RecursionError: defence in depth, the depth is bounded
             problem = exc if isinstance(exc, ValueError) else "nested too deep"
-            fail(f"bad condition {_short(repr(raw['when']), 120)}: {problem}")
-    return Rule(number, rule_id, dataset, action, tuple(fields), reason.strip(), when, params)
+            fail(f"bad condition {shortened(repr(raw['when']), 120)}: {problem}")
+    return Rule(number, rule_id, dataset, tuple(fields), reason.strip(), options, when)
 
 
-def _params(fail, action: str, raw: dict, dataset: str, fields: list[str]) -> dict:
+def _parameters(action: str) -> dict[str, tuple[bool, tuple[type, ...]]]:
+    """The parameters an action takes, read from its options class: name -> (required, python types the file may
+    give); a float parameter takes whole numbers too."""
+    cls = OPTIONS[action]
+    hints = typing.get_type_hints(cls)
+    found = {}
+    for parameter in dataclasses.fields(cls):
+        hint = hints[parameter.name]
+        types = tuple(t for t in (typing.get_args(hint) or (hint,)) if t is not type(None))
+        found[parameter.name] = (parameter.default is dataclasses.MISSING, (int, *types) if float in types else types)
+    return found
+
+
+def _options(fail, action: str, parameters: dict, raw: dict, dataset: str, fields: list[str]) -> Options:
+    """The one validator of an action's parameters: presence and type (from the options class), then bounds."""
     params = {}
-    for name, (required, types) in ACTION_PARAMS[action].items():
+    for name, (required, types) in parameters.items():
         if name not in raw:
             if required:
                 fail(f"action {action} needs {name}")
@@ -510,24 +299,29 @@ def _params(fail, action: str, raw: dict, dataset: str, fields: list[str]) -> di
             fail("h3_resolution must be 0 to 15")
         if "grid_degrees" in params and not _within(params["grid_degrees"], GRID_MIN, GRID_MAX):
             fail(f"grid_degrees must be from {GRID_MIN:g} to {GRID_MAX:g} degrees, "
-                 f"not {_short(repr(params['grid_degrees']))}")
+                 f"not {shortened(repr(params['grid_degrees']))}")
     if action == "coarsen_time" and params["to"] not in TIME_UNITS:
         fail(f"to must be one of {', '.join(TIME_UNITS)}")
     if action == "suppress_below" and not 1 <= params["k"] <= K_MAX:
-        fail(f"k must be a whole number from 1 to {K_MAX:_}, not {_short(repr(params['k']))}")
+        fail(f"k must be a whole number from 1 to {K_MAX:_}, not {shortened(repr(params['k']))}")
     if action == "suppress_below" and "p" in params and not _within(params["p"], 0, 100):
-        fail(f"p must be a number from 0 to 100 (per cent), not {_short(repr(params['p']))}")
+        fail(f"p must be a number from 0 to 100 (per cent), not {shortened(repr(params['p']))}")
     if action == "round_to":
         base = params["base"]
         if not _within(base, BASE_MIN, BASE_MAX):
-            fail(f"base must be a number from {BASE_MIN:g} to {BASE_MAX:g}, not {_short(repr(base))}")
+            fail(f"base must be a number from {BASE_MIN:g} to {BASE_MAX:g}, not {shortened(repr(base))}")
         columns = dataset_columns()[dataset]
         whole = [f for f in fields if columns[f].startswith(WHOLE_TYPES)]
         if whole and not float(base).is_integer():
             fail(f"base must be a whole number for {whole[0]} (a column of whole numbers), not {base!r}")
     if action == "embargo_days" and not 0 <= params["days"] <= DAYS_MAX:
-        fail(f"days must be a whole number from 0 to {DAYS_MAX:_}, not {_short(repr(params['days']))}")
-    return params
+        fail(f"days must be a whole number from 0 to {DAYS_MAX:_}, not {shortened(repr(params['days']))}")
+    audited = dataset == "crossings" and "value" in fields
+    for name in AUDITED_ONLY:
+        if name in params and not audited:
+            fail(f"{name} applies only to crossings value (the suppression audit), not to {dataset} "
+                 f"{', '.join(fields)}")
+    return OPTIONS[action](**params)
 
 
 def _within(value: int | float, low: float, high: float) -> bool:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from data_pipeline.datasets import DATASETS, Dataset
 from data_pipeline.errors import UserError
+from data_pipeline.vocabularies import builtin_vocabulary
 
 FORMATS = {"csv", "json", "geojson"}
 SHAPES = {"long", "wide"}
@@ -285,7 +286,7 @@ def _check_field(path: Path, dataset: Dataset, fmt: str, name: str, spec, vocab:
         _string(path, f"{where} prefix", spec["prefix"], empty=True)
     if "map" in spec:
         vocabulary = _string(path, f"{where} map", spec["map"])
-        if vocabulary not in vocab:
+        if vocabulary not in vocab and builtin_vocabulary(vocabulary) is None:
             raise _fail(path, f"{where} maps through vocabulary '{vocabulary}', which the profile does not define "
                               f"(add a [vocab.{vocabulary}] table)")
     if "unmapped" in spec:

@@ -54,21 +54,26 @@ def apply_policy(con, policy: policies.Policy, created: date, previous=None) -> 
                   if "value" in r.fields and r.action in ("suppress_below", "drop")]
     if protecting:
         rule = next((r for r in protecting if r.action == "suppress_below"), protecting[0])
+        # a drop of value alone: no k, the default protection level, nothing unprotectable accepted
+        options = rule.options if isinstance(rule.options, policies.SuppressBelow) else None
+        k = options.k if options else None
         _previous_cells(con, previous)
         con.execute(sql("release/carried_cells"))
-        counts.add(rule, "value", con.execute(sql("release/carried_counts")).fetchall(),
-                   detail="carried", k=rule.params.get("k"))
+        counts.add(rule, "value", con.execute(sql("release/carried_counts")).fetchall(), detail="carried", k=k)
         con.execute(sql("release/suppress_carried"))
-        p = float(rule.params.get("p", policies.P_DEFAULT))
-        secondary, alone, found = secondary_suppression(con, rule.params.get("k"), p)
-        counts.add(rule, "value", secondary, detail="secondary", k=rule.params.get("k"))
+        p = float(options.p if options else policies.P_DEFAULT)
+        secondary, alone, found = secondary_suppression(con, k, p)
+        counts.add(rule, "value", secondary, detail="secondary", k=k)
         notes["crossings_cells_alone_in_a_margin"] = alone
         notes["suppression_audit"] = audit_figures(con, found, p, previous,
-                                                   rule.params.get("accept_unprotectable", False))
+                                                   bool(options and options.accept_unprotectable))
     for rule in policy.rules:
         if rule.action in ("round_to", "coarsen_time"):
-            statement, params = {"round_to": ("release/round_field", {"base": rule.params.get("base")}),
-                                 "coarsen_time": ("release/coarsen_time", {"unit": rule.params.get("to")})}[rule.action]
+            params: dict[str, object]
+            if isinstance(rule.options, policies.RoundTo):
+                statement, params = "release/round_field", {"base": rule.options.base}
+            else:
+                statement, params = "release/coarsen_time", {"unit": rule.precision}
             for field in rule.fields:
                 parts = dict(table=rule.dataset, flag=flag(rule), field=checked(field, columns[rule.dataset]))
                 counts.add(rule, field, run(con, "release/count_by_publisher", table=rule.dataset,
@@ -122,7 +127,8 @@ def _previous_cells(con, previous) -> None:
 
 
 def _embargo(con, rule: policies.Rule, columns: dict, created: date, counts: Counts) -> None:
-    cutoff = created - timedelta(days=rule.params["days"])
+    assert isinstance(rule.options, policies.EmbargoDays)
+    cutoff = created - timedelta(days=rule.options.days)
     newer = " or ".join(f'"{checked(f, columns)}" > ?' for f in rule.fields)
     predicate, params = f'"{flag(rule)}" and ({newer})', [cutoff] * len(rule.fields)
     counts.add(rule, "*", run(con, "release/count_by_publisher", params, table=rule.dataset, predicate=predicate),
@@ -173,6 +179,6 @@ def _ruled_fields(con, policy: policies.Policy) -> None:
             names |= {"location_status", "location_precision", "geometry_type", BORDER_COLUMN[rule.dataset],
                       "distance_to_border_km"}
         names |= {f"{n}_status" for n in rule.fields}
-        k = rule.params["k"] if rule.action == "suppress_below" else None
+        k = rule.options.k if isinstance(rule.options, policies.SuppressBelow) else None
         for name in sorted(names):
             con.execute(sql("release/ruled_fields_insert"), {"dataset": rule.dataset, "field": name, "k": k})

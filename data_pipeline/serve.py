@@ -23,8 +23,9 @@ import urllib.request
 from pathlib import Path
 
 from data_pipeline.errors import UserError
+from data_pipeline.paths import resource_root
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = resource_root()  # app.py, pages/, .streamlit/ and deploy/: the checkout, or the installed copy
 NGINX_TEMPLATE = REPO / "deploy" / "nginx.conf.template"
 NGINX_PLACES = ("/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/local/nginx/sbin/nginx")
 START_SECONDS = 120   # the longest a replica or nginx may take to answer its health address

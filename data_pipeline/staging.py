@@ -29,6 +29,7 @@ from data_pipeline.profiles import DUCKDB_ENCODINGS, Profile
 from data_pipeline.text_files import file_encoding, header_line, lf_copy, mixed_line_ends
 from data_pipeline.text_files import sniff_header  # noqa: F401 (ingest and the tests take it from here)
 from data_pipeline.text_files import utf8_copy as _utf8_copy
+from data_pipeline.vocabularies import builtin_vocabulary
 
 RAW = "_raw"      # the file as read: one text column per publisher column (or one JSON record per row)
 STAGED = "_stg"   # the dataset's fields as text, with _line (a view)
@@ -261,7 +262,7 @@ class _Sql:
         for name, value in self.params.items():
             con.execute(f"set variable bl_stg_{name} = $value", {"value": value})
         for number, name in enumerate(self.maps):
-            table = profile.vocab.get(name, {})
+            table = profile.vocab.get(name) or builtin_vocabulary(name) or {}
             con.execute(f"set variable bl_stg_v{number} = map($keys::varchar[], $values::varchar[])",
                         {"keys": list(table), "values": list(table.values())})
 

@@ -23,7 +23,8 @@ PREVIOUS_MARGINS = tuple("prev_" + m[2:] for m in MARGINS)
 
 def suppress_primary(con, rule: policies.Rule, columns: dict, counts) -> None:
     """Values below k (zeros too unless keep_zeros) become NULL with status 'suppressed'; counted first."""
-    k, keep_zeros = rule.params["k"], rule.params.get("keep_zeros", False)
+    assert isinstance(rule.options, policies.SuppressBelow)
+    k, keep_zeros = rule.options.k, rule.options.keep_zeros
     for field in rule.fields:
         status = policies.status_column(rule.dataset, field)
         parts = dict(table=rule.dataset, flag=flag(rule), field=checked(field, columns),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +15,9 @@ REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "sample_data"
 BIN = Path(sys.executable).parent
 BORDERLENS = str(BIN / "borderlens")
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 # The columns of the notice and project publishing templates (docs/templates) that hostile-text tests fill in.
@@ -63,3 +67,39 @@ def query(db: Path, text: str, params=None) -> list[tuple]:
 def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
     path.write_bytes(text.encode(encoding))
     return path
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+_RENDER = """
+import sys
+from playwright.sync_api import sync_playwright
+
+url, chromium, args = sys.argv[1], sys.argv[2], sys.argv[3:]
+with sync_playwright() as playwright:
+    browser = playwright.chromium.launch(executable_path=chromium, args=args, headless=True)
+    try:
+        page = browser.new_page()
+        page.goto(url, wait_until="domcontentloaded")
+        page.wait_for_selector("[data-testid='stMain'] h1", timeout=120_000)
+        page.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidget]')"
+                               " && document.querySelector('[data-testid=stMetric]')", timeout=120_000)
+        if page.locator("[data-testid='stException']").count():
+            sys.exit("the Overview shows an exception")
+        sys.stdout.write(page.locator("[data-testid='stApp']").inner_text())
+    finally:
+        browser.close()
+"""
+
+
+def rendered(url: str) -> str:
+    """The Overview's text once the script has run in Chromium: its heading, no exception, Streamlit idle. In a
+    process of its own: the browser tests' session keeps Playwright's event loop running in this one."""
+    result = subprocess.run([sys.executable, "-c", _RENDER, url, CHROMIUM, *CHROMIUM_ARGS], capture_output=True,
+                            text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result.stdout

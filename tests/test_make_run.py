@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
-import sys
 import time
 import json
 import urllib.request
@@ -16,57 +14,16 @@ from pathlib import Path
 
 import pytest
 
-from support import REPO
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
+from support import CHROMIUM, REPO, free_port, rendered
 
 def _get(url: str) -> tuple[int, str]:
     with urllib.request.urlopen(url, timeout=5) as response:
         return response.status, response.read().decode("utf-8", "replace")
 
 
-_RENDER = """
-import sys
-from playwright.sync_api import sync_playwright
-
-url, chromium, args = sys.argv[1], sys.argv[2], sys.argv[3:]
-with sync_playwright() as playwright:
-    browser = playwright.chromium.launch(executable_path=chromium, args=args, headless=True)
-    try:
-        page = browser.new_page()
-        page.goto(url, wait_until="domcontentloaded")
-        page.wait_for_selector("[data-testid='stMain'] h1", timeout=120_000)
-        page.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidget]')"
-                               " && document.querySelector('[data-testid=stMetric]')", timeout=120_000)
-        if page.locator("[data-testid='stException']").count():
-            sys.exit("the Overview shows an exception")
-        sys.stdout.write(page.locator("[data-testid='stApp']").inner_text())
-    finally:
-        browser.close()
-"""
-
-
-def _rendered(url: str) -> str:
-    """The Overview's text once the script has run in Chromium: its heading, no exception, Streamlit idle. In a
-    process of its own: the browser tests' session keeps Playwright's event loop running in this one."""
-    result = subprocess.run([sys.executable, "-c", _RENDER, url, CHROMIUM, *CHROMIUM_ARGS], capture_output=True,
-                            text=True, timeout=300)
-    assert result.returncode == 0, result.stderr[-2000:]
-    return result.stdout
-
-
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed (apt-get install chromium)")
 def test_make_run_serves_the_demo_release():
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(["make", "run", f"PORT={port}"], cwd=REPO, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True, start_new_session=True)
     try:
@@ -81,7 +38,7 @@ def test_make_run_serves_the_demo_release():
         else:
             raise AssertionError("the dashboard did not come up within 300 s")
         info = json.loads((REPO / "build" / "demo-release" / "release.json").read_text(encoding="utf-8"))
-        text = _rendered(f"http://127.0.0.1:{port}/")
+        text = rendered(f"http://127.0.0.1:{port}/")
         assert "Overview" in text and info["release_id"] in text, text[:2000]
     finally:
         os.killpg(process.pid, signal.SIGTERM)

@@ -1,0 +1,50 @@
+"""Built-in vocabularies: `map = "subdivisions:US"` maps US state names and postal codes to ISO 3166-2 codes from
+pycountry (the BTS profile no longer restates the list). Expected codes are written out here by hand."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from support import SAMPLE, ingest_json, one_line_error, query, run_cli
+
+from data_pipeline.profiles import BUILTIN_DIR
+from data_pipeline.vocabularies import builtin_vocabulary
+
+BTS = BUILTIN_DIR / "bts-border-crossings.toml"
+
+
+def test_us_subdivisions_by_name_and_code():
+    table = builtin_vocabulary("subdivisions:US")
+    # 50 states, the District of Columbia and 6 outlying areas, each by name and by postal code
+    assert len(table) == 2 * 57
+    for word, code in [("vermont", "US-VT"), ("vt", "US-VT"), ("texas", "US-TX"), ("district of columbia", "US-DC"),
+                       ("dc", "US-DC"), ("puerto rico", "US-PR"), ("virgin islands, u.s.", "US-VI"),
+                       ("united states minor outlying islands", "US-UM"), ("wy", "US-WY")]:
+        assert table[word] == code, word
+    assert builtin_vocabulary("subdivisions:us") == table
+    assert builtin_vocabulary("us_states") is None and builtin_vocabulary("subdivisions:XX") is None
+
+
+def test_bts_state_names_and_codes_become_iso_codes(tmp_path: Path):
+    lines = (SAMPLE / "crossings" / "bts_border_crossing_entry_data_2019_insight_sample.csv").read_text(
+        encoding="utf-8").splitlines()
+    rows = [line.split(",", 2) for line in lines[1:5]]   # Port Name, State, the rest
+    states = ["vermont", "TX", "Puerto Rico", "Atlantis"]
+    body = [f"{name},{state},{rest}" for (name, _, rest), state in zip(rows, states)]
+    data = tmp_path / "bts.csv"
+    data.write_text("\n".join([lines[0], *body]) + "\n", encoding="utf-8")
+    db = tmp_path / "w.duckdb"
+    [source] = ingest_json(db, data, profile="bts-border-crossings")
+    assert source["rows_loaded"] == 4, source
+    found = dict(query(db, "select region_original, region_code from crossings"))
+    assert found == {"vermont": "US-VT", "TX": "US-TX", "Puerto Rico": "US-PR", "Atlantis": None}
+
+
+def test_an_unknown_builtin_vocabulary_is_refused(tmp_path: Path):
+    profile = tmp_path / "bad.toml"
+    profile.write_text(BTS.read_text(encoding="utf-8").replace('"subdivisions:US"', '"subdivisions:XX"'),
+                       encoding="utf-8")
+    result = run_cli("ingest", SAMPLE / "crossings" / "bts_border_crossing_entry_data_2019_insight_sample.csv",
+                     "--db", tmp_path / "w.duckdb", "--profile", profile, check=False)
+    line = one_line_error(result)
+    assert f"profile {profile}:" in line and "[fields] region_code" in line and "subdivisions:XX" in line, line
