@@ -23,6 +23,7 @@ from data_pipeline.db import memory_limit, sql
 from data_pipeline.errors import UserError
 from data_pipeline.line_numbers import exact_lines
 from data_pipeline.profiles import Profile, detect_profile, file_format, resolve_profile
+from data_pipeline.text_files import refuse_non_text
 from data_pipeline.staging import (RawFile, detach_scratch, json_header, read_csv_raw, read_json_raw, sniff_header,
                                    stage)
 
@@ -110,6 +111,7 @@ def sidecar_meta(path: Path) -> dict:
 def choose_profile(path: Path, profile_arg: str | None) -> Profile:
     if path.stat().st_size == 0:
         raise UserError(f"{path}: the file is empty")
+    refuse_non_text(path)
     if profile_arg:
         return resolve_profile(profile_arg)
     fmt = file_format(path)

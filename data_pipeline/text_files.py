@@ -29,6 +29,30 @@ def bom_encoding(path: Path) -> str | None:
     return next((name for bom, name in BOMS if start.startswith(bom)), None)
 
 
+# Files that are not text, by their first bytes: what they are and what to do instead.
+CONTAINERS = [
+    (b"\x1f\x8b", "a gzip-compressed file; decompress it first (gunzip) and ingest the file inside"),
+    (b"PK\x03\x04", "a zip archive (or a spreadsheet saved as .xlsx/.ods); unpack it, or save the sheet as CSV, "
+                     "and ingest the files inside"),
+    (b"PK\x05\x06", "an empty zip archive; there is nothing in it to ingest"),
+    (b"\xd0\xcf\x11\xe0", "an old Excel or Office file (.xls); save the sheet as CSV and ingest that"),
+    (b"%PDF", "a PDF document; borderlens reads CSV, JSON and GeoJSON"),
+]
+
+
+def refuse_non_text(path: Path) -> None:
+    """Say in one line what a file is when it is not text (compressed, an archive, a spreadsheet, binary), rather
+    than that no profile matches its 'header' of bytes."""
+    with open(path, "rb") as handle:
+        start = handle.read(4096)
+    for magic, what in CONTAINERS:
+        if start.startswith(magic):
+            raise UserError(f"{path}: {what}")
+    if bom_encoding(path) != "utf-16" and b"\x00" in start:
+        raise UserError(f"{path}: not a text file (it holds NUL bytes); borderlens reads CSV, JSON and GeoJSON "
+                        f"as text, in UTF-8 or with a byte-order mark")
+
+
 def file_encoding(path: Path, read: dict) -> str:
     """The encoding to read a CSV in: its byte-order mark's if it has one (a mark is unambiguous, and a file saved
     as UTF-16 by a spreadsheet is common), else the profile's [read] encoding (default utf-8)."""

@@ -8,7 +8,9 @@ loaded + quarantined), or the ingest stops with one line on stderr and exit code
 
 from __future__ import annotations
 
+import gzip
 import json
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -48,6 +50,43 @@ def widened_profile(folder: Path) -> Path:
 
 def _committed(name: str):
     return lambda folder: BAD / name
+
+
+BTS = "Port Name,State,Port Code,Border,Date,Measure,Value,Latitude,Longitude\n"
+
+
+def _made(name: str, content: bytes | str, encoding: str = "utf-8"):
+    """A maker of a small file written at test time (bytes as given; text in the encoding given)."""
+    def make(folder: Path) -> Path:
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content if isinstance(content, bytes) else content.encode(encoding))
+        return path
+    return make
+
+
+def _crossings(*rows: str, end: str = "\n") -> str:
+    return BTS.replace("\n", end) + "".join(row + end for row in rows)
+
+
+def _gzip(folder: Path, cut: int | None = None) -> Path:
+    data = gzip.compress(_crossings("A,Maine,0104,US-Canada Border,Jan 2024,Trucks,5,,").encode())
+    return _made("crossings.csv.gz", data[:cut] if cut else data)(folder)
+
+
+def _zip(folder: Path) -> Path:
+    path = folder / "crossings.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("crossings.csv", _crossings("A,Maine,0104,US-Canada Border,Jan 2024,Trucks,5,,"))
+    return path
+
+
+def _empty_folder(folder: Path) -> Path:
+    (folder / "nothing here").mkdir()
+    return folder / "nothing here"
+
+
+ROW = "{name},Maine,{code},US-Canada Border,Jan 2024,Trucks,{value},{lat},{lon}"
 
 
 # name: (how to get the file, None or how to make the --profile, expected), expected being either
@@ -90,6 +129,64 @@ CASES = {
         "loaded": 1, "quarantined": [(2, ["number_out_of_range"]), (3, ["date_out_of_range", "end_before_start"])]}),
     "a 10 MB cell": (_long_cell, None, {"loaded": 2, "quarantined": [(3, ["line_size_over_maximum"])]}),
     "JSON nested 100,000 levels deep": (_deep_json, None, {"error": "nested too deeply"}),
+    "an empty file": (_made("crossings.csv", b""), None, {"error": "the file is empty"}),
+    "a header and no rows": (_made("crossings.csv", BTS), None, {"loaded": 0, "quarantined": []}),
+    "binary bytes": (_made("crossings.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4), None,
+                     {"error": "not a text file"}),
+    "a gzip file": (_gzip, None, {"error": "gzip-compressed"}),
+    "a truncated gzip file": (lambda folder: _gzip(folder, cut=30), None, {"error": "gzip-compressed"}),
+    "a zip archive": (_zip, None, {"error": "zip archive"}),
+    "an old Excel file": (_made("crossings.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512)), None,
+                          {"error": "old Excel"}),
+    "a PDF": (_made("notices.json", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n"), None, {"error": "PDF"}),
+    "a folder with no data file": (_empty_folder, None, {"error": "no data files"}),
+    "a file that is not there": (lambda folder: folder / "missing.csv", None, {"error": "file not found"}),
+    "Latin-1 without a byte-order mark": (_made("crossings.csv", _crossings(
+        ROW.format(name="Saint-Théophile", code="0104", value=5, lat="", lon="")), "latin-1"), None,
+        {"loaded": 0, "quarantined": [(2, ["invalid_encoding"])]}),
+    "CRLF line ends": (_made("crossings.csv", _crossings(
+        ROW.format(name="A", code="0104", value=5, lat="", lon=""),
+        ROW.format(name="B", code="0105", value=6, lat="", lon=""), end="\r\n")), None,
+        {"loaded": 2, "quarantined": []}),
+    "ragged rows": (_made("crossings.csv", _crossings(
+        "A,Maine,0104,US-Canada Border,Jan 2024,Trucks,5",
+        "B,Maine,0105,US-Canada Border,Jan 2024,Trucks,6,,,stray",
+        ROW.format(name="C", code="0106", value=7, lat="", lon=""))), None,
+        {"loaded": 1, "quarantined": [(2, ["missing_columns"]), (3, ["too_many_columns"])]}),
+    "a quoted line break in a cell": (_made("crossings.csv", _crossings(
+        ROW.format(name='"A\nsecond line"', code="0104", value=5, lat="", lon=""),
+        ROW.format(name="B", code="0105", value="x", lat="", lon=""))), None,
+        {"loaded": 1, "quarantined": [(4, ["unparseable_number"])]}),
+    "a column named twice": (_made("crossings.csv", BTS.replace("Longitude", "Value") + "A,Maine,0104,"
+                                   "US-Canada Border,Jan 2024,Trucks,5,45.8,6\n"), None, {"error": "more than once"}),
+    "semicolons where the profile reads commas": (_made("crossings.csv", BTS.replace(",", ";")
+                                                        + "A;Maine;0104;US-Canada Border;Jan 2024;Trucks;5;;\n"),
+                                                  None, {"error": "separated by semicolons"}),
+    "latitude and longitude swapped": (_made("crossings.csv", _crossings(
+        ROW.format(name="A", code="0104", value=5, lat="-70.4", lon="45.8"),
+        ROW.format(name="B", code="0105", value=5, lat="45.8", lon="-70.4"))), None,
+        {"loaded": 1, "quarantined": [(2, ["coordinates_swapped"])]}),
+    "NaN, infinity and negative counts": (_made("crossings.csv", _crossings(
+        ROW.format(name="A", code="0104", value="NaN", lat="", lon=""),
+        ROW.format(name="B", code="0105", value="-3", lat="", lon=""),
+        ROW.format(name="C", code="0106", value="inf", lat="", lon=""),
+        ROW.format(name="D", code="0107", value="1e308", lat="", lon=""))), None,
+        {"loaded": 0, "quarantined": [(2, ["unparseable_number"]), (3, ["negative_count"]),
+                                      (4, ["unparseable_number"]), (5, ["number_out_of_range"])]}),
+    "HTML and formulas in text": (_made("crossings.csv", _crossings(
+        ROW.format(name='"=HYPERLINK(""http://127.0.0.1:9/x"")"', code="0104", value=5, lat="", lon=""),
+        ROW.format(name="<script>alert(1)</script>", code="0105", value=6, lat="", lon=""),
+        ROW.format(name="@SUM(A1)", code="0106", value=7, lat="", lon=""))), None,
+        {"loaded": 3, "quarantined": []}),
+    "a path with spaces and non-ASCII letters": (_made("dossier des données/passages frontière ü.csv", _crossings(
+        ROW.format(name="A", code="0104", value=5, lat="", lon=""))), None, {"loaded": 1, "quarantined": []}),
+    "repeated and conflicting rows": (_made("crossings.csv", _crossings(
+        ROW.format(name="A", code="0104", value=5, lat="", lon=""),
+        ROW.format(name="A", code="0104", value=5, lat="", lon=""),
+        ROW.format(name="B", code="0105", value=0, lat="", lon=""),
+        ROW.format(name="B", code="0105", value=7, lat="", lon=""))), None,
+        {"loaded": 1, "quarantined": [(3, ["exact_duplicate"]), (4, ["conflicting_duplicate"]),
+                                      (5, ["conflicting_duplicate"])]}),
 }
 
 
