@@ -44,6 +44,7 @@ class RawFile:
     rejected: list[dict] = field(default_factory=list)  # {line, reason, raw}
     document: str | None = None                          # JSON: the whole document (for document-level fields)
     line_map: bool = False                               # CSV: lines come from _line_map (see line_numbers.py)
+    unnamed: list[str] = field(default_factory=list)     # CSV: columns the publisher's header leaves without a name
 
 
 def quote_ident(name: str) -> str:
@@ -181,7 +182,20 @@ def read_csv_raw(con: duckdb.DuckDBPyConnection, path: Path, profile: Profile) -
         reason = error_type.lower().replace(" ", "_")
         rejected.append({"line": int(line), "reason": reason, "raw": json.dumps(record, ensure_ascii=False)})
     rows = con.execute(sql("staging/raw_count")).fetchall()[0][0]
-    return RawFile(header=header, rows=rows, rejected=rejected)
+    return RawFile(header=header, rows=rows, rejected=rejected,
+                   unnamed=_unnamed_columns(path, header, options[0], options[1], encoding, options[3]))
+
+
+def _unnamed_columns(path: Path, header: list[str], delimiter: str, quote: str, encoding: str, skip: int) -> list[str]:
+    """The reader's names of the columns the header leaves blank (a trailing comma: 'Value,'): a cell under one is
+    beyond what the publisher named, and the row goes to quarantine as extra_cells rather than losing it."""
+    try:
+        names, _ = header_line(path, delimiter, quote, encoding, skip)
+    except (UnicodeDecodeError, LookupError, csv.Error, OSError):
+        return []
+    if len(names) != len(header):
+        return []
+    return [column for column, name in zip(header, names) if not name.strip()]
 
 
 def _read_csv(con: duckdb.DuckDBPyConnection, path: Path, profile: Profile, source: Path, options: list,
@@ -365,6 +379,8 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, profile: Profile, raw: Raw
     resolve = _column_resolver(profile, header, "r")
     column = "r._header" if source == "_long" else "null::varchar"
     selects = [f"{rid} as _rid", f"{line} as _line", f"{column} as _column"]
+    stray = [f"nullif(trim(r.{quote_ident(name)}), '') is not null" for name in raw.unnamed]
+    selects.append(f"({' or '.join(stray) or 'false'}) as _extra_cells")
     for name in profile.dataset.staged_fields:
         spec = profile.fields.get(name)
         free_text = name in profile.dataset.free_text_fields

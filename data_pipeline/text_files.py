@@ -48,9 +48,19 @@ def refuse_non_text(path: Path) -> None:
     for magic, what in CONTAINERS:
         if start.startswith(magic):
             raise UserError(f"{path}: {what}")
-    if bom_encoding(path) != "utf-16" and b"\x00" in start:
-        raise UserError(f"{path}: not a text file (it holds NUL bytes); borderlens reads CSV, JSON and GeoJSON "
-                        f"as text, in UTF-8 or with a byte-order mark")
+    if bom_encoding(path) != "utf-16" and b"\x00" in start and not _utf8_start(start):
+        raise UserError(f"{path}: not a text file (NUL bytes, and not UTF-8); borderlens reads CSV, JSON and "
+                        f"GeoJSON as text, in UTF-8 or with a byte-order mark")
+
+
+def _utf8_start(start: bytes) -> bool:
+    """Whether the first bytes of a file are UTF-8 (a character cut at the end is fine): a NUL in valid UTF-8 is a
+    control character in a cell, kept as published, not a sign of a binary file."""
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(start, final=False)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def file_encoding(path: Path, read: dict) -> str:

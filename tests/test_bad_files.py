@@ -180,6 +180,10 @@ CASES = {
         {"loaded": 3, "quarantined": []}),
     "a path with spaces and non-ASCII letters": (_made("dossier des données/passages frontière ü.csv", _crossings(
         ROW.format(name="A", code="0104", value=5, lat="", lon=""))), None, {"loaded": 1, "quarantined": []}),
+    "a cell under a column the header does not name": (_made("crossings.csv", BTS.replace("\n", ",\n") + "".join([
+        ROW.format(name="A", code="0104", value=5, lat="", lon="") + ",a stray note\n",
+        ROW.format(name="B", code="0105", value=6, lat="", lon="") + ",\n"])), None,
+        {"loaded": 1, "quarantined": [(2, ["extra_cells"])]}),
     "repeated and conflicting rows": (_made("crossings.csv", _crossings(
         ROW.format(name="A", code="0104", value=5, lat="", lon=""),
         ROW.format(name="A", code="0104", value=5, lat="", lon=""),

@@ -207,3 +207,17 @@ def test_unchanged_file_is_not_read_and_same_size_new_content_is_loaded(tmp_path
     assert result["status"] == "loaded" and "timing read" in changed.stderr
     assert query(db, "select value from crossings") == [(6557.0,)]
     assert [(float(a), float(b)) for a, b in query(db, "select old_value, new_value from revisions")] == [(6556, 6557)]
+
+
+def test_a_cell_beyond_the_named_columns_is_kept_in_quarantine(tmp_path: Path):
+    """A header that ends in a comma leaves its last column unnamed: a cell there is not the publisher's data as
+    described, and was silently dropped; the row now waits in quarantine with the cell in its raw record."""
+    data = write(tmp_path / "stray.csv", BTS_HEADER.replace("\n", ",\n") + "\n".join([
+        "Jackman,Maine,0104,US-Canada Border,Jan 2024,Trucks,5,,,,see note 4",
+        "Jackman,Maine,0104,US-Canada Border,Feb 2024,Trucks,6,,,,",
+    ]) + "\n")
+    [source] = ingest_json(tmp_path / "w.duckdb", data)
+    assert (source["rows_read"], source["rows_loaded"], source["rows_quarantined"]) == (2, 1, 1)
+    [(line, reasons, raw)] = query(tmp_path / "w.duckdb", "select line_no, reasons, raw_record::varchar from quarantine")
+    assert (line, reasons) == (2, ["extra_cells"])
+    assert "see note 4" in json.loads(raw).values()

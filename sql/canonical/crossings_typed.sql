@@ -22,6 +22,7 @@ converted as (
         _rid,
         _line,
         _column,
+        _extra_cells,
         location_id,
         location_name,
         upper(region_code) as region_code,
@@ -67,7 +68,7 @@ with marked as (
 ),
 typed as (
     select
-        _rid, _line, _column, location_id, location_name, region_code, region_original, country_iso3,
+        _rid, _line, _column, _extra_cells, location_id, location_name, region_code, region_original, country_iso3,
         neighbor_iso3, reporter_iso3, reporter_org, direction, period_start, period, period_granularity, measure,
         measure_original, value, value_is_withheld, value_is_missing,
         case when not value_is_withheld and not value_is_missing then value_parsed end as value_number,
@@ -78,6 +79,7 @@ checked as (
     select
         typed.*,
         list_filter([
+            case when _extra_cells then 'extra_cells' end,  -- a cell under a column the header does not name
             case when location_id is null then 'missing_location' end,
             case when period is null then 'missing_date' end,
             case when period is not null and period_start is null then 'unparseable_date' end,

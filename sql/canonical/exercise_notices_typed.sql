@@ -5,7 +5,7 @@ with source as (
 ),
 typed as (
     select
-        _rid, _line, _column,
+        _rid, _line, _column, _extra_cells,
         notice_id, designation, purpose,
         upper(notifying_iso3) as notifying_iso3,
         list_transform(bl_list(participating_iso3), lambda x: upper(x)) as participating_list,
@@ -35,6 +35,7 @@ checked as (
     select
         typed.*,
         list_filter(list_concat([
+            case when _extra_cells then 'extra_cells' end,  -- under a column the header does not name
             case when notice_id is null then 'missing_id' end,
             case when start_date is null or end_date is null then 'missing_date' end,
             bl_date_reason([notified_on, start_date, end_date], [notified_on_date, start_date_date, end_date_date],

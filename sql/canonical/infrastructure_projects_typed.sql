@@ -5,7 +5,7 @@ with source as (
 ),
 typed as (
     select
-        _rid, _line, _column,
+        _rid, _line, _column, _extra_cells,
         project_id, name,
         lower(kind) as kind,
         lower(replace(status, ' ', '_')) as status,
@@ -36,6 +36,7 @@ checked as (
     select
         typed.*,
         list_filter(list_concat([
+            case when _extra_cells then 'extra_cells' end,  -- under a column the header does not name
             case when project_id is null then 'missing_id' end,
             case when kind is null or kind not in ('road', 'bridge', 'rail', 'crossing_point', 'customs', 'barrier',
                                                    'surveillance', 'demining', 'other')
