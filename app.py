@@ -228,10 +228,10 @@ def _provenance(dataset: str) -> tuple[str, str]:
 
 
 def show_table(df: pd.DataFrame, name: str, dataset: str = "", total: int | None = None,
-               full: Callable[[], pd.DataFrame] | None = None, **kwargs) -> None:
-    """st.dataframe plus downloads (CSV, CSV for Excel, Parquet, GeoJSON): of exactly these rows and columns, or,
-    for a table shown one page at a time (total rows in all, `full` builds them all), of the whole table, built
-    by `full` only when a download is clicked."""
+               full: Callable[[], pd.DataFrame] | None = None, source: pd.DataFrame | None = None, **kwargs) -> None:
+    """st.dataframe plus downloads (CSV, CSV for Excel, Parquet, GeoJSON, a citation sidecar): of exactly these
+    rows and columns (worded numbers as numbers from `source`, the frame df was taken from), or, for a table shown
+    one page at a time (total rows in all, `full` builds them all), of the whole table, built on a click."""
     paged = full is not None and total is not None
     if st.session_state["borderlens"].get("print"):
         print_table(df, kwargs.get("column_config"))
@@ -254,7 +254,9 @@ def show_table(df: pd.DataFrame, name: str, dataset: str = "", total: int | None
                 "citation and licence in the file metadata.")]
     if D.has_geometry(df):
         formats.append(("geojson", "GeoJSON", f"{name}.geojson", D.MIME["geojson"], f"{whole}RFC 7946, WGS84."))
-    rows = full if paged else (lambda: df)
+    rows = full if paged else (lambda: D.analysis_frame(list(df.columns), df if source is None else source))
+    formats.append(("citation", "Citation", f"{name}-citation.txt", "text/plain", "The citation, licence and "
+                    "address of this view: the sidecar of the CSV (the Parquet carries them inside)."))
     cols = st.columns(len(formats) + 1, vertical_alignment="center")
     cols[0].caption(f"Download all {total:,} rows of this table:" if paged else f"Download these {len(df):,} rows:")
     for col, (fmt, label, file_name, mime, help_text) in zip(cols[1:], formats):
@@ -438,6 +440,8 @@ def overview_page() -> None:
             table.assign(change=[f"{c:+.1f}%" if pd.notna(c) else "not comparable" for c in table["change_pct"]])
             [["label", "last_12", "previous_12", "change", "withheld_share_last", "reporters"]], "overview-crossings",
             "crossings", hide_index=True, width="stretch",
+            source=table.assign(change_status=["compared" if pd.notna(c) else "not comparable"
+                                               for c in table["change_pct"]]),
             column_config={
                 "label": st.column_config.TextColumn("What is counted"),
                 "last_12": st.column_config.NumberColumn("Last 12 months", format="localized"),

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from data_pipeline.errors import UserError
+from data_pipeline.release_addresses import run_folder
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -25,11 +26,13 @@ def serve(release_dir, port: int) -> int:
     app = REPO / "app.py"
     if not app.is_file():
         raise UserError(f"dashboard not found: {app}")
-    command = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
-               "--server.headless", "true", "--server.enableStaticServing", "true",
-               "--browser.gatherUsageStats", "false"]
     env = {**os.environ, "BORDERLENS_RELEASE": str(release.resolve())}
-    try:
-        return subprocess.call(command, env=env, cwd=REPO)
-    except KeyboardInterrupt:
-        return 130
+    # the release's files at fixed addresses, /app/static/latest/... and /app/static/<id>/... (release_addresses)
+    with run_folder(REPO, release.resolve()) as main_script:
+        command = [sys.executable, "-m", "streamlit", "run", str(main_script), "--server.port", str(port),
+                   "--server.headless", "true", "--server.enableStaticServing", "true",
+                   "--browser.gatherUsageStats", "false"]
+        try:
+            return subprocess.call(command, env=env, cwd=REPO)
+        except KeyboardInterrupt:
+            return 130
