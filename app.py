@@ -18,7 +18,7 @@ from data_pipeline import downloads as D
 from data_pipeline import embeds as E
 from data_pipeline import queries as Q
 from data_pipeline import queries_params as P
-from data_pipeline.charts import IMAGE_SIZE, chart_image, keyed_colours, with_year_axes
+from data_pipeline.charts import IMAGE_SIZE, chart_image, keyed_colours, spec_of, with_year_axes
 from data_pipeline.datasets import DATASET_NAMES
 from data_pipeline.queries_overview import DATASET_LABELS, overview
 from data_pipeline.queries_transparency import crossings_provenance, provenance
@@ -335,8 +335,8 @@ def show_chart(chart, data: pd.DataFrame, title: str, summary: str, name: str, d
     release = ctx["release"]
     heading = E.heading(title, describe_plain(ctx["filters"], ctx["options"]))
     # years on time axes; one colour per series name across the page's charts; the text alternative
-    spec = keyed_colours(with_year_axes(chart.to_dict()), {c: data[c].tolist() for c in data.columns},
-                         ctx.setdefault("colours", {}))
+    values, colours = {c: data[c].tolist() for c in data.columns}, ctx.setdefault("colours", {})
+    spec = keyed_colours(with_year_axes(spec_of(chart, keep_frames=True)), values, colours)
     spec["description"] = f"{heading}. {summary}"
     if ctx["embed"]:   # only the chart, its heading and a one-line source, in an 800 x 520 iframe
         embed_heading(heading)
@@ -353,7 +353,9 @@ def show_chart(chart, data: pd.DataFrame, title: str, summary: str, name: str, d
     c1, c2, _ = st.columns([1, 1, 4])
     for col, fmt in ((c1, "png"), (c2, "svg")):
         col.download_button(f"Chart as {fmt.upper()}", file_name=f"{name}.{fmt}", mime=D.MIME[fmt],
-                            data=lambda fmt=fmt: chart_image(spec, fmt, title=heading, source_line=source,
+                            data=lambda fmt=fmt: chart_image(keyed_colours(with_year_axes(spec_of(chart)), values,
+                                                                           colours),
+                                                             fmt, title=heading, source_line=source,
                                                              licence=licence, release_id=release.release_id,
                                                              release_date=release.created, scale=1,
                                                              synthetic=synthetic, size=IMAGE_SIZE),

@@ -10,8 +10,9 @@ from __future__ import annotations
 import copy
 import io
 import re
+import threading
 
-from data_pipeline.embeds import fit_height, stacked_views
+from data_pipeline.embeds import copy_spec, fit_height, stacked_views
 
 # Okabe & Ito (2008), "Color Universal Design": eight colours told apart with any common colour-vision deficiency.
 PALETTE = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000")
@@ -154,6 +155,34 @@ def _vl_version(schema: str, supported) -> str | None:
 
 # ---------------------------------------------------------------------------------------------- page conventions
 
+_ALTAIR = threading.Lock()   # Altair's data transformer and theme are process-wide settings
+
+
+def spec_of(chart, keep_frames: bool = False) -> dict:
+    """The Vega-Lite dict of an Altair chart (a dict is copied). keep_frames: each dataset stays the DataFrame it
+    came from, as Streamlit's own altair_chart keeps it (sent as Arrow: dates and numbers stay typed); otherwise
+    the rows are inline JSON (what vl-convert renders)."""
+    if isinstance(chart, dict):
+        return copy_spec(chart)
+    if not keep_frames:
+        return chart.to_dict()
+    import altair as alt
+
+    frames: dict[str, object] = {}
+
+    def keep(data):
+        name = f"frame-{id(data)}"
+        frames[name] = data
+        return {"name": name}
+
+    with _ALTAIR:
+        alt.data_transformers.register("borderlens_frames", keep)
+        with alt.data_transformers.enable("borderlens_frames"), alt.theme.enable("none"):
+            spec = chart.to_dict()
+    spec["datasets"] = {**(spec.get("datasets") or {}), **frames}
+    return spec
+
+
 YEAR_MONTH = "%b %Y"   # a time axis says the year on every label ("May 2024", never a bare "May")
 
 
@@ -171,7 +200,7 @@ def _encodings(spec):
 
 def with_year_axes(spec: dict) -> dict:
     """A copy of spec whose time axes label each tick with month and year (unless the chart set a format)."""
-    out = copy.deepcopy(spec)
+    out = copy_spec(spec)
     for encoding in _encodings(out):
         for channel in ("x", "y"):
             enc = encoding.get(channel)
@@ -186,7 +215,7 @@ def keyed_colours(spec: dict, values: dict[str, list], assigned: dict[str, str])
     """A copy of spec whose colour scales map each series name to one colour for the whole page: `assigned`
     (name -> colour, kept by the page across its charts) grows in order of first appearance. Only a colour
     encoding of a field in `values` (field -> its values in the chart's data) without a domain is keyed."""
-    out = copy.deepcopy(spec)
+    out = copy_spec(spec)
     for encoding in _encodings(out):
         enc = encoding.get("color")
         field = enc.get("field") if isinstance(enc, dict) else None

@@ -55,6 +55,15 @@ def heading(title: str, where_and_when: str) -> str:
     return f"{title} · {where_and_when}" if where_and_when else title
 
 
+def copy_spec(spec: dict) -> dict:
+    """A copy of a Vega-Lite spec to change: everything copied but the datasets' rows (DataFrames or lists), which
+    the changes never touch and which may be large."""
+    out = copy.deepcopy({key: value for key, value in spec.items() if key != "datasets"})
+    if "datasets" in spec:
+        out["datasets"] = dict(spec["datasets"])
+    return out
+
+
 def stacked_views(spec: dict) -> list[dict]:
     """The views whose heights add up down the chart: a vconcat's members (recursively), else the view."""
     if "vconcat" in spec:
@@ -65,7 +74,7 @@ def stacked_views(spec: dict) -> list[dict]:
 def fit_height(spec: dict, total: int = CHART_HEIGHT) -> dict:
     """A copy of a Vega-Lite spec whose stacked views share `total` pixels of plot height in their proportions
     (a view without a height counts as 200, Vega-Lite's usual)."""
-    fitted = copy.deepcopy(spec)
+    fitted = copy_spec(spec)
     views = stacked_views(fitted)
     heights: list[float] = []
     for view in views:
