@@ -8,6 +8,7 @@ import json
 
 import duckdb
 
+from data_pipeline.charts import PALETTE
 from data_pipeline.queries import measure_label
 from test_app_release import app_env, no_exception, open_page, release_dir  # noqa: F401
 
@@ -49,3 +50,36 @@ def test_the_mirror_view_follows_the_measure_and_labels_synthetic_sides(app_env)
             assert reporter.endswith(" (synthetic)") and reporter.removesuffix(" (synthetic)") in synthetic
         flow = at.selectbox(key="trends_mirror")
         assert "synthetic figures" in flow.format_func(flow.value)
+
+
+def _colour_scales(at) -> list[dict[str, str]]:
+    """name -> colour of every keyed colour scale in the page's charts (layers and concatenations included)."""
+    found = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            scale = (node.get("color") or {}).get("scale") if isinstance(node.get("color"), dict) else None
+            if scale and "domain" in scale and "range" in scale:
+                found.append(dict(zip(scale["domain"], scale["range"])))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    for chart in at.get("vega_lite_chart"):
+        walk(json.loads(chart.proto.spec))
+    return found
+
+
+def test_a_series_keeps_its_colour_across_the_page(app_env):
+    at = open_page("trends", {"by": "border", "grain": "month"})
+    no_exception(at)
+    scales = _colour_scales(at)
+    assert len(scales) >= 2   # the series chart and the year-earlier chart are both broken down by border
+    colour_of: dict[str, str] = {}
+    for scale in scales:
+        for name, colour in scale.items():
+            assert colour_of.setdefault(name, colour) == colour, (name, colour_of[name], colour)
+    # two series share a colour only when there are more series than the palette's eight colours
+    assert len(set(colour_of.values())) == min(len(colour_of), len(PALETTE))
