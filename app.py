@@ -15,12 +15,13 @@ import pandas as pd
 import streamlit as st
 
 from data_pipeline import downloads as D
+from data_pipeline import embeds as E
 from data_pipeline import queries as Q
 from data_pipeline import queries_params as P
-from data_pipeline.charts import chart_image
+from data_pipeline.charts import IMAGE_SIZE, chart_image, keyed_colours, spec_of, with_year_axes
 from data_pipeline.datasets import DATASET_NAMES
 from data_pipeline.queries_overview import DATASET_LABELS, overview
-from data_pipeline.queries_transparency import provenance
+from data_pipeline.queries_transparency import crossings_provenance, provenance
 from data_pipeline.session_release import session_release
 
 # Page icons are emoji: Streamlit draws an emoji favicon locally, but fetches a :material/...: one from
@@ -54,6 +55,11 @@ def load_files(release_id: str, release_path: str) -> D.ReleaseFiles:
 @st.cache_data(show_spinner=False, max_entries=16)
 def load_provenance(release_id: str, release_path: str) -> dict:
     return provenance(release_path)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def load_crossings_provenance(release_id: str, release_path: str, filters: Q.Filters) -> tuple[str, str, bool]:
+    return crossings_provenance(release_path, filters)
 
 
 def _month_start(month: str) -> date:
@@ -228,11 +234,22 @@ def _provenance(dataset: str) -> tuple[str, str]:
     return load_provenance(release.release_id, release.path).get(dataset, ("borderlens", "see About the data"))
 
 
+def _chart_provenance(dataset: str) -> tuple[str, str, bool]:
+    """(publishers, licences, synthetic?) of what a chart of the dataset draws: for crossings, only the
+    publishers with figures for the chosen border, countries and period."""
+    ctx = st.session_state["borderlens"]
+    release = ctx["release"]
+    if dataset == "crossings":
+        return load_crossings_provenance(release.release_id, release.path, ctx["filters"])
+    source, licence = _provenance(dataset)
+    return source, licence, dataset in ctx.get("synthetic", ())
+
+
 def show_table(df: pd.DataFrame, name: str, dataset: str = "", total: int | None = None,
-               full: Callable[[], pd.DataFrame] | None = None, **kwargs) -> None:
-    """st.dataframe plus downloads (CSV, CSV for Excel, Parquet, GeoJSON): of exactly these rows and columns, or,
-    for a table shown one page at a time (total rows in all, `full` builds them all), of the whole table, built
-    by `full` only when a download is clicked."""
+               full: Callable[[], pd.DataFrame] | None = None, source: pd.DataFrame | None = None, **kwargs) -> None:
+    """st.dataframe plus downloads (CSV, CSV for Excel, Parquet, GeoJSON, a citation sidecar): of exactly these
+    rows and columns (worded numbers as numbers from `source`, the frame df was taken from), or, for a table shown
+    one page at a time (total rows in all, `full` builds them all), of the whole table, built on a click."""
     paged = full is not None and total is not None
     if st.session_state["borderlens"].get("print"):
         print_table(df, kwargs.get("column_config"))
@@ -255,7 +272,9 @@ def show_table(df: pd.DataFrame, name: str, dataset: str = "", total: int | None
                 "citation and licence in the file metadata.")]
     if D.has_geometry(df):
         formats.append(("geojson", "GeoJSON", f"{name}.geojson", D.MIME["geojson"], f"{whole}RFC 7946, WGS84."))
-    rows = full if paged else (lambda: df)
+    rows = full if paged else (lambda: D.analysis_frame(list(df.columns), df if source is None else source))
+    formats.append(("citation", "Citation", f"{name}-citation.txt", "text/plain", "The citation, licence and "
+                    "address of this view: the sidecar of the CSV (the Parquet carries them inside)."))
     cols = st.columns(len(formats) + 1, vertical_alignment="center")
     cols[0].caption(f"Download all {total:,} rows of this table:" if paged else f"Download these {len(df):,} rows:")
     for col, (fmt, label, file_name, mime, help_text) in zip(cols[1:], formats):
@@ -315,12 +334,19 @@ def show_chart(chart, data: pd.DataFrame, title: str, summary: str, name: str, d
     """An Altair chart with a one-line summary, its data table, and PNG/SVG images with title and source."""
     ctx = st.session_state["borderlens"]
     release = ctx["release"]
-    st.altair_chart(chart, width="stretch")
-    source, licence = _provenance(dataset)
-    st.caption(summary)
-    if ctx["embed"]:
-        show_source(dataset)
+    heading = E.heading(title, describe_plain(ctx["filters"], ctx["options"]))
+    # years on time axes; one colour per series name across the page's charts; the text alternative
+    values, colours = {c: data[c].tolist() for c in data.columns}, ctx.setdefault("colours", {})
+    spec = keyed_colours(with_year_axes(spec_of(chart, keep_frames=True)), values, colours)
+    spec["description"] = f"{heading}. {summary}"
+    if ctx["embed"]:   # only the chart, its heading and a one-line source, in an 800 x 520 iframe
+        embed_heading(heading)
+        st.vega_lite_chart(E.fit_height(spec), width="stretch")
+        embed_source(dataset)
         return
+    st.vega_lite_chart(spec, width="stretch")
+    source, licence, synthetic = _chart_provenance(dataset)
+    st.caption(summary)
     if ctx.get("print"):
         st.markdown(f"**Data table: {Q.md_escape(title)}**")
         show_table(data[columns] if columns else data, name, dataset)
@@ -328,12 +354,51 @@ def show_chart(chart, data: pd.DataFrame, title: str, summary: str, name: str, d
     c1, c2, _ = st.columns([1, 1, 4])
     for col, fmt in ((c1, "png"), (c2, "svg")):
         col.download_button(f"Chart as {fmt.upper()}", file_name=f"{name}.{fmt}", mime=D.MIME[fmt],
-                            data=lambda fmt=fmt: chart_image(chart, fmt, title=title, source_line=source,
+                            data=lambda fmt=fmt: chart_image(keyed_colours(with_year_axes(spec_of(chart)), values,
+                                                                           colours),
+                                                             fmt, title=heading, source_line=source,
                                                              licence=licence, release_id=release.release_id,
-                                                             release_date=release.created),
+                                                             release_date=release.created, scale=1,
+                                                             synthetic=synthetic, size=IMAGE_SIZE),
                             key=f"img-{name}-{fmt}", on_click="ignore", icon=":material/image:")
     with st.expander("Data table"):
         show_table(data[columns] if columns else data, name, dataset, hide_index=True, width="stretch")
+    embed_snippet(heading)
+
+
+def embed_snippet(heading: str) -> None:
+    """"Embed this chart": the iframe to paste into a web page, as copyable text; offered once per page, beside
+    the view its embed shows (the page's first chart, or its map when the page draws that first)."""
+    ctx = st.session_state["borderlens"]
+    if ctx["embed"] or ctx.get("print") or ctx.get("embed_offered"):
+        return
+    ctx["embed_offered"] = True
+    st.caption("Embed this chart (or map) in a web page: paste this HTML. The embed shows it with its heading and "
+               "source line, and links back to this full view.")
+    st.code(E.iframe_snippet(current_url(), heading), language="html", wrap_lines=True)
+
+
+
+def map_heading(show: tuple[str, ...], layers: dict[str, str], measure: str) -> str:
+    """The map's title for an embed or a snippet: what it draws (the crossings' measure), where and when."""
+    drawn = [f"{layers[s]} ({Q.measure_label(measure)})" if s == "crossings" else layers[s] for s in show]
+    ctx = st.session_state["borderlens"]
+    return E.heading("Map: " + (", ".join(drawn) or "nothing chosen"), describe_plain(ctx["filters"], ctx["options"]))
+
+
+def embed_heading(text: str) -> None:
+    """The heading of an embed: one line, a real heading for screen readers (publisher text in it stays inert)."""
+    st.markdown(f"#### {Q.md_escape(text, 300)}")
+
+
+def embed_source(*datasets: str) -> None:
+    """The one-line source of an embed: publishers, licence, release, and a link back to the full view."""
+    release = st.session_state["borderlens"]["release"]
+    parts = [_chart_provenance(d) for d in datasets]
+    publishers = list(dict.fromkeys(name for p in parts for name in p[0].split("; ") if name))
+    synthetic = "Synthetic data · " if any(p[2] for p in parts) else ""
+    st.caption(f"{synthetic}Source: {Q.md_escape(E.publishers_line(publishers), 300)} · borderlens release "
+               f"{release.release_id[:12]} · [Full view ↗]({current_url()})")
 
 
 def show_source(*datasets: str) -> None:
@@ -403,6 +468,12 @@ def banner(release: Q.Release, meta: Q.ReleaseMeta) -> None:
                    "See About for which files are synthetic.")
 
 
+def synthetic_datasets(meta: Q.ReleaseMeta) -> frozenset[str]:
+    """The datasets with any synthetic (demo) file: their charts and embeds say so."""
+    rows = meta.synthetic_sources
+    return frozenset(rows.loc[rows["synthetic_files"] > 0, "dataset"]) if len(rows) else frozenset()
+
+
 def _fmt(value) -> str:
     return "–" if value is None or pd.isna(value) else f"{value:,.0f}"
 
@@ -439,6 +510,8 @@ def overview_page() -> None:
             table.assign(change=[f"{c:+.1f}%" if pd.notna(c) else "not comparable" for c in table["change_pct"]])
             [["label", "last_12", "previous_12", "change", "withheld_share_last", "reporters"]], "overview-crossings",
             "crossings", hide_index=True, width="stretch",
+            source=table.assign(change_status=["compared" if pd.notna(c) else "not comparable"
+                                               for c in table["change_pct"]]),
             column_config={
                 "label": st.column_config.TextColumn("What is counted"),
                 "last_12": st.column_config.NumberColumn("Last 12 months", format="localized"),
@@ -541,6 +614,16 @@ def maintenance(problems: list[str]) -> None:
     st.stop()
 
 
+def not_found(asked: str) -> None:
+    """An address of no page: say so (never a silent Overview), with a link to every page."""
+    st.set_page_config(page_title="Page not found · borderlens")
+    st.title("Page not found")
+    st.error(f"There is no page “{P.shown(asked, 60)}” in this dashboard. Its pages are:", icon=":material/link_off:")
+    for entry in pages():
+        st.page_link(entry, label=entry.title)
+    st.stop()
+
+
 def main() -> None:
     try:
         release, new_data = session_release(st.session_state, Q.release_from_env())
@@ -568,20 +651,31 @@ def main() -> None:
     if st.query_params.get("print") == "false":  # the default is not written into links
         del st.query_params["print"]
     st.session_state["borderlens"] = {"release": release, "filters": filters, "options": options, "embed": embed,
-                                      "print": printing,
+                                      "print": printing, "synthetic": synthetic_datasets(meta),
                                       "ui": Hidden() if embed else PrintView() if printing else st,
                                       "table": show_table, "chart": show_chart,
                                       "pager_choice": pager_choice, "pager": pager,
-                                      "share": share_view, "source": show_source}
+                                      "share": share_view, "source": show_source, "embed_source": embed_source,
+                                      "embed_snippet": embed_snippet, "map_heading": map_heading,
+                                      "heading": embed_heading}
     page = st.navigation(pages(), position="hidden" if embed or printing else "sidebar")
     st.session_state["borderlens"]["page_path"] = page.url_path
     next_page = st.session_state.pop("borderlens_next", None)
     if next_page:  # a deep link reached a page before this entry script had run once (see the pages' guard)
         st.switch_page(next_page, query_params=st.query_params.to_dict())
+    try:
+        asked = P.unknown_page(st.context.url or "", st.get_option("server.baseUrlPath"), [p.url_path for p in pages()])
+    except Exception:  # no browser (AppTest)
+        asked = None
+    if asked is not None:
+        not_found(asked)
+    # the browser tab names the page and the view (place, period), so tabs and bookmarks tell views apart
+    st.set_page_config(page_title=f"{page.title} · {describe_plain(filters, options)} · borderlens")
     if printing:
         print_header()
         choices = st.empty()  # filled once the page has published its choices
-    banner(release, meta)
+    if not embed:   # an embed shows only its view; its source line names the release
+        banner(release, meta)
     if new_data:
         st.info(new_data, icon=":material/update:")
     for warning in print_warnings + warnings:

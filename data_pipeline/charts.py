@@ -8,11 +8,17 @@ is refused, and vl-convert is told to allow no external base URL on top of that.
 from __future__ import annotations
 
 import copy
+import io
 import re
+import threading
+
+from data_pipeline.embeds import copy_spec, fit_height, stacked_views
 
 # Okabe & Ito (2008), "Color Universal Design": eight colours told apart with any common colour-vision deficiency.
 PALETTE = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000")
 FORMATS = ("png", "svg")
+IMAGE_SIZE = (1200, 675)   # a chart image for a report: full width, 16:9
+SYNTHETIC_LABEL = "Synthetic demo data: some plotted figures are invented for the demo and describe no real event."
 DEFAULT_WIDTH, DEFAULT_HEIGHT = 640, 320
 FOOTER_FONT_SIZE = 11
 FOOTER_ONE_LINE = 110  # characters; a longer footer goes on two lines (source, then licence and release)
@@ -29,8 +35,11 @@ def footer_text(source_line: str, licence: str, release_id: str, release_date: s
 
 
 def chart_image(chart, fmt: str = "png", title: str = "", source_line: str = "", licence: str = "",
-                release_id: str = "", release_date: str = "", scale: float = 2.0) -> bytes:
-    """PNG or SVG bytes of chart (an Altair chart or a Vega-Lite dict) framed with a title and the footer."""
+                release_id: str = "", release_date: str = "", scale: float = 2.0, synthetic: bool = False,
+                size: tuple[int, int] | None = None) -> bytes:
+    """PNG or SVG bytes of chart (an Altair chart or a Vega-Lite dict) framed with a title and the footer; with
+    size (width, height) the chart fills that page (IMAGE_SIZE for a report) and a PNG is exactly that size
+    times scale. synthetic adds the demo-data label to the footer."""
     import vl_convert as vlc
 
     if fmt not in FORMATS:
@@ -42,14 +51,46 @@ def chart_image(chart, fmt: str = "png", title: str = "", source_line: str = "",
     if external:
         raise ValueError(f"chart images are rendered offline: the chart must carry its data inline, "
                          f"not load {external[0]!r}")
-    framed = framed_spec(spec, title, footer_text(source_line, licence, release_id, release_date))
-    options = {"allowed_base_urls": []}
+    footer = footer_text(source_line, licence, release_id, release_date)
+    if synthetic:
+        footer = [SYNTHETIC_LABEL, *footer]
+    if size:
+        spec = fitted(spec, size, len(footer))
+    framed = framed_spec(spec, title, footer)
+    options: dict = {"allowed_base_urls": []}
     version = _vl_version(framed.get("$schema", ""), vlc.get_vegalite_versions())
     if version:
         options["vl_version"] = version
     if fmt == "png":
-        return vlc.vegalite_to_png(framed, scale=scale, **options)
+        png = vlc.vegalite_to_png(framed, scale=scale, **options)
+        return on_page(png, (round(size[0] * scale), round(size[1] * scale))) if size else png
     return vlc.vegalite_to_svg(framed, **options).encode("utf-8")
+
+
+def fitted(spec: dict, size: tuple[int, int], footer_lines: int) -> dict:
+    """The chart's views widened to the page and their heights shared out so the framed chart fills size:
+    what is left after padding, title, footer and each view's axes and title (measured: about 70 px a view)."""
+    width, height = size
+    views = stacked_views(spec)
+    plot_height = height - 2 * 12 - 40 - 16 - 15 * footer_lines - 70 * len(views)
+    out = fit_height(spec, max(80, plot_height))
+    for view in stacked_views(out):
+        view["width"] = width - 2 * 12 - 110   # the y axis, its title and a legend's share
+    return out
+
+
+def on_page(png: bytes, page: tuple[int, int]) -> bytes:
+    """The rendered PNG on a white page of exactly `page` pixels: shrunk to fit if larger, never stretched."""
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    if image.width > page[0] or image.height > page[1]:
+        image.thumbnail(page, Image.Resampling.LANCZOS)
+    canvas = Image.new("RGB", page, "white")
+    canvas.paste(image, (0, 0))
+    out = io.BytesIO()
+    canvas.save(out, format="PNG", optimize=True)
+    return out.getvalue()
 
 
 def framed_spec(spec: dict, title: str, footer: list[str]) -> dict:
@@ -110,3 +151,78 @@ def _vl_version(schema: str, supported) -> str | None:
         return None
     version = f"{match.group(1)}.{match.group(2)}"
     return version if version in supported else None
+
+
+# ---------------------------------------------------------------------------------------------- page conventions
+
+_ALTAIR = threading.Lock()   # Altair's data transformer and theme are process-wide settings
+
+
+def spec_of(chart, keep_frames: bool = False) -> dict:
+    """The Vega-Lite dict of an Altair chart (a dict is copied). keep_frames: each dataset stays the DataFrame it
+    came from, as Streamlit's own altair_chart keeps it (sent as Arrow: dates and numbers stay typed); otherwise
+    the rows are inline JSON (what vl-convert renders)."""
+    if isinstance(chart, dict):
+        return copy_spec(chart)
+    if not keep_frames:
+        return chart.to_dict()
+    import altair as alt
+
+    frames: dict[str, object] = {}
+
+    def keep(data):
+        name = f"frame-{id(data)}"
+        frames[name] = data
+        return {"name": name}
+
+    with _ALTAIR:
+        alt.data_transformers.register("borderlens_frames", keep)
+        with alt.data_transformers.enable("borderlens_frames"), alt.theme.enable("none"):
+            spec = chart.to_dict()
+    spec["datasets"] = {**(spec.get("datasets") or {}), **frames}
+    return spec
+
+
+YEAR_MONTH = "%b %Y"   # a time axis says the year on every label ("May 2024", never a bare "May")
+
+
+def _encodings(spec):
+    """Every encoding block of a spec (views inside layers and concatenations included)."""
+    if isinstance(spec, dict):
+        if isinstance(spec.get("encoding"), dict):
+            yield spec["encoding"]
+        for key in ("layer", "vconcat", "hconcat", "concat"):
+            for member in spec.get(key, []) or []:
+                yield from _encodings(member)
+        if isinstance(spec.get("spec"), dict):
+            yield from _encodings(spec["spec"])
+
+
+def with_year_axes(spec: dict) -> dict:
+    """A copy of spec whose time axes label each tick with month and year (unless the chart set a format)."""
+    out = copy_spec(spec)
+    for encoding in _encodings(out):
+        for channel in ("x", "y"):
+            enc = encoding.get(channel)
+            if isinstance(enc, dict) and enc.get("type") == "temporal" and enc.get("axis", {}) is not None:
+                axis = enc.setdefault("axis", {})
+                axis.setdefault("format", YEAR_MONTH)
+                axis.setdefault("labelOverlap", True)
+    return out
+
+
+def keyed_colours(spec: dict, values: dict[str, list], assigned: dict[str, str]) -> dict:
+    """A copy of spec whose colour scales map each series name to one colour for the whole page: `assigned`
+    (name -> colour, kept by the page across its charts) grows in order of first appearance. Only a colour
+    encoding of a field in `values` (field -> its values in the chart's data) without a domain is keyed."""
+    out = copy_spec(spec)
+    for encoding in _encodings(out):
+        enc = encoding.get("color")
+        field = enc.get("field") if isinstance(enc, dict) else None
+        if not field or field not in values or "domain" in (enc.get("scale") or {}):
+            continue
+        names = [str(v) for v in dict.fromkeys(values[field]) if v is not None and v == v]
+        for name in names:
+            assigned.setdefault(name, PALETTE[len(assigned) % len(PALETTE)])
+        enc["scale"] = {**(enc.get("scale") or {}), "domain": names, "range": [assigned[n] for n in names]}
+    return out

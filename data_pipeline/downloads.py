@@ -17,10 +17,38 @@ import pandas as pd
 import pyarrow as pa
 
 from data_pipeline import exports
+from data_pipeline.extracts import licence_words
 
 EXTRACT_FORMATS = {"csv": "text/csv", "parquet": "application/vnd.apache.parquet",
                    "geojson": "application/geo+json"}
 MIME = {**EXTRACT_FORMATS, "svg": "image/svg+xml", "png": "image/png", "atom": "application/atom+xml"}
+
+
+# A column a page shows as words stands, in a download, for the columns it was written from: the number as a
+# number and its status beside it, so nobody parses "29,950", "120,000,000 EUR" or "+3.3%" back.
+ANALYSIS_COLUMNS = {
+    "troops_text": ("troops", "troops_status"),
+    "battle_tanks_text": ("battle_tanks", "battle_tanks_status"),
+    "budget_text": ("budget", "currency", "budget_status"),
+    "funders_text": ("funders", "funders_status"),
+    "change": ("change_pct", "change_status"),
+}
+
+
+def analysis_frame(shown: list[str], rows: pd.DataFrame) -> pd.DataFrame:
+    """The download of a table: its shown columns, each worded one replaced by its number and status columns
+    (where rows has them), and dates that hold no time as dates (ISO 8601, no 00:00:00)."""
+    columns: list[str] = []
+    for column in shown:
+        raw = ANALYSIS_COLUMNS.get(column, ())
+        columns += list(raw) if raw and all(c in rows.columns for c in raw) else [column]
+    out = rows[columns].copy()
+    for column in out.columns:
+        values = out[column]
+        if pd.api.types.is_datetime64_any_dtype(values) and values.dt.tz is None:
+            if bool((values.dropna() == values.dropna().dt.normalize()).all()):
+                out[column] = pd.array([None if pd.isna(v) else v.date() for v in values], dtype=pd.ArrowDtype(pa.date32()))
+    return out
 
 
 def _arrow(df: pd.DataFrame) -> pa.Table:
@@ -55,7 +83,7 @@ def geojson_bytes(df: pd.DataFrame, citation: str = "", licence: str = "") -> by
 
 
 def view_file(df: pd.DataFrame, fmt: str, citation: str = "", licence: str = "") -> bytes:
-    """Bytes of one download of a shown table: fmt is csv, csv-excel, parquet or geojson."""
+    """Bytes of one download of a shown table: fmt is csv, csv-excel, parquet, geojson or citation."""
     if fmt == "csv":
         return csv_bytes(df)
     if fmt == "csv-excel":
@@ -64,7 +92,26 @@ def view_file(df: pd.DataFrame, fmt: str, citation: str = "", licence: str = "")
         return parquet_bytes(df, citation, licence)
     if fmt == "geojson":
         return geojson_bytes(df, citation, licence)
+    if fmt == "citation":
+        return citation_bytes(df, citation, licence)
     raise ValueError(f"unknown download format {fmt!r}")
+
+
+def citation_bytes(df: pd.DataFrame, citation: str, licence: str) -> bytes:
+    """The sidecar of a CSV download (a CSV has no place for metadata): citation, licence and its columns."""
+    columns = "\n".join(f"- {name} ({_kind(df[name])})" for name in df.columns)
+    text = f"Citation: {citation}\nLicence: {licence}\nRows: {len(df)}\nColumns:\n{columns}\n"
+    return text.encode("utf-8")
+
+
+def _kind(values: pd.Series) -> str:
+    if pd.api.types.is_bool_dtype(values):
+        return "boolean"
+    if pd.api.types.is_numeric_dtype(values):
+        return "number"
+    if pd.api.types.is_datetime64_any_dtype(values) or str(values.dtype).startswith("date32"):
+        return "date"
+    return "text"
 
 
 # ---------------------------------------------------------------------------------------------- the release
@@ -99,7 +146,7 @@ def release_files(release_path: str) -> ReleaseFiles:
             extracts.append({"dataset": path.stem, "format": fmt, "path": str(path), "file_name": path.name,
                              "size_kb": round(path.stat().st_size / 1024, 1), "rows": rows_by.get(path.stem),
                              "mime": EXTRACT_FORMATS[fmt]})
-    licences = ", ".join(str(x.get("title") or x.get("name")) for x in package.get("licenses", []))
+    licences = licence_words(package)
     feed = folder / "feed.atom"
     dictionary_df = pd.DataFrame(dictionary, columns=["dataset", "column", "type", "description"])
     dictionary_df = dictionary_df.drop_duplicates(["dataset", "column"]).reset_index(drop=True)

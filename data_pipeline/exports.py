@@ -99,11 +99,16 @@ def query_reader(con: duckdb.DuckDBPyConnection, query: str, params) -> pa.Recor
     return con.sql(query, params=params or None).to_arrow_reader(BATCH_ROWS)
 
 
-def write_parquet(con, query: str, params, out: Path) -> None:
+def write_parquet(con, query: str, params, out: Path, metadata: dict[str, str] | None = None) -> None:
+    """Parquet (zstd), streamed in batches; metadata (e.g. citation, licence) as the file's key-value metadata."""
     import pyarrow.parquet as pq
 
     reader = query_reader(con, query, params)
-    with pq.ParquetWriter(out, reader.schema, compression="zstd") as writer:
+    schema = reader.schema
+    if metadata:
+        schema = schema.with_metadata({**(schema.metadata or {}),
+                                       **{k.encode("utf-8"): v.encode("utf-8") for k, v in metadata.items()}})
+    with pq.ParquetWriter(out, schema, compression="zstd") as writer:
         for batch in reader:
             writer.write_batch(batch)
 

@@ -147,14 +147,15 @@ def _rows_query(table: str, filters: str) -> str:
     return sql("release/extract_rows").replace("{table}", table).replace("{filters}", filters)
 
 
-def _write(con, query: str, params, fmt: str, out: Path, excel: bool = False) -> int:
+def _write(con, query: str, params, fmt: str, out: Path, excel: bool = False,
+           metadata: dict[str, str] | None = None) -> int:
     if fmt == "csv":
         return exports.write_csv(con, query, params, out, excel=excel)
     if fmt == "geojson":
         return exports.write_geojson(con, query, params, out)
     import pyarrow.parquet as pq
 
-    exports.write_parquet(con, query, params, out)
+    exports.write_parquet(con, query, params, out, metadata)
     return pq.ParquetFile(out).metadata.num_rows
 
 
@@ -166,19 +167,30 @@ def write_release_extracts(folder: Path, info: dict) -> None:
     con = connect(folder / "borderlens.duckdb", read_only=True)
     try:
         columns = table_columns(con)
-        for dataset in EXTRACT_DATASETS:
-            query = _rows_query(dataset, "true")
-            for fmt in FORMATS:
-                _write(con, query, [], fmt, folder / "extracts" / f"{dataset}.{fmt}")
         sources = [dict(zip(("source_id", "series_id", "dataset", "publisher", "title", "url", "licence",
                              "version", "synthetic", "sha256"), row))
                    for row in con.execute(sql("release/sources_for_package")).fetchall()]
         descriptions = {(d, f): text for d, f, text in con.execute(sql("release/field_descriptions")).fetchall()}
+        package = datapackage(info, columns, sources, descriptions)
+        for dataset in EXTRACT_DATASETS:
+            query = _rows_query(dataset, "true")
+            for fmt in FORMATS:
+                _write(con, query, [], fmt, folder / "extracts" / f"{dataset}.{fmt}",
+                       metadata=parquet_metadata(package))
     finally:
         con.close()
-    package = datapackage(info, columns, sources, descriptions)
     (folder / "datapackage.json").write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n",
                                              encoding="utf-8")
+
+
+def licence_words(package: dict) -> str:
+    """The licences of a datapackage in the publishers' words, as the pages and files name them."""
+    return ", ".join(str(x.get("title") or x.get("name")) for x in package.get("licenses", []))
+
+
+def parquet_metadata(package: dict) -> dict[str, str]:
+    """The citation and licences carried inside every Parquet extract, so a copied file still says both."""
+    return {"borderlens:citation": str(package.get("citation", "")), "borderlens:licence": licence_words(package)}
 
 
 def datapackage(info: dict, columns: dict, sources: list[dict], descriptions: dict) -> dict:

@@ -14,8 +14,9 @@ from data_pipeline.queries_map_areas import NARROW
 TOOLTIP = {"text": "{tooltip}", "style": {"maxWidth": "360px", "whiteSpace": "normal"}}
 
 
-def deck_for(data: MapData) -> pdk.Deck:
-    """The map: offline basemap, then projects, exercise areas (or their cells), crossing cells and points."""
+def deck_for(data: MapData, width_px: int = 900, height_px: int = 540) -> pdk.Deck:
+    """The map: offline basemap, then projects, exercise areas (or their cells), crossing cells and points;
+    centred and zoomed so that the data fits a map of width_px x height_px."""
     layers = [pdk.Layer("GeoJsonLayer", **spec) for spec in BASEMAP_LAYERS]
     projects, notices = data.projects, data.notices
     if projects.aggregated and len(projects.cells):
@@ -49,7 +50,7 @@ def deck_for(data: MapData) -> pdk.Deck:
                                     get_position=["lon", "lat"], get_radius="radius", get_fill_color=colour,
                                     get_line_color=[255, 255, 255, 220], stroked=True, line_width_min_pixels=1,
                                     radius_min_pixels=3, radius_max_pixels=40))
-    lon, lat, zoom = view_for(data.bounds)
+    lon, lat, zoom = view_for(data.bounds, width_px, height_px)
     return CompactDeck(layers=layers, map_provider=None,
                        initial_view_state=pdk.ViewState(longitude=lon, latitude=lat, zoom=zoom), tooltip=TOOLTIP)
 

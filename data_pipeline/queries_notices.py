@@ -13,6 +13,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from data_pipeline.downloads import analysis_frame
 from data_pipeline.queries import (DEFAULT_PAGE_SIZE, Filters, Paging, charted_days, date_text, location_marker,
                                    off_chart_words, paging, precision_table, run, status_marker, time_marker,
                                    value_text)
@@ -180,8 +181,9 @@ def notices_page(release_path: str, filters: Filters, sort: str, limit: int | No
 
 
 def notices_table(release_path: str, filters: Filters, sort: str = DEFAULT_SORT) -> pd.DataFrame:
-    """Every notice in the period, with the columns of the page's table: the download of all pages."""
-    return notices_page(release_path, filters, sort, None)[SHOWN]
+    """Every notice in the period, with the page's table as a download of all pages:
+    numbers as numbers with their status (downloads.analysis_frame)."""
+    return analysis_frame(SHOWN, notices_page(release_path, filters, sort, None))
 
 
 def notices_view(release_path: str, filters: Filters, notice_id: str | None = None, page: int = 1,

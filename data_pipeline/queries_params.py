@@ -43,9 +43,14 @@ def parse(param: Param, raw: str | None) -> tuple[Any, str | None]:
         items = tuple(dict.fromkeys(v.strip() for v in str(raw).split(",") if v.strip()))
         bad = [v for v in items if v not in allowed]
         good = tuple(v for v in items if v in allowed)
-        if bad:
+        if bad and good:
             return good, (f"The link asks for {param.label} “{shown(','.join(bad))}”, which this release does "
-                          f"not have; {'it was left out' if good else 'showing all instead'}.")
+                          "not have; it was left out.")
+        if bad:   # nothing usable is left: the default view (an empty choice could mean "nothing drawn")
+            everything = not param.default or set(param.default) == allowed
+            return param.default, (f"The link asks for {param.label} “{shown(','.join(bad))}”, which this release "
+                                   f"does not have; showing {'all' if everything else shown(_text(param.default))} "
+                                   "instead.")
         return good, None
     if str(raw) in allowed:
         return str(raw), None
@@ -124,3 +129,13 @@ def check_page(raw: str | None, label: str = "page") -> tuple[int, str | None]:
     if re.fullmatch(r"[0-9]{1,9}", text) and int(text) >= 1:
         return int(text), None
     return 1, f"The link asks for {label} “{shown(raw)}”, which is not a page number; showing page 1 instead."
+
+
+def unknown_page(url: str, base_path: str, page_paths: Sequence[str]) -> str | None:
+    """The page an address asks for when no page has that path (None for a known page or the home page): url
+    is the browser's address without its query, base_path the server's base URL path (behind a proxy)."""
+    path = re.sub(r"^[a-z][a-z0-9+.-]*://[^/]*", "", url or "", flags=re.I).split("?", 1)[0].strip("/")
+    base = (base_path or "").strip("/")
+    if base and (path == base or path.startswith(base + "/")):
+        path = path[len(base):].strip("/")
+    return path if path and path not in set(page_paths) else None

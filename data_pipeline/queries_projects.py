@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from data_pipeline.downloads import analysis_frame
 from data_pipeline.queries import (DEFAULT_PAGE_SIZE, Filters, Paging, charted_days, location_marker,
                                    off_chart_words, paging, precision_table, run, time_marker,
                                    value_text)
@@ -95,8 +96,9 @@ def projects_page(release_path: str, params: dict, sort: str, limit: int | None,
 
 def projects_table(release_path: str, filters: Filters, max_km: str, statuses: tuple[str, ...],
                    sort: str = DEFAULT_SORT) -> pd.DataFrame:
-    """Every project that matches, with the columns of the page's table: the download of all pages."""
-    return projects_page(release_path, _params(filters, max_km, statuses), sort, None)[SHOWN]
+    """Every project that matches, with the page's table as a download of all pages:
+    numbers as numbers with their status (downloads.analysis_frame)."""
+    return analysis_frame(SHOWN, projects_page(release_path, _params(filters, max_km, statuses), sort, None))
 
 
 def _one_by_one(rows: pd.DataFrame, known: dict) -> tuple[list[dict], tuple | None]:

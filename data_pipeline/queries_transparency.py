@@ -135,6 +135,14 @@ def provenance(release_path: str) -> dict[str, tuple[str, str]]:
     return out
 
 
+def crossings_provenance(release_path: str, filters) -> tuple[str, str, bool]:
+    """(publishers, licences, any synthetic) of the crossing figures of these filters: the source line of a
+    crossings chart names only the publishers whose figures it can draw."""
+    rows = run(release_path, "chart_publishers", filters.params())
+    return ("; ".join(dict.fromkeys(rows["publisher"].dropna().astype(str))),
+            "; ".join(sorted(set(rows["licence"].dropna().astype(str)))), bool(rows["synthetic"].fillna(False).any()))
+
+
 @dataclass(frozen=True)
 class RevisionsView:
     datasets: pd.DataFrame   # dataset, revisions, label

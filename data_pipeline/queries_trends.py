@@ -83,7 +83,7 @@ def trends_view(release_path: str, filters: Filters, measure: str, grain: str, s
 
     locations = run(release_path, "trends_locations", {**params, "measures": measures})
 
-    mirrors = run(release_path, "mirror_summary", params)
+    mirrors = run(release_path, "mirror_summary", {**params, "measures": measures})
     mirror_series = pd.DataFrame()
     choice = ""
     if len(mirrors):

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from data_pipeline.errors import UserError
 from data_pipeline.paths import resource_root
+from data_pipeline.release_addresses import run_folder
 
 REPO = resource_root()  # app.py, pages/, .streamlit/ and deploy/: the checkout, or the installed copy
 NGINX_TEMPLATE = REPO / "deploy" / "nginx.conf.template"
@@ -56,7 +57,10 @@ def serve(release_dir, port: int, replicas: int = 1, address: str | None = None)
         raise UserError(f"dashboard not found: {app}")
     nginx = find_nginx() if replicas > 1 else None
     env = {**os.environ, "BORDERLENS_RELEASE": str(release.absolute())}
-    return _supervise(release, env, port, replicas, address, nginx)
+    # the release's files at fixed addresses, /app/static/latest/... and /app/static/<id>/... (release_addresses):
+    # those of the release served when the server starts (a swapped-in release gets them at the next start)
+    with run_folder(REPO, release.resolve()) as main_script:
+        return _supervise(release, env, port, replicas, address, nginx, main_script)
 
 
 def check_release(release: Path) -> None:
@@ -80,10 +84,10 @@ def find_nginx() -> str:
     return found
 
 
-def streamlit_command(port: int, address: str | None, replica: bool = False) -> list[str]:
+def streamlit_command(port: int, address: str | None, main_script: Path, replica: bool = False) -> list[str]:
     """A replica behind nginx listens on loopback only and watches no source file (N watchers of one tree would
     only cost CPU; a deployment does not edit its code in place)."""
-    command = [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.port", str(port),
+    command = [sys.executable, "-m", "streamlit", "run", str(main_script), "--server.port", str(port),
                "--server.headless", "true", "--server.enableStaticServing", "true",
                "--browser.gatherUsageStats", "false"]
     if replica:
@@ -154,7 +158,7 @@ def _wait_healthy(url: str, children: list[subprocess.Popen], what: str) -> None
 
 
 def _supervise(release: Path, env: dict, port: int, replicas: int, address: str | None,
-               nginx: str | None) -> int:
+               nginx: str | None, main_script: Path) -> int:
     children: list[subprocess.Popen] = []
     runtime: Path | None = None
     handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
@@ -166,12 +170,12 @@ def _supervise(release: Path, env: dict, port: int, replicas: int, address: str 
         signal.signal(signum, stop)
     try:
         if nginx is None:   # one replica: Streamlit itself on --port, as before
-            children.append(_start(streamlit_command(port, address), env))
+            children.append(_start(streamlit_command(port, address, main_script), env))
         else:
             runtime = Path(tempfile.mkdtemp(prefix=f"borderlens-serve-{os.getpid()}-"))  # mode 0700
             ports = [free_port() for _ in range(replicas)]
             for replica_port in ports:
-                children.append(_start(streamlit_command(replica_port, "127.0.0.1", replica=True), env))
+                children.append(_start(streamlit_command(replica_port, "127.0.0.1", main_script, replica=True), env))
             for n, replica_port in enumerate(ports, 1):
                 _wait_healthy(f"http://127.0.0.1:{replica_port}", children, f"replica {n}")
             listen = f"{address}:{port}" if address else str(port)

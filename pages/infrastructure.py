@@ -10,6 +10,7 @@ import altair as alt
 import pydeck as pdk
 import streamlit as st
 
+from data_pipeline import embeds as E
 from data_pipeline import queries_params as P
 from data_pipeline.charts import PALETTE
 from data_pipeline.map_deck import TOOLTIP
@@ -42,7 +43,7 @@ page, sort, rows, warnings = ctx["pager_choice"]("projects", SORTS, DEFAULT_SORT
 for warning in warnings:
     st.warning(warning, icon=":material/link_off:")
 
-st.title("Border infrastructure")
+ui.title("Border infrastructure")
 ui.markdown("Roads, bridges, rail links, crossing points, customs facilities, barriers, surveillance and demining "
             "projects near borders: what is planned, under construction, finished, suspended or cancelled. "
             "Projects are shown when they run during the chosen period or have no dates.")
@@ -74,10 +75,11 @@ def project_map() -> None:
         layers.append(pdk.Layer("GeoJsonLayer", drawn.features, id="projects", pickable=True, stroked=True,
                                 filled=True, get_fill_color="properties.colour", get_line_color="properties.colour",
                                 get_point_radius=3000, point_radius_min_pixels=5, line_width_min_pixels=3))
-    lon, lat, zoom = view_for(drawn.bounds)
+    width, height = (E.MAP_WIDTH, E.MAP_HEIGHT) if embed else (900, 480)   # an embed fits an 800 x 520 iframe
+    lon, lat, zoom = view_for(drawn.bounds, width, height)
     st.pydeck_chart(CompactDeck(layers=layers, map_provider=None,
                                  initial_view_state=pdk.ViewState(longitude=lon, latitude=lat, zoom=zoom),
-                                 tooltip=TOOLTIP), height=480, width="stretch")
+                                 tooltip=TOOLTIP), height=height, width="stretch")
     colours = ", ".join(legend_item(colour, status.replace("_", " ")) for status, colour in PROJECT_COLOURS.items())
     if drawn.aggregated:
         st.caption(f"**Counted per {drawn.step:g}° grid cell, not drawn one by one**: {drawn.reason}. Each circle "
@@ -90,8 +92,9 @@ def project_map() -> None:
 
 
 if embed:
+    ctx["heading"](ctx["map_heading"](("projects",), {"projects": "Infrastructure projects"}, ""))
     project_map()
-    ctx["source"]("infrastructure_projects")
+    ctx["embed_source"]("infrastructure_projects")
     st.stop()
 
 cols = st.columns(len(STATUSES))
@@ -119,6 +122,7 @@ with tab_table:
     st.caption("Budgets in the currency the publisher gives. A withheld value shows why it is withheld.")
 with tab_map:
     project_map()
+    ctx["embed_snippet"](ctx["map_heading"](("projects",), {"projects": "Infrastructure projects"}, ""))
 with tab_time:
     timeline = view.timeline
     domain = [s.replace("_", " ") for s in PROJECT_COLOURS]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from data_pipeline import embeds as E
 from data_pipeline import queries_params as P
 from data_pipeline.queries import PEOPLE, measure_label
 from data_pipeline.map_deck import deck_for, legend_lines
@@ -32,7 +33,7 @@ params = [
 for warning in P.initialise(params, st.session_state, st.query_params):
     st.warning(warning, icon=":material/link_off:")
 
-st.title("Map")
+ui.title("Map")
 ui.markdown("Where people cross, where military exercises take place and what is being built along borders. "
             "Hover over a shape for its details. The basemap is drawn from Natural Earth files served by this "
             "site: the map makes no request to any other server.")
@@ -46,15 +47,21 @@ show = tuple(layer for layer in LAYERS if layer in (st.session_state["map_layers
 
 data = load(release.release_id, release.path, filters, st.session_state["map_measure"], show)
 
-st.pydeck_chart(deck_for(data), height=560, width="stretch")
-for line in legend_lines(data, show):
+if embed:   # only the map, its heading and a one-line source, in an 800 x 520 iframe
+    ctx["heading"](ctx["map_heading"](show, LAYERS, st.session_state["map_measure"]))
+    st.pydeck_chart(deck_for(data, E.MAP_WIDTH, E.MAP_HEIGHT), height=E.MAP_HEIGHT, width="stretch")
+else:
+    st.pydeck_chart(deck_for(data), height=560, width="stretch")
+for line in [" · ".join(legend_lines(data, show))] if embed else legend_lines(data, show):
     st.caption(line)
 counts = data.counts
 if not any(counts.values()):
     st.info("Nothing to draw for this border, countries and period.")
 if embed:
-    ctx["source"](*[{"notices": "exercise_notices", "projects": "infrastructure_projects"}.get(s, s) for s in show])
+    ctx["embed_source"](*[{"notices": "exercise_notices", "projects": "infrastructure_projects"}.get(s, s)
+                          for s in show])
     st.stop()
+ctx["embed_snippet"](ctx["map_heading"](show, LAYERS, st.session_state["map_measure"]))
 tables = [(data.crossing_table, "Crossing points", "map-crossing-points", "crossings"),
           (data.notices.table, "Exercise notices per grid cell" if data.notices.aggregated else "Exercise areas",
            "map-exercise-cells" if data.notices.aggregated else "map-exercise-areas", "exercise_notices"),

@@ -40,7 +40,7 @@ if st.session_state["notice"] and view.detail.empty:
                "countries and period; no notice is shown in detail.", icon=":material/link_off:")
     st.session_state["notice"] = ""
 
-st.title("Exercise notices")
+ui.title("Exercise notices")
 th, n = view.thresholds, view.summary
 ui.markdown(
     "Military exercises announced under the OSCE **Vienna Document 2011**, as published by ministries, "

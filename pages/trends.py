@@ -38,8 +38,8 @@ for key, name in (("trends_port", "port"), ("trends_mirror", "mirror")):
     if key not in st.session_state:
         st.session_state[key] = str(st.query_params.get(name) or (ALL_LOCATIONS if name == "port" else ""))
 
-st.title("Crossing trends")
 ui = ctx["ui"]  # st, or nothing drawn in an embedded view
+ui.title("Crossing trends")
 ui.markdown("How many people and vehicles cross, month by month, as the border authorities count them. "
             "Figures are totals of the monthly counts in the period; a figure the publisher or the policy "
             "withholds is **not** counted as zero: the grey bars show which share of figures is withheld.")
@@ -79,10 +79,14 @@ else:
                alt.Tooltip("value:Q", title=unit, format=",.0f"),
                alt.Tooltip("reporters:Q", title="Publishers with figures"),
                alt.Tooltip("withheld_share:Q", title="Figures withheld", format=".0%")]
-    if view.reporters_vary:
-        st.warning("The publishers with figures change over this period (see “Break down by: publisher”): a "
-                   "total can rise or fall only because a publisher starts or stops. Compare periods covered by "
-                   "the same publishers.", icon=":material/info:")
+    if view.reporters_vary:   # in an embed, a caption above the chart (it must fit the iframe)
+        if embed:
+            st.caption("The publishers with figures change over this period: a total can move only because one "
+                       "starts or stops.")
+        else:
+            st.warning("The publishers with figures change over this period (see “Break down by: publisher”): a "
+                       "total can rise or fall only because a publisher starts or stops. Compare periods covered by "
+                       "the same publishers.", icon=":material/info:")
     title = f"{unit.capitalize()} per {grain}"
     lines = alt.Chart(series).mark_line(point=True, invalid="break-paths-show-domains").encode(
         x=x, y=alt.Y("value:Q", title=f"per {grain}", axis=alt.Axis(format="~s")), color=colour,
@@ -148,9 +152,14 @@ if mirrors.empty:
     st.info("No flow in this choice is reported by both sides.")
 else:
     keys = list(mirrors["key"])
-    labels = {k: f"{n or loc} – {m} ({f}→{t})" for k, n, loc, m, f, t in zip(
-        keys, mirrors["location_name"], mirrors["location_id"], mirrors["measure_label"], mirrors["from_iso3"],
-        mirrors["into_iso3"])}
+    mirrors = mirrors.assign(   # a side whose figures are synthetic (demo data) says so wherever it is named
+        inbound_reporter=mirrors["inbound_reporter"] + mirrors["inbound_synthetic"].map({True: " (synthetic)"}).fillna(""),
+        outbound_reporter=mirrors["outbound_reporter"] + mirrors["outbound_synthetic"].map({True: " (synthetic)"}).fillna(""))
+    labels = {k: f"{n or loc} – {m} ({f}→{t})" + (" · synthetic figures" if si or so else "")
+              for k, n, loc, m, f, t, si, so in zip(
+                  keys, mirrors["location_name"], mirrors["location_id"], mirrors["measure_label"],
+                  mirrors["from_iso3"], mirrors["into_iso3"], mirrors["inbound_synthetic"],
+                  mirrors["outbound_synthetic"])}
     if st.session_state["trends_mirror"] not in keys:
         if st.session_state["trends_mirror"]:
             st.warning(f"The link asks for the mirror pair “{P.shown(st.session_state['trends_mirror'])}”, which "
@@ -159,7 +168,8 @@ else:
     ui.selectbox("Flow", keys, key="trends_mirror", format_func=labels.get)
     ms = view.mirror_series
     if len(ms):
-        inbound, outbound = ms["inbound_reporter"].iloc[0], ms["outbound_reporter"].iloc[0]
+        inbound, outbound = (ms[f"{side}_reporter"].iloc[0] + (" (synthetic)" if ms[f"{side}_synthetic"].any() else "")
+                             for side in ("inbound", "outbound"))
         long = pd.concat([
             ms.assign(reporter=f"{inbound}: entries", value=ms["inbound_value"]),
             ms.assign(reporter=f"{outbound}: exits", value=ms["outbound_value"]),

@@ -15,19 +15,27 @@ with source as not materialized (
 deduplicated as (
     select * from macros.inbound_first('source')
 ),
-largest as (
-    -- only needed for the breakdown by crossing point
-    select location_id, row_number() over (order by sum(value) desc nulls last, location_id) as rank
+ranked as (
+    -- only needed for the breakdown by crossing point; its two sides may name one crossing point differently
+    select location_id, coalesce(min(location_name), location_id) as name,
+           row_number() over (order by sum(value) desc nulls last, location_id) as rank
     from deduplicated
     where $split = 'location'
     group by location_id
+),
+largest as (
+    -- one label per crossing point, with its id where two crossing points share a name
+    select location_id, rank,
+           case when count(*) over (partition by name) > 1 then name || ' (' || location_id || ')' else name
+           end as name
+    from ranked
 ),
 labelled as (
     select date_trunc($grain, d.period_start)::date as period,
            case $split
                when 'border' then least(d.country_iso3, coalesce(d.neighbor_iso3, '?')) || '–'
                                   || greatest(d.country_iso3, coalesce(d.neighbor_iso3, '?'))
-               when 'location' then case when l.rank <= 8 then coalesce(d.location_name, d.location_id)
+               when 'location' then case when l.rank <= 8 then l.name
                                          else 'other crossing points' end
                when 'measure' then d.measure
                when 'direction' then d.direction || ' (' || d.country_iso3 || ')'

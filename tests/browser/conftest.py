@@ -125,12 +125,13 @@ class Visit:
         return self.page
 
     def wait(self, wait_for_map: bool = False, settle_ms: int = 800) -> None:
-        """Wait for conditions, never for a fixed time: the app and its first heading are there (and the map's
+        """Wait for conditions, never for a fixed time: the app and its first heading (h1; h4 in an embed) are there (and the map's
         canvas), then the page is settled: no running status widget or skeleton, and no change to the page's
         elements for settle_ms in a row (timed in the page). Each wait gives up after PAGE_TIMEOUT_MS."""
         page = self.page
         page.wait_for_selector("[data-testid='stApp']", timeout=PAGE_TIMEOUT_MS)
-        page.wait_for_selector("[data-testid='stMain'] h1", timeout=PAGE_TIMEOUT_MS)
+        # a page's title, or the one-line heading of an embedded view (?embed=true)
+        page.wait_for_selector("[data-testid='stMain'] h1, [data-testid='stMain'] h4", timeout=PAGE_TIMEOUT_MS)
         if wait_for_map:
             page.wait_for_selector("[data-testid='stDeckGlJsonChart'] canvas", timeout=PAGE_TIMEOUT_MS)
         self.settled(settle_ms)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from PIL import Image
 
 from data_pipeline import queries as Q
 from data_pipeline.queries_projects import projects_table
@@ -130,6 +131,11 @@ def test_chart_images_download_with_their_source_line(visit, browser_release):
     svg = _download(page, "Chart as SVG").decode("utf-8")
     assert svg.lstrip().startswith("<svg") or "<svg" in svg[:200]
     assert "Source:" in svg and f"borderlens release {release['release_id']}" in svg
+    # fit for a report: full width 16:9, the title names measure, place and period; only this border's publishers
+    assert Image.open(io.BytesIO(png)).size == (1200, 675)
+    assert re.search(r"Trucks per quarter · Canada – United States · [A-Z][a-z]{2} \d{4} to [A-Z][a-z]{2} \d{4}", svg)
+    assert "US Bureau of Transportation Statistics" in svg and "European border guards" not in svg
+    assert "Synthetic demo data" in svg   # the demo's Canadian counterpart figures are synthetic
 
 
 @pytest.mark.parametrize("path, title", [("/downloads", "Downloads"), ("/revisions?dataset=crossings", "Revisions")])
