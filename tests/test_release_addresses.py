@@ -7,7 +7,6 @@ import io
 import json
 import os
 import signal
-import socket
 import subprocess
 import time
 import urllib.error
@@ -17,16 +16,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from data_pipeline.serve import free_port
 from support import BORDERLENS, REPO
 from test_app_release import release_dir  # noqa: F401
 
 START_TIMEOUT_S = 90   # a ceiling on waiting for the server to answer, not a wait
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _get(url: str) -> tuple[int, bytes, str]:
@@ -41,7 +35,7 @@ def _get(url: str) -> tuple[int, bytes, str]:
 
 @pytest.fixture(scope="module")
 def served(release_dir):
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen([BORDERLENS, "serve", "--release", release_dir, "--port", str(port)], cwd=REPO,
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
     url = f"http://127.0.0.1:{port}"

@@ -16,11 +16,9 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +30,7 @@ TESTS = Path(__file__).resolve().parent.parent
 if str(TESTS) not in sys.path:
     sys.path.insert(0, str(TESTS))
 
+from data_pipeline.serve import free_port, healthy  # noqa: E402
 from test_app_release import REPO, build_release  # noqa: E402
 
 ARTIFACTS = REPO / "test-artifacts"
@@ -57,20 +56,6 @@ TOOLTIP_JS = """(wanted) => {
     const tip = document.querySelector('.deck-tooltip');
     return !!tip && tip.offsetParent !== null && tip.innerText.includes(wanted);
 }"""
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-            return response.status == 200
-    except OSError:
-        return False
 
 
 @pytest.fixture(scope="session")
@@ -223,7 +208,7 @@ def _recorded_tab(browser, base: str, request):
 def _streamlit(release: str, log_name: str):
     """`streamlit run app.py` against RELEASE on a free port, as `server` starts it; yields the base URL and
     stops only the process it started."""
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     ARTIFACTS.mkdir(exist_ok=True)
     with open(ARTIFACTS / log_name, "w") as log:
@@ -235,7 +220,7 @@ def _streamlit(release: str, log_name: str):
             stdout=log, stderr=subprocess.STDOUT)
         try:
             deadline = time.monotonic() + 60
-            while not _healthy(url):
+            while not healthy(url):
                 if process.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(f"streamlit did not start; see {log.name}")
                 time.sleep(0.2)
