@@ -122,6 +122,47 @@ create or replace macro macros.covered_crossings(border_a, border_b, countries, 
            null::double, 1, 0, 0, 1, true, period_start
     from absent;
 
+-- The last 12 complete months and the 12 before of each owner in the CTE named by `cells` (rows of
+-- covered_crossings after inbound_first, with a column `owner`: whose months they are, a reporter or a crossing
+-- point). An owner's months end at its latest complete month with a published or withheld row (a monthly
+-- figure's month; a daily figure's month when its last day is in); its absent rows after that are left out.
+-- Each row says its window ('last', 'previous') and, for a row of the last 12 months whose figures are all
+-- published and whose same figure 12 months earlier is too, both values (value_paired, value_before_paired):
+-- sums of those compare like with like.
+create or replace macro macros.latest_two_years(cells) as table
+    with owner_latest as (
+        select owner,
+               max(case when last_day = period_start or last_day = last_day(period_start) then period_start
+                        else (period_start - interval 1 month)::date end) as latest_month
+        from query_table(cells)
+        where not absent
+        group by owner
+    ),
+    windowed as (
+        select c.*, o.latest_month,
+               case when c.period_start > o.latest_month - interval 12 month then 'last' else 'previous' end
+                   as period_window
+        from query_table(cells) c join owner_latest o on o.owner is not distinct from c.owner
+        where c.period_start <= o.latest_month and c.period_start > o.latest_month - interval 24 month
+    ),
+    paired as (
+        select n.location_id, n.measure, n.direction, n.country_iso3, n.neighbor_iso3, n.reporter, n.period_start,
+               b.value as value_before_paired
+        from windowed n
+        join windowed b on b.owner is not distinct from n.owner and b.location_id is not distinct from n.location_id
+            and b.measure = n.measure and b.direction is not distinct from n.direction
+            and b.country_iso3 is not distinct from n.country_iso3
+            and b.neighbor_iso3 is not distinct from n.neighbor_iso3 and b.reporter is not distinct from n.reporter
+            and b.period_start = n.period_start - interval 12 month
+        where n.period_window = 'last' and n.published = n.figures and b.published = b.figures
+    )
+    select w.*, case when p.period_start is not null then w.value end as value_paired, p.value_before_paired
+    from windowed w
+    left join paired p on p.location_id is not distinct from w.location_id and p.measure = w.measure
+        and p.direction is not distinct from w.direction and p.country_iso3 is not distinct from w.country_iso3
+        and p.neighbor_iso3 is not distinct from w.neighbor_iso3 and p.reporter is not distinct from w.reporter
+        and p.period_start = w.period_start and w.period_window = 'last';
+
 -- Exercise notices of a border (their nearest border; border_a NULL: any) and of countries (a list of ISO3
 -- codes, NULL: all; the notifying state or a participant), any dates; every column of exercise_notices and the
 -- nearest border's name (border_name).
