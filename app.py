@@ -83,7 +83,7 @@ def sidebar(options: Q.FilterOptions, embed: bool = False) -> tuple[Q.Filters, l
     warnings = P.initialise(shared, st.session_state, st.query_params)
     if "period" not in st.session_state and months:
         period, more = P.check_period(months, st.query_params.get("from"), st.query_params.get("to"),
-                                      (months[0], months[-1]))
+                                      P.default_period(months))
         st.session_state["period"] = period
         warnings += more
 
@@ -100,7 +100,7 @@ def sidebar(options: Q.FilterOptions, embed: bool = False) -> tuple[Q.Filters, l
                            help="Keep only data that involves these countries (either side of a crossing, the "
                                 "notifying or a participating state, a project's countries).")
             if months:
-                st.select_slider("Period (months)", months, value=(months[0], months[-1]), key="period",
+                st.select_slider("Period (months)", months, value=P.default_period(months), key="period",
                                  help="Crossings by month, exercises by their dates, projects active in the period.")
     P.publish(shared, st.session_state, st.query_params)
     period = st.session_state.get("period") or ("1900-01", "9999-12")
@@ -528,6 +528,23 @@ def overview_page() -> None:
                                                            "figures are summed"),
             })
 
+        busiest = data.busiest
+        if busiest is not None and len(busiest.table):
+            st.markdown(f"**Busiest crossing points** ({busiest.measure_label}, each point's last 12 complete months)")
+            show_table(busiest.table.head(5)[["rank", "location_name", "window_to", "last_12", "change",
+                                              "unpublished_share_last", "rank_status", "trends_link"]],
+                       "overview-busiest", "crossings", source=busiest.table.head(5), hide_index=True,
+                       width="stretch", column_config={
+                           "rank": "Rank", "location_name": "Crossing point",
+                           "window_to": st.column_config.DateColumn("12 months to", format="MMM YYYY"),
+                           "last_12": st.column_config.NumberColumn("Last 12 months", format="localized"),
+                           "change": "Change (like with like)",
+                           "unpublished_share_last": st.column_config.NumberColumn("Withheld or missing",
+                                                                                   format="percent"),
+                           "rank_status": "Rank known?",
+                           "trends_link": st.column_config.LinkColumn("Trends", display_text="Open in Trends")})
+            st.page_link("pages/ranking.py", label="All crossing points ranked, sortable and downloadable")
+
     if ctx["embed"]:
         show_source("crossings")
         st.stop()
@@ -590,6 +607,7 @@ def pages() -> list:
         st.Page(overview_page, title="Overview", default=True),
         st.Page("pages/map.py", title="Map"),
         st.Page("pages/trends.py", title="Crossing trends"),
+        st.Page("pages/ranking.py", title="Crossing points ranked"),
         st.Page("pages/notices.py", title="Exercise notices"),
         st.Page("pages/infrastructure.py", title="Infrastructure"),
         st.Page("pages/transparency.py", title="Transparency"),

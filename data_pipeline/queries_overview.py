@@ -9,6 +9,7 @@ import pandas as pd
 
 from data_pipeline.datasets import DATASETS
 from data_pipeline.queries_notices import rule_phrase, undecided_words
+from data_pipeline.queries_ranking import Ranking, change_pct, change_status, ranking
 from data_pipeline.queries import (PEOPLE, PEOPLE_MEASURES, STATUS_LABELS, WITHHELD_STATUSES, Filters,
                                    measure_label, run)
 
@@ -26,15 +27,10 @@ class Overview:
     projects: pd.DataFrame         # status, projects
     freshness: pd.DataFrame        # dataset, earliest, latest, records, sources, publishers, synthetic
     withheld: pd.DataFrame         # dataset, field, status, n, label (not reported only)
+    busiest: Ranking | None = None  # crossing points ranked for the first measure of `crossings` (people first)
     observation_rule: str = ""     # the para 47.4 thresholds in words, from vd_thresholds
     observation_help: str = ""     # "N more could not be judged: ..." for the observation threshold figure
     invitation_help: str = ""      # the same for "of which observers not invited"
-
-
-def _change(last, previous):
-    if previous is None or pd.isna(previous) or previous == 0 or last is None or pd.isna(last):
-        return None
-    return (last - previous) / previous * 100.0
 
 
 def _per_measure(rows: pd.DataFrame) -> pd.DataFrame:
@@ -57,7 +53,7 @@ def _per_measure(rows: pd.DataFrame) -> pd.DataFrame:
     counts = ["figures_last", "withheld_last", "missing_last", "figures_previous", "withheld_previous",
               "missing_previous", "figures_compared"]
     table[counts] = table[counts].fillna(0).astype("int64")
-    table["change_pct"] = [_change(a, b) if n else None for a, b, n in
+    table["change_pct"] = [change_pct(a, b, n) for a, b, n in
                            zip(table["compared_last"], table["compared_previous"], table["figures_compared"])]
     known = table["figures_last"].where(table["figures_last"] > 0)
     table["withheld_share_last"] = table["withheld_last"] / known
@@ -66,15 +62,6 @@ def _per_measure(rows: pd.DataFrame) -> pd.DataFrame:
     table["label"] = table["measure"].map(measure_label)
     order = table["measure"] == PEOPLE
     return pd.concat([table[order], table[~order].sort_values("last_12", ascending=False)], ignore_index=True)
-
-
-def change_status(compared: int, figures: int) -> str:
-    """How far a change on the 12 months before can be trusted, in words (a column of the tables and downloads)."""
-    if not compared:
-        return "not comparable: no figure published in both years"
-    if compared >= figures:
-        return "all figures compared"
-    return f"{compared:,} of {figures:,} figures compared (published in both years)"
 
 
 def overview(release_path: str, filters: Filters, release_created: str) -> Overview:
@@ -94,7 +81,8 @@ def overview(release_path: str, filters: Filters, release_created: str) -> Overv
     withheld["label"] = withheld["status"].map(STATUS_LABELS).fillna(withheld["status"])
     withheld["withheld"] = withheld["status"].isin(WITHHELD_STATUSES)
     thresholds = run(release_path, "vd_thresholds")
-    return Overview(crossings=crossings, windows=windows, notices=notices,
+    busiest = ranking(release_path, filters, str(crossings["measure"].iloc[0])) if len(crossings) else None
+    return Overview(crossings=crossings, windows=windows, notices=notices, busiest=busiest,
                     observation_rule=rule_phrase(thresholds, "observation"),
                     observation_help=undecided_words(int(notices["observation_undecided"])),
                     invitation_help=undecided_words(int(notices["observation_without_invitation_undecided"]),
