@@ -97,6 +97,14 @@ def publish(params: Sequence[Param], session_state: MutableMapping, query_params
             query_params[p.name] = text
 
 
+DEFAULT_MONTHS = 24   # the default period: the latest 24 months of data (not years before the data starts)
+
+
+def default_period(months: Sequence[str]) -> tuple[str, str]:
+    """The period a view opens with when its link names none: the latest DEFAULT_MONTHS months of the release."""
+    return (months[max(len(months) - DEFAULT_MONTHS, 0)], months[-1])
+
+
 def check_period(months: Sequence[str], raw_from: str | None, raw_to: str | None,
                  default: tuple[str, str]) -> tuple[tuple[str, str], list[str]]:
     """The period (from, to) as YYYY-MM within the release's months; swapped when given backwards."""
