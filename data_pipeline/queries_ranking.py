@@ -27,11 +27,11 @@ RANKING_SORTS = {
 DEFAULT_SORT = "busiest"
 COUNTS = ["figures_last", "withheld_last", "missing_last", "figures_previous", "withheld_previous",
           "missing_previous", "figures_compared", "reporters"]
-# The columns of a ranking table, shown and downloaded (the link last; "change" stands for change_pct and
+# The columns of a ranking table, shown and downloaded (the link beside the name; "change" stands for change_pct and
 # change_status in a download: data_pipeline.downloads.ANALYSIS_COLUMNS)
-COLUMNS = ["rank", "location_name", "location_id", "country_iso3", "neighbor_iso3", "window_from", "window_to", "last_12",
-           "last_12_status", "previous_12", "change", "figures_compared", "unpublished_share_last", "rank_status",
-           "trends_link"]
+COLUMNS = ["rank", "location_name", "trends_link", "location_id", "country_iso3", "neighbor_iso3", "window_from",
+           "window_to", "last_12", "last_12_status", "previous_12", "change", "figures_compared",
+           "unpublished_share_last", "rank_status"]
 
 
 @dataclass(frozen=True)
