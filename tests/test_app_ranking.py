@@ -182,3 +182,27 @@ def test_a_link_with_only_an_end_month_opens_the_24_months_to_it(app_env):
     no_exception(at)
     assert (at.query_params["from"], at.query_params["to"]) == ("2022-07", "2024-06")
     assert "backwards" not in warnings_text(at)
+
+
+def test_the_ranking_download_holds_numbers_statuses_and_guarded_text(release_dir):
+    """The CSV of the ranking as its download button builds it: numbers as numbers, the change as a number with
+    its status beside it, dates as ISO dates; a text cell that starts like a formula gets the guard."""
+    import io
+
+    from data_pipeline import downloads as D
+    from data_pipeline.queries_ranking import COLUMNS, ranking
+
+    table = ranking(release_dir, Filters(), "trucks").table
+    hostile = table.assign(location_name=["=1+2"] + list(table["location_name"].iloc[1:]))
+    data = D.view_file(D.analysis_frame(COLUMNS, hostile), "csv")
+    back = pd.read_csv(io.BytesIO(data), dtype={"location_id": str})
+    assert "change" not in back.columns and {"change_pct", "change_status"} <= set(back.columns)
+    for column in ("rank", "last_12", "previous_12", "change_pct", "figures_compared", "unpublished_share_last"):
+        assert pd.api.types.is_numeric_dtype(back[column]), column
+    assert back["last_12"].tolist() == pytest.approx(table["last_12"].tolist(), nan_ok=True)
+    compared = table["change_pct"].notna()
+    assert back.loc[compared.to_numpy(), "change_pct"].tolist() == pytest.approx(table.loc[compared, "change_pct"].tolist())
+    assert (back.loc[~compared.to_numpy(), "change_status"].str.startswith("not comparable")).all()
+    assert back["window_to"].str.fullmatch(r"\d{4}-\d{2}-01").all()
+    assert back["location_name"].iloc[0] == "'=1+2"
+    assert back["trends_link"].str.startswith("trends?port=").all()
