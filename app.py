@@ -528,8 +528,8 @@ def overview_page() -> None:
                                                            "figures are summed"),
             })
 
-        busiest = data.busiest
-        if busiest is not None and len(busiest.table):
+        busiest = data.busiest   # not in an embed, which shows the crossings table alone
+        if busiest is not None and len(busiest.table) and not ctx["embed"]:
             st.markdown(f"**Busiest crossing points** ({busiest.measure_label}, each point's last 12 complete months)")
             show_table(busiest.table.head(5)[["rank", "location_name", "trends_link", "window_to", "last_12", "change",
                                               "unpublished_share_last", "rank_status"]],

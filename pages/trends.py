@@ -103,7 +103,7 @@ else:
         lines = lines + alt.Chart(partial).mark_point(shape="diamond", size=160, filled=False, color="#000000").encode(
             x=x, y="value:Q", tooltip=tooltip)
     withheld = alt.Chart(series).mark_bar(color="#999999").encode(
-        x=x, y=alt.Y("unpublished_share:Q", title="withheld or missing", axis=alt.Axis(format="%"),
+        x=x, y=alt.Y("unpublished_share:Q", title=None, axis=alt.Axis(format="%"),   # the chart's title says it
                      scale=alt.Scale(domain=[0, 1])),
         tooltip=tooltip).properties(height=90, title="Share of the figures withheld or missing (not counted as zero)")
     if split != "total":
