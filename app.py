@@ -528,11 +528,11 @@ def overview_page() -> None:
                                                            "figures are summed"),
             })
 
-        busiest = data.busiest
-        if busiest is not None and len(busiest.table):
+        busiest = data.busiest   # not in an embed, which shows the crossings table alone
+        if busiest is not None and len(busiest.table) and not ctx["embed"]:
             st.markdown(f"**Busiest crossing points** ({busiest.measure_label}, each point's last 12 complete months)")
-            show_table(busiest.table.head(5)[["rank", "location_name", "window_to", "last_12", "change",
-                                              "unpublished_share_last", "rank_status", "trends_link"]],
+            show_table(busiest.table.head(5)[["rank", "location_name", "trends_link", "window_to", "last_12", "change",
+                                              "unpublished_share_last", "rank_status"]],
                        "overview-busiest", "crossings", source=busiest.table.head(5), hide_index=True,
                        width="stretch", column_config={
                            "rank": "Rank", "location_name": "Crossing point",

@@ -58,7 +58,8 @@ def _per_measure(rows: pd.DataFrame) -> pd.DataFrame:
     known = table["figures_last"].where(table["figures_last"] > 0)
     table["withheld_share_last"] = table["withheld_last"] / known
     table["unpublished_share_last"] = (table["withheld_last"] + table["missing_last"]) / known
-    table["change_status"] = [change_status(n, f) for n, f in zip(table["figures_compared"], table["figures_last"])]
+    table["change_status"] = [change_status(n, f, b) for n, f, b in
+                              zip(table["figures_compared"], table["figures_last"], table["compared_previous"])]
     table["label"] = table["measure"].map(measure_label)
     order = table["measure"] == PEOPLE
     return pd.concat([table[order], table[~order].sort_values("last_12", ascending=False)], ignore_index=True)

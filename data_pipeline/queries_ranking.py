@@ -27,11 +27,11 @@ RANKING_SORTS = {
 DEFAULT_SORT = "busiest"
 COUNTS = ["figures_last", "withheld_last", "missing_last", "figures_previous", "withheld_previous",
           "missing_previous", "figures_compared", "reporters"]
-# The columns of a ranking table, shown and downloaded (the link last; "change" stands for change_pct and
+# The columns of a ranking table, shown and downloaded (the link beside the name; "change" stands for change_pct and
 # change_status in a download: data_pipeline.downloads.ANALYSIS_COLUMNS)
-COLUMNS = ["rank", "location_name", "location_id", "country_iso3", "neighbor_iso3", "window_from", "window_to", "last_12",
-           "last_12_status", "previous_12", "change", "figures_compared", "unpublished_share_last", "rank_status",
-           "trends_link"]
+COLUMNS = ["rank", "location_name", "trends_link", "location_id", "country_iso3", "neighbor_iso3", "window_from",
+           "window_to", "last_12", "last_12_status", "previous_12", "change", "figures_compared",
+           "unpublished_share_last", "rank_status"]
 
 
 @dataclass(frozen=True)
@@ -42,10 +42,13 @@ class Ranking:
     uncertain: int            # rows whose rank could change because of withheld or missing figures
 
 
-def change_status(compared: int, figures: int) -> str:
-    """How far a change on the 12 months before can be trusted, in words (a column of the tables and downloads)."""
+def change_status(compared: int, figures: int, previous=None) -> str:
+    """How far a change on the 12 months before can be trusted, in words (a column of the tables and downloads);
+    previous is the sum the change divides by (a change from 0 has no percentage)."""
     if not compared:
         return "not comparable: no figure published in both years"
+    if previous is not None and not pd.isna(previous) and previous == 0:
+        return "not comparable: the figures compared add up to 0 a year before"
     if compared >= figures:
         return "all figures compared"
     return f"{compared:,} of {figures:,} figures compared (published in both years)"
@@ -114,7 +117,8 @@ def ranking(release_path: str, filters: Filters, measure: str, sort: str = DEFAU
     rows["rank_status"] = rank_status(rows)
     rows["change_pct"] = [change_pct(a, b, n) for a, b, n in
                           zip(rows["compared_last"], rows["compared_previous"], rows["figures_compared"])]
-    rows["change_status"] = [change_status(n, f) for n, f in zip(rows["figures_compared"], rows["figures_last"])]
+    rows["change_status"] = [change_status(n, f, b) for n, f, b in
+                             zip(rows["figures_compared"], rows["figures_last"], rows["compared_previous"])]
     rows["change"] = [f"{c:+.1f}%" if pd.notna(c) else "not comparable" for c in rows["change_pct"]]
     unpublished = rows["withheld_last"] + rows["missing_last"]
     rows["unpublished_share_last"] = unpublished / rows["figures_last"].where(rows["figures_last"] > 0)

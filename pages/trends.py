@@ -92,15 +92,18 @@ else:
                        "total can rise or fall only because a publisher starts or stops. Compare periods covered by "
                        "the same publishers.", icon=":material/info:")
     title = f"{unit.capitalize()} per {grain}"
-    lines = alt.Chart(series).mark_line(point=True, invalid="break-paths-show-domains").encode(
+    # a period with some of its months only is not joined to the line (its lower total is no fall): a hollow
+    # diamond at its total instead
+    whole = series.assign(value=series["value"].where(series["complete"]))
+    lines = alt.Chart(whole).mark_line(point=True, invalid="break-paths-show-domains").encode(
         x=x, y=alt.Y("value:Q", title=f"per {grain}", axis=alt.Axis(format="~s")), color=colour,
         tooltip=tooltip).properties(height=320, title=f"{title} (gaps: no figures; ◇ incomplete period)")
     partial = series[~series["complete"] & series["value"].notna()]
-    if len(partial):   # a period with some of its months only: a hollow diamond on its point
+    if len(partial):
         lines = lines + alt.Chart(partial).mark_point(shape="diamond", size=160, filled=False, color="#000000").encode(
             x=x, y="value:Q", tooltip=tooltip)
     withheld = alt.Chart(series).mark_bar(color="#999999").encode(
-        x=x, y=alt.Y("unpublished_share:Q", title="withheld or missing", axis=alt.Axis(format="%"),
+        x=x, y=alt.Y("unpublished_share:Q", title=None, axis=alt.Axis(format="%"),   # the chart's title says it
                      scale=alt.Scale(domain=[0, 1])),
         tooltip=tooltip).properties(height=90, title="Share of the figures withheld or missing (not counted as zero)")
     if split != "total":

@@ -17,7 +17,7 @@ from data_pipeline.queries_map_areas import DETAIL_LIMIT, MAX_CELLS
 from data_pipeline.verify import write_digests
 
 from test_app_release import (XSS_PORT, XSS_PORT_CODE, app_env, no_exception, open_page,  # noqa: F401
-                              release_dir, warnings_text)
+                              release_dir, warnings_text, whole_period)
 
 
 def _spec(at) -> dict:
@@ -62,7 +62,7 @@ def test_map_is_offline_and_its_layers_carry_only_what_they_draw(app_env):
 
 
 def test_crossings_are_one_point_per_location_not_monthly_rows(app_env, release_dir):
-    at = open_page("map", {"layers": "crossings"})
+    at = open_page("map", {"layers": "crossings", **whole_period(app_env)})
     spec = _spec(at)
     points = [p for layer in spec["layers"] if layer["id"] in ("crossings", "crossings-withheld")
               for p in layer["data"]]
@@ -77,7 +77,7 @@ def test_coarsened_exercise_areas_are_drawn_as_their_cells(app_env, release_dir)
     cells = _query(release_dir, "select notice_id, location_cell_geojson from exercise_notices "
                                 "where location_cell_geojson is not null")
     assert cells, "the demo policy coarsens exercise areas near borders"
-    at = open_page("map", {"layers": "notices"})
+    at = open_page("map", {"layers": "notices", **whole_period(app_env)})
     features = _layer(_spec(at), "notices")["data"]["features"]
     drawn = [json.dumps(f["geometry"], sort_keys=True) for f in features]
     for notice_id, cell in cells:
@@ -87,7 +87,7 @@ def test_coarsened_exercise_areas_are_drawn_as_their_cells(app_env, release_dir)
 
 
 def test_changing_the_measure_changes_the_points(app_env):
-    at = open_page("map", {"layers": "crossings"})
+    at = open_page("map", {"layers": "crossings", **whole_period(app_env)})
     before = _layer(_spec(at), "crossings")["data"]
     at.selectbox(key="map_measure").set_value("trucks").run()
     no_exception(at)
@@ -97,7 +97,8 @@ def test_changing_the_measure_changes_the_points(app_env):
 
 
 def test_hostile_names_stay_text_in_tooltips(app_env):
-    at = open_page("map", {"layers": "crossings", "measure": "pedestrians", "border": "MEX-USA"})
+    at = open_page("map", {"layers": "crossings", "measure": "pedestrians", "border": "MEX-USA",
+                              **whole_period(app_env)})
     points = _layer(_spec(at), "crossings")["data"]
     hostile = [p for p in points if f"USA-{XSS_PORT_CODE}" in p["tooltip"]]
     assert hostile and hostile[0]["tooltip"].startswith(XSS_PORT)

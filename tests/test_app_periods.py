@@ -4,6 +4,7 @@ a drop. Expected values are worked out here in pandas from the release's crossin
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import duckdb
@@ -103,3 +104,18 @@ def test_a_month_without_a_source_row_is_missing_not_a_drop(app_env):
     assert series["unpublished_share"].to_numpy() == pytest.approx(shares.to_numpy())
     summary = next(c.value for c in at.caption if " per month, Jan 2024 to Jun 2025" in c.value)
     assert "at least" in summary and "withheld or missing" in summary, summary
+
+
+def test_a_map_tooltip_gives_the_months_of_the_places_figures_not_the_sliders(app_env):
+    """The period chosen runs to Oct 2026 (exercise notices), but San Ysidro's figures end in Feb 2025."""
+    rows = crossings(app_env, "USA-2504", PEOPLE_MEASURES)
+    first = max(rows["month"].min(), pd.Timestamp("2024-11-01"))
+    last = rows["month"].max()
+    at = open_page("map", {"layers": "crossings", "from": "2024-11", "to": "2026-10"})
+    no_exception(at)
+    points = json.loads(at.get("deck_gl_json_chart")[0].proto.json)["layers"]
+    tooltips = [d["tooltip"] for layer in points for d in (layer.get("data") or []) if isinstance(d, dict)
+                and "(USA-2504)" in d.get("tooltip", "")]
+    assert tooltips, "San Ysidro is drawn"
+    assert f"({first:%b %Y} – {last:%b %Y})" in tooltips[0], tooltips[0]
+    assert "Oct 2026" not in tooltips[0]

@@ -6,31 +6,22 @@
 -- count the same flow, only the inbound figure counts; a point both sides report takes its name and countries
 -- from the inbound side. Sums over no published figure are NULL, never 0.
 with source as not materialized (
-    select *, location_id as owner
+    select *, location_id as owner, '' as part
     from macros.covered_crossings($border_a, $border_b, $countries, $measures, null, null, $date_to)
 ),
 deduplicated as (
     select * from macros.inbound_first('source')
 ),
-windows as (
-    select * from macros.latest_two_years('deduplicated')
+named as (
+    select location_id, macros.inbound_side(location_name, direction, country_iso3) as location_name,
+           macros.inbound_side(country_iso3, direction, country_iso3) as country_iso3,
+           macros.inbound_side(neighbor_iso3, direction, country_iso3) as neighbor_iso3
+    from deduplicated
+    group by location_id
 )
-select location_id,
-       arg_min(location_name, (direction <> 'inbound', country_iso3, location_name)) as location_name,
-       arg_min(country_iso3, (direction <> 'inbound', country_iso3)) as country_iso3,
-       arg_min(neighbor_iso3, (direction <> 'inbound', country_iso3, neighbor_iso3)) as neighbor_iso3,
-       any_value(latest_month) as latest_month,
-       sum(value) filter (where period_window = 'last') as last_12,
-       sum(value) filter (where period_window = 'previous') as previous_12,
-       coalesce(sum(figures) filter (where period_window = 'last'), 0) as figures_last,
-       coalesce(sum(withheld) filter (where period_window = 'last'), 0) as withheld_last,
-       coalesce(sum(missing) filter (where period_window = 'last'), 0) as missing_last,
-       coalesce(sum(figures) filter (where period_window = 'previous'), 0) as figures_previous,
-       coalesce(sum(withheld) filter (where period_window = 'previous'), 0) as withheld_previous,
-       coalesce(sum(missing) filter (where period_window = 'previous'), 0) as missing_previous,
-       sum(value_paired) as compared_last, sum(value_before_paired) as compared_previous,
-       count(value_before_paired) as figures_compared,
-       count(distinct reporter) filter (where not absent) as reporters
-from windows
-group by location_id
-order by last_12 desc nulls last, location_id
+select t.owner as location_id, n.location_name, n.country_iso3, n.neighbor_iso3, t.latest_month, t.last_12,
+       t.previous_12, t.figures_last, t.withheld_last, t.missing_last, t.figures_previous, t.withheld_previous,
+       t.missing_previous, t.compared_last, t.compared_previous, t.figures_compared, t.reporters
+from macros.two_year_totals('deduplicated') t
+join named n on n.location_id is not distinct from t.owner
+order by t.last_12 desc nulls last, location_id

@@ -56,6 +56,12 @@ create or replace macro macros.inbound_first(figures) as table
     anti join mirrored m on m.location_id = o.location_id and m.period_start = o.period_start
         and m.measure = o.measure and m.country_iso3 = o.country_iso3 and m.neighbor_iso3 = o.neighbor_iso3;
 
+-- An aggregate: the value of a crossing point's rows taken from the inbound side (then the first reporter by
+-- code, then the smallest value), so that a point both sides report is always labelled the same way:
+-- macros.inbound_side(location_name, direction, country_iso3) names it, (country_iso3, ...) gives its country.
+create or replace macro macros.inbound_side(value, direction, country) as
+    arg_min(value, (direction <> 'inbound', country, value));
+
 -- Crossing figures as the statements count and compare them, one row per month and series key (crossing point,
 -- measure, direction, the two countries, reporter): of a border and countries (crossings_near), of the measures
 -- (a list; NULL: all) and a crossing point (NULL: all), in the months first_month..last_month (NULL: no bound).
@@ -162,6 +168,26 @@ create or replace macro macros.latest_two_years(cells) as table
         and p.direction is not distinct from w.direction and p.country_iso3 is not distinct from w.country_iso3
         and p.neighbor_iso3 is not distinct from w.neighbor_iso3 and p.reporter is not distinct from w.reporter
         and p.period_start = w.period_start and w.period_window = 'last';
+
+-- latest_two_years summed per owner and part (the CTE named by `cells` also has a column `part`: what an owner's
+-- figures are split by, e.g. the measure; a constant for none): both totals (NULL over no published figure),
+-- the figures, withheld and missing counts of each year, the like-with-like sums (compared_last,
+-- compared_previous) and how many figures they pair, and the reporters with a figure in the two years.
+create or replace macro macros.two_year_totals(cells) as table
+    select owner, part, any_value(latest_month) as latest_month,
+           sum(value) filter (where period_window = 'last') as last_12,
+           sum(value) filter (where period_window = 'previous') as previous_12,
+           coalesce(sum(figures) filter (where period_window = 'last'), 0) as figures_last,
+           coalesce(sum(withheld) filter (where period_window = 'last'), 0) as withheld_last,
+           coalesce(sum(missing) filter (where period_window = 'last'), 0) as missing_last,
+           coalesce(sum(figures) filter (where period_window = 'previous'), 0) as figures_previous,
+           coalesce(sum(withheld) filter (where period_window = 'previous'), 0) as withheld_previous,
+           coalesce(sum(missing) filter (where period_window = 'previous'), 0) as missing_previous,
+           sum(value_paired) as compared_last, sum(value_before_paired) as compared_previous,
+           count(value_before_paired) as figures_compared,
+           count(distinct reporter) filter (where not absent) as reporters
+    from macros.latest_two_years(cells)
+    group by owner, part;
 
 -- Exercise notices of a border (their nearest border; border_a NULL: any) and of countries (a list of ISO3
 -- codes, NULL: all; the notifying state or a participant), any dates; every column of exercise_notices and the

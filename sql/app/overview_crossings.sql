@@ -6,26 +6,14 @@
 -- figures published in both years (same crossing point, measure, direction and month). Where two reporters
 -- count the same flow, only the inbound figure counts.
 with source as not materialized (
-    select *, reporter as owner
+    select *, reporter as owner, measure as part
     from macros.covered_crossings($border_a, $border_b, $countries, null, null, null, $date_to)
 ),
 deduplicated as (
     select * from macros.inbound_first('source')
-),
-windows as (
-    select * from macros.latest_two_years('deduplicated')
 )
-select reporter, measure, any_value(latest_month) as latest_month,
-       sum(value) filter (where period_window = 'last') as last_12,
-       sum(value) filter (where period_window = 'previous') as previous_12,
-       coalesce(sum(figures) filter (where period_window = 'last'), 0) as figures_last,
-       coalesce(sum(withheld) filter (where period_window = 'last'), 0) as withheld_last,
-       coalesce(sum(missing) filter (where period_window = 'last'), 0) as missing_last,
-       coalesce(sum(figures) filter (where period_window = 'previous'), 0) as figures_previous,
-       coalesce(sum(withheld) filter (where period_window = 'previous'), 0) as withheld_previous,
-       coalesce(sum(missing) filter (where period_window = 'previous'), 0) as missing_previous,
-       sum(value_paired) as compared_last, sum(value_before_paired) as compared_previous,
-       count(value_before_paired) as figures_compared
-from windows
-group by reporter, measure
+select owner as reporter, part as measure, latest_month, last_12, previous_12, figures_last, withheld_last,
+       missing_last, figures_previous, withheld_previous, missing_previous, compared_last, compared_previous,
+       figures_compared
+from macros.two_year_totals('deduplicated')
 order by reporter, measure
