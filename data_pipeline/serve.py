@@ -57,9 +57,9 @@ def serve(release_dir, port: int, replicas: int = 1, address: str | None = None)
         raise UserError(f"dashboard not found: {app}")
     nginx = find_nginx() if replicas > 1 else None
     env = {**os.environ, "BORDERLENS_RELEASE": str(release.absolute())}
-    # the release's files at fixed addresses, /app/static/latest/... and /app/static/<id>/... (release_addresses):
-    # those of the release served when the server starts (a swapped-in release gets them at the next start)
-    with run_folder(REPO, release.resolve()) as main_script:
+    # the release's files at fixed addresses, /app/static/latest/... and /app/static/<id>/... (release_addresses);
+    # `latest` follows the release the path holds, as the app does
+    with run_folder(REPO, release.absolute()) as main_script:
         return _supervise(release, env, port, replicas, address, nginx, main_script)
 
 
