@@ -257,3 +257,50 @@ def test_long_outlines_are_simplified_not_cells():
     out = simplified(pd.Series([big, cell, None]))
     assert len(out[0]) < SIMPLIFY_OVER and json.loads(out[0])["type"] == "Polygon"
     assert out[1] == cell and pd.isna(out[2])
+
+
+def _positions(value) -> list[tuple[float, float]]:
+    """Every [lon, lat] pair nested anywhere in a layer's data (rows, GeoJSON geometries, polygons)."""
+    if isinstance(value, dict):
+        if "lon" in value and "lat" in value:
+            return [(value["lon"], value["lat"])]
+        return [p for v in value.values() for p in _positions(v)]
+    if isinstance(value, list):
+        if len(value) == 2 and all(isinstance(v, (int, float)) for v in value):
+            return [(float(value[0]), float(value[1]))]
+        return [p for v in value for p in _positions(v)]
+    return []
+
+
+def _pixel(lon: float, lat: float, zoom: float) -> tuple[float, float]:
+    """Web Mercator pixel of a position in a world 512 * 2**zoom pixels wide (deck.gl's MapView)."""
+    import math
+
+    world = 512 * 2 ** zoom
+    return ((lon + 180) / 360 * world,
+            (1 - math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)) / math.pi) / 2 * world)
+
+
+@pytest.mark.parametrize("frame_width", [320, 480, 800, 1400])
+def test_an_embedded_map_shows_all_its_data_in_a_frame_of_any_width(release_dir, frame_width):
+    """The server cannot know the embedding page's width: every drawn position of the embed's deck (the whole
+    release, every layer) must lie inside the view at the embed's height for any frame from a phone's column up.
+    (AppTest cannot open an embedded view; the page draws deck_for(data, MAP_FIT_WIDTH, MAP_HEIGHT).)"""
+    from data_pipeline.embeds import MAP_FIT_WIDTH, MAP_HEIGHT
+    from data_pipeline.map_deck import deck_for
+    from data_pipeline.queries import Filters
+    from data_pipeline.queries_map import map_view
+
+    period = whole_period(release_dir)
+    filters = Filters(date_from=date.fromisoformat(period["from"] + "-01"),
+                      date_to=date.fromisoformat(period["to"] + "-01"))
+    data = map_view(release_dir, filters, "people", ("crossings", "notices", "projects"))
+    spec = json.loads(deck_for(data, MAP_FIT_WIDTH, MAP_HEIGHT).to_json())
+    view = spec["initialViewState"]
+    drawn = [p for layer in spec["layers"] if not layer["id"].startswith("basemap-")
+             for p in _positions(layer["data"])]
+    assert len(drawn) > 10
+    centre_x, centre_y = _pixel(view["longitude"], view["latitude"], view["zoom"])
+    for lon, lat in drawn:
+        x, y = _pixel(lon, lat, view["zoom"])
+        assert abs(x - centre_x) <= frame_width / 2 and abs(y - centre_y) <= MAP_HEIGHT / 2, (lon, lat, view)
