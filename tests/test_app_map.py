@@ -304,3 +304,15 @@ def test_an_embedded_map_shows_all_its_data_in_a_frame_of_any_width(release_dir,
     for lon, lat in drawn:
         x, y = _pixel(lon, lat, view["zoom"])
         assert abs(x - centre_x) <= frame_width / 2 and abs(y - centre_y) <= MAP_HEIGHT / 2, (lon, lat, view)
+
+
+def test_the_map_is_named_by_a_heading_right_above_it(app_env):
+    """Streamlit gives the deck's canvas no accessible name: a real heading (h4) names what the map draws, where
+    and when, directly before it, so a screen reader's heading list finds the map."""
+    at = open_page("map", {"layers": "crossings,projects", "border": "CAN-USA"})
+    no_exception(at)
+    elements = [e for e in at.main if e.type in ("markdown", "deck_gl_json_chart")]
+    position = next(i for i, e in enumerate(elements) if e.type == "deck_gl_json_chart")
+    heading = elements[position - 1].value.replace("\\", "")   # markdown escapes of publisher text removed
+    assert heading.startswith("#### Map: Crossing points (people, all modes), Infrastructure"), heading
+    assert "Canada" in heading and "United States" in heading
