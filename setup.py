@@ -13,7 +13,8 @@ from setuptools.command.build_py import build_py
 ROOT = Path(__file__).resolve().parent
 # The files the installed `borderlens` reads at run time, as globs relative to the repository root.
 SHIPPED = ("app.py", ".streamlit/config.toml", "pages/*.py", "sql/**/*.sql", "static/**/*.geojson",
-           "sample_data/geo/*.geojson", "sample_data/geo/README.md", "deploy/nginx.conf.template")
+           "sample_data/geo/*.geojson", "sample_data/geo/README.md", "sample_data/geo/prebuilt/*",
+           "deploy/nginx.conf.template")
 
 
 def shipped_files() -> list[Path]:

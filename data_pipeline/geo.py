@@ -27,6 +27,7 @@ from shapely.geometry import mapping, shape
 
 from data_pipeline.db import sql
 from data_pipeline.paths import resource_root
+from data_pipeline.reference_tables import prebuilt_frame
 
 SAMPLE_GEO_DIR = resource_root() / "sample_data" / "geo"
 LAND_10M = "ne_10m_admin_0_boundary_lines_land.geojson"
@@ -167,9 +168,9 @@ def country_rows(countries_path=None) -> pd.DataFrame:
     return pd.concat([frame, box], axis=1)
 
 
-def load_countries(con: duckdb.DuckDBPyConnection, countries_path=None) -> int:
-    """Replace the countries table with country_rows(); returns the number of rows."""
-    frame = country_rows(countries_path)
+def load_countries(con: duckdb.DuckDBPyConnection, countries_path=None, frame: pd.DataFrame | None = None) -> int:
+    """Replace the countries table with country_rows() (or the prebuilt frame); returns the number of rows."""
+    frame = country_rows(countries_path) if frame is None else frame
     _replace(con, [(sql("geo/countries_delete"), [])], "geo_countries_input", frame, sql("geo/countries_insert"))
     return len(frame)
 
@@ -179,10 +180,11 @@ def ensure_reference(con: duckdb.DuckDBPyConnection, geo_dir=SAMPLE_GEO_DIR) -> 
     geo_dir = Path(geo_dir)
     countries, with_extent, borders = con.execute(sql("geo/reference_state"), [BORDER_SOURCE]).fetchall()[0]
     loaded = {"countries": 0, "borders": 0}
-    if countries == 0 or with_extent == 0:
-        loaded["countries"] = load_countries(con, geo_dir / COUNTRIES_110M)
+    if countries == 0 or with_extent == 0:   # prebuilt Parquet when built from these very files (reference_tables)
+        loaded["countries"] = load_countries(con, geo_dir / COUNTRIES_110M, prebuilt_frame(geo_dir, "countries"))
     if borders == 0:
-        loaded["borders"] = load_borders(con, geo_dir / LAND_10M, geo_dir / DISPUTED_10M, geo_dir / COUNTRIES_110M)
+        loaded["borders"] = load_borders(con, geo_dir / LAND_10M, geo_dir / DISPUTED_10M, geo_dir / COUNTRIES_110M,
+                                         prebuilt_frame(geo_dir, "borders"))
     return loaded
 
 
@@ -278,9 +280,11 @@ def _beside(path, name: str) -> Path:
     return candidate if candidate.exists() else SAMPLE_GEO_DIR / name
 
 
-def load_borders(con: duckdb.DuckDBPyConnection, land_path, disputed_path, countries_path=None) -> int:
-    """Replace the Natural Earth borders in the borders table; returns the number of lines loaded."""
-    frame = border_rows(land_path, disputed_path, countries_path)
+def load_borders(con: duckdb.DuckDBPyConnection, land_path, disputed_path, countries_path=None,
+                 frame: pd.DataFrame | None = None) -> int:
+    """Replace the Natural Earth borders in the borders table (from border_rows(), or the prebuilt frame);
+    returns the number of lines loaded."""
+    frame = border_rows(land_path, disputed_path, countries_path) if frame is None else frame
     deletes = [(sql("geo/borders_delete"), [BORDER_SOURCE])]
     _replace(con, deletes, "geo_borders_input", frame, sql("geo/borders_insert"))
     return len(frame)

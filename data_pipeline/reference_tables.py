@@ -1,0 +1,80 @@
+"""Prebuilt reference tables: countries and Natural Earth borders as Parquet beside their sources, so that a new
+work database gets them by reading two small files instead of parsing 4 MB of GeoJSON with shapely (0.85 s of
+every first ingest). A manifest holds the SHA-256 of each source file: when the sources change, or another
+geometry folder is used, the tables are built from the GeoJSON as before (never from a stale copy).
+`make reference` (or `python -m data_pipeline.reference_tables`) rebuilds them; a test checks they equal a
+fresh build."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+PREBUILT = "prebuilt"
+MANIFEST = "manifest.json"
+FORMAT = 1
+
+
+def _sources() -> dict[str, tuple[str, ...]]:
+    from data_pipeline import geo
+
+    return {"countries": (geo.COUNTRIES_110M,), "borders": (geo.LAND_10M, geo.DISPUTED_10M, geo.COUNTRIES_110M)}
+
+
+def source_digests(geo_dir: Path) -> dict[str, str]:
+    """SHA-256 of every source file the tables are built from (file name -> hex digest)."""
+    names = sorted({name for names in _sources().values() for name in names})
+    return {name: hashlib.sha256((geo_dir / name).read_bytes()).hexdigest() for name in names}
+
+
+def build_frames(geo_dir: Path) -> dict[str, pd.DataFrame]:
+    """The tables' rows, built from the GeoJSON sources (geo.country_rows / geo.border_rows)."""
+    from data_pipeline import geo
+
+    return {"countries": geo.country_rows(geo_dir / geo.COUNTRIES_110M),
+            "borders": geo.border_rows(geo_dir / geo.LAND_10M, geo_dir / geo.DISPUTED_10M,
+                                       geo_dir / geo.COUNTRIES_110M)}
+
+
+def build(geo_dir: Path, out: Path | None = None) -> Path:
+    """Write <geo_dir>/prebuilt/{countries,borders}.parquet and the manifest; returns the folder."""
+    out = out or geo_dir / PREBUILT
+    out.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect()
+    try:
+        for table, frame in build_frames(geo_dir).items():
+            con.register("frame", frame)
+            con.execute(f"copy (select * from frame) to '{out / table}.parquet' (format parquet)")  # fixed names
+            con.unregister("frame")
+    finally:
+        con.close()
+    manifest = {"format": FORMAT, "sources": source_digests(geo_dir)}
+    (out / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return out
+
+
+def prebuilt_frame(geo_dir: Path, table: str) -> pd.DataFrame | None:
+    """The prebuilt rows of `table` when they were built from exactly the files now in geo_dir, else None."""
+    folder = geo_dir / PREBUILT
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        if manifest.get("format") != FORMAT or manifest.get("sources") != source_digests(geo_dir):
+            return None
+        con = duckdb.connect()
+        try:
+            return con.execute("select * from read_parquet($path)", {"path": str(folder / f"{table}.parquet")}).df()
+        finally:
+            con.close()
+    except (OSError, ValueError, duckdb.Error):
+        return None
+
+
+if __name__ == "__main__":
+    from data_pipeline.geo import SAMPLE_GEO_DIR
+
+    print(build(Path(sys.argv[1]) if len(sys.argv) > 1 else SAMPLE_GEO_DIR))
