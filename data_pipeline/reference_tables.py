@@ -75,6 +75,6 @@ def prebuilt_frame(geo_dir: Path, table: str) -> pd.DataFrame | None:
 
 
 if __name__ == "__main__":
-    from data_pipeline.geo import SAMPLE_GEO_DIR
+    from data_pipeline.paths import resource_root
 
-    print(build(Path(sys.argv[1]) if len(sys.argv) > 1 else SAMPLE_GEO_DIR))
+    print(build(Path(sys.argv[1]) if len(sys.argv) > 1 else resource_root() / "sample_data" / "geo"))
