@@ -13,13 +13,14 @@ from pathlib import Path
 
 from data_pipeline.datasets import DATASETS, Dataset
 from data_pipeline.errors import UserError
+from data_pipeline.field_sources import GENERATED, SOURCES as GENERATING, template_problem
 from data_pipeline.vocabularies import builtin_vocabulary
 
 FORMATS = {"csv", "json", "geojson"}
 SHAPES = {"long", "wide"}
 PARSERS = {"wkt_lon", "wkt_lat", "upper", "lower", "json_list"}
 UNMAPPED = {"keep", "null", "slug"}
-FIELD_SOURCES = ("column", "columns", "value", "document")  # exactly one per field
+FIELD_SOURCES = ("column", "columns", "value", "document", "template", "hash", "generate")  # exactly one per field
 FIELD_OPTIONS = ("parse", "pad", "prefix", "map", "unmapped")  # with column only
 FIELD_KEYS = FIELD_SOURCES + FIELD_OPTIONS
 # The sections and keys a profile may use (docs/profiles.md); anything else is a typo, reported as one.
@@ -257,7 +258,7 @@ def _check_field(path: Path, dataset: Dataset, fmt: str, name: str, spec, vocab:
         said = f"has {' and '.join(sources)}" if sources else "has none"
         raise _fail(path, f"{where} needs exactly one of {', '.join(FIELD_SOURCES)} ({said})")
     source = sources[0]
-    options = [k for k in FIELD_OPTIONS if k in spec]
+    options = [k for k in FIELD_OPTIONS if k in spec and not (k == "prefix" and source in GENERATING)]
     if options and source != "column":
         inside = " (put them in each alternative of columns)" if source == "columns" else ""
         verb = "applies" if len(options) == 1 else "apply"
@@ -271,6 +272,8 @@ def _check_field(path: Path, dataset: Dataset, fmt: str, name: str, spec, vocab:
                               f"[{{ column = \"A\" }}, {{ column = \"B\" }}], not {_show(alternatives)}")
         for number, alternative in enumerate(alternatives, start=1):
             _check_field(path, dataset, fmt, name, alternative, vocab, f"{where} columns[{number}]")
+    elif source in GENERATING:
+        _check_generating(path, where, source, spec[source])
     elif source == "value":
         if isinstance(spec["value"], (list, dict)):
             raise _fail(path, f"{where} value must be a string, number or boolean, not {_show(spec['value'])}")
@@ -293,6 +296,20 @@ def _check_field(path: Path, dataset: Dataset, fmt: str, name: str, spec, vocab:
         if "map" not in spec:
             raise _fail(path, f"{where} unmapped only applies with map")
         _string(path, f"{where} unmapped", spec["unmapped"], sorted(UNMAPPED))
+
+
+def _check_generating(path: Path, where: str, source: str, value) -> None:
+    """template (a string naming columns as {Column}), hash (a non-empty list of column names) or generate
+    (record_number); each also takes prefix."""
+    if source == "template":
+        problem = template_problem(_string(path, f"{where} template", value))
+        if problem:
+            raise _fail(path, f"{where} template {_show(value)} {problem}")
+    elif source == "hash":
+        if not isinstance(value, list) or not value or not all(isinstance(v, str) and v.strip() for v in value):
+            raise _fail(path, f"{where} hash must be a non-empty list of column names, not {_show(value)}")
+    else:
+        _string(path, f"{where} generate", value, sorted(GENERATED))
 
 
 def _read_toml(path: Path) -> dict:

@@ -25,6 +25,7 @@ import duckdb
 
 from data_pipeline.db import sql
 from data_pipeline.errors import UserError
+from data_pipeline.field_sources import SOURCES, source_sql
 from data_pipeline.profiles import DUCKDB_ENCODINGS, Profile
 from data_pipeline.text_files import file_encoding, header_line, lf_copy, mixed_line_ends
 from data_pipeline.text_files import sniff_header  # noqa: F401 (ingest and the tests take it from here)
@@ -260,6 +261,7 @@ class _Sql:
     session variable (bl_stg_p0, bl_stg_p1, ...) that the SELECT reads with getvariable()."""
     params: dict = field(default_factory=dict)
     maps: list[str] = field(default_factory=list)  # vocabulary names, in the order of their variables
+    record_number: str = "null"                     # the record's number from 1, for generate = "record_number"
 
     def param(self, value) -> str:
         name = f"p{len(self.params)}"
@@ -313,6 +315,9 @@ def _field_sql(spec, resolve, q: _Sql, free_text: bool = False) -> str | None:
         return f"{q.param(str(spec['value']))}::varchar"
     if "document" in spec:
         return f"nullif(trim(json_extract_string(r.doc, {q.param(spec['document'])})), '')"
+    if any(k in spec for k in SOURCES):   # template, hash, generate (field_sources)
+        expr = source_sql(spec, resolve, q, q.record_number)
+        return expr if expr is None or "prefix" not in spec else f"({q.param(str(spec['prefix']))} || {expr})"
     column = resolve(spec["column"], q)
     if column is None:
         return None
@@ -377,6 +382,8 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, profile: Profile, raw: Raw
     else:
         rid = line = "r.idx"
     resolve = _column_resolver(profile, header, "r")
+    # CSV: data records counted from 1 (a wide row's cells share its number); JSON: records counted from 1
+    q.record_number = f"{line_expr} + 1" if profile.format == "csv" else "r.idx"
     column = "r._header" if source == "_long" else "null::varchar"
     selects = [f"{rid} as _rid", f"{line} as _line", f"{column} as _column"]
     stray = [f"nullif(trim(r.{quote_ident(name)}), '') is not null" for name in raw.unnamed]
