@@ -202,15 +202,17 @@ def datapackage(info: dict, columns: dict, sources: list[dict], descriptions: di
         schema = {"fields": [_field(dataset, name, data_type, descriptions)
                              for name, data_type in columns[dataset].items()],
                   "missingValues": [""]}
+        # each dataset's own licences (its sources'): an ODbL source binds that extract, not the others
+        own = sorted({s["licence"] for s in sources if s["licence"] and s.get("dataset") == dataset})
         base = {"profile": "tabular-data-resource", "encoding": "utf-8",
-                "row_count": info["row_counts"].get(dataset)}
+                "row_count": info["row_counts"].get(dataset), "licenses": [licence(text) for text in own]}
         resources.append({"name": dataset, "path": f"extracts/{dataset}.csv", "format": "csv",
                           "mediatype": "text/csv", **base, "dialect": {"delimiter": ",", "header": True},
                           "schema": schema})
         resources.append({"name": f"{dataset}-parquet", "path": f"extracts/{dataset}.parquet", "format": "parquet",
                           "mediatype": "application/vnd.apache.parquet", **base, "schema": schema})
         resources.append({"name": f"{dataset}-geojson", "path": f"extracts/{dataset}.geojson", "format": "geojson",
-                          "mediatype": "application/geo+json", "encoding": "utf-8",
+                          "mediatype": "application/geo+json", "encoding": "utf-8", "licenses": base["licenses"],
                           "description": "The same rows as GeoJSON features (RFC 7946, coordinates at 5 decimals)"})
     return {
         "profile": "data-package",   # not tabular-data-package: the GeoJSON resources are not tables

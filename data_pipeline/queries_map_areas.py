@@ -19,7 +19,7 @@ from data_pipeline.map_style import NOTICE_COLOURS, OTHER_PROJECT, PROJECT_COLOU
 from data_pipeline.queries import date_text, location_marker, run, time_marker, value_text
 
 DETAIL_LIMIT = 1_000        # features per layer drawn one by one at most; more are counted per grid cell
-LAYER_BYTES = 350_000       # nor more than this many bytes of features (outlines and tooltips) per layer
+LAYER_BYTES = 500_000       # nor more than this many bytes of features (outlines and tooltips) per layer
 MAX_CELLS = 1_000           # grid cells per layer at most: the finest step with at most this many cells is used
 STEPS = (0.5, 1.0, 2.0, 5.0, 10.0)   # grid cell sizes in degrees, finest first, each a multiple of the first
 SIMPLIFY_OVER = 2_000       # an outline longer than this (GeoJSON characters) is simplified ...
@@ -89,16 +89,25 @@ def _coords(geometry: dict):
 
 
 def simplified(texts: pd.Series) -> pd.Series:
-    """Long outlines simplified (topology kept) and rounded to 5 decimals; short ones, and cells, as published."""
-    long = texts.str.len().fillna(0) > SIMPLIFY_OVER
-    if not long.any():
+    """Long outlines simplified (topology kept) and rounded to 5 decimals (about 1 m, finer than the map shows);
+    short ones with finer coordinates only rounded (742 fence segments at 15 decimals took 0.4 MB); the others,
+    and cells, as published."""
+    lengths = texts.str.len().fillna(0)
+    long = lengths > SIMPLIFY_OVER
+    fine = ~long & texts.str.contains(r"\.\d{6,}", regex=True).fillna(False).astype(bool)
+    if not (long.any() or fine.any()):
         return texts
     import shapely
 
-    geoms = shapely.from_geojson(texts[long].to_numpy(), on_invalid="ignore")
-    geoms = shapely.set_precision(shapely.simplify(geoms, SIMPLIFY_DEGREES, preserve_topology=True), 1e-5)
     out = texts.copy()
-    out[long] = [shapely.to_geojson(g) if g is not None and not shapely.is_empty(g) else None for g in geoms]
+    for rows, simplify in ((long, True), (fine, False)):
+        if not rows.any():
+            continue
+        geoms = shapely.from_geojson(texts[rows].to_numpy(), on_invalid="ignore")
+        if simplify:
+            geoms = shapely.simplify(geoms, SIMPLIFY_DEGREES, preserve_topology=True)
+        geoms = shapely.set_precision(geoms, 1e-5)
+        out[rows] = [shapely.to_geojson(g) if g is not None and not shapely.is_empty(g) else None for g in geoms]
     return out
 
 
