@@ -99,3 +99,21 @@ def test_a_release_names_each_sources_licence(tmp_path):
     by_source = {s["licence"]: s["licence_id"] for s in package["sources"]}
     assert by_source == {title: name for title, (name, _) in named.items()}
     _valid(release / "datapackage.json")
+
+
+def test_each_dataset_carries_the_licences_of_its_own_sources(release_dir):
+    """Reveal's fence is ODbL: that binds the infrastructure extracts, not the crossings or notices."""
+    import duckdb
+
+    package = json.loads((Path(release_dir) / "datapackage.json").read_text(encoding="utf-8"))
+    con = duckdb.connect(str(Path(release_dir) / "borderlens.duckdb"), read_only=True)
+    try:
+        rows = con.execute("select dataset, licence from sources where licence is not null").fetchall()
+    finally:
+        con.close()
+    for resource in package["resources"]:
+        dataset = resource["name"].split("-")[0]
+        own = {licence(text)["name"] for d, text in rows if d == dataset}
+        assert {entry["name"] for entry in resource["licenses"]} == own, resource["name"]
+    by_name = {r["name"]: {e["name"] for e in r["licenses"]} for r in package["resources"]}
+    assert "ODbL-1.0" in by_name["infrastructure_projects"] and "ODbL-1.0" not in by_name["crossings"]
