@@ -278,7 +278,7 @@ class _Sql:
         for name, value in self.params.items():
             con.execute(f"set variable bl_stg_{name} = $value", {"value": value})
         for number, name in enumerate(self.maps):
-            table = profile.vocab.get(name) or builtin_vocabulary(name) or {}
+            table = {**(builtin_vocabulary(name) or {}), **profile.vocab.get(name, {})}   # the profile's words win
             con.execute(f"set variable bl_stg_v{number} = map($keys::varchar[], $values::varchar[])",
                         {"keys": list(table), "values": list(table.values())})
 

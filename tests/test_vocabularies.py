@@ -48,3 +48,41 @@ def test_an_unknown_builtin_vocabulary_is_refused(tmp_path: Path):
                      "--db", tmp_path / "w.duckdb", "--profile", profile, check=False)
     line = one_line_error(result)
     assert f"profile {profile}:" in line and "[fields] region_code" in line and "subdivisions:XX" in line, line
+
+
+def test_country_names_and_codes_become_iso3():
+    """`map = "countries"`: ISO names, common English names and the CLDR names publishers use, codes of every kind;
+    expected codes written out by hand. A word two countries share ("congo") is left out rather than guessed."""
+    table = builtin_vocabulary("countries")
+    for word, code in [("germany", "DEU"), ("de", "DEU"), ("deu", "DEU"), ("276", "DEU"), ("russian federation", "RUS"),
+                       ("russia", "RUS"), ("united states", "USA"), ("united states of america", "USA"),
+                       ("viet nam", "VNM"), ("vietnam", "VNM"), ("bosnia & herzegovina", "BIH"),
+                       ("st. lucia", "LCA"), ("côte d’ivoire", "CIV"), ("congo - kinshasa", "COD"),
+                       ("myanmar (burma)", "MMR"), ("kosovo", "XKX"), ("4", "AFG"), ("004", "AFG")]:
+        assert table[word] == code, word
+    assert "congo" not in table or table["congo"] == "COG"   # ISO's short name "Congo" is the Republic of the Congo
+    assert "nato" not in table and "czechoslovakia" not in table   # not a country, no longer one: never invented
+
+
+def test_a_profile_table_of_the_same_name_is_laid_over_the_builtin_one(tmp_path: Path):
+    profile = tmp_path / "named.toml"
+    text = BTS.read_text(encoding="utf-8").replace('neighbor_iso3 = { column = "Border", map = "borders", unmapped = "keep" }',
+                                                   'neighbor_iso3 = { column = "Border", map = "countries", unmapped = "null" }')
+    text = text.replace("[vocab.borders]", "[vocab.countries]").replace('name = "bts-border-crossings"', 'name = "named"')
+    profile.write_text(text, encoding="utf-8")
+    lines = (SAMPLE / "crossings" / "bts_border_crossing_entry_data_2019_insight_sample.csv").read_text(
+        encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    border = header.index("Border")
+    body = []
+    for line, word in zip(lines[1:4], ["US-Mexico Border", "Canada", "Mexique"]):
+        cells = line.split(",")
+        cells[border] = word
+        body.append(",".join(cells))
+    data = tmp_path / "named.csv"
+    data.write_text("\n".join([lines[0], *body]) + "\n", encoding="utf-8")
+    db = tmp_path / "w.duckdb"
+    ingest_json(db, data, profile=str(profile))
+    found = sorted(query(db, "select neighbor_iso3 from crossings"), key=str)
+    # the profile's word (US-Mexico Border), the built-in name (Canada), an unknown word (null, as the profile says)
+    assert sorted(r[0] or "" for r in found) == ["", "CAN", "MEX"]
