@@ -277,9 +277,32 @@ def protect(cells: Cells, secondary, p: float, slices=()) -> tuple[np.ndarray, A
                 added = True
         if not added:
             break
+    if len(result.failing):
+        # Last resort, so that a valid policy never stops the publish: every published cell connected to a
+        # failing one through the margin groups is suppressed too; what still fails then is given back by the
+        # totals alone (with all of its connected cells hidden) and counted as unprotectable.
+        linked = connected(cells, result.failing)
+        hidden |= linked & cells.eligible & ~cells.known & ~cells.missing
+        result = audit(cells, hidden, p, exempt=exempt)
+        exempt[result.failing] = True
+        result.failing = result.failing[:0]
     result.exempt = exempt[result.checked]
     result.unprotectable = int(exempt.sum())
     return hidden, result
+
+
+def connected(cells: Cells, seeds: np.ndarray) -> np.ndarray:
+    """The cells linked to the seeds through shared margin groups, transitively (a mask)."""
+    linked = np.zeros(len(cells.hidden), dtype=bool)
+    linked[seeds] = True
+    while True:
+        grown = linked.copy()
+        for groups in cells.margins:
+            ids = np.unique(groups[linked & (groups >= 0)])
+            grown |= np.isin(groups, ids) & (groups >= 0)
+        if (grown == linked).all():
+            return linked
+        linked = grown
 
 
 def unprotectable(cells: Cells, failing: np.ndarray, p: float, hidden: np.ndarray | None = None,
