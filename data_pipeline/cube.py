@@ -12,8 +12,10 @@ The staged row carries them as one MAP (keys in alphabetical order, so that two 
 same map and the same key), and the problems of their codes as a list of reasons, both computed in SQL over the
 whole file: a code outside a closed code list sends the row to quarantine with a reason naming the dimension; a
 code the profile lists as `open` is kept as published (Frontex's stateless and unknown nationalities are figures,
-not mistakes). A publisher's own total (`total = "TOTAL"`) is kept as a cell of its own whose code is the reserved
-`_total`, so a reader never takes it for a nationality and a sum over the codes never counts it twice.
+not mistakes). A publisher's own total (`total = "TOTAL"`) is never invented and never summed with its parts:
+with `totals = "keep"` (the default) it is loaded as a cell of its own whose code is the reserved `_total` (the
+data dictionary says so), with `totals = "drop"` its rows are set aside in quarantine as `publisher_total_dropped`,
+so that read = loaded + quarantined still holds and the operator sees what was left out.
 """
 
 from __future__ import annotations
@@ -28,7 +30,8 @@ from data_pipeline.errors import UserError
 
 PLACE_KINDS = ("crossing_point", "border_section", "route", "region", "border", "country")
 CODE_LISTS = ("iso3166",)  # ISO 3166-1 alpha-3, through pycountry
-DIMENSION_KEYS = ("column", "value", "parse", "map", "unmapped", "codes", "open", "total")
+DIMENSION_KEYS = ("column", "value", "parse", "map", "unmapped", "codes", "open", "total", "totals")
+TOTALS = ("keep", "drop")
 TOTAL_CODE = "_total"
 _NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")
 
@@ -74,6 +77,11 @@ def check_dimensions(path: Path, dataset_name: str, raw: dict, vocab: dict, buil
                 raise _fail(path, f"{where} open only applies with codes (it lists codes kept beyond the list)")
             if not isinstance(spec["open"], list) or not all(isinstance(c, str) and c.strip() for c in spec["open"]):
                 raise _fail(path, f"{where} open must be a list of codes (strings)")
+        if "totals" in spec:
+            if "total" not in spec:
+                raise _fail(path, f"{where} totals only applies with total (the publisher's code for its total)")
+            if spec["totals"] not in TOTALS:
+                raise _fail(path, f"{where} totals is {spec['totals']!r}, which is not one of {', '.join(TOTALS)}")
         if "parse" in spec and spec["parse"] not in ("upper", "lower"):
             raise _fail(path, f"{where} parse is '{spec['parse']}', which is not one of lower, upper")
         if "map" in spec and spec["map"] not in vocab and builtin_vocabulary(spec["map"]) is None:
@@ -108,6 +116,8 @@ def dimension_selects(dimensions: dict, resolve, q, field_sql: Callable) -> list
         if "total" in spec:
             expr = f"(case when upper({expr}) = upper({q.param(spec['total'])}) then {q.param(TOTAL_CODE)} else {expr} end)"
         values.append(expr)
+        if spec.get("totals") == "drop":
+            problems.append(f"case when {expr} = {q.param(TOTAL_CODE)} then {q.param('publisher_total_dropped')} end")
         problems.append(f"case when {expr} is null then {q.param('missing_' + name)} end")
         if "codes" in spec:
             allowed = [*code_list(spec["codes"]), *(c.strip().upper() for c in spec.get("open", [])), TOTAL_CODE.upper()]

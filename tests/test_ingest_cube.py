@@ -156,3 +156,13 @@ def test_database_of_schema_6_stays_readable(tmp_path: Path):
                      "where source_id = 'old:1'") == [("crossing_point", {}, None, 5.0)]
     kinds = Counter(dict(query(db, "select place_kind, count(*) from crossings group by all")))
     assert kinds["crossing_point"] == 1 and kinds["route"] > 0
+
+
+def test_publisher_total_dropped_when_the_profile_says_so(tmp_path: Path):
+    profile = write(tmp_path / "cube.toml", CUBE_PROFILE.replace('total = "TOTAL"', 'total = "TOTAL", totals = "drop"'))
+    data = write(tmp_path / "cube.csv", CUBE_CSV)
+    db = tmp_path / "work.duckdb"
+    [source] = ingest_json(db, data, profile=str(profile))
+    assert (source["rows_read"], source["rows_loaded"], source["rows_quarantined"]) == (9, 4, 5)
+    assert query(db, "select reasons from quarantine where line_no = 5") == [(["publisher_total_dropped"],)]
+    assert query(db, "select count(*) from crossings where dimensions['nationality'] = '_total'") == [(0,)]
