@@ -239,3 +239,23 @@ def test_yearly_wide_layout_by_route_leaves_the_total_column_out(tmp_path: Path)
     assert query(db, "select count(*) from crossings where period_label not in ('2021', '2022', '2023')") == [(0,)]
     assert query(db, "select distinct place_kind, reporter_iso3, country_iso3 from crossings") == [
         ("route", None, None)]
+
+
+def test_a_new_version_replaces_and_revises_cell_by_cell(tmp_path: Path):
+    """A second version of the series revises one nationality's figure: only that cell's value changes, the
+    revision names its breakdown, and no cell of another breakdown is dropped or doubled."""
+    profile = write(tmp_path / "cube.toml", CUBE_PROFILE)
+    first = write(tmp_path / "v1.csv", "province,category,nat,month,persons\n"
+                                       "ON,Residents,USA,FY2021 March,120\n"
+                                       "ON,Residents,MEX,FY2021 March,15\n")
+    db = tmp_path / "work.duckdb"
+    ingest_json(db, first, profile=str(profile))
+    second = write(tmp_path / "v2.csv", "province,category,nat,month,persons\n"
+                                        "ON,Residents,USA,FY2021 March,120\n"
+                                        "ON,Residents,MEX,FY2021 March,16\n")
+    ingest_json(db, second, profile=str(profile))
+    assert query(db, "select dimensions['nationality'], value from crossings order by 1") == [
+        ("MEX", 16.0), ("USA", 120.0)]
+    assert query(db, "select record_key, old_value, new_value from revisions") == [
+        ("CAN|region|CAN-ON|inbound|2021-03-01|month|persons|{nationality=MEX, traveller_category=residents}",
+         "15.0", "16.0")]
