@@ -96,6 +96,14 @@ def check_dimensions(path: Path, dataset_name: str, raw: dict, vocab: dict, buil
     return checked
 
 
+def check_place_kind(path: Path, fields: dict) -> None:
+    """A constant place kind outside the list is a typo of the profile, said before any row is read (a column's
+    values are checked row by row: unknown_place_kind)."""
+    spec = fields.get("place_kind")
+    if isinstance(spec, dict) and "value" in spec and spec["value"] not in PLACE_KINDS:
+        raise _fail(path, f"[fields] place_kind is {spec['value']!r}, which is not one of {', '.join(PLACE_KINDS)}")
+
+
 def check_fiscal_start(path: Path, dates: dict) -> int:
     """[dates] fiscal_year_start: the month a fiscal year starts in (10 for the US federal year); 1 = calendar."""
     value = dates.get("fiscal_year_start", 1)

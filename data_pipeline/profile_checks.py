@@ -11,7 +11,7 @@ import tomllib
 from datetime import date, datetime
 from pathlib import Path
 
-from data_pipeline.cube import check_dimensions, check_fiscal_start
+from data_pipeline.cube import check_dimensions, check_fiscal_start, check_place_kind
 from data_pipeline.datasets import DATASETS, Dataset
 from data_pipeline.errors import UserError
 from data_pipeline.vocabularies import builtin_vocabulary
@@ -340,6 +340,7 @@ def checked(path: Path) -> dict:
     fields = raw.get("fields", {})
     for name, spec in fields.items():
         _check_field(path, dataset, fmt, name, spec, vocab)
+    check_place_kind(path, fields)
     missing = [f for f in dataset.required_fields if f not in fields]
     if missing:
         raise _fail(path, f"[fields] must say where {', '.join(missing)} come from")

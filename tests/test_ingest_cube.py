@@ -259,3 +259,18 @@ def test_a_new_version_replaces_and_revises_cell_by_cell(tmp_path: Path):
     assert query(db, "select record_key, old_value, new_value from revisions") == [
         ("CAN|region|CAN-ON|inbound|2021-03-01|month|persons|{nationality=MEX, traveller_category=residents}",
          "15.0", "16.0")]
+
+
+def test_profile_mistakes_of_the_cube_are_one_line(tmp_path: Path):
+    data = write(tmp_path / "cube.csv", CUBE_CSV)
+    notices = (REPO / "data_pipeline" / "profiles" / "borderlens-exercise-notices-csv.toml").read_text()
+    cases = [
+        (CUBE_PROFILE.replace('place_kind = { value = "region" }', 'place_kind = { value = "regoin" }'),
+         "place_kind is 'regoin'"),
+        (notices + '\n[dimensions]\nnationality = "nat"\n', "[dimensions] only applies to the crossings dataset"),
+    ]
+    for text, words in cases:
+        profile = write(tmp_path / "bad.toml", text)
+        result = run_cli("ingest", data, "--db", tmp_path / "work.duckdb", "--profile", profile, check=False)
+        line = one_line_error(result)
+        assert str(profile) in line and words in line, line
