@@ -8,11 +8,8 @@ import json
 from pathlib import Path
 
 import pyarrow.parquet as pq
-import pytest
 
-from data_pipeline import policy as policies
-from data_pipeline.errors import UserError
-from support import REPO, run_cli, write
+from support import REPO, run_cli
 
 FRONTEX = (REPO / "sample_data" / "crossings" / "routes"
            / "frontex_irregular_border_crossings_monthly_2009-01_2025-04.csv")
@@ -39,15 +36,3 @@ def test_a_column_per_dimension_with_its_code_list(tmp_path: Path):
     assert fields["dimension_nationality"]["constraints"]["enum"] == sorted({r["nat"] for r in by_line.values()})
     assert fields["dimension_border_type"]["constraints"]["enum"] == ["land", "sea"]
     run_cli("verify", "--release", release)
-
-
-@pytest.mark.parametrize("field", ["dimensions", "place_kind", "country_iso3"])
-def test_a_policy_cannot_drop_the_cube_key(tmp_path: Path, field: str):
-    """A dropped breakdown or place kind would merge distinct cells in the public table; country_iso3 was
-    protected by NOT NULL before schema 7 and stays protected."""
-    policy = write(tmp_path / "policy.toml", "\n".join([
-        "[[rule]]", 'id = "r"', 'dataset = "crossings"', 'action = "drop"', f'fields = ["{field}"]',
-        'reason = "x"', ""]))
-    with pytest.raises(UserError) as caught:
-        policies.load(policy)
-    assert "cannot take drop" in str(caught.value) and field in str(caught.value)
