@@ -29,11 +29,13 @@ CROSSINGS = Dataset(
         "location_id", "location_name", "region_code", "region_original", "country_iso3",
         "neighbor_iso3", "reporter_iso3", "reporter_org", "direction", "period", "period_granularity",
         "measure", "measure_original", "value", "lat", "lon", "location_precision", "synthetic",
+        "place_kind", "period_label",
     ),
-    required_fields=("location_id", "country_iso3", "direction", "period", "period_granularity",
-                     "measure", "value"),
-    key=("reporter_iso3", "reporter_org", "location_id", "direction", "period_start",
-         "period_granularity", "measure"),
+    # country_iso3 is not required of a profile: a route or an organisation's area has none (validation still
+    # asks for it, row by row, at a crossing point)
+    required_fields=("location_id", "direction", "period", "period_granularity", "measure", "value"),
+    key=("reporter_iso3", "reporter_org", "place_kind", "location_id", "direction", "period_start",
+         "period_granularity", "measure", "dimensions"),
     scope_key_to_series=False,
     free_text_fields=("location_name",),
     label="Border crossings",

@@ -15,6 +15,7 @@ from pathlib import Path
 import duckdb
 
 from data_pipeline import exports
+from data_pipeline.cube_extracts import PREFIX, dimension_codes, dimension_columns
 from data_pipeline.datasets import DATASET_NAMES
 from data_pipeline.db import connect, sql
 from data_pipeline.errors import UserError, io_failure
@@ -61,7 +62,8 @@ def export(dataset: str, db=None, release=None, fmt: str = "csv", out=None, wher
         if dataset not in columns:
             raise UserError(f"{path} has no table {dataset}")
         filters, params = where_clause(where, columns[dataset], dataset)
-        query = _rows_query(dataset, filters)
+        query, names = _rows_query(dataset, filters, dimension_codes(con, dataset, columns[dataset]))
+        params = [*params, *names]
         if release is None:  # a working database keeps no row order (parallel inserts): sort for stable files
             query = f"select * from ({query}) as _rows order by all"
         try:
@@ -141,10 +143,13 @@ def _value_problem(value: str, data_type: str) -> str | None:
     return None
 
 
-def _rows_query(table: str, filters: str) -> str:
+def _rows_query(table: str, filters: str, codes: dict | None = None) -> tuple[str, list[str]]:
+    """The extract's query and the parameters of its dimension columns (bound after the filters' own)."""
     if table not in EXPORTABLE:
         raise ValueError(table)
-    return sql("release/extract_rows").replace("{table}", table).replace("{filters}", filters)
+    items, names = dimension_columns(codes or {})
+    text = sql("release/extract_rows").replace("{table}", table).replace("{filters}", filters)
+    return text.replace("{dimension_columns}", items), names
 
 
 def _write(con, query: str, params, fmt: str, out: Path, excel: bool = False,
@@ -171,11 +176,12 @@ def write_release_extracts(folder: Path, info: dict) -> None:
                              "version", "synthetic", "sha256"), row))
                    for row in con.execute(sql("release/sources_for_package")).fetchall()]
         descriptions = {(d, f): text for d, f, text in con.execute(sql("release/field_descriptions")).fetchall()}
-        package = datapackage(info, columns, sources, descriptions)
+        codes = {dataset: dimension_codes(con, dataset, columns[dataset]) for dataset in EXTRACT_DATASETS}
+        package = datapackage(info, columns, sources, descriptions, codes)
         for dataset in EXTRACT_DATASETS:
-            query = _rows_query(dataset, "true")
+            query, names = _rows_query(dataset, "true", codes[dataset])
             for fmt in FORMATS:
-                _write(con, query, [], fmt, folder / "extracts" / f"{dataset}.{fmt}",
+                _write(con, query, names, fmt, folder / "extracts" / f"{dataset}.{fmt}",
                        metadata=parquet_metadata(package))
     finally:
         con.close()
@@ -193,14 +199,18 @@ def parquet_metadata(package: dict) -> dict[str, str]:
     return {"borderlens:citation": str(package.get("citation", "")), "borderlens:licence": licence_words(package)}
 
 
-def datapackage(info: dict, columns: dict, sources: list[dict], descriptions: dict) -> dict:
-    """A Frictionless Data Package (v1 with Table Schema; list fields as in v2) for the release's extracts."""
+def datapackage(info: dict, columns: dict, sources: list[dict], descriptions: dict,
+                codes: dict | None = None) -> dict:
+    """A Frictionless Data Package (v1 with Table Schema; list fields as in v2) for the release's extracts; a
+    crossings dimension's column lists its codes as published (an enum)."""
     licences = sorted({s["licence"] for s in sources if s["licence"]})
     publishers = sorted({s["publisher"] for s in sources if s["publisher"]})
     resources = []
     for dataset in EXTRACT_DATASETS:
+        dimensions = (codes or {}).get(dataset, {})
         schema = {"fields": [_field(dataset, name, data_type, descriptions)
-                             for name, data_type in columns[dataset].items()],
+                             for name, data_type in columns[dataset].items()]
+                  + [_dimension_field(name, values) for name, values in dimensions.items()],
                   "missingValues": [""]}
         # each dataset's own licences (its sources'): an ODbL source binds that extract, not the others
         own = sorted({s["licence"] for s in sources if s["licence"] and s.get("dataset") == dataset})
@@ -247,6 +257,12 @@ def _field(dataset: str, name: str, data_type: str, descriptions: dict) -> dict:
         field["constraints"] = {"enum": STATUS_VALUES}
     field["description"] = description or name.replace("_", " ")
     return field
+
+
+def _dimension_field(name: str, values: list[str]) -> dict:
+    return {"name": PREFIX + name, "type": "string", "constraints": {"enum": values},
+            "description": f"The figure's {name.replace('_', ' ')} (a dimension of the publisher's breakdown; empty "
+                           f"for a figure without it; _total is the publisher's own total, never computed)"}
 
 
 def _source(s: dict) -> dict:

@@ -171,6 +171,7 @@ def _values(profile: Profile, extra: dict) -> dict:
         "thousands": read.get("thousands", ","),
         "earliest": profile.date_window[0],
         "latest": profile.date_window[1],
+        "fiscal_start": profile.fiscal_year_start,
         **extra,
     }
     return values

@@ -11,6 +11,7 @@ import tomllib
 from datetime import date, datetime
 from pathlib import Path
 
+from data_pipeline.cube import check_dimensions, check_fiscal_start, check_place_kind
 from data_pipeline.datasets import DATASETS, Dataset
 from data_pipeline.errors import UserError
 from data_pipeline.field_sources import GENERATED, SOURCES as GENERATING, template_problem
@@ -28,9 +29,9 @@ PROFILE_KEYS = ("name", "dataset", "title", "publisher", "url", "licence", "seri
 DETECT_KEYS = ("columns",)
 READ_KEYS = ("format", "delimiter", "quote", "encoding", "decimal", "thousands", "skip_lines", "shape",
              "value_columns", "records", "properties")
-DATES_KEYS = ("formats", "earliest", "latest")
+DATES_KEYS = ("formats", "earliest", "latest", "fiscal_year_start")
 MARKER_KINDS = ("withheld", "missing")
-SECTIONS = ("profile", "detect", "read", "dates", "markers", "fields", "vocab")
+SECTIONS = ("profile", "detect", "read", "dates", "markers", "fields", "vocab", "dimensions")
 _STRPTIME_ACCEPTS: set[str] = set()  # date formats DuckDB has accepted in this process
 
 
@@ -356,9 +357,11 @@ def checked(path: Path) -> dict:
     fields = raw.get("fields", {})
     for name, spec in fields.items():
         _check_field(path, dataset, fmt, name, spec, vocab)
+    check_place_kind(path, fields)
     missing = [f for f in dataset.required_fields if f not in fields]
     if missing:
         raise _fail(path, f"[fields] must say where {', '.join(missing)} come from")
     return {"dataset": dataset, "meta": meta, "read": read, "detect_columns": tuple(detect_columns),
             "fields": fields, "vocab": vocab, "date_formats": tuple(date_formats), "markers": markers,
-            "date_window": date_window}
+            "date_window": date_window, "fiscal_year_start": check_fiscal_start(path, dates),
+            "dimensions": check_dimensions(path, dataset.name, raw.get("dimensions", {}), vocab, builtin_vocabulary)}

@@ -31,6 +31,8 @@ class Profile:
     date_formats: tuple[str, ...]
     markers: dict = field(default_factory=dict)
     date_window: tuple = ()  # (earliest, latest) plausible dates: the dataset's, as widened by [dates]
+    dimensions: dict = field(default_factory=dict)  # crossings: [dimensions] (see cube.py)
+    fiscal_year_start: int = 1  # month a fiscal year label's year starts in ([dates] fiscal_year_start)
 
     @property
     def format(self) -> str:

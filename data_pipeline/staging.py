@@ -23,6 +23,7 @@ from pathlib import Path
 
 import duckdb
 
+from data_pipeline.cube import dimension_selects
 from data_pipeline.db import sql
 from data_pipeline.errors import UserError
 from data_pipeline.field_sources import SOURCES, source_sql
@@ -396,6 +397,8 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, profile: Profile, raw: Raw
         if name in profile.dataset.text_list_fields:  # untrimmed: the cell as published, kept if its items change
             published = _field_sql(spec, resolve, q, free_text=True) if spec is not None else None
             selects.append(f"{published or 'null::varchar'} as {quote_ident(name + '_as_published')}")
+    if profile.dataset.name == "crossings":  # the cube's breakdown (issue 10)
+        selects += dimension_selects(profile.dimensions, resolve, q, _field_sql)
     q.bind(con, profile)
     con.execute(f"drop view if exists {STAGED}")
     con.execute(" ".join([f"create temp view {STAGED} as select", ", ".join(selects), f"from {source} r{joined}"]))

@@ -396,3 +396,15 @@ def test_a_policy_names_the_canonical_datasets(tmp_path: Path):
                      check=False)
     assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
     assert f"unknown dataset 'ports' ({', '.join(DATASET_NAMES)})" in result.stderr
+
+
+@pytest.mark.parametrize("field", ["dimensions", "place_kind", "country_iso3"])
+def test_a_policy_cannot_drop_the_cube_key(tmp_path: Path, field: str):
+    """A dropped breakdown or place kind would merge distinct cells in the public table; country_iso3 was
+    protected by NOT NULL before schema 7 and stays protected."""
+    policy = write(tmp_path / "policy.toml", "\n".join([
+        "[[rule]]", 'id = "r"', 'dataset = "crossings"', 'action = "drop"', f'fields = ["{field}"]',
+        'reason = "x"', ""]))
+    with pytest.raises(UserError) as caught:
+        policies.load(policy)
+    assert "cannot take drop" in str(caught.value) and field in str(caught.value)

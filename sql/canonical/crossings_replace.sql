@@ -8,3 +8,5 @@ where c.location_id = inc.location_id
   and c.period_granularity = inc.period_granularity
   and c.reporter_iso3 is not distinct from inc.reporter_iso3
   and c.reporter_org is not distinct from inc.reporter_org
+  and c.place_kind is not distinct from inc.place_kind
+  and c.dimensions is not distinct from inc.dimensions

@@ -11,7 +11,7 @@ current as (
 matched as (
     select
         cur.location_id, cur.reporter_iso3, cur.reporter_org, cur.direction, cur.period_start,
-        cur.period_granularity, cur.measure,
+        cur.period_granularity, cur.measure, cur.place_kind, cur.dimensions,
         cur.value as old_value, inc.value as new_value,
         cur.value_status as old_status, inc.value_status as new_status,
         cur.source_id as old_source_id, cur.version as old_version
@@ -24,11 +24,15 @@ matched as (
      and cur.period_granularity = inc.period_granularity
      and cur.reporter_iso3 is not distinct from inc.reporter_iso3
      and cur.reporter_org is not distinct from inc.reporter_org
+     and cur.place_kind is not distinct from inc.place_kind
+     and cur.dimensions is not distinct from inc.dimensions
 )
 select
     'crossings' as dataset,
-    concat_ws('|', coalesce(reporter_iso3, reporter_org), location_id, direction, period_start::varchar,
-              period_granularity, measure) as record_key,
+    -- a place kind other than crossing_point and a breakdown are part of the key (a crossing point's key as before)
+    concat_ws('|', coalesce(reporter_iso3, reporter_org), nullif(place_kind, 'crossing_point'), location_id,
+              direction, period_start::varchar, period_granularity, measure,
+              nullif(dimensions::varchar, '{}')) as record_key,
     'value' as field,
     old_value::varchar,
     new_value::varchar,

@@ -8,12 +8,24 @@
 --                      of a key that loadable rows alike in every field share, or 'conflicting_duplicate' for
 --                      every row of a key whose loadable rows differ (none is picked).
 -- The loadable rows are _checked without reasons and not in _typed (see crossings_incoming.sql).
+-- The key is the cube's (issue 10): reporter, place kind and place, direction, period, measure and the row's
+-- dimensions (a MAP with its keys in order, staged by data_pipeline/cube.py), so a breakdown is no duplicate.
+-- A fiscal year label (FY2021 March) parses to its calendar month once bl_fiscal_start says when the year
+-- starts: a month from then on belongs to the calendar year before (FY2021 October = 2020-10).
 -- getvariable('bl_date_formats'|'bl_withheld'|'bl_missing'): lists from the profile; 'bl_decimal',
 -- 'bl_thousands': the number format; 'bl_earliest', 'bl_latest': the plausible dates (bound by the caller: a view
 -- cannot hold parameters).
 create or replace temp view _converted as
 with source as (
-    select *, try_strptime(period, getvariable('bl_date_formats')) as period_parsed from _stg
+    select *, try_strptime(period, getvariable('bl_date_formats')) as period_written from _stg
+),
+fiscal as (
+    select
+        *,
+        case when getvariable('bl_fiscal_start') > 1 and month(period_written) >= getvariable('bl_fiscal_start')
+             then period_written - interval 1 year
+             else period_written end as period_parsed
+    from source
 ),
 converted as (
     -- Conversions of one field each, before anything joins: a column still holds its few distinct values (a
@@ -49,12 +61,17 @@ converted as (
         bl_finite(try_cast(lon as double)) as lon_number,
         lat,
         lon,
-        coalesce(lower(location_precision), case when lat is not null then 'exact' end) as location_precision
-    from source
+        coalesce(lower(location_precision), case when lat is not null then 'exact' end) as location_precision,
+        coalesce(lower(place_kind), 'crossing_point') as place_kind,
+        coalesce(period_label, period) as period_label,
+        dimensions,
+        _dimension_problems
+    from fiscal
 )
 select
     *,
-    hash(reporter_iso3, reporter_org, location_id, direction, period_start, period_granularity, measure)
+    hash(reporter_iso3, reporter_org, place_kind, location_id, direction, period_start, period_granularity, measure,
+         dimensions)
         as key_hash
 from converted;
 
@@ -72,7 +89,8 @@ typed as (
         neighbor_iso3, reporter_iso3, reporter_org, direction, period_start, period, period_granularity, measure,
         measure_original, value, value_is_withheld, value_is_missing,
         case when not value_is_withheld and not value_is_missing then value_parsed end as value_number,
-        lat_number, lon_number, lat, lon, location_precision, key_hash
+        lat_number, lon_number, lat, lon, location_precision, place_kind, period_label, dimensions,
+        _dimension_problems, key_hash
     from marked
 ),
 checked as (
@@ -96,15 +114,20 @@ checked as (
                  then 'unparseable_coordinate' end,
             case when (lat is null) <> (lon is null) then 'incomplete_coordinates' end,
             bl_coordinate_problem(lon_number, lat_number, ext.min_lon, ext.min_lat, ext.max_lon, ext.max_lat),
-            case when country_iso3 is null or country_iso3 not in (select iso3 from countries)
+            -- a crossing point lies in a country; a route, area or border may have none
+            case when (country_iso3 is null and place_kind = 'crossing_point')
+                      or country_iso3 not in (select iso3 from countries)
                  then 'unknown_country' end,
+            case when place_kind not in ('crossing_point', 'border_section', 'route', 'region', 'border', 'country')
+                 then 'unknown_place_kind' end,
+            case when reporter_iso3 is null and reporter_org is null then 'missing_reporter' end,
             case when neighbor_iso3 is not null and neighbor_iso3 not in (select iso3 from countries)
                  then 'unknown_neighbor_country' end,
             case when reporter_iso3 is not null and reporter_iso3 not in (select iso3 from countries)
                  then 'unknown_reporter_country' end,
             case when direction not in ('inbound', 'outbound', 'both') then 'unknown_direction' end,
             case when period_granularity not in ('day', 'month', 'quarter', 'year') then 'unknown_granularity' end
-        ], lambda r: r is not null) as reasons
+        ], lambda r: r is not null) || _dimension_problems as reasons
     from typed
     left join countries ext on ext.iso3 = typed.country_iso3
 )
@@ -131,8 +154,8 @@ ranked as (
                                              lat_number, lon_number, location_precision) end as content
     from candidates
     window same_key as (
-        partition by len(reasons) = 0, reporter_iso3, reporter_org, location_id, direction, period_start,
-                     period_granularity, measure
+        partition by len(reasons) = 0, reporter_iso3, reporter_org, place_kind, location_id, direction,
+                     period_start, period_granularity, measure, dimensions
         order by _line
     )
 ),
@@ -142,12 +165,12 @@ judged as (
         case when len(reasons) = 0 then min(content) over same_key <> max(content) over same_key end as conflicting
     from ranked
     window same_key as (
-        partition by len(reasons) = 0, reporter_iso3, reporter_org, location_id, direction, period_start,
-                     period_granularity, measure
+        partition by len(reasons) = 0, reporter_iso3, reporter_org, place_kind, location_id, direction,
+                     period_start, period_granularity, measure, dimensions
     )
 )
 select
-    * exclude (key_hash, key_rank, content, conflicting, reasons),
+    * exclude (key_hash, key_rank, content, conflicting, reasons, _dimension_problems),
     case when conflicting then list_append(reasons, 'conflicting_duplicate')
          when key_rank > 1 then list_append(reasons, 'exact_duplicate')
          else reasons end as reasons
