@@ -38,10 +38,11 @@ sys.path.insert(0, str(HERE.parent))
 
 from ingest import bench_csv  # noqa: E402  (bench/ingest.py)
 
-from data_pipeline import geo, staging  # noqa: E402
+from data_pipeline import geo  # noqa: E402
+from data_pipeline.ingest import staging  # noqa: E402
 from data_pipeline.db import migrate, sql  # noqa: E402
-from data_pipeline.ingest import _values  # noqa: E402
-from data_pipeline.profiles import resolve_profile  # noqa: E402
+from data_pipeline.ingest.ingest import _values  # noqa: E402
+from data_pipeline.ingest.profiles import resolve_profile  # noqa: E402
 
 PROFILE = "bts-border-crossings"
 SERIES_FIELDS = ("location_id, location_name, region_code, region_original, country_iso3, neighbor_iso3, "

@@ -97,12 +97,12 @@ def main(argv: list[str] | None = None) -> int:
 
 def cmd_ingest(args) -> int:
     from data_pipeline.db import open_work_db
-    from data_pipeline.ingest import expand_paths, ingest
+    from data_pipeline.ingest.ingest import expand_paths, ingest
 
     for path in expand_paths(args.paths):  # a missing or unreadable file, or a bad profile, is reported before
         _check_readable(path)               # the database is created
     if args.profile:
-        from data_pipeline.profiles import resolve_profile
+        from data_pipeline.ingest.profiles import resolve_profile
 
         resolve_profile(args.profile)
     from data_pipeline.operator_key import operator_key
@@ -132,7 +132,7 @@ def _check_readable(path: Path) -> None:
 
 def cmd_status(args) -> int:
     from data_pipeline.db import open_work_db
-    from data_pipeline.reports import status
+    from data_pipeline.ingest.reports import status
 
     report = status(open_work_db(args.db, create=False))
     if args.json:
@@ -155,7 +155,7 @@ def cmd_status(args) -> int:
 
 def cmd_quarantine(args) -> int:
     from data_pipeline.db import open_work_db
-    from data_pipeline.reports import write_quarantine
+    from data_pipeline.ingest.reports import write_quarantine
 
     write_quarantine(open_work_db(args.db, create=False), args.source, args.format, sys.stdout)
     return 0

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from data_pipeline.profiles import BUILTIN_DIR
+from data_pipeline.ingest.profiles import BUILTIN_DIR
 from support import query, run_cli
 
 BAD = Path(__file__).resolve().parent / "data" / "bad"

@@ -16,8 +16,8 @@ import pytest
 from support import REPO, SAMPLE
 
 from data_pipeline.errors import UserError
-from data_pipeline.profiles import BUILTIN_DIR, builtin_profiles, detect_profile, file_format, load_profile
-from data_pipeline.staging import json_header, sniff_header
+from data_pipeline.ingest.profiles import BUILTIN_DIR, builtin_profiles, detect_profile, file_format, load_profile
+from data_pipeline.ingest.staging import json_header, sniff_header
 
 BTS = BUILTIN_DIR / "bts-border-crossings.toml"
 EU = BUILTIN_DIR / "eu-crossings-wide.toml"
@@ -181,7 +181,7 @@ def test_valid_read_settings_load(tmp_path: Path, line: str, accepted: bool):
 def test_undecodable_byte_is_located_across_chunks(tmp_path: Path, monkeypatch):
     """The re-encoding copy streams in 1 MiB chunks: a character split across chunks is fine, and the byte that
     cannot be decoded is placed by its offset in the file and its line; no partial copy stays behind."""
-    from data_pipeline.staging import _utf8_copy
+    from data_pipeline.ingest.staging import _utf8_copy
 
     monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
     head = b"a\n" * ((1 << 20) // 2 - 1) + b"x"  # one byte short of 1 MiB, so the next character straddles it

@@ -31,8 +31,9 @@ from scipy.optimize import linprog
 from scipy.sparse.csgraph import connected_components
 
 from data_pipeline import db as work_db
-from data_pipeline import exports, ingest, release
-from data_pipeline.profiles import builtin_profiles
+from data_pipeline import exports, release
+from data_pipeline.ingest import ingest
+from data_pipeline.ingest.profiles import builtin_profiles
 
 NO_SHRINK = (Phase.explicit, Phase.reuse, Phase.generate)  # shrinking a publish takes minutes
 settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True, phases=NO_SHRINK,

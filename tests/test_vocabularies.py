@@ -7,8 +7,8 @@ from pathlib import Path
 
 from support import SAMPLE, ingest_json, one_line_error, query, run_cli
 
-from data_pipeline.profiles import BUILTIN_DIR
-from data_pipeline.vocabularies import builtin_vocabulary
+from data_pipeline.ingest.profiles import BUILTIN_DIR
+from data_pipeline.ingest.vocabularies import builtin_vocabulary
 
 BTS = BUILTIN_DIR / "bts-border-crossings.toml"
 

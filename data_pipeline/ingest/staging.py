@@ -26,12 +26,12 @@ import duckdb
 from data_pipeline.cube import dimension_selects
 from data_pipeline.db import sql
 from data_pipeline.errors import UserError
-from data_pipeline.field_sources import SOURCES, source_sql
-from data_pipeline.profiles import DUCKDB_ENCODINGS, Profile
-from data_pipeline.text_files import file_encoding, header_line, lf_copy, mixed_line_ends
-from data_pipeline.text_files import sniff_header  # noqa: F401 (ingest and the tests take it from here)
-from data_pipeline.text_files import utf8_copy as _utf8_copy
-from data_pipeline.vocabularies import builtin_vocabulary
+from data_pipeline.ingest.field_sources import SOURCES, source_sql
+from data_pipeline.ingest.profiles import DUCKDB_ENCODINGS, Profile
+from data_pipeline.ingest.text_files import file_encoding, header_line, lf_copy, mixed_line_ends
+from data_pipeline.ingest.text_files import sniff_header  # noqa: F401 (ingest and the tests take it from here)
+from data_pipeline.ingest.text_files import utf8_copy as _utf8_copy
+from data_pipeline.ingest.vocabularies import builtin_vocabulary
 
 RAW = "_raw"      # the file as read: one text column per publisher column (or one JSON record per row)
 STAGED = "_stg"   # the dataset's fields as text, with _line (a view)

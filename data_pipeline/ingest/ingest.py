@@ -21,10 +21,10 @@ import duckdb
 from data_pipeline import geo
 from data_pipeline.db import memory_limit, sql
 from data_pipeline.errors import UserError
-from data_pipeline.line_numbers import exact_lines
-from data_pipeline.profiles import Profile, detect_profile, file_format, resolve_profile
-from data_pipeline.text_files import refuse_non_text
-from data_pipeline.staging import (RawFile, detach_scratch, json_header, read_csv_raw, read_json_raw, sniff_header,
+from data_pipeline.ingest.line_numbers import exact_lines
+from data_pipeline.ingest.profiles import Profile, detect_profile, file_format, resolve_profile
+from data_pipeline.ingest.text_files import refuse_non_text
+from data_pipeline.ingest.staging import (RawFile, detach_scratch, json_header, read_csv_raw, read_json_raw, sniff_header,
                                    stage)
 
 INPUT_SUFFIXES = {".csv", ".json", ".geojson", ".tsv"}  # what a folder contributes (a named file may be any)

@@ -14,8 +14,8 @@ from pathlib import Path
 from data_pipeline.cube import check_dimensions, check_fiscal_start, check_place_kind
 from data_pipeline.datasets import DATASETS, Dataset
 from data_pipeline.errors import UserError
-from data_pipeline.field_sources import GENERATED, SOURCES as GENERATING, template_problem
-from data_pipeline.vocabularies import builtin_vocabulary
+from data_pipeline.ingest.field_sources import GENERATED, SOURCES as GENERATING, template_problem
+from data_pipeline.ingest.vocabularies import builtin_vocabulary
 
 FORMATS = {"csv", "json", "geojson"}
 SHAPES = {"long", "wide"}

@@ -10,9 +10,9 @@ from pathlib import Path
 
 from data_pipeline.datasets import Dataset
 from data_pipeline.errors import UserError
-from data_pipeline.profile_checks import checked
+from data_pipeline.ingest.profile_checks import checked
 
-BUILTIN_DIR = Path(__file__).resolve().parent / "profiles"
+BUILTIN_DIR = Path(__file__).resolve().parent.parent / "profiles"
 # DuckDB reads these encodings itself; others are transcoded to UTF-8 first (UTF-16 too: DuckDB reads only its
 # little-endian form, and a big-endian file as no rows).
 DUCKDB_ENCODINGS = {"utf-8", "utf8", "latin-1"}

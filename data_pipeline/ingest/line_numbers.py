@@ -16,9 +16,9 @@ from pathlib import Path
 import duckdb
 
 from data_pipeline.db import sql
-from data_pipeline.profiles import Profile
-from data_pipeline.staging import RawFile
-from data_pipeline.text_files import file_encoding
+from data_pipeline.ingest.profiles import Profile
+from data_pipeline.ingest.staging import RawFile
+from data_pipeline.ingest.text_files import file_encoding
 
 TAIL_BYTES = 1 << 16
 
