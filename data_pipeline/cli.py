@@ -77,7 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from data_pipeline.scratch import remove_stale
+    from data_pipeline.publish.scratch import remove_stale
 
     remove_stale()  # unredacted scratch copies of publishes killed before they could remove them
     try:
@@ -105,11 +105,11 @@ def cmd_ingest(args) -> int:
         from data_pipeline.ingest.profiles import resolve_profile
 
         resolve_profile(args.profile)
-    from data_pipeline.operator_key import operator_key
+    from data_pipeline.publish.operator_key import operator_key
 
     con = open_work_db(args.db)
     operator_key(args.db)  # created with the database, so that it is there to back up before the first publish
-    from data_pipeline.scratch import private_tempdir
+    from data_pipeline.publish.scratch import private_tempdir
 
     with private_tempdir():  # copies of the inputs: removed if this process is killed before it can
         results = ingest(con, args.paths, args.profile, show_progress=not args.no_progress and sys.stderr.isatty())
@@ -162,7 +162,7 @@ def cmd_quarantine(args) -> int:
 
 
 def cmd_publish(args) -> int:
-    from data_pipeline.release import publish
+    from data_pipeline.publish.release import publish
 
     result = publish(args.db, args.policy, args.out, args.previous)
     if args.json:
@@ -174,7 +174,7 @@ def cmd_publish(args) -> int:
 
 def cmd_verify(args) -> int:
     """Exit 0 when the release is whole, 1 with one line per problem when not (2: no such folder)."""
-    from data_pipeline.verify import verify
+    from data_pipeline.publish.verify import verify
 
     problems = verify(args.release)
     if args.json:

@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from data_pipeline.cells import cell_km
+from data_pipeline.publish.cells import cell_km
 from data_pipeline.db import sql
 from data_pipeline.release_connections import DB_FILE
 from data_pipeline.release_connections import database as _database
@@ -128,7 +128,7 @@ def open_release(path: str | Path) -> Release:
     manifest, db = folder / "release.json", folder / DB_FILE
     if not manifest.is_file() or not db.is_file():
         raise ReleaseError(f"{folder} is not a release folder (release.json and {DB_FILE} are expected).")
-    from data_pipeline.verify import release_problems
+    from data_pipeline.publish.verify import release_problems
 
     problems = release_problems(folder)  # a few stat calls; the files' SHA-256 once per change
     if problems:
@@ -279,7 +279,7 @@ def measures_for(choice: str) -> list[str]:
 
 
 def precision_km(precision: str | None) -> float | None:
-    """About how wide a coarsened location's cell is: grid_<degrees> or h3_<resolution> (data_pipeline.cells)."""
+    """About how wide a coarsened location's cell is: grid_<degrees> or h3_<resolution> (data_pipeline.publish.cells)."""
     return cell_km(precision)
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from data_pipeline.cells import KM_PER_DEGREE
+from data_pipeline.publish.cells import KM_PER_DEGREE
 from data_pipeline.map_style import NOTICE_COLOURS, OTHER_PROJECT, PROJECT_COLOURS
 from data_pipeline.queries import date_text, location_marker, run, time_marker, value_text
 

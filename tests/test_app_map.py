@@ -14,7 +14,7 @@ import pytest
 from pyproj import Geod
 
 from data_pipeline.queries_map_areas import DETAIL_LIMIT, MAX_CELLS
-from data_pipeline.verify import write_digests
+from data_pipeline.publish.verify import write_digests
 
 from test_app_release import (XSS_PORT, XSS_PORT_CODE, app_env, no_exception, open_page,  # noqa: F401
                               release_dir, warnings_text, whole_period)

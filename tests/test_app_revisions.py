@@ -8,7 +8,7 @@ import shutil
 import duckdb
 import pytest
 
-from data_pipeline.verify import write_digests
+from data_pipeline.publish.verify import write_digests
 from test_app_release import app_env, no_exception, open_page, release_dir, warnings_text  # noqa: F401
 
 

@@ -163,7 +163,7 @@ def test_an_lp_attack_over_every_margin_recovers_no_small_count(generated_releas
 def test_the_same_attack_narrows_counts_protected_only_by_the_group_rule(generated_release):
     """Control: the pattern of the group rule alone (each group two unknowns or none, the suppression before the
     audit) leaves small counts that the attacker's linear programs pin or narrow."""
-    from data_pipeline.suppression import secondary_cells
+    from data_pipeline.publish.suppression import secondary_cells
 
     db, release, _ = generated_release
     truth, _ = _truth(db, release / "borderlens.duckdb")
@@ -253,7 +253,7 @@ def _policy_with_p(p) -> str:
 
 def test_the_warm_solver_and_linprog_give_the_same_intervals(monkeypatch):
     """A 3 x 3 table (places x months) with totals both ways and four suppressed cells, audited by both solvers."""
-    from data_pipeline import disclosure_audit as audit
+    from data_pipeline.publish import disclosure_audit as audit
 
     values = np.array([5.0, 40, 3, 30, 50, 60, 2, 70, 80])
     hidden = np.array([1, 1, 0, 1, 1, 0, 0, 0, 0], dtype=bool) | (values < K)

@@ -23,7 +23,7 @@ from pyproj import Geod
 from support import REPO, query, run_cli, write
 from test_app_release import app_env, no_exception, open_page, release_dir  # noqa: F401
 
-from data_pipeline.cells import KM_PER_DEGREE, cell_km
+from data_pipeline.publish.cells import KM_PER_DEGREE, cell_km
 from data_pipeline.queries import Filters, location_marker, precision_table
 
 GEOD = Geod(ellps="WGS84")
@@ -82,14 +82,15 @@ def test_km_per_degree_has_one_definition_and_is_a_degree_of_the_equator():
     assert abs(KM_PER_DEGREE - degree) < 0.01
     assert cell_km("grid_0.25") == round(0.25 * degree, 1)
     defined = [p.relative_to(REPO) for p in (REPO / "data_pipeline").rglob("*.py") if "111.32" in p.read_text()]
-    assert defined == [Path("data_pipeline/cells.py")]
+    assert defined == [Path("data_pipeline/publish/cells.py")]
 
 
 # ---------------------------------------------------------------------------------------------- the datasets
 
 
 def test_every_list_of_datasets_is_the_canonical_one(app_env):
-    from data_pipeline import cli, extracts, release_sql
+    from data_pipeline import cli, extracts
+    from data_pipeline.publish import release_sql
     from data_pipeline.ingest import reports
     from data_pipeline.datasets import DATASET_NAMES
     from data_pipeline.queries_overview import DATASET_LABELS

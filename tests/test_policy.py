@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from data_pipeline import policy as policies
+from data_pipeline.publish import policy as policies
 from data_pipeline.errors import UserError
 from support import REPO, run_cli, write
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from data_pipeline import policy as policies
+from data_pipeline.publish import policy as policies
 from data_pipeline.errors import UserError
 from support import write
 from test_policy import _rule  # one rule as TOML (kept there: its policy scan skips that module's refused ones)

@@ -13,7 +13,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from data_pipeline.verify import release_problems
+from data_pipeline.publish.verify import release_problems
 from support import BORDERLENS, REPO, run_cli, write
 
 KILLS = 2         # publishes killed mid-way that the test must see

@@ -109,7 +109,7 @@ def test_no_such_folder_is_a_user_error(tmp_path: Path):
 
 
 def test_the_apps_check_sees_a_change_after_its_first_look(release: Path):
-    from data_pipeline.verify import release_problems
+    from data_pipeline.publish.verify import release_problems
 
     assert release_problems(release) == []
     assert release_problems(release) == []  # the second look reuses the SHA-256 of the first

@@ -1,4 +1,4 @@
--- The sources of a release, for feed.atom (data_pipeline.feed keeps those not in the release it replaces).
+-- The sources of a release, for feed.atom (data_pipeline.publish.feed keeps those not in the release it replaces).
 with source as (
     select
         source_id, series_id, dataset, publisher, title, url, licence, file_name, sha256, version, synthetic,

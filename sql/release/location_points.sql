@@ -1,5 +1,5 @@
 -- Distinct locations a coarsen_location rule matches and that are not already in a cell at least as coarse.
--- {geom} is a fixed fragment from data_pipeline.release: the geometry column, or NULL for crossings.
+-- {geom} is a fixed fragment from data_pipeline.publish.release: the geometry column, or NULL for crossings.
 with source as (
     select t.lat, t.lon, {geom} as geom
     from "{table}" as t

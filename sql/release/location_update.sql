@@ -1,5 +1,5 @@
 -- Put each matched location in its cell: lat/lon become the cell centre, the geometry becomes the cell polygon.
--- {geom} and {geom_set} are fixed fragments from data_pipeline.release (empty for crossings).
+-- {geom} and {geom_set} are fixed fragments from data_pipeline.publish.release (empty for crossings).
 update "{table}" as t
 set lat = c.new_lat,
     lon = c.new_lon,

@@ -1,4 +1,4 @@
--- What each rule (and each publisher) withheld, counted; filled by data_pipeline.release.
+-- What each rule (and each publisher) withheld, counted; filled by data_pipeline.publish.release.
 create table _redactions (
     rule_id varchar,
     action varchar,

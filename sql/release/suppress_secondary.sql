@@ -1,4 +1,4 @@
--- Secondary suppression: cells chosen in data_pipeline.release so that no margin gives a suppressed cell back.
+-- Secondary suppression: cells chosen in data_pipeline.publish.release so that no margin gives a suppressed cell back.
 update crossings
 set value = null,
     value_status = 'suppressed',

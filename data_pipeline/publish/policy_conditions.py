@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from data_pipeline.policy_schema import NUMERIC_TYPES, WHOLE_TYPES
+from data_pipeline.publish.policy_schema import NUMERIC_TYPES, WHOLE_TYPES
 
 # Bounds of a `when` condition.
 WHEN_MAX_CHARS = 2_000

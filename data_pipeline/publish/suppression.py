@@ -10,11 +10,11 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
-from data_pipeline import disclosure_audit
-from data_pipeline import policy as policies
+from data_pipeline.publish import disclosure_audit
+from data_pipeline.publish import policy as policies
 from data_pipeline.db import sql
 from data_pipeline.errors import UserError
-from data_pipeline.release_sql import checked, flag, render, run
+from data_pipeline.publish.release_sql import checked, flag, render, run
 
 MARGINS = ("m_location_period_measure", "m_location_period", "m_border_period_measure", "m_location_year_measure")
 # the same margins over the cells the previous release held: its totals are known too (-1: not held)

@@ -12,10 +12,10 @@ import json
 from datetime import date
 from pathlib import Path
 
-from data_pipeline import policy as policies
+from data_pipeline.publish import policy as policies
 from data_pipeline.db import sql
-from data_pipeline.operator_key import public_id
-from data_pipeline.release_sql import DATASETS, REFERENCE_TABLES, checked, run
+from data_pipeline.publish.operator_key import public_id
+from data_pipeline.publish.release_sql import DATASETS, REFERENCE_TABLES, checked, run
 
 
 def write_release_files(con, folder: Path, policy: policies.Policy, created: date, redactions: list[dict],
@@ -23,8 +23,9 @@ def write_release_files(con, folder: Path, policy: policies.Policy, created: dat
                         audit: dict | None = None) -> dict:
     """Everything in the build folder; previous is the release being replaced (the feed's baseline); audit the
     suppression audit's figures (published without the exact narrowest interval: see public_audit)."""
-    from data_pipeline import extracts, feed
-    from data_pipeline.verify import write_digests
+    from data_pipeline import extracts
+    from data_pipeline.publish import feed
+    from data_pipeline.publish.verify import write_digests
 
     audit = public_audit(audit)
     info = write_database(con, folder / "borderlens.duckdb", policy, created, redactions, references, key, audit)

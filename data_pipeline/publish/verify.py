@@ -113,7 +113,7 @@ def database_problems(folder: Path, info: dict) -> list[str]:
     import duckdb
 
     from data_pipeline.db import sql
-    from data_pipeline.release_sql import DATASETS, REFERENCE_TABLES, checked, run
+    from data_pipeline.publish.release_sql import DATASETS, REFERENCE_TABLES, checked, run
 
     try:
         con = duckdb.connect(str(folder / DB_FILE), read_only=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from data_pipeline import policy as policies
+from data_pipeline.publish import policy as policies
 from data_pipeline.datasets import DATASET_NAMES
 from data_pipeline.db import sql
 

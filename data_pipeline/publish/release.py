@@ -20,15 +20,15 @@ from pathlib import Path
 
 import duckdb
 
-from data_pipeline import policy as policies
+from data_pipeline.publish import policy as policies
 from data_pipeline.db import memory_limit, sql
 from data_pipeline.errors import UserError, io_problem
-from data_pipeline.notice_verdicts import store_notice_verdicts
-from data_pipeline.operator_key import operator_key
-from data_pipeline.redaction import apply_policy
-from data_pipeline.release_files import write_release_files
-from data_pipeline.release_sql import DATASETS, REFERENCE_TABLES, checked, run
-from data_pipeline.scratch import private_folder, release_lock
+from data_pipeline.publish.notice_verdicts import store_notice_verdicts
+from data_pipeline.publish.operator_key import operator_key
+from data_pipeline.publish.redaction import apply_policy
+from data_pipeline.publish.release_files import write_release_files
+from data_pipeline.publish.release_sql import DATASETS, REFERENCE_TABLES, checked, run
+from data_pipeline.publish.scratch import private_folder, release_lock
 
 PUBLISH_DATE_ENV = "BORDERLENS_PUBLISH_DATE"
 

@@ -10,12 +10,12 @@ from datetime import date, timedelta
 
 import duckdb
 
-from data_pipeline import policy as policies
-from data_pipeline.coarsening import cell_distances, coarsen_location
+from data_pipeline.publish import policy as policies
+from data_pipeline.publish.coarsening import cell_distances, coarsen_location
 from data_pipeline.db import sql
 from data_pipeline.errors import UserError
-from data_pipeline.release_sql import BORDER_COLUMN, DATASETS, checked, flag, render, run
-from data_pipeline.suppression import audit_figures, secondary_suppression, suppress_primary
+from data_pipeline.publish.release_sql import BORDER_COLUMN, DATASETS, checked, flag, render, run
+from data_pipeline.publish.suppression import audit_figures, secondary_suppression, suppress_primary
 
 
 def apply_policy(con, policy: policies.Policy, created: date, previous=None) -> tuple[list[dict], dict]:

@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar, NoReturn
 
-from data_pipeline.cells import cell_km
+from data_pipeline.publish.cells import cell_km
 from data_pipeline.datasets import DATASET_NAMES
 from data_pipeline.errors import UserError
-from data_pipeline.policy_conditions import WHEN_MAX_CHARS, Condition, parse_condition, shortened
-from data_pipeline.policy_schema import (WHOLE_TYPES, allowed_fields, dataset_columns, location_fields,
+from data_pipeline.publish.policy_conditions import WHEN_MAX_CHARS, Condition, parse_condition, shortened
+from data_pipeline.publish.policy_schema import (WHOLE_TYPES, allowed_fields, dataset_columns, location_fields,
                                          status_column)
 
 # What other modules read from here (the conditions and the schema view live in policy_conditions, policy_schema).

@@ -11,9 +11,9 @@ import math
 
 import pyarrow as pa
 
-from data_pipeline import policy as policies
+from data_pipeline.publish import policy as policies
 from data_pipeline.db import sql
-from data_pipeline.release_sql import BORDER_COLUMN, checked, flag, render, run
+from data_pipeline.publish.release_sql import BORDER_COLUMN, checked, flag, render, run
 
 # Fixed SQL fragments (never user text): where each dataset keeps its geometry, and how a cell replaces it.
 GEOM_SQL = {
