@@ -187,7 +187,7 @@ def cmd_verify(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from data_pipeline.extracts import export
+    from data_pipeline.export.extracts import export
 
     count = export(args.dataset, db=args.db, release=args.release, fmt=args.format, out=Path(args.out),
                    where=args.where, excel=args.excel)

@@ -1,7 +1,7 @@
 """Download bytes for a view: exactly the rows and columns a page shows, as CSV, Parquet or GeoJSON, and the
 release's prebuilt extracts with their data dictionary, licence and citation.
 
-Pure Python (no Streamlit). Every writer goes through data_pipeline.exports, so a table downloaded from a page
+Pure Python (no Streamlit). Every writer goes through data_pipeline.export.exports, so a table downloaded from a page
 is neutralised exactly like a published extract (docs/sharing.md, "CSV files that open safely").
 """
 
@@ -16,8 +16,8 @@ from urllib.parse import urlencode
 import pandas as pd
 import pyarrow as pa
 
-from data_pipeline import exports
-from data_pipeline.extracts import licence_words
+from data_pipeline.export import exports
+from data_pipeline.export.extracts import licence_words
 
 EXTRACT_FORMATS = {"csv": "text/csv", "parquet": "application/vnd.apache.parquet",
                    "geojson": "application/geo+json"}

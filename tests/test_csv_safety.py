@@ -13,7 +13,7 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from data_pipeline import exports
+from data_pipeline.export import exports
 from support import run_cli
 
 BOM = b"\xef\xbb\xbf"

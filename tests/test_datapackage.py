@@ -14,7 +14,7 @@ from frictionless import Package
 from support import SAMPLE, run_cli
 from test_app_release import release_dir  # noqa: F401
 
-from data_pipeline.licences import licence
+from data_pipeline.export.licences import licence
 
 # The publisher's words -> the SPDX identifier (https://spdx.org/licenses/), as a reader of the licence text names it.
 WORDS = [

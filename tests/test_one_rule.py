@@ -89,7 +89,8 @@ def test_km_per_degree_has_one_definition_and_is_a_degree_of_the_equator():
 
 
 def test_every_list_of_datasets_is_the_canonical_one(app_env):
-    from data_pipeline import cli, extracts
+    from data_pipeline import cli
+    from data_pipeline.export import extracts
     from data_pipeline.publish import release_sql
     from data_pipeline.ingest import reports
     from data_pipeline.datasets import DATASET_NAMES

@@ -31,7 +31,7 @@ from scipy.optimize import linprog
 from scipy.sparse.csgraph import connected_components
 
 from data_pipeline import db as work_db
-from data_pipeline import exports
+from data_pipeline.export import exports
 from data_pipeline.publish import release
 from data_pipeline.ingest import ingest
 from data_pipeline.ingest.profiles import builtin_profiles

@@ -23,7 +23,7 @@ def write_release_files(con, folder: Path, policy: policies.Policy, created: dat
                         audit: dict | None = None) -> dict:
     """Everything in the build folder; previous is the release being replaced (the feed's baseline); audit the
     suppression audit's figures (published without the exact narrowest interval: see public_audit)."""
-    from data_pipeline import extracts
+    from data_pipeline.export import extracts
     from data_pipeline.publish import feed
     from data_pipeline.publish.verify import write_digests
 

@@ -1,4 +1,4 @@
--- Cell formats of the extract files, applied by DuckDB's own CSV and JSON writers (data_pipeline/exports.py).
+-- Cell formats of the extract files, applied by DuckDB's own CSV and JSON writers (data_pipeline/export/exports.py).
 -- CSV: a text cell that a spreadsheet could run as a formula (starts with = + - @, tab or carriage return)
 -- gets one leading apostrophe (OWASP CSV injection); an empty text is written as an empty field, like NULL;
 -- a list is its items joined with ';'; a whole double is written without '.0'; NaN is empty.

@@ -1,5 +1,5 @@
 -- The data dictionary of the public datasets (datapackage.json field descriptions). Status columns
--- (<field>_status) are described by data_pipeline.extracts from their field.
+-- (<field>_status) are described by data_pipeline.export.extracts from their field.
 with source as (
     select * from (values
         ('*', 'source_id', 'The source file the row comes from (see sources and datapackage.json sources)'),

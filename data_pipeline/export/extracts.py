@@ -14,12 +14,12 @@ from pathlib import Path
 
 import duckdb
 
-from data_pipeline import exports
+from data_pipeline.export import exports
 from data_pipeline.cube_extracts import PREFIX, dimension_codes, dimension_columns
 from data_pipeline.datasets import DATASET_NAMES
 from data_pipeline.db import connect, sql
 from data_pipeline.errors import UserError, io_failure
-from data_pipeline.licences import licence
+from data_pipeline.export.licences import licence
 
 EXTRACT_DATASETS = DATASET_NAMES
 EXPORTABLE = (*EXTRACT_DATASETS, "borders", "sources")
