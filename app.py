@@ -14,15 +14,15 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from data_pipeline import downloads as D
-from data_pipeline import embeds as E
-from data_pipeline import queries as Q
-from data_pipeline import queries_params as P
-from data_pipeline.charts import IMAGE_SIZE, chart_image, keyed_colours, spec_of, with_year_axes
+from data_pipeline.views import downloads as D
+from data_pipeline.views import embeds as E
+from data_pipeline.views import queries as Q
+from data_pipeline.views import queries_params as P
+from data_pipeline.views.charts import IMAGE_SIZE, chart_image, keyed_colours, spec_of, with_year_axes
 from data_pipeline.datasets import DATASET_NAMES
-from data_pipeline.queries_overview import DATASET_LABELS, overview
-from data_pipeline.queries_transparency import crossings_provenance, provenance
-from data_pipeline.session_release import session_release
+from data_pipeline.views.queries_overview import DATASET_LABELS, overview
+from data_pipeline.views.queries_transparency import crossings_provenance, provenance
+from data_pipeline.views.session_release import session_release
 
 # Page icons are emoji: Streamlit draws an emoji favicon locally, but fetches a :material/...: one from
 # fonts.gstatic.com, and the dashboard must make no request to another server.

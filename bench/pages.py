@@ -88,15 +88,15 @@ import json, sys, time
 t0 = time.perf_counter()
 from datetime import date
 import pandas as pd
-from data_pipeline import downloads as D, queries as Q
-from data_pipeline.queries_overview import overview
-from data_pipeline.queries_transparency import provenance, transparency_view, about_view, revisions_view
-from data_pipeline.queries_map import map_view
-from data_pipeline.queries_trends import trends_view, ALL_LOCATIONS
-from data_pipeline.queries_ranking import ranking
-from data_pipeline.queries_params import default_period
-from data_pipeline.queries_notices import notices_view
-from data_pipeline.queries_projects import projects_view
+from data_pipeline.views import downloads as D, queries as Q
+from data_pipeline.views.queries_overview import overview
+from data_pipeline.views.queries_transparency import provenance, transparency_view, about_view, revisions_view
+from data_pipeline.views.queries_map import map_view
+from data_pipeline.views.queries_trends import trends_view, ALL_LOCATIONS
+from data_pipeline.views.queries_ranking import ranking
+from data_pipeline.views.queries_params import default_period
+from data_pipeline.views.queries_notices import notices_view
+from data_pipeline.views.queries_projects import projects_view
 imports = time.perf_counter() - t0
 page, path, warm = sys.argv[1], sys.argv[2], int(sys.argv[3])
 release = Q.open_release(path)
@@ -157,7 +157,7 @@ import json, os, sys, time
 t0 = time.perf_counter()
 import altair, pandas, pydeck  # noqa: F401  the pages' heavy imports, once per server process: reported apart
 from streamlit.testing.v1 import AppTest
-import data_pipeline.queries, data_pipeline.charts, data_pipeline.downloads  # noqa: F401
+import data_pipeline.views.queries, data_pipeline.views.charts, data_pipeline.views.downloads  # noqa: F401
 imports = time.perf_counter() - t0
 page, path, warm = sys.argv[1], sys.argv[2], int(sys.argv[3])
 os.environ["BORDERLENS_RELEASE"] = path

@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 from load import CHROMIUM, CHROMIUM_ARGS, UsageError, start_server, stop_server  # noqa: E402  (bench/load.py)
 
-from data_pipeline.embeds import IFRAME_HEIGHT, IFRAME_WIDTH  # noqa: E402
+from data_pipeline.views.embeds import IFRAME_HEIGHT, IFRAME_WIDTH  # noqa: E402
 
 VIEWPORT = {"width": 1400, "height": 900}
 WAIT_MS = 120_000   # a ceiling on each wait for a condition, not a wait

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from data_pipeline import downloads as D
-from data_pipeline.queries_overview import DATASET_LABELS
+from data_pipeline.views import downloads as D
+from data_pipeline.views.queries_overview import DATASET_LABELS
 
 if "borderlens" not in st.session_state:  # opened by a deep link before the entry script ran (first visit)
     st.session_state["borderlens_next"] = "pages/downloads.py"

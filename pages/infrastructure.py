@@ -10,13 +10,13 @@ import altair as alt
 import pydeck as pdk
 import streamlit as st
 
-from data_pipeline import embeds as E
-from data_pipeline import queries_params as P
-from data_pipeline.charts import PALETTE
-from data_pipeline.map_deck import TOOLTIP
-from data_pipeline.queries_map import (BASEMAP_LAYERS, BASEMAP_LEGEND, GREY, PROJECT_COLOURS, CompactDeck,
+from data_pipeline.views import embeds as E
+from data_pipeline.views import queries_params as P
+from data_pipeline.views.charts import PALETTE
+from data_pipeline.views.map_deck import TOOLTIP
+from data_pipeline.views.queries_map import (BASEMAP_LAYERS, BASEMAP_LEGEND, GREY, PROJECT_COLOURS, CompactDeck,
                                        legend_item, view_for)
-from data_pipeline.queries_projects import (DEFAULT_SORT, DISTANCES, SHOWN, SORTS, STATUSES, TIMELINE_BARS,
+from data_pipeline.views.queries_projects import (DEFAULT_SORT, DISTANCES, SHOWN, SORTS, STATUSES, TIMELINE_BARS,
                                             projects_table, projects_view)
 
 if "borderlens" not in st.session_state:  # opened by a deep link before the entry script ran (first visit)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from data_pipeline import embeds as E
-from data_pipeline import queries_params as P
-from data_pipeline.queries import PEOPLE, measure_label
-from data_pipeline.map_deck import deck_for, legend_lines
-from data_pipeline.queries_map import map_view
+from data_pipeline.views import embeds as E
+from data_pipeline.views import queries_params as P
+from data_pipeline.views.queries import PEOPLE, measure_label
+from data_pipeline.views.map_deck import deck_for, legend_lines
+from data_pipeline.views.queries_map import map_view
 
 if "borderlens" not in st.session_state:  # opened by a deep link before the entry script ran (first visit)
     st.session_state["borderlens_next"] = "pages/map.py"

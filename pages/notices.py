@@ -8,11 +8,11 @@ from __future__ import annotations
 import altair as alt
 import streamlit as st
 
-from data_pipeline import queries_params as P
-from data_pipeline.charts import PALETTE
-from data_pipeline.queries import md_escape
-from data_pipeline.queries_map import GREY
-from data_pipeline.queries_notices import (CALENDAR_BARS, DEFAULT_SORT, SHOWN, SORTS, notices_table, notices_view,
+from data_pipeline.views import queries_params as P
+from data_pipeline.views.charts import PALETTE
+from data_pipeline.views.queries import md_escape
+from data_pipeline.views.queries_map import GREY
+from data_pipeline.views.queries_notices import (CALENDAR_BARS, DEFAULT_SORT, SHOWN, SORTS, notices_table, notices_view,
                                            rule_phrase, undecided_note, undecided_words)
 
 

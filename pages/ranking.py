@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from data_pipeline import queries_params as P
-from data_pipeline.queries import PEOPLE, measure_label
-from data_pipeline.queries_ranking import COLUMNS, DEFAULT_SORT, RANKING_SORTS, ranking
+from data_pipeline.views import queries_params as P
+from data_pipeline.views.queries import PEOPLE, measure_label
+from data_pipeline.views.queries_ranking import COLUMNS, DEFAULT_SORT, RANKING_SORTS, ranking
 
 if "borderlens" not in st.session_state:  # opened by a deep link before the entry script ran (first visit)
     st.session_state["borderlens_next"] = "pages/ranking.py"

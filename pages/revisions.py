@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from data_pipeline import downloads as D
-from data_pipeline import queries_params as P
+from data_pipeline.views import downloads as D
+from data_pipeline.views import queries_params as P
 from data_pipeline.datasets import DATASET_NAMES
-from data_pipeline.queries_overview import DATASET_LABELS
-from data_pipeline.queries_transparency import revisions_view
+from data_pipeline.views.queries_overview import DATASET_LABELS
+from data_pipeline.views.queries_transparency import revisions_view
 
 if "borderlens" not in st.session_state:  # opened by a deep link before the entry script ran (first visit)
     st.session_state["borderlens_next"] = "pages/revisions.py"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from data_pipeline.queries import md_escape
-from data_pipeline.queries_transparency import transparency_view
+from data_pipeline.views.queries import md_escape
+from data_pipeline.views.queries_transparency import transparency_view
 
 if "borderlens" not in st.session_state:  # opened by a deep link before the entry script ran (first visit)
     st.session_state["borderlens_next"] = "pages/transparency.py"

@@ -6,10 +6,10 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from data_pipeline import queries_params as P
-from data_pipeline.charts import PALETTE
-from data_pipeline.queries import PEOPLE, measure_label
-from data_pipeline.queries_trends import (ALL_LOCATIONS, GRAINS, SPLITS, change_summary, comparison_words,
+from data_pipeline.views import queries_params as P
+from data_pipeline.views.charts import PALETTE
+from data_pipeline.views.queries import PEOPLE, measure_label
+from data_pipeline.views.queries_trends import (ALL_LOCATIONS, GRAINS, SPLITS, change_summary, comparison_words,
                                           incomplete_words,
                                           mirror_words, seasonal_summary, series_summary, trends_view)
 

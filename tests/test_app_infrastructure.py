@@ -205,7 +205,7 @@ def test_many_projects_are_counted_per_cell_and_per_year(app_env, monkeypatch):
     """Past the limits the browser gets counts, not projects: grid cells on the map, years on the timeline."""
     import streamlit as st
 
-    from data_pipeline import queries_projects
+    from data_pipeline.views import queries_projects
 
     monkeypatch.setattr(queries_projects, "DETAIL_LIMIT", 10)
     monkeypatch.setattr(queries_projects, "TIMELINE_BARS", 10)

@@ -13,7 +13,7 @@ import duckdb
 import pytest
 from pyproj import Geod
 
-from data_pipeline.queries_map_areas import DETAIL_LIMIT, MAX_CELLS
+from data_pipeline.views.queries_map_areas import DETAIL_LIMIT, MAX_CELLS
 from data_pipeline.publish.verify import write_digests
 
 from test_app_release import (XSS_PORT, XSS_PORT_CODE, app_env, no_exception, open_page,  # noqa: F401
@@ -222,8 +222,8 @@ def test_the_map_stays_small_with_many_features(many_env, monkeypatch):
         rows = layer["data"]["features"] if isinstance(layer["data"], dict) else layer["data"]
         assert isinstance(rows, str) or len(rows) <= MAX_CELLS
     # fewer cells allowed: the grid gets coarser, and every notice is still counted
-    from data_pipeline import queries_map_areas as A
-    from data_pipeline.queries import Filters, precision_table
+    from data_pipeline.views import queries_map_areas as A
+    from data_pipeline.views.queries import Filters, precision_table
 
     monkeypatch.setattr(A, "MAX_CELLS", 40)
     params = Filters(date_from=date(2019, 1, 1), date_to=date(2026, 10, 31)).params()
@@ -233,8 +233,8 @@ def test_the_map_stays_small_with_many_features(many_env, monkeypatch):
 
 
 def test_outlines_too_heavy_to_send_are_counted_per_cell(app_env, release_dir, monkeypatch):
-    from data_pipeline import queries_map_areas as A
-    from data_pipeline.queries import Filters, precision_table
+    from data_pipeline.views import queries_map_areas as A
+    from data_pipeline.views.queries import Filters, precision_table
 
     params, known = Filters().params(), precision_table(release_dir)
     assert not A.notice_layer(release_dir, params, known).aggregated
@@ -248,7 +248,7 @@ def test_long_outlines_are_simplified_not_cells():
 
     import pandas as pd
 
-    from data_pipeline.queries_map_areas import SIMPLIFY_OVER, simplified
+    from data_pipeline.views.queries_map_areas import SIMPLIFY_OVER, simplified
 
     ring = [[round(24 + 0.3 * math.cos(t / 800), 6), round(60 + 0.2 * math.sin(t / 800), 6)] for t in range(5027)]
     ring.append(ring[0])
@@ -286,10 +286,10 @@ def test_an_embedded_map_shows_all_its_data_in_a_frame_of_any_width(release_dir,
     """The server cannot know the embedding page's width: every drawn position of the embed's deck (the whole
     release, every layer) must lie inside the view at the embed's height for any frame from a phone's column up.
     (AppTest cannot open an embedded view; the page draws deck_for(data, MAP_FIT_WIDTH, MAP_HEIGHT).)"""
-    from data_pipeline.embeds import MAP_FIT_WIDTH, MAP_HEIGHT
-    from data_pipeline.map_deck import deck_for
-    from data_pipeline.queries import Filters
-    from data_pipeline.queries_map import map_view
+    from data_pipeline.views.embeds import MAP_FIT_WIDTH, MAP_HEIGHT
+    from data_pipeline.views.map_deck import deck_for
+    from data_pipeline.views.queries import Filters
+    from data_pipeline.views.queries_map import map_view
 
     period = whole_period(release_dir)
     filters = Filters(date_from=date.fromisoformat(period["from"] + "-01"),

@@ -13,7 +13,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from data_pipeline.queries import Filters, run
+from data_pipeline.views.queries import Filters, run
 from support import query, run_cli, write
 from test_app_release import (XSS_DESIGNATION, XSS_NOTICE_ID, app_env, no_exception, open_page,  # noqa: F401
                               release_dir, warnings_text, whole_period)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from data_pipeline.queries import Filters, open_release
-from data_pipeline.queries_overview import NOTICE_WINDOW_DAYS, overview
+from data_pipeline.views.queries import Filters, open_release
+from data_pipeline.views.queries_overview import NOTICE_WINDOW_DAYS, overview
 from support import query
 from test_app_notices import STARTS, undecided_by_sql
 from test_app_release import app_env, new_app, no_exception, open_page, release_dir, warnings_text  # noqa: F401

@@ -11,7 +11,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from data_pipeline.queries import PEOPLE_MEASURES
+from data_pipeline.views.queries import PEOPLE_MEASURES
 from test_app_release import app_env, no_exception, open_page, release_dir  # noqa: F401
 
 KEY = ["location_id", "measure", "direction", "country_iso3", "neighbor_iso3", "reporter"]

@@ -8,8 +8,8 @@ import json
 
 import duckdb
 
-from data_pipeline.charts import PALETTE
-from data_pipeline.queries import measure_label
+from data_pipeline.views.charts import PALETTE
+from data_pipeline.views.queries import measure_label
 from test_app_release import app_env, no_exception, open_page, release_dir  # noqa: F401
 
 

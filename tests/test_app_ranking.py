@@ -12,8 +12,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from data_pipeline.queries import Filters
-from data_pipeline.queries_overview import overview
+from data_pipeline.views.queries import Filters
+from data_pipeline.views.queries_overview import overview
 from test_app_release import app_env, no_exception, open_page, release_dir, warnings_text  # noqa: F401
 
 KEY = ["location_id", "measure", "direction", "country_iso3", "neighbor_iso3", "reporter"]
@@ -189,8 +189,8 @@ def test_the_ranking_download_holds_numbers_statuses_and_guarded_text(release_di
     its status beside it, dates as ISO dates; a text cell that starts like a formula gets the guard."""
     import io
 
-    from data_pipeline import downloads as D
-    from data_pipeline.queries_ranking import COLUMNS, ranking
+    from data_pipeline.views import downloads as D
+    from data_pipeline.views.queries_ranking import COLUMNS, ranking
 
     table = ranking(release_dir, Filters(), "trucks").table
     hostile = table.assign(location_name=["=1+2"] + list(table["location_name"].iloc[1:]))

@@ -134,7 +134,7 @@ def open_page(page: str | None, query: dict | None = None):
 def whole_period(release: str) -> dict:
     """URL parameters for the release's whole period (a view opens with the latest 24 months by default): for the
     tests that count every notice, project or crossing point of the release."""
-    from data_pipeline.queries import filter_options
+    from data_pipeline.views.queries import filter_options
 
     months = filter_options(release).months
     return {"from": months[0], "to": months[-1]}

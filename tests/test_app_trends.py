@@ -166,7 +166,7 @@ def test_when_every_figure_is_withheld_no_summary_shows_a_zero(app_env, all_supp
 
 
 def test_a_series_named_by_the_data_stays_inert_in_the_summary():
-    from data_pipeline.queries_trends import series_summary
+    from data_pipeline.views.queries_trends import series_summary
 
     hostile = "![x](https://tracker.invalid/p.png) <img src=x> **bold**"
     series = pd.DataFrame({"period": pd.to_datetime(["2024-01-01", "2024-02-01"]), "series": [hostile, hostile],

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from data_pipeline.charts import PALETTE, chart_image, footer_text, with_year_axes
+from data_pipeline.views.charts import PALETTE, chart_image, footer_text, with_year_axes
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 SOURCE = 'US BTS "Border Crossing Entry Data" <2024> & neighbours'

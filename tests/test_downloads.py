@@ -11,9 +11,9 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from data_pipeline import downloads as D
-from data_pipeline.queries import Filters
-from data_pipeline.queries_projects import projects_view
+from data_pipeline.views import downloads as D
+from data_pipeline.views.queries import Filters
+from data_pipeline.views.queries_projects import projects_view
 from test_app_release import release_dir  # noqa: F401
 
 SHOWN = pd.DataFrame({

@@ -11,12 +11,12 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 
-from data_pipeline import downloads as D
-from data_pipeline.queries import Filters
-from data_pipeline.queries_notices import SHOWN as NOTICE_COLUMNS
-from data_pipeline.queries_notices import notices_table
-from data_pipeline.queries_projects import SHOWN as PROJECT_COLUMNS
-from data_pipeline.queries_projects import projects_table
+from data_pipeline.views import downloads as D
+from data_pipeline.views.queries import Filters
+from data_pipeline.views.queries_notices import SHOWN as NOTICE_COLUMNS
+from data_pipeline.views.queries_notices import notices_table
+from data_pipeline.views.queries_projects import SHOWN as PROJECT_COLUMNS
+from data_pipeline.views.queries_projects import projects_table
 from test_app_release import release_dir  # noqa: F401
 
 

@@ -9,8 +9,8 @@ import altair as alt
 import pandas as pd
 from PIL import Image
 
-from data_pipeline import embeds as E
-from data_pipeline.charts import IMAGE_SIZE, PALETTE, SYNTHETIC_LABEL, chart_image, keyed_colours, with_year_axes
+from data_pipeline.views import embeds as E
+from data_pipeline.views.charts import IMAGE_SIZE, PALETTE, SYNTHETIC_LABEL, chart_image, keyed_colours, with_year_axes
 
 
 def test_the_snippet_embeds_the_same_view_and_escapes_its_title():

@@ -24,7 +24,7 @@ from support import REPO, query, run_cli, write
 from test_app_release import app_env, no_exception, open_page, release_dir  # noqa: F401
 
 from data_pipeline.publish.cells import KM_PER_DEGREE, cell_km
-from data_pipeline.queries import Filters, location_marker, precision_table
+from data_pipeline.views.queries import Filters, location_marker, precision_table
 
 GEOD = Geod(ellps="WGS84")
 ALL_TIME = Filters()
@@ -94,8 +94,8 @@ def test_every_list_of_datasets_is_the_canonical_one(app_env):
     from data_pipeline.publish import release_sql
     from data_pipeline.ingest import reports
     from data_pipeline.datasets import DATASET_NAMES
-    from data_pipeline.queries_overview import DATASET_LABELS
-    from data_pipeline.queries_transparency import RECORD_WORDS
+    from data_pipeline.views.queries_overview import DATASET_LABELS
+    from data_pipeline.views.queries_transparency import RECORD_WORDS
 
     # independent of the code: the canonical tables are what the release holds extracts for
     on_disk = {p.stem for p in (Path(app_env) / "extracts").iterdir()}

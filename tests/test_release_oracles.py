@@ -364,8 +364,8 @@ def test_a_notice_shows_which_line_numbers_and_hash_it_cites(release_secret_inpu
     public is not published, instead of showing a gap or an empty cell."""
     import shutil
 
-    from data_pipeline.queries import Filters
-    from data_pipeline.queries_notices import notice_detail
+    from data_pipeline.views.queries import Filters
+    from data_pipeline.views.queries_notices import notice_detail
 
     # a copy: the app's cached connection attaches its macros to the file's DuckDB instance, shared in-process
     release = shutil.copytree(release_secret_inputs.release, tmp_path / "release")

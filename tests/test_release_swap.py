@@ -62,7 +62,7 @@ def notices(at) -> str:
 def test_a_publish_into_the_served_folder_is_read_at_once(releases, tmp_path):
     """`publish --out` the folder the app serves swaps a new database in under the same path: the query layer
     must read the new file, not go on with a connection to the old one."""
-    from data_pipeline import queries as Q
+    from data_pipeline.views import queries as Q
 
     served = tmp_path / "served"
     shutil.copytree(releases["a"], served)

@@ -1,5 +1,5 @@
 -- Macros shared by the statements in sql/app/: the sidebar's filters, the count of a flow reported by both
--- sides, and the map's grid cells, each defined once. Not a statement to run by name: data_pipeline/queries.py
+-- sides, and the map's grid cells, each defined once. Not a statement to run by name: data_pipeline/views/queries.py
 -- runs this file once per release connection, into an in-memory catalog `macros` attached beside the read-only
 -- release, and a statement calls them by that name: `from macros.filtered_notices($date_from, $date_to, ...)`.
 -- A statement passes its $parameters as the arguments, so `border_a is null` below is `$border_a is null` there:

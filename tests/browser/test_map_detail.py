@@ -24,9 +24,9 @@ def many_url(serve_release, tmp_path_factory) -> tuple[str, str]:
 
 
 def test_many_notices_draw_as_cells_with_text_tooltips(visit_on, many_url):
-    from data_pipeline.map_style import view_for
-    from data_pipeline.queries import Filters
-    from data_pipeline.queries_map import map_view
+    from data_pipeline.views.map_style import view_for
+    from data_pipeline.views.queries import Filters
+    from data_pipeline.views.queries_map import map_view
 
     release, url = many_url
     visit = visit_on(url)

@@ -69,8 +69,8 @@ def test_the_map_draws_offline(visit):
 
 
 def test_a_tooltip_shows_the_hostile_name_as_text(visit, browser_release):
-    from data_pipeline.queries import Filters
-    from data_pipeline.queries_map import map_view, view_for
+    from data_pipeline.views.queries import Filters
+    from data_pipeline.views.queries_map import map_view, view_for
 
     page = visit.open(HOSTILE_MAP, wait_for_map=True, settle_ms=2500)
     data = map_view(browser_release, Filters(border=("MEX", "USA"), date_from=date(2024, 1, 1),

@@ -13,8 +13,8 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from data_pipeline import queries as Q
-from data_pipeline.queries_projects import projects_table
+from data_pipeline.views import queries as Q
+from data_pipeline.views.queries_projects import projects_table
 from test_app_release import whole_period
 
 pytestmark = pytest.mark.browser

@@ -25,8 +25,8 @@ import pandas as pd
 
 from data_pipeline.publish.cells import cell_km
 from data_pipeline.db import sql
-from data_pipeline.release_connections import DB_FILE
-from data_pipeline.release_connections import database as _database
+from data_pipeline.views.release_connections import DB_FILE
+from data_pipeline.views.release_connections import database as _database
 
 RELEASE_ENV = "BORDERLENS_RELEASE"
 

@@ -13,11 +13,11 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from data_pipeline.downloads import analysis_frame
-from data_pipeline.queries import (DEFAULT_PAGE_SIZE, Filters, Paging, charted_days, date_text, location_marker,
+from data_pipeline.views.downloads import analysis_frame
+from data_pipeline.views.queries import (DEFAULT_PAGE_SIZE, Filters, Paging, charted_days, date_text, location_marker,
                                    off_chart_words, paging, precision_table, run, status_marker, time_marker,
                                    value_text)
-from data_pipeline.verdict_words import verdict_sentences
+from data_pipeline.views.verdict_words import verdict_sentences
 
 METRIC_WORDS = {
     "troops": "troops",

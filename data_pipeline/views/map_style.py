@@ -11,7 +11,7 @@ import math
 import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
 
-from data_pipeline.charts import PALETTE
+from data_pipeline.views.charts import PALETTE
 
 # Colours (RGBA) from the colour-blind-safe Okabe–Ito palette (charts.PALETTE), grey for withheld or unknown,
 # with the Streamlit markdown colour nearest to each (for the glyph in the text legend) and its Okabe–Ito name.

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from data_pipeline.queries import status_marker
+from data_pipeline.views.queries import status_marker
 
 
 def _given(value) -> bool:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pydeck as pdk
 
-from data_pipeline.map_style import (BASEMAP_LAYERS, BASEMAP_LEGEND, CROSSING_COLOUR, CROSSING_LEGEND,
+from data_pipeline.views.map_style import (BASEMAP_LAYERS, BASEMAP_LEGEND, CROSSING_COLOUR, CROSSING_LEGEND,
                                      CROSSING_WITHHELD_COLOUR, NOTICE_COLOURS, NOTICE_LINE_COLOUR, PROJECT_COLOURS,
                                      CompactDeck, legend_item, view_for)
-from data_pipeline.queries_map import MapData
-from data_pipeline.queries_map_areas import NARROW
+from data_pipeline.views.queries_map import MapData
+from data_pipeline.views.queries_map_areas import NARROW
 
 # text only (Streamlit escapes it; never "html"); wrapped, so a long line stays inside the map
 TOOLTIP = {"text": "{tooltip}", "style": {"maxWidth": "360px", "whiteSpace": "normal"}}

@@ -8,9 +8,9 @@ from datetime import date, timedelta
 import pandas as pd
 
 from data_pipeline.datasets import DATASETS
-from data_pipeline.queries_notices import rule_phrase, undecided_words
-from data_pipeline.queries_ranking import Ranking, change_pct, change_status, ranking
-from data_pipeline.queries import (PEOPLE, PEOPLE_MEASURES, STATUS_LABELS, WITHHELD_STATUSES, Filters,
+from data_pipeline.views.queries_notices import rule_phrase, undecided_words
+from data_pipeline.views.queries_ranking import Ranking, change_pct, change_status, ranking
+from data_pipeline.views.queries import (PEOPLE, PEOPLE_MEASURES, STATUS_LABELS, WITHHELD_STATUSES, Filters,
                                    measure_label, run)
 
 DATASET_LABELS = {name: d.label for name, d in DATASETS.items()}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import MutableMapping
 
-from data_pipeline.queries import Release, ReleaseError, open_release
+from data_pipeline.views.queries import Release, ReleaseError, open_release
 
 OPENED = "borderlens_opened_release"   # the session-state key: the Release this session opened
 

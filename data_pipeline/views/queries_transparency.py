@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from data_pipeline.datasets import DATASETS
-from data_pipeline.queries import STATUS_LABELS, run
-from data_pipeline.queries_overview import DATASET_LABELS
+from data_pipeline.views.queries import STATUS_LABELS, run
+from data_pipeline.views.queries_overview import DATASET_LABELS
 
 FIELD_WORDS = {"*": "whole records", "value": "crossing counts", "area_name": "training-area names",
                "location": "locations", "budget": "budgets", "funders": "funders", "troops": "troop numbers",

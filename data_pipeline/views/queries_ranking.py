@@ -14,8 +14,8 @@ from urllib.parse import urlencode
 
 import pandas as pd
 
-from data_pipeline.queries import Filters, measure_label, measures_for, run
-from data_pipeline.queries_trends import month_span
+from data_pipeline.views.queries import Filters, measure_label, measures_for, run
+from data_pipeline.views.queries_trends import month_span
 
 RANKING_SORTS = {
     "busiest": "busiest first (last 12 months)",
@@ -28,7 +28,7 @@ DEFAULT_SORT = "busiest"
 COUNTS = ["figures_last", "withheld_last", "missing_last", "figures_previous", "withheld_previous",
           "missing_previous", "figures_compared", "reporters"]
 # The columns of a ranking table, shown and downloaded (the link beside the name; "change" stands for change_pct and
-# change_status in a download: data_pipeline.downloads.ANALYSIS_COLUMNS)
+# change_status in a download: data_pipeline.views.downloads.ANALYSIS_COLUMNS)
 COLUMNS = ["rank", "location_name", "trends_link", "location_id", "country_iso3", "neighbor_iso3", "window_from",
            "window_to", "last_12", "last_12_status", "previous_12", "change", "figures_compared",
            "unpublished_share_last", "rank_status"]

@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 
 from data_pipeline.publish.cells import KM_PER_DEGREE
-from data_pipeline.map_style import NOTICE_COLOURS, OTHER_PROJECT, PROJECT_COLOURS
-from data_pipeline.queries import date_text, location_marker, run, time_marker, value_text
+from data_pipeline.views.map_style import NOTICE_COLOURS, OTHER_PROJECT, PROJECT_COLOURS
+from data_pipeline.views.queries import date_text, location_marker, run, time_marker, value_text
 
 DETAIL_LIMIT = 1_000        # features per layer drawn one by one at most; more are counted per grid cell
 LAYER_BYTES = 500_000       # nor more than this many bytes of features (outlines and tooltips) per layer

@@ -14,13 +14,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from data_pipeline.map_style import (BASEMAP_LAYERS, BASEMAP_LEGEND, BLACK, BLUE, CROSSING_COLOUR,  # noqa: F401
+from data_pipeline.views.map_style import (BASEMAP_LAYERS, BASEMAP_LEGEND, BLACK, BLUE, CROSSING_COLOUR,  # noqa: F401
                                      CROSSING_LEGEND, CROSSING_WITHHELD_COLOUR, GREEN, GREY, NOTICE_COLOURS,
                                      NOTICE_LINE_COLOUR, ORANGE, OTHER_PROJECT, PROJECT_COLOURS, PURPLE, VERMILLION,
                                      CompactDeck, legend_item, rgba, view_for)
-from data_pipeline.queries import (Filters, location_marker, measure_label, measures_for, precision_table, run,
+from data_pipeline.views.queries import (Filters, location_marker, measure_label, measures_for, precision_table, run,
                                    value_text)
-from data_pipeline.queries_map_areas import (DETAIL_LIMIT, EMPTY, Drawn, _collection, _coords,  # noqa: F401
+from data_pipeline.views.queries_map_areas import (DETAIL_LIMIT, EMPTY, Drawn, _collection, _coords,  # noqa: F401
                                              _feature, _geometry, _point, notice_layer, project_layer)
 
 MAX_POINTS = 1_500   # crossing points drawn at most (the largest, ~180 bytes each); the legend says when more exist

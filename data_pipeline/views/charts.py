@@ -12,7 +12,7 @@ import io
 import re
 import threading
 
-from data_pipeline.embeds import copy_spec, fit_height, stacked_views
+from data_pipeline.views.embeds import copy_spec, fit_height, stacked_views
 
 # Okabe & Ito (2008), "Color Universal Design": eight colours told apart with any common colour-vision deficiency.
 PALETTE = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000")

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from data_pipeline.downloads import analysis_frame
-from data_pipeline.queries import (DEFAULT_PAGE_SIZE, Filters, Paging, charted_days, location_marker,
+from data_pipeline.views.downloads import analysis_frame
+from data_pipeline.views.queries import (DEFAULT_PAGE_SIZE, Filters, Paging, charted_days, location_marker,
                                    off_chart_words, paging, precision_table, run, time_marker,
                                    value_text)
-from data_pipeline.queries_map import OTHER_PROJECT, PROJECT_COLOURS, _collection, _coords, _feature, _geometry, _point
-from data_pipeline.queries_map_areas import (DETAIL_LIMIT, LAYER_BYTES, MAX_CELLS, STEPS, Drawn, project_cells,
+from data_pipeline.views.queries_map import OTHER_PROJECT, PROJECT_COLOURS, _collection, _coords, _feature, _geometry, _point
+from data_pipeline.views.queries_map_areas import (DETAIL_LIMIT, LAYER_BYTES, MAX_CELLS, STEPS, Drawn, project_cells,
                                              simplified, steps_for)
 
 STATUSES = ("planned", "under_construction", "completed", "suspended", "cancelled")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from data_pipeline.queries import (WITHHELD_STATUSES, Filters, count_text, finite, md_escape, measure_label,
+from data_pipeline.views.queries import (WITHHELD_STATUSES, Filters, count_text, finite, md_escape, measure_label,
                                    measures_for, run)
 
 GRAINS = ("month", "quarter", "year")
