@@ -67,7 +67,7 @@ check: lint types imports
 	$(BIN)/python -m pytest -q $(FAST_TESTS) -k "not demo_release and not a_release_names"
 
 reference: $(STAMP)   ## rebuild the prebuilt reference tables (sample_data/geo/prebuilt) from the GeoJSON
-	$(BIN)/python -m data_pipeline.reference_tables
+	$(BIN)/python -m data_pipeline.geo.reference_tables
 
 screenshots: $(RELEASE)/release.json   ## renew the README's screenshots from the demo release (Chromium)
 	$(BIN)/python docs/screenshots.py --release $(RELEASE)

@@ -38,7 +38,7 @@ sys.path.insert(0, str(HERE.parent))
 
 from ingest import bench_csv  # noqa: E402  (bench/ingest.py)
 
-from data_pipeline import geo  # noqa: E402
+from data_pipeline.geo import reference as geo  # noqa: E402
 from data_pipeline.ingest import staging  # noqa: E402
 from data_pipeline.db import migrate, sql  # noqa: E402
 from data_pipeline.ingest.ingest import _values  # noqa: E402

@@ -1,4 +1,4 @@
-"""Tests of data_pipeline.geo on real DuckDB files and the real Natural Earth sample files.
+"""Tests of data_pipeline.geo.reference on real DuckDB files and the real Natural Earth sample files.
 
 Expected distances come from independent computations (pyproj.Geod.fwd/inv on the source files, brute force
 over densified vertices), never from the code under test.
@@ -16,7 +16,7 @@ import pycountry
 import pyproj
 import pytest
 
-from data_pipeline import geo
+from data_pipeline.geo import reference as geo
 from data_pipeline.db import open_work_db
 
 GEO_DIR = Path(__file__).resolve().parent.parent / "sample_data" / "geo"

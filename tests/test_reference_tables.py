@@ -7,8 +7,8 @@ import shutil
 
 import pandas as pd
 
-from data_pipeline import geo
-from data_pipeline import reference_tables as R
+from data_pipeline.geo import reference as geo
+from data_pipeline.geo import reference_tables as R
 from data_pipeline.db import open_work_db
 
 TABLES = {"countries": "select * from countries order by iso3",

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 
-from data_pipeline import geo
+from data_pipeline.geo import reference as geo
 from data_pipeline.db import memory_limit, sql
 from data_pipeline.errors import UserError
 from data_pipeline.ingest.line_numbers import exact_lines

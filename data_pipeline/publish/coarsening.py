@@ -99,7 +99,7 @@ def cell_distances(con, dataset: str) -> None:
         return
     import pandas as pd
 
-    from data_pipeline import geo
+    from data_pipeline.geo import reference as geo
 
     found = geo.nearest_border_for_geometries(con, pd.DataFrame({"id": cells, "geojson": cells}))
     con.register("_cell_distances", found)

@@ -2,7 +2,7 @@
 work database gets them by reading two small files instead of parsing 4 MB of GeoJSON with shapely (0.85 s of
 every first ingest). A manifest holds the SHA-256 of each source file: when the sources change, or another
 geometry folder is used, the tables are built from the GeoJSON as before (never from a stale copy).
-`make reference` (or `python -m data_pipeline.reference_tables`) rebuilds them; a test checks they equal a
+`make reference` (or `python -m data_pipeline.geo.reference_tables`) rebuilds them; a test checks they equal a
 fresh build."""
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ FORMAT = 1
 
 
 def _sources() -> dict[str, tuple[str, ...]]:
-    from data_pipeline import geo
+    from data_pipeline.geo import reference as geo
 
     return {"countries": (geo.COUNTRIES_110M,), "borders": (geo.LAND_10M, geo.DISPUTED_10M, geo.COUNTRIES_110M)}
 
@@ -34,7 +34,7 @@ def source_digests(geo_dir: Path) -> dict[str, str]:
 
 def build_frames(geo_dir: Path) -> dict[str, pd.DataFrame]:
     """The tables' rows, built from the GeoJSON sources (geo.country_rows / geo.border_rows)."""
-    from data_pipeline import geo
+    from data_pipeline.geo import reference as geo
 
     return {"countries": geo.country_rows(geo_dir / geo.COUNTRIES_110M),
             "borders": geo.border_rows(geo_dir / geo.LAND_10M, geo_dir / geo.DISPUTED_10M,

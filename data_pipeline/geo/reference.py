@@ -27,7 +27,7 @@ from shapely.geometry import mapping, shape
 
 from data_pipeline.db import sql
 from data_pipeline.paths import resource_root
-from data_pipeline.reference_tables import prebuilt_frame
+from data_pipeline.geo.reference_tables import prebuilt_frame
 
 SAMPLE_GEO_DIR = resource_root() / "sample_data" / "geo"
 LAND_10M = "ne_10m_admin_0_boundary_lines_land.geojson"
