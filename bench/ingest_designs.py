@@ -38,7 +38,7 @@ sys.path.insert(0, str(HERE.parent))
 
 from ingest import bench_csv  # noqa: E402  (bench/ingest.py)
 
-from data_pipeline.geo import reference as geo  # noqa: E402
+from data_pipeline.geo import reference  # noqa: E402
 from data_pipeline.ingest import staging  # noqa: E402
 from data_pipeline.db import migrate, sql  # noqa: E402
 from data_pipeline.ingest.ingest import _values  # noqa: E402
@@ -117,7 +117,7 @@ def run(csv_path: Path, folder: Path) -> list:
     # The present design's first step, and the narrow design after it.
     con = _connect(folder, "narrow")
     migrate(con)
-    geo.ensure_reference(con)
+    reference.ensure_reference(con)
     profile = resolve_profile(PROFILE)
     read: list = []
     _timed(results, "text copy", "read_csv into the compressed scratch table", lambda: read.append(
@@ -148,7 +148,7 @@ def run(csv_path: Path, folder: Path) -> list:
     # The direct design: no text copy; the same views over read_csv, numbered by row_number() over ().
     con = _connect(folder, "direct")
     migrate(con)
-    geo.ensure_reference(con)
+    reference.ensure_reference(con)
     _direct_raw(con, csv_path, profile)
     _validation_views(con, profile)
     con.execute("create table narrow_crossings (location_id varchar, reporter_iso3 varchar, reporter_org varchar, "

@@ -1,4 +1,4 @@
-"""Tests of data_pipeline.geo.reference on real DuckDB files and the real Natural Earth sample files.
+"""Tests of data_pipeline.geo (reference, nearest, places) on real DuckDB files and the real Natural Earth sample files.
 
 Expected distances come from independent computations (pyproj.Geod.fwd/inv on the source files, brute force
 over densified vertices), never from the code under test.
@@ -16,7 +16,7 @@ import pycountry
 import pyproj
 import pytest
 
-from data_pipeline.geo import reference as geo
+from data_pipeline.geo import nearest, places, reference
 from data_pipeline.db import open_work_db
 
 GEO_DIR = Path(__file__).resolve().parent.parent / "sample_data" / "geo"
@@ -72,15 +72,15 @@ def _brute_force_km(vertices: np.ndarray, lon: float, lat: float) -> float:
 @pytest.fixture(scope="module")
 def db(tmp_path_factory):
     con = open_work_db(tmp_path_factory.mktemp("geo") / "work.duckdb")
-    geo.load_countries(con)
-    geo.load_borders(con, LAND, DISPUTED)
+    reference.load_countries(con)
+    reference.load_borders(con, LAND, DISPUTED)
     yield con
     con.close()
 
 
 @pytest.fixture(scope="module")
 def index(db):
-    return geo.BorderIndex.from_db(db)
+    return nearest.BorderIndex.from_db(db)
 
 
 @pytest.fixture(scope="module")
@@ -97,7 +97,7 @@ def _pairs(con, kind=None):
 
 
 def test_countries_are_iso_plus_kosovo_and_reload_idempotently(db):
-    count = geo.load_countries(db)
+    count = reference.load_countries(db)
     rows = db.execute("select iso3, iso2, name, note from countries order by iso3").fetchall()
     assert count == len(rows) == len(pycountry.countries) + 1
     by_code = {r[0]: r for r in rows}
@@ -118,8 +118,8 @@ def test_country_extents_come_from_natural_earth(db):
 
 def test_ensure_reference_loads_only_what_is_missing(tmp_path):
     con = open_work_db(tmp_path / "fresh.duckdb")
-    assert geo.ensure_reference(con) == {"countries": len(pycountry.countries) + 1, "borders": 508}
-    assert geo.ensure_reference(con) == {"countries": 0, "borders": 0}
+    assert reference.ensure_reference(con) == {"countries": len(pycountry.countries) + 1, "borders": 508}
+    assert reference.ensure_reference(con) == {"countries": 0, "borders": 0}
     con.close()
 
 
@@ -143,7 +143,7 @@ def test_borders_carry_iso_pairs(db):
 def test_border_rows_are_complete_stable_and_idempotent(db):
     before = db.execute("select border_id, iso3_a, iso3_b, length_km from borders order by border_id").fetchall()
     assert len(before) == len(_source_features(LAND)) + len(_source_features(DISPUTED))
-    assert geo.load_borders(db, LAND, DISPUTED) == len(before)
+    assert reference.load_borders(db, LAND, DISPUTED) == len(before)
     after = db.execute("select border_id, iso3_a, iso3_b, length_km from borders order by border_id").fetchall()
     assert after == before
     ids = [r[0] for r in before]
@@ -180,13 +180,13 @@ def test_border_geometry_is_rfc7946_with_five_decimals_and_lengths_are_geodesic(
 def test_point_ten_km_north_of_the_49th_parallel(db):
     lat0 = _can_usa_lat_at(-100.0)
     lon, lat, _ = GEOD.fwd(-100.0, lat0, 0.0, 10_000.0)
-    result = geo.nearest_border(db, pd.DataFrame({"id": ["p"], "lon": [lon], "lat": [lat]}))
+    result = nearest.nearest_border(db, pd.DataFrame({"id": ["p"], "lon": [lon], "lat": [lat]}))
     assert result.loc[0, "border_id"].startswith("CAN-USA-")
     assert result.loc[0, "distance_km"] == pytest.approx(10.0, abs=0.1)
 
 
 def test_derby_line_vermont_is_on_the_border(db):
-    result = geo.nearest_border(db, pd.DataFrame({"id": [1], "lon": [-72.0994], "lat": [45.005]}))
+    result = nearest.nearest_border(db, pd.DataFrame({"id": [1], "lon": [-72.0994], "lat": [45.005]}))
     assert result.loc[0, "border_id"].startswith("CAN-USA-")
     assert result.loc[0, "distance_km"] < 2.0
 
@@ -198,7 +198,7 @@ def test_derby_line_vermont_is_on_the_border(db):
 )
 def test_distance_matches_brute_force_over_dense_vertices(db, index, vertices, lon, lat):
     expected = _brute_force_km(vertices, lon, lat)  # an upper bound of the distance to the lines
-    got = geo.nearest_border(db, pd.DataFrame({"id": [0], "lon": [lon], "lat": [lat]}), index).loc[0, "distance_km"]
+    got = nearest.nearest_border(db, pd.DataFrame({"id": [0], "lon": [lon], "lat": [lat]}), index).loc[0, "distance_km"]
     assert got <= expected + 0.005
     # vertices are at most 0.0025 degree (< 0.28 km) apart, so the brute force overshoots by at most h^2 / 2d
     sampling = 0.14**2 / (2 * got)
@@ -214,13 +214,13 @@ def test_midpoint_of_the_longest_segment_is_on_the_line(db, index):
         for (x1, y1), (x2, y2) in zip(line, line[1:])
     )
     assert longest[0] > 0.5
-    result = geo.nearest_border(db, pd.DataFrame({"id": [0], "lon": [longest[1]], "lat": [longest[2]]}), index)
+    result = nearest.nearest_border(db, pd.DataFrame({"id": [0], "lon": [longest[1]], "lat": [longest[2]]}), index)
     assert result.loc[0, "distance_km"] < 0.005
 
 
 def test_far_inland_point_within_one_percent(db, vertices):
     expected = _brute_force_km(vertices, -98.0, 39.0)
-    result = geo.nearest_border(db, pd.DataFrame({"id": [0], "lon": [-98.0], "lat": [39.0]}))
+    result = nearest.nearest_border(db, pd.DataFrame({"id": [0], "lon": [-98.0], "lat": [39.0]}))
     assert 500 < expected < 1500
     assert expected * 0.99 <= result.loc[0, "distance_km"] <= expected + 0.005
 
@@ -235,7 +235,7 @@ def test_pair_preference_and_fallback(db, index):
             "pair_b": ["CAN", "MEX", None, "FRA"],
         }
     )
-    result = geo.nearest_border(db, points, index).set_index("id")
+    result = nearest.nearest_border(db, points, index).set_index("id")
     assert result.loc["derby", "border_id"].startswith("CAN-USA-")
     assert result.loc["derby_as_mex", "border_id"].startswith("MEX-USA-")
     # Derby Line to the nearest point of the Rio Grande: well over 2,000 km (El Paso is about 3,000 km away)
@@ -246,7 +246,7 @@ def test_pair_preference_and_fallback(db, index):
 
 def test_invalid_points_give_nulls(db, index):
     points = pd.DataFrame({"id": [1, 2, 3], "lon": [None, 200.0, -72.0994], "lat": [45.0, 45.0, 45.005]})
-    result = geo.nearest_border(db, points, index)
+    result = nearest.nearest_border(db, points, index)
     assert result["border_id"].isna().tolist() == [True, True, False]
     assert result["distance_km"].isna().tolist() == [True, True, False]
 
@@ -273,7 +273,7 @@ def test_geometries_polygons_lines_points(db, index):
             ],
         }
     )
-    result = geo.nearest_border_for_geometries(db, frame, index).set_index("id")
+    result = nearest.nearest_border_for_geometries(db, frame, index).set_index("id")
     assert result.loc["crossing", "distance_km"] == 0.0 and result.loc["crossing", "border_id"].startswith("CAN-USA-")
     assert result.loc["covers", "distance_km"] == 0.0
     north = GEOD.inv(-100.0, 49.5, -100.0, lat0)[2] / 1000.0  # its south edge runs along a parallel
@@ -292,7 +292,7 @@ def test_five_thousand_points_in_one_call_each_get_their_nearest_border(db, inde
         {"id": range(5000), "lon": rng.uniform(-125, 45, 5000), "lat": rng.uniform(-35, 65, 5000),
          "pair_a": rng.choice(["CAN", "MEX", None], 5000), "pair_b": "USA"}
     )
-    result = geo.nearest_border(db, points, index).set_index("id")
+    result = nearest.nearest_border(db, points, index).set_index("id")
     assert result["distance_km"].notna().all() and len(result) == 5000
     unpaired = points[points["pair_a"].isna()].sample(6, random_state=7)
     for row in unpaired.itertuples():
@@ -306,8 +306,8 @@ def test_five_thousand_points_in_one_call_each_get_their_nearest_border(db, inde
 
 def test_derive_fills_the_three_tables(tmp_path):
     con = open_work_db(tmp_path / "derive.duckdb")
-    geo.load_countries(con)
-    geo.load_borders(con, LAND, DISPUTED)
+    reference.load_countries(con)
+    reference.load_borders(con, LAND, DISPUTED)
     lat0 = _can_usa_lat_at(-100.0)
     lon10, lat10, _ = GEOD.fwd(-100.0, lat0, 0.0, 10_000.0)
     crossing = (
@@ -337,7 +337,7 @@ def test_derive_fills_the_three_tables(tmp_path):
     con.execute(project, ["P2", None, None, lat10, lon10, 2])
     con.execute(project, ["P3", None, None, None, None, 3])
 
-    counts = geo.derive(con)
+    counts = places.derive(con)
     assert counts == {"crossings": 3, "exercise_notices": 2, "infrastructure_projects": 2}
     rows = con.execute("select location_id, source_line, border_id, distance_to_border_km from crossings").fetchall()
     crossings = {(r[0], r[1]): (r[2], r[3]) for r in rows}
@@ -359,7 +359,7 @@ def test_derive_fills_the_three_tables(tmp_path):
     assert projects["P3"] == (None, None)
     before = con.execute("select * from crossings order by source_line").fetchall()
     # Idempotent, and a second run writes nothing: only rows whose values would change are updated.
-    assert geo.derive(con) == {"crossings": 0, "exercise_notices": 0, "infrastructure_projects": 0}
+    assert places.derive(con) == {"crossings": 0, "exercise_notices": 0, "infrastructure_projects": 0}
     assert con.execute("select * from crossings order by source_line").fetchall() == before
     con.close()
 
@@ -368,7 +368,7 @@ def test_derive_fills_the_three_tables(tmp_path):
 
 
 def test_basemap_files_are_light_and_match_the_committed_ones(tmp_path):
-    sizes = geo.write_basemap(tmp_path)
+    sizes = reference.write_basemap(tmp_path)
     assert set(sizes) == {"countries_110m.geojson", "borders_land_50m.geojson", "borders_disputed_10m.geojson"}
     expected_props = {
         "countries_110m.geojson": ({"ISO_A3", "ADM0_A3", "NAME"}, 3),
@@ -393,7 +393,7 @@ def test_lease_and_overlay_limits_are_not_borders(db):
     """Guantanamo's lease limit separates no two states: a point beside it is far from any border."""
     limits = db.execute("select count(*) from borders where featurecla in ('Lease limit', 'Overlay limit')").fetchall()
     assert limits[0][0] > 0  # the lines are loaded (drawn on the map), only not measured to
-    result = geo.nearest_border(db, pd.DataFrame({"id": ["gtmo"], "lon": [-75.13], "lat": [19.93]}))
+    result = nearest.nearest_border(db, pd.DataFrame({"id": ["gtmo"], "lon": [-75.13], "lat": [19.93]}))
     kind = db.execute("select featurecla from borders where border_id = ?", [result.loc[0, "border_id"]]).fetchall()
     assert kind[0][0] not in ("Lease limit", "Overlay limit")
     assert result.loc[0, "distance_km"] > 100  # the nearest land border is Haiti's, across the sea

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 
-from data_pipeline.geo import reference as geo
+from data_pipeline.geo import places, reference
 from data_pipeline.db import memory_limit, sql
 from data_pipeline.errors import UserError
 from data_pipeline.ingest.line_numbers import exact_lines
@@ -303,7 +303,7 @@ def ingest(con: duckdb.DuckDBPyConnection, paths: list[str], profile_arg: str | 
 def _ingest(con: duckdb.DuckDBPyConnection, files: list[Path], profile_arg: str | None,
             show_progress: bool) -> list[dict]:
     with _timed("geo.ensure_reference"):
-        geo.ensure_reference(con)
+        reference.ensure_reference(con)
     results = []
     try:
         for number, path in enumerate(files, start=1):
@@ -326,7 +326,7 @@ def _ingest(con: duckdb.DuckDBPyConnection, files: list[Path], profile_arg: str 
         # Also when a later file failed: the files loaded before it get their border fields now, not never.
         if any(r["status"] == "loaded" for r in results):
             with _timed("geo.derive"):
-                geo.derive(con)
+                places.derive(con)
     return results
 
 

@@ -99,9 +99,9 @@ def cell_distances(con, dataset: str) -> None:
         return
     import pandas as pd
 
-    from data_pipeline.geo import reference as geo
+    from data_pipeline.geo import nearest
 
-    found = geo.nearest_border_for_geometries(con, pd.DataFrame({"id": cells, "geojson": cells}))
+    found = nearest.nearest_border_for_geometries(con, pd.DataFrame({"id": cells, "geojson": cells}))
     con.register("_cell_distances", found)
     try:
         run(con, "release/location_distance_update", table=dataset, border=border)
