@@ -46,7 +46,7 @@ run: $(RELEASE)/release.json
 
 # The whole suite in TEST_WORKERS processes (pytest-xdist), one test file to a process: most tests wait on a
 # subprocess, a server or Chromium, so three keep two cores busy (TEST_WORKERS=0: one process). It ends with line
-# and branch coverage of data_pipeline/, pages/ and app.py ([tool.coverage] in pyproject.toml); htmlcov/ has the
+# and branch coverage of data_pipeline/, dashboard_ui/, pages/ and app.py ([tool.coverage] in pyproject.toml); htmlcov/ has the
 # details.
 TEST_WORKERS ?= 3
 

@@ -1,7 +1,7 @@
 """Build step: ship the dashboard and the data files it reads inside the package (see data_pipeline/paths.py).
 
-The repository keeps app.py, pages/, sql/, static/, .streamlit/ and the reference geometry at its root (the
-project's layout); the wheel puts the same tree under data_pipeline/resources/, and the sdist carries it so a wheel
+The repository keeps app.py, pages/, dashboard_ui/, sql/, static/, .streamlit/ and the reference geometry at its root
+(the project's layout); the wheel puts the same tree under data_pipeline/resources/, and the sdist carries it so a wheel
 built from the sdist has it too. An editable install reads the checkout itself.
 """
 
@@ -12,7 +12,8 @@ from setuptools.command.build_py import build_py
 
 ROOT = Path(__file__).resolve().parent
 # The files the installed `borderlens` reads at run time, as globs relative to the repository root.
-SHIPPED = ("app.py", ".streamlit/config.toml", "pages/*.py", "sql/**/*.sql", "static/**/*.geojson",
+SHIPPED = ("app.py", ".streamlit/config.toml", "pages/*.py", "dashboard_ui/*.py", "sql/**/*.sql",
+           "static/**/*.geojson",
            "sample_data/geo/*.geojson", "sample_data/geo/README.md", "sample_data/geo/prebuilt/*",
            "deploy/nginx.conf.template")
 

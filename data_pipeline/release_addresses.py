@@ -2,9 +2,9 @@
 
 Streamlit serves the files under static/ beside the main script at /app/static/..., and refuses any file whose
 real path leaves that folder (a symlink to a release folder is not followed). So `borderlens serve` runs the
-dashboard from a run folder of its own: app.py and pages/ link to the package's, and static/ holds the package's
-static files and the release's files (hard links where the file system allows, else copies) under the release id,
-with `latest` a link to that folder inside static/ (Streamlit follows a link that stays inside it). A feed reader
+dashboard from a run folder of its own: app.py, pages/ and dashboard_ui/ link to the package's, and static/ holds the
+package's static files and the release's files (hard links where the file system allows, else copies) under the
+release id, with `latest` a link to that folder inside static/ (Streamlit follows a link that stays inside it). A feed reader
 subscribes to /app/static/latest/feed.atom; a citation names /app/static/<release_id>/... . The release folder is
 immutable, so the copies never go stale; when the served path starts to hold another release (a flipped link, or
 a publish into the served folder), LatestFollower places it beside the others and turns `latest` to it in one
@@ -77,6 +77,7 @@ def build_run_folder(app_dir: Path, release: Path, into: Path) -> Path:
     """Fill `into` as described above; returns the main script to run (into/app.py)."""
     (into / "app.py").symlink_to(app_dir / "app.py")
     (into / "pages").symlink_to(app_dir / "pages", target_is_directory=True)
+    (into / "dashboard_ui").symlink_to(app_dir / "dashboard_ui", target_is_directory=True)   # what the pages import
     if (app_dir / STATIC).is_dir():
         _place_tree(app_dir / STATIC, into / STATIC)
     (into / STATIC).mkdir(exist_ok=True)

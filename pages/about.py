@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard_ui.sharing import share_view
+from dashboard_ui.tables import show_table
 from data_pipeline.views.queries import MEASURE_LABELS, PEOPLE_LABEL, PEOPLE_MEASURES
 from data_pipeline.views.queries_transparency import about_view
 
@@ -31,7 +33,7 @@ sources = view.sources
 if sources["synthetic"].any():
     st.warning("Files marked **synthetic** were invented for the demo: they describe no real crossing, exercise or "
                "project.", icon=":material/science:")
-st.session_state["borderlens"]["table"](sources[["dataset_label", "publisher", "title", "file_name", "version",
+show_table(sources[["dataset_label", "publisher", "title", "file_name", "version",
                                                   "licence", "url", "synthetic", "rows_loaded", "rows_quarantined",
                                                   "source_id", "sha256"]], "sources",
              hide_index=True, width="stretch",
@@ -90,7 +92,7 @@ st.markdown(
     "- **Projects under way**: status *under construction* as the publisher gives it.")
 
 st.subheader("Vienna Document 2011 thresholds used")
-st.session_state["borderlens"]["table"](
+show_table(
     view.thresholds[["paragraph", "metric", "operator", "value", "applies_to", "description"]], "vd-thresholds",
              hide_index=True, width="stretch",
              column_config={"paragraph": "Para", "metric": "Number", "operator": "Test",
@@ -99,4 +101,4 @@ st.session_state["borderlens"]["table"](
 st.caption("OSCE, Vienna Document 2011 on Confidence- and Security-Building Measures (FSC.DOC/1/11). "
            "Countries are ISO 3166-1 alpha-3 codes; Kosovo uses the user-assigned code XKX. "
            f"Measures: {PEOPLE_LABEL}; " + ", ".join(sorted(MEASURE_LABELS.values())) + ".")
-st.session_state["borderlens"]["share"]("About the data")
+share_view("About the data")

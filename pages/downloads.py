@@ -5,6 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from dashboard_ui.session import surface
+from dashboard_ui.sharing import share_view
+from dashboard_ui.tables import show_table
 from data_pipeline.views import downloads as D
 from data_pipeline.views.queries_overview import DATASET_LABELS
 
@@ -20,7 +23,7 @@ def load(release_id: str, release_path: str) -> D.ReleaseFiles:
 
 ctx = st.session_state["borderlens"]
 release = ctx["release"]
-ui = ctx["ui"]  # st; nothing drawn for controls in an embedded or printed view
+ui = surface()  # st; nothing drawn for controls in an embedded or printed view
 files = load(release.release_id, release.path)
 
 st.title("Downloads")
@@ -49,7 +52,7 @@ st.code(files.citation, language=None, wrap_lines=True)
 
 st.subheader("Data dictionary")
 st.caption("From datapackage.json (Frictionless Data Package): every column of every extract, its type and meaning.")
-ctx["table"](files.dictionary, "data-dictionary", hide_index=True, width="stretch",
+show_table(files.dictionary, "data-dictionary", hide_index=True, width="stretch",
              column_config={"dataset": "Dataset", "column": "Column", "type": "Type",
                             "description": st.column_config.TextColumn("Meaning", width="large")})
 package = f"{release.path}/datapackage.json"
@@ -61,4 +64,4 @@ if files.feed:
                 "subscribe to it in a feed reader. The Revisions page shows the same revisions as a table.")
     ui.download_button("feed.atom", data=lambda: D.read_file(files.feed), file_name="feed.atom",
                        mime=D.MIME["atom"], key="feed", on_click="ignore", icon=":material/rss_feed:")
-ctx["share"]("Downloads")
+share_view("Downloads")

@@ -10,6 +10,10 @@ import altair as alt
 import pydeck as pdk
 import streamlit as st
 
+from dashboard_ui.charts import show_chart
+from dashboard_ui.session import surface
+from dashboard_ui.sharing import embed_heading, embed_snippet, embed_source, map_heading, share_view
+from dashboard_ui.tables import pager, pager_choice, show_table
 from data_pipeline.views import embeds as E
 from data_pipeline.views import queries_params as P
 from data_pipeline.views.charts import PALETTE
@@ -32,14 +36,14 @@ def load(release_id: str, release_path: str, filters, max_km: str, statuses: tup
 
 ctx = st.session_state["borderlens"]
 release, filters, embed = ctx["release"], ctx["filters"], ctx["embed"]
-ui = ctx["ui"]  # st, or nothing drawn in an embedded view
+ui = surface()  # st, or nothing drawn in an embedded view
 params = [
     P.Param("within_km", "projects_km", list(DISTANCES), "any", "the distance to the border"),
     P.Param("status", "projects_status", list(STATUSES), (), "the project status", multi=True),
 ]
 for warning in P.initialise(params, st.session_state, st.query_params):
     st.warning(warning, icon=":material/link_off:")
-page, sort, rows, warnings = ctx["pager_choice"]("projects", SORTS, DEFAULT_SORT)
+page, sort, rows, warnings = pager_choice("projects", SORTS, DEFAULT_SORT)
 for warning in warnings:
     st.warning(warning, icon=":material/link_off:")
 
@@ -92,9 +96,9 @@ def project_map() -> None:
 
 
 if embed:
-    ctx["heading"](ctx["map_heading"](("projects",), {"projects": "Infrastructure projects"}, ""))
+    embed_heading(map_heading(("projects",), {"projects": "Infrastructure projects"}, ""))
     project_map()
-    ctx["embed_source"]("infrastructure_projects")
+    embed_source("infrastructure_projects")
     st.stop()
 
 cols = st.columns(len(STATUSES))
@@ -103,8 +107,8 @@ for col, status in zip(cols, STATUSES):
 
 tab_table, tab_map, tab_time = ui.tabs(["Table", "Map", "Timeline"])
 with tab_table:
-    ctx["pager"]("projects", view.paging, SORTS, DEFAULT_SORT, "projects")
-    ctx["table"](
+    pager("projects", view.paging, SORTS, DEFAULT_SORT, "projects")
+    show_table(
         view.table[SHOWN], "infrastructure-projects", "infrastructure_projects", total=view.paging.total,
         full=lambda path=release.path, f=filters, k=max_km, s=statuses, o=sort: projects_table(path, f, k, s, o),
         hide_index=True, width="stretch",
@@ -122,7 +126,7 @@ with tab_table:
     st.caption("Budgets in the currency the publisher gives. A withheld value shows why it is withheld.")
 with tab_map:
     project_map()
-    ctx["embed_snippet"](ctx["map_heading"](("projects",), {"projects": "Infrastructure projects"}, ""))
+    embed_snippet(map_heading(("projects",), {"projects": "Infrastructure projects"}, ""))
 with tab_time:
     timeline = view.timeline
     domain = [s.replace("_", " ") for s in PROJECT_COLOURS]
@@ -138,7 +142,7 @@ with tab_time:
                      alt.Tooltip("sum(projects):Q", title="Projects", format=",")],
         ).properties(height=300)
         busiest = timeline.groupby("year")["projects"].sum()
-        ctx["chart"](chart, timeline, "Border infrastructure projects per year",
+        show_chart(chart, timeline, "Border infrastructure projects per year",
                      f"Projects with dates counted in each year from their start to their end, "
                      f"{int(busiest.index.min())} to {int(busiest.index.max())}; the most in {int(busiest.idxmax())} "
                      f"({int(busiest.max()):,}).", "infrastructure-timeline", "infrastructure_projects",
@@ -159,7 +163,7 @@ with tab_time:
                      alt.Tooltip("dates_note:N", title="Dates")],
         ).properties(height=max(200, 16 * len(timeline)))
         by_status = timeline["status_label"].value_counts()
-        ctx["chart"](chart, timeline, "Border infrastructure projects: timeline",
+        show_chart(chart, timeline, "Border infrastructure projects: timeline",
                      f"{len(timeline)} projects with dates, from {timeline['starts'].min():%b %Y} to "
                      f"{timeline['ends'].max():%b %Y}; " + ", ".join(f"{n} {k}" for k, n in by_status.items()) + ".",
                      "infrastructure-timeline", "infrastructure_projects",
@@ -169,4 +173,4 @@ with tab_time:
                    "end); a project still under construction or suspended runs at least to the release date.")
     if view.off_timeline:
         st.caption(view.off_timeline)
-ctx["share"]("Infrastructure")
+share_view("Infrastructure")

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard_ui.session import surface
+from dashboard_ui.sharing import embed_heading, embed_snippet, embed_source, map_heading, share_view
+from dashboard_ui.tables import show_table
 from data_pipeline.views import embeds as E
 from data_pipeline.views import queries_params as P
 from data_pipeline.views.queries import PEOPLE, measure_label
@@ -24,7 +27,7 @@ def load(release_id: str, release_path: str, filters, measure: str, show: tuple[
 
 ctx = st.session_state["borderlens"]
 release, filters, options, embed = ctx["release"], ctx["filters"], ctx["options"], ctx["embed"]
-ui = ctx["ui"]  # st, or nothing drawn in an embedded view
+ui = surface()  # st, or nothing drawn in an embedded view
 measures = list(options.measures) or [PEOPLE]
 params = [
     P.Param("measure", "map_measure", measures, measures[0], "the measure"),
@@ -49,7 +52,7 @@ data = load(release.release_id, release.path, filters, st.session_state["map_mea
 
 # the map's name, right above it: a real heading, so that a screen reader finds the map by it (Streamlit gives
 # the deck's canvas no accessible name); its text alternative is the legend below, which counts what is drawn
-ctx["heading"](ctx["map_heading"](show, LAYERS, st.session_state["map_measure"]))
+embed_heading(map_heading(show, LAYERS, st.session_state["map_measure"]))
 if embed:   # only the map, its heading and a one-line source, in an 800 x 520 iframe
     st.pydeck_chart(deck_for(data, E.MAP_FIT_WIDTH, E.MAP_HEIGHT), height=E.MAP_HEIGHT, width="stretch")
 else:
@@ -60,10 +63,10 @@ counts = data.counts
 if not any(counts.values()):
     st.info("Nothing to draw for this border, countries and period.")
 if embed:
-    ctx["embed_source"](*[{"notices": "exercise_notices", "projects": "infrastructure_projects"}.get(s, s)
+    embed_source(*[{"notices": "exercise_notices", "projects": "infrastructure_projects"}.get(s, s)
                           for s in show])
     st.stop()
-ctx["embed_snippet"](ctx["map_heading"](show, LAYERS, st.session_state["map_measure"]))
+embed_snippet(map_heading(show, LAYERS, st.session_state["map_measure"]))
 tables = [(data.crossing_table, "Crossing points", "map-crossing-points", "crossings"),
           (data.notices.table, "Exercise notices per grid cell" if data.notices.aggregated else "Exercise areas",
            "map-exercise-cells" if data.notices.aggregated else "map-exercise-areas", "exercise_notices"),
@@ -75,5 +78,5 @@ if tables:
         for frame, title, name, dataset in tables:
             if len(tables) > 1:
                 st.markdown(f"**{title}**")
-            ctx["table"](frame, name, dataset, hide_index=True, width="stretch")
-ctx["share"]("Map")
+            show_table(frame, name, dataset, hide_index=True, width="stretch")
+share_view("Map")

@@ -8,6 +8,10 @@ from __future__ import annotations
 import altair as alt
 import streamlit as st
 
+from dashboard_ui.charts import show_chart
+from dashboard_ui.session import surface
+from dashboard_ui.sharing import share_view
+from dashboard_ui.tables import pager, pager_choice, show_table
 from data_pipeline.views import queries_params as P
 from data_pipeline.views.charts import PALETTE
 from data_pipeline.views.queries import md_escape
@@ -27,9 +31,9 @@ if "borderlens" not in st.session_state:  # opened by a deep link before the ent
 
 ctx = st.session_state["borderlens"]
 release, filters, embed = ctx["release"], ctx["filters"], ctx["embed"]
-ui = ctx["ui"]  # st, or nothing drawn in an embedded view
+ui = surface()  # st, or nothing drawn in an embedded view
 
-page, sort, rows, warnings = ctx["pager_choice"]("notices", SORTS, DEFAULT_SORT)
+page, sort, rows, warnings = pager_choice("notices", SORTS, DEFAULT_SORT)
 if "notice" not in st.session_state:
     st.session_state["notice"] = str(st.query_params.get("notice") or "")
 view = load(release.release_id, release.path, filters, st.session_state["notice"] or None, page, sort, rows)
@@ -75,8 +79,8 @@ else:
                "values (≥), combined with “or”. Distance = from the exercise area as published to the nearest "
                "international border, in km; for a location the policy made coarser, from the centre of its "
                "cell.")
-    ctx["pager"]("notices", view.paging, SORTS, DEFAULT_SORT, "notices")
-    (ui.dataframe if embed else ctx["table"])(
+    pager("notices", view.paging, SORTS, DEFAULT_SORT, "notices")
+    (ui.dataframe if embed else show_table)(
         view.notices[SHOWN], "exercise-notices", "exercise_notices", total=view.paging.total,
         full=lambda path=release.path, f=filters, s=sort: notices_table(path, f, s),
         hide_index=True, width="stretch",
@@ -115,7 +119,7 @@ else:
                      alt.Tooltip("sum(activities):Q", title="Activities", format=",")],
         ).properties(height=260)
         by_lead = cal.groupby("lead")["activities"].sum()
-        ctx["chart"](chart, cal, "Exercise notices: activities per month",
+        show_chart(chart, cal, "Exercise notices: activities per month",
                      f"{int(cal['activities'].sum()):,} activities starting from {cal['month'].min():%b %Y} to "
                      f"{cal['month'].max():%b %Y}: {int(by_lead.get('late', 0)):,} notified late, "
                      f"{int(by_lead.get('on time', 0)):,} on time, {int(by_lead.get('unknown', 0)):,} without a "
@@ -133,7 +137,7 @@ else:
                      alt.Tooltip("start_date:T", title="Starts"), alt.Tooltip("end_date:T", title="Ends"),
                      alt.Tooltip("lead:N", title="Lead time")],
         ).properties(height=max(160, 14 * len(cal)))
-        ctx["chart"](chart, cal, "Exercise notices: calendar",
+        show_chart(chart, cal, "Exercise notices: calendar",
                      f"{len(cal)} activities from {cal['start_date'].min():%d %b %Y} to "
                      f"{cal['end_date'].max():%d %b %Y}; {int((cal['lead'] == 'late').sum())} notified late, "
                      f"{int((cal['lead'] == 'on time').sum())} on time.",
@@ -156,7 +160,7 @@ else:
                      + ch8["over_limit"].map({True: " – over the limit", False: ""}))
     wide = ch8.pivot_table(index=["state", "year", "notices", "unclassified"], columns="rule", values="result",
                            aggfunc="first").reset_index()
-    ctx["table"](wide, "chapter8", "exercise_notices", hide_index=True, width="stretch",
+    show_table(wide, "chapter8", "exercise_notices", hide_index=True, width="stretch",
                  column_config={"state": "State", "year": st.column_config.NumberColumn("Year", format="%d"),
                                 "notices": "Notices", "unclassified": st.column_config.NumberColumn(
                                     "Troops or tanks withheld", help="Cannot be classified with certainty for "
@@ -165,14 +169,14 @@ else:
     over = ch8[ch8["over_limit"]]
     if len(over):
         st.markdown("**Over a limit** (on the published notices):")
-        ctx["table"](over[["state", "year", "paragraph", "activities", "limit_value", "description", "notice_ids"]],
+        show_table(over[["state", "year", "paragraph", "activities", "limit_value", "description", "notice_ids"]],
                      "chapter8-over", "exercise_notices", hide_index=True, width="stretch",
                      column_config={"state": "State", "year": st.column_config.NumberColumn("Year", format="%d"),
                                     "paragraph": "Para", "activities": "Activities", "limit_value": "Limit",
                                     "description": "Rule", "notice_ids": "Notices counted"})
 
 with ui.expander("The Vienna Document 2011 thresholds used here", icon=":material/rule:"):
-    ctx["table"](th[["paragraph", "rule", "applies_to", "description"]], "vd-thresholds", hide_index=True,
+    show_table(th[["paragraph", "rule", "applies_to", "description"]], "vd-thresholds", hide_index=True,
                  width="stretch",
                  column_config={"paragraph": "Para", "rule": "Rule", "applies_to": "Used for",
                                 "description": "In words"})
@@ -201,7 +205,7 @@ P.publish([P.Param("notice", "notice", [], "", "the notice")], st.session_state,
 if st.session_state["notice"] and len(view.detail):
     verdict = ". ".join(s[:1].upper() + s[1:] for s in view.detail_verdict)  # the verdicts publish stored
     st.markdown(f"**{md_escape(view.detail_title, 120)}**  \n" + (f"Verdict: {md_escape(verdict, 600)}." if verdict else ""))
-    ctx["table"](view.detail, "notice-detail", "exercise_notices", hide_index=True, width="stretch", height="content",
+    show_table(view.detail, "notice-detail", "exercise_notices", hide_index=True, width="stretch", height="content",
                  column_config={"field": "Field", "value": st.column_config.TextColumn("Value", width="large")})
     st.caption("Provenance: every notice keeps the publisher, the file it came from and its line in that file.")
-ctx["share"]("Exercise notices")
+share_view("Exercise notices")

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard_ui.session import surface
+from dashboard_ui.sharing import share_view
+from dashboard_ui.tables import show_table
 from data_pipeline.views import queries_params as P
 from data_pipeline.views.queries import PEOPLE, measure_label
 from data_pipeline.views.queries_ranking import COLUMNS, DEFAULT_SORT, RANKING_SORTS, ranking
@@ -27,7 +30,7 @@ params = [P.Param("measure", "ranking_measure", measures, measures[0], "the meas
 for warning in P.initialise(params, st.session_state, st.query_params):
     st.warning(warning, icon=":material/link_off:")
 
-ui = ctx["ui"]
+ui = surface()
 st.title("Crossing points ranked")
 ui.markdown("Which crossing points are busiest, and how did they change? Each point's **last 12 complete months** "
             "(up to the end of the chosen period) against its 12 months before. The change compares like with "
@@ -48,7 +51,7 @@ else:
     st.caption(f"{len(table):,} crossing points, {view.measure_label}. Their 12 months: {view.windows}. "
                f"{view.uncertain:,} of {len(table):,} ranks could change if the withheld or missing figures were "
                "known.")
-    ctx["table"](table[COLUMNS], "crossing-ranking", "crossings", source=table, hide_index=True, width="stretch",
+    show_table(table[COLUMNS], "crossing-ranking", "crossings", source=table, hide_index=True, width="stretch",
                  column_config={
                      "rank": st.column_config.NumberColumn("Rank", help="By the last 12 months' published total"),
                      "location_name": "Crossing point", "location_id": "Id", "country_iso3": "Country",
@@ -66,4 +69,4 @@ else:
                      "rank_status": "Rank known?",
                      "trends_link": st.column_config.LinkColumn("Trends", display_text="Open in Trends"),
                  })
-ctx["share"]("Crossing points ranked")
+share_view("Crossing points ranked")

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard_ui.session import surface
+from dashboard_ui.sharing import share_view
+from dashboard_ui.tables import show_table
 from data_pipeline.views import downloads as D
 from data_pipeline.views import queries_params as P
 from data_pipeline.datasets import DATASET_NAMES
@@ -30,7 +33,7 @@ def load_files(release_id: str, release_path: str) -> D.ReleaseFiles:
 
 ctx = st.session_state["borderlens"]
 release = ctx["release"]
-ui = ctx["ui"]  # st; nothing drawn for controls in an embedded or printed view
+ui = surface()  # st; nothing drawn for controls in an embedded or printed view
 params = [P.Param("dataset", "revisions_dataset", [ALL, *DATASETS], ALL, "the dataset")]
 for warning in P.initialise(params, st.session_state, st.query_params):
     st.warning(warning, icon=":material/link_off:")
@@ -49,7 +52,7 @@ if rows.empty:
     st.info("No published figure was revised in this release for this choice.")
 else:
     st.caption(f"{len(rows):,} revised values.")
-    ctx["table"](rows, "revisions", hide_index=True, width="stretch",
+    show_table(rows, "revisions", hide_index=True, width="stretch",
                  column_config={"dataset_label": "Dataset", "record_key": "Record", "field": "Field",
                                 "old_value": "Old value", "new_value": "New value", "old_status": "Old status",
                                 "new_status": "New status", "old_source_id": "Old source",
@@ -67,4 +70,4 @@ if files.feed:
                        mime=D.MIME["atom"], key="revisions-feed", on_click="ignore", icon=":material/rss_feed:")
 else:
     st.caption("This release has no feed.atom.")
-ctx["share"]("Revisions")
+share_view("Revisions")

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard_ui.session import surface
+from dashboard_ui.sharing import share_view
+from dashboard_ui.tables import show_table
 from data_pipeline.views.queries import md_escape
 from data_pipeline.views.queries_transparency import transparency_view
 
@@ -51,7 +54,7 @@ else:
         st.markdown(f"**{md_escape(dataset)}**\n\n" + "\n".join(lines))
 
     st.subheader("By dataset, field, rule and publisher")
-    st.session_state["borderlens"]["table"](
+    show_table(
         statements[["dataset_label", "field_label", "action", "rule_id", "publisher", "rows_affected", "k",
                     "precision", "detail"]], "withheld-by-rule",
                  hide_index=True, width="stretch",
@@ -89,7 +92,7 @@ if audit:
         st.caption("; ".join(caveats) + ".")
 
 st.subheader("What the markers mean")
-st.session_state["borderlens"]["ui"].dataframe(  # a plain table in the printed view
+surface().dataframe(  # a plain table in the printed view
 
     [{"Marker": "withheld by publisher", "Meaning": "The source published the record without this value."},
      {"Marker": "suppressed: fewer than k, or protecting such a count", "Meaning": "A count under k is not published (small numbers can "
@@ -106,4 +109,4 @@ st.markdown(f"**{md_escape(view.policy_name or 'Redaction policy')}**, applied w
             f"`{view.release_id[:12].replace('`', '')}` was published on {md_escape(view.created)}.")
 if view.policy_text:
     st.text(view.policy_text)
-st.session_state["borderlens"]["share"]("Transparency")
+share_view("Transparency")

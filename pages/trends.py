@@ -6,6 +6,10 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from dashboard_ui.charts import show_chart
+from dashboard_ui.session import surface
+from dashboard_ui.sharing import share_view
+from dashboard_ui.tables import show_table
 from data_pipeline.views import queries_params as P
 from data_pipeline.views.charts import PALETTE
 from data_pipeline.views.queries import PEOPLE, measure_label
@@ -39,7 +43,7 @@ for key, name in (("trends_port", "port"), ("trends_mirror", "mirror")):
     if key not in st.session_state:
         st.session_state[key] = str(st.query_params.get(name) or (ALL_LOCATIONS if name == "port" else ""))
 
-ui = ctx["ui"]  # st, or nothing drawn in an embedded view
+ui = surface()  # st, or nothing drawn in an embedded view
 ui.title("Crossing trends")
 ui.markdown("How many people and vehicles cross, month by month, as the border authorities count them. "
             "Figures are totals of the monthly counts in the period; a figure the publisher or the policy "
@@ -109,7 +113,7 @@ else:
     if split != "total":
         withheld = withheld.encode(color=colour).mark_bar(opacity=0.7)
     summary = series_summary(series, title, split, grain)
-    ctx["chart"](alt.vconcat(lines, withheld).resolve_scale(x="shared"), series, title, summary, "trends-series",
+    show_chart(alt.vconcat(lines, withheld).resolve_scale(x="shared"), series, title, summary, "trends-series",
                  "crossings", ["period", "series", "value", "coverage", "reporters", "withheld_share",
                                "unpublished_share", "yoy_pct"])
     if embed:
@@ -136,7 +140,7 @@ else:
                      alt.Tooltip("value_year_before:Q", title="A year earlier (the same figures)", format=",.0f"),
                      alt.Tooltip("yoy_pct:Q", title="Change (%)", format="+.1f")],
         ).properties(height=240)
-        ctx["chart"](bars, yoy, "Change on the same period a year earlier", change_summary(yoy), "trends-yoy",
+        show_chart(bars, yoy, "Change on the same period a year earlier", change_summary(yoy), "trends-yoy",
                      "crossings",
                      ["period", "series", "compared", "value_compared", "value_year_before", "yoy_pct"])
 
@@ -153,7 +157,7 @@ else:
                      alt.Tooltip("value:Q", title=unit, format=",.0f"),
                      alt.Tooltip("unpublished_share:Q", title="Figures withheld or missing", format=".0%")],
         ).properties(height=260)
-        ctx["chart"](season, seasonal, "Same months of earlier years", seasonal_summary(seasonal), "trends-seasonal",
+        show_chart(season, seasonal, "Same months of earlier years", seasonal_summary(seasonal), "trends-seasonal",
                      "crossings", ["year", "month_name", "value", "withheld_share", "unpublished_share"])
 
 st.subheader("Mirror statistics: both sides of the same flow")
@@ -200,10 +204,10 @@ else:
             tooltip=[alt.Tooltip("period:T", title="Month"), alt.Tooltip("gap:Q", title="Gap", format="+,.0f"),
                      alt.Tooltip("gap_share:Q", title="Gap / mean of the two", format="+.1%")],
         ).properties(height=160, title="The gap, month by month")
-        ctx["chart"](alt.vconcat(side, gap).resolve_scale(x="shared"), ms, "Mirror statistics: both sides of the "
+        show_chart(alt.vconcat(side, gap).resolve_scale(x="shared"), ms, "Mirror statistics: both sides of the "
                      "same flow", mirror_words(ms), "trends-mirror", "crossings")
     st.markdown("**Largest gaps**")
-    ctx["table"](
+    show_table(
         mirrors.head(15)[["location_name", "location_id", "measure_label", "from_iso3", "into_iso3",
                           "inbound_reporter", "inbound_total", "outbound_reporter", "outbound_total", "net_gap",
                           "gap_share", "largest_gap", "largest_gap_month", "months_compared"]], "trends-largest-gaps",
@@ -224,4 +228,4 @@ else:
 P.publish(params, st.session_state, st.query_params)
 P.publish([P.Param("port", "trends_port", ports, ALL_LOCATIONS, "the crossing point"),
            P.Param("mirror", "trends_mirror", [], "", "the mirror pair")], st.session_state, st.query_params)
-ctx["share"]("Crossing trends")
+share_view("Crossing trends")

@@ -1,6 +1,7 @@
 """The layer rules of pyproject.toml's [tool.importlinter] hold for the code, and would catch a breach: data_pipeline
-never imports Streamlit, and nothing imports a page or app.py (import-linter cannot take app.py, a lone module, as a
-source, so its own imports are read here)."""
+never imports Streamlit or the dashboard, nothing imports a page or app.py, the dashboard (pages, dashboard_ui) reads a
+release through data_pipeline.views only, and the pipeline never imports the views (import-linter cannot take app.py,
+a lone module, as a source, so its own imports are read here)."""
 
 from __future__ import annotations
 
@@ -22,24 +23,38 @@ def _lint_imports(cwd) -> subprocess.CompletedProcess:
 def test_the_code_keeps_the_contracts():
     result = _lint_imports(REPO)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "Contracts: 4 kept, 0 broken." in result.stdout, result.stdout
+    assert "Contracts: 7 kept, 0 broken." in result.stdout, result.stdout
 
 
 def test_the_contracts_catch_a_breach(tmp_path):
     """A tree that breaks each rule once: every contract is reported broken, naming the offending import."""
-    (tmp_path / "data_pipeline").mkdir()
-    (tmp_path / "data_pipeline" / "__init__.py").write_text("")
-    (tmp_path / "data_pipeline" / "widgets.py").write_text("import streamlit\n")
-    (tmp_path / "data_pipeline" / "shortcut.py").write_text("import pages.map\n")
-    (tmp_path / "app.py").write_text("")
-    (tmp_path / "pages").mkdir()
-    (tmp_path / "pages" / "map.py").write_text("import app\n")
-    (tmp_path / "pages" / "trends.py").write_text("from pages import map\n")
+    files = {
+        "data_pipeline/__init__.py": "",
+        "data_pipeline/widgets.py": "import streamlit\n",
+        "data_pipeline/shortcut.py": "import pages.map\nimport dashboard_ui.tables\n",
+        "data_pipeline/ingest/__init__.py": "",
+        "data_pipeline/ingest/staging.py": "import data_pipeline.views.queries\n",
+        "data_pipeline/geo/__init__.py": "",
+        "data_pipeline/publish/__init__.py": "",
+        "data_pipeline/export/__init__.py": "",
+        "data_pipeline/views/__init__.py": "",
+        "data_pipeline/views/queries.py": "",
+        "dashboard_ui/__init__.py": "",
+        "dashboard_ui/tables.py": "import pages.trends\n",
+        "app.py": "",
+        "pages/map.py": "import app\n",
+        "pages/trends.py": "from pages import map\nimport data_pipeline.publish\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
     result = _lint_imports(tmp_path)
     assert result.returncode == 1, result.stdout + result.stderr
-    assert "Contracts: 0 kept, 4 broken." in result.stdout, result.stdout
+    assert "Contracts: 0 kept, 7 broken." in result.stdout, result.stdout
     for breach in ("data_pipeline.widgets -> streamlit", "pages.map -> app", "data_pipeline.shortcut -> pages.map",
-                   "pages.trends -> pages.map"):
+                   "data_pipeline.shortcut -> dashboard_ui.tables", "pages.trends -> pages.map",
+                   "dashboard_ui.tables -> pages.trends", "pages.trends -> data_pipeline.publish",
+                   "data_pipeline.ingest.staging -> data_pipeline.views.queries"):
         assert breach in result.stdout, (breach, result.stdout)
 
 

@@ -50,7 +50,8 @@ def test_the_installed_package_reads_its_own_files(installed, tmp_path):
     package, root = json.loads(_run(installed / "python", "-c", code, cwd=tmp_path).stdout)
     site = installed.parent / "lib"
     assert Path(package).is_relative_to(site) and Path(root).is_relative_to(site), (package, root)
-    for name in ("app.py", "pages/map.py", "sql/app/macros.sql", "static/geo/countries_110m.geojson",
+    for name in ("app.py", "pages/map.py", "pages/overview.py", "dashboard_ui/tables.py", "sql/app/macros.sql",
+                 "static/geo/countries_110m.geojson",
                  "sample_data/geo/ne_10m_admin_0_boundary_lines_land.geojson", ".streamlit/config.toml"):
         assert (Path(root) / name).is_file(), name
 
