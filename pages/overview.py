@@ -6,7 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard_ui import sharing, sidebar, tables
+from dashboard_ui.sharing import share_view, show_source
+from dashboard_ui.sidebar import describe
+from dashboard_ui.tables import show_table
 from data_pipeline.views import queries as Q
 from data_pipeline.views.queries_overview import DATASET_LABELS, overview
 
@@ -30,7 +32,7 @@ st.title("Overview")
 if not ctx["embed"]:
     st.markdown("Open data on one screen: people and vehicles crossing borders, military exercises notified "
                 "under the OSCE Vienna Document, and construction along borders.  \n"
-                + sidebar.describe(filters, options))
+                + describe(filters, options))
 data = load(release.release_id, release.path, filters, release.created)
 
 st.subheader("Border crossings")
@@ -53,7 +55,7 @@ else:
                    help=f"{row['unpublished_share_last']:.0%} of the monthly figures in these 12 months are "
                    f"withheld or missing. Change: {row['change_status']}."
                    if pd.notna(row["unpublished_share_last"]) else None)
-    tables.show_table(
+    show_table(
         table.assign(change=[f"{c:+.1f}%" if pd.notna(c) else "not comparable" for c in table["change_pct"]])
         [["label", "last_12", "previous_12", "change", "figures_compared", "unpublished_share_last", "reporters"]],
         "overview-crossings", "crossings", hide_index=True, width="stretch", source=table,
@@ -76,7 +78,7 @@ else:
     busiest = data.busiest   # not in an embed, which shows the crossings table alone
     if busiest is not None and len(busiest.table) and not ctx["embed"]:
         st.markdown(f"**Busiest crossing points** ({busiest.measure_label}, each point's last 12 complete months)")
-        tables.show_table(busiest.table.head(5)[["rank", "location_name", "trends_link", "window_to", "last_12", "change",
+        show_table(busiest.table.head(5)[["rank", "location_name", "trends_link", "window_to", "last_12", "change",
                                           "unpublished_share_last", "rank_status"]],
                    "overview-busiest", "crossings", source=busiest.table.head(5), hide_index=True,
                    width="stretch", column_config={
@@ -91,7 +93,7 @@ else:
         st.page_link("pages/ranking.py", label="All crossing points ranked, sortable and downloadable")
 
 if ctx["embed"]:
-    sharing.show_source("crossings")
+    show_source("crossings")
     st.stop()
 
 st.subheader("Exercise notices")
@@ -118,13 +120,13 @@ under_way = int(projects.loc[projects["status"] == "under_construction", "projec
 c1, c2 = st.columns([1, 3])
 c1.metric("Under construction", f"{under_way:,}")
 with c2:
-    tables.show_table(projects.assign(status=projects["status"].str.replace("_", " ")), "overview-projects",
+    show_table(projects.assign(status=projects["status"].str.replace("_", " ")), "overview-projects",
                "infrastructure_projects", hide_index=True,
                column_config={"status": "Status", "projects": st.column_config.NumberColumn("Projects")})
 
 st.subheader("Freshness")
 st.caption(f"Latest date in each dataset; this release was published {release.created}.")
-tables.show_table(data.freshness[["label", "earliest", "latest", "records", "sources", "synthetic"]],
+show_table(data.freshness[["label", "earliest", "latest", "records", "sources", "synthetic"]],
            "overview-freshness", hide_index=True, width="stretch",
            column_config={"label": "Dataset", "earliest": st.column_config.DateColumn("From"),
                           "latest": st.column_config.DateColumn("Latest"),
@@ -139,9 +141,9 @@ else:
     st.caption("Values not published as reported (withheld, suppressed or dropped), by dataset, field and "
                "reason, over the whole release: the filters above do not apply. Places and dates made coarser "
                "and amounts rounded are counted on the Transparency page.")
-    tables.show_table(withheld[["dataset", "field", "label", "n"]], "overview-withheld", hide_index=True,
+    show_table(withheld[["dataset", "field", "label", "n"]], "overview-withheld", hide_index=True,
                width="stretch", height="content",
                column_config={"dataset": "Dataset", "field": "Field", "label": "Why",
                               "n": st.column_config.NumberColumn("Values", format="localized")})
 st.page_link("pages/transparency.py", label="What is withheld, by whom and why")
-sharing.share_view("Overview")
+share_view("Overview")
