@@ -40,7 +40,7 @@ def show_chart(chart, data: pd.DataFrame, title: str, summary: str, name: str, d
     c1, c2, _ = st.columns([1, 1, 4])
     for col, fmt in ((c1, "png"), (c2, "svg")):
         col.download_button(f"Chart as {fmt.upper()}", file_name=f"{name}.{fmt}", mime=D.MIME[fmt],
-                            data=lambda fmt=fmt: chart_image(keyed_colours(with_year_axes(spec_of(chart)), values,
+                            data=lambda fmt=fmt: chart_image(keyed_colours(with_year_axes(spec_of(chart)), values,  # type: ignore[misc]
                                                                            colours),
                                                              fmt, title=heading, source_line=source,
                                                              licence=licence, release_id=release.release_id,

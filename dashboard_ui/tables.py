@@ -25,7 +25,7 @@ def show_table(df: pd.DataFrame, name: str, dataset: str = "", total: int | None
     paged = full is not None and total is not None
     if context().get("print"):
         print_table(df, kwargs.get("column_config"))
-        if paged and total > len(df):
+        if paged and total is not None and total > len(df):
             st.caption(f"This page of the table: {len(df):,} of {total:,} rows. All rows are in the page's "
                        "downloads.")
         return
@@ -44,13 +44,14 @@ def show_table(df: pd.DataFrame, name: str, dataset: str = "", total: int | None
                 "citation and licence in the file metadata.")]
     if D.has_geometry(df):
         formats.append(("geojson", "GeoJSON", f"{name}.geojson", D.MIME["geojson"], f"{whole}RFC 7946, WGS84."))
-    rows = full if paged else (lambda: D.analysis_frame(list(df.columns), df if source is None else source))
+    rows: Callable[[], pd.DataFrame] = (full if full is not None and paged else
+                                        lambda: D.analysis_frame(list(df.columns), df if source is None else source))
     formats.append(("citation", "Citation", f"{name}-citation.txt", "text/plain", "The citation, licence and "
                     "address of this view: the sidecar of the CSV (the Parquet carries them inside)."))
     cols = st.columns(len(formats) + 1, vertical_alignment="center")
     cols[0].caption(f"Download all {total:,} rows of this table:" if paged else f"Download these {len(df):,} rows:")
     for col, (fmt, label, file_name, mime, help_text) in zip(cols[1:], formats):
-        col.download_button(label, data=lambda fmt=fmt: D.view_file(rows(), fmt, citation, files.licences),
+        col.download_button(label, data=lambda fmt=fmt: D.view_file(rows(), fmt, citation, files.licences),  # type: ignore[misc]
                             file_name=file_name, mime=mime, key=f"dl-{name}-{fmt}", on_click="ignore",
                             icon=":material/download:", help=help_text)
     # publisher names and titles come from profiles and sidecar files: inert in markdown
