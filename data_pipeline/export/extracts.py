@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 
 from data_pipeline.export import exports
-from data_pipeline.cube_extracts import PREFIX, dimension_codes, dimension_columns
+from data_pipeline.export.cube_extracts import PREFIX, dimension_codes, dimension_columns
 from data_pipeline.datasets import DATASET_NAMES
 from data_pipeline.db import connect, sql
 from data_pipeline.errors import UserError, io_failure

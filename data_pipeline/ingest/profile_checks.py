@@ -11,7 +11,7 @@ import tomllib
 from datetime import date, datetime
 from pathlib import Path
 
-from data_pipeline.cube import check_dimensions, check_fiscal_start, check_place_kind
+from data_pipeline.ingest.cube import check_dimensions, check_fiscal_start, check_place_kind
 from data_pipeline.datasets import DATASETS, Dataset
 from data_pipeline.errors import UserError
 from data_pipeline.ingest.field_sources import GENERATED, SOURCES as GENERATING, template_problem

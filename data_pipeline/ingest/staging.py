@@ -23,7 +23,7 @@ from pathlib import Path
 
 import duckdb
 
-from data_pipeline.cube import dimension_selects
+from data_pipeline.ingest.cube import dimension_selects
 from data_pipeline.db import sql
 from data_pipeline.errors import UserError
 from data_pipeline.ingest.field_sources import SOURCES, source_sql

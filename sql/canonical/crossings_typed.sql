@@ -9,7 +9,7 @@
 --                      every row of a key whose loadable rows differ (none is picked).
 -- The loadable rows are _checked without reasons and not in _typed (see crossings_incoming.sql).
 -- The key is the cube's (issue 10): reporter, place kind and place, direction, period, measure and the row's
--- dimensions (a MAP with its keys in order, staged by data_pipeline/cube.py), so a breakdown is no duplicate.
+-- dimensions (a MAP with its keys in order, staged by data_pipeline/ingest/cube.py), so a breakdown is no duplicate.
 -- A fiscal year label (FY2021 March) parses to its calendar month once bl_fiscal_start says when the year
 -- starts: a month from then on belongs to the calendar year before (FY2021 October = 2020-10).
 -- getvariable('bl_date_formats'|'bl_withheld'|'bl_missing'): lists from the profile; 'bl_decimal',

@@ -1,6 +1,6 @@
 -- The rows of one table for an extract. {filters} is built by data_pipeline.export.extracts from quoted column names
 -- (checked against the table's columns) and ? placeholders: user values are always bound, never spliced.
--- {dimension_columns}: for crossings, one column per dimension (data_pipeline/cube_extracts.py), its key bound.
+-- {dimension_columns}: for crossings, one column per dimension (data_pipeline/export/cube_extracts.py), its key bound.
 with source as (
     select * from "{table}"
 ),
