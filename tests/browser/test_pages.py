@@ -14,8 +14,9 @@ from test_app_release import REPO, XSS_NOTICE_ID, XSS_PORT, XSS_PORT_CODE, whole
 
 pytestmark = pytest.mark.browser
 
-# Every page: the Overview and one per file in pages/ (read from the folder, so that a new page cannot be left out).
-PAGES = ["/", *(f"/{p.stem}" for p in sorted((REPO / "pages").glob("*.py")))]
+# Every page: one per file in pages/ (read from the folder, so that a new page cannot be left out); the Overview
+# (pages/overview.py) is the default page, at "/".
+PAGES = ["/", *(f"/{p.stem}" for p in sorted((REPO / "pages").glob("*.py")) if p.stem != "overview")]
 HOSTILE_MAP = "/map?border=MEX-USA&layers=crossings&measure=pedestrians&from=2024-01&to=2024-06"
 
 
