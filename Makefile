@@ -18,7 +18,7 @@ FAST_TESTS := tests/test_charts.py tests/test_sample_data.py tests/test_download
 	tests/test_policy.py tests/test_csv_safety.py tests/test_datapackage.py tests/test_import_contracts.py \
 	tests/test_policy_options.py
 
-.PHONY: run test check lint types imports demo-release bench clean lock
+.PHONY: run test check lint types imports demo-release screenshots bench clean lock
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +65,9 @@ imports: $(STAMP)
 
 check: lint types imports
 	$(BIN)/python -m pytest -q $(FAST_TESTS) -k "not demo_release and not a_release_names"
+
+screenshots: $(RELEASE)/release.json   ## renew the README's screenshots from the demo release (Chromium)
+	$(BIN)/python docs/screenshots.py --release $(RELEASE)
 
 bench: $(STAMP)
 	$(BIN)/python bench/ingest.py --rows 10000000

@@ -83,7 +83,7 @@ def sidebar(options: Q.FilterOptions, embed: bool = False) -> tuple[Q.Filters, l
     warnings = P.initialise(shared, st.session_state, st.query_params)
     if "period" not in st.session_state and months:
         period, more = P.check_period(months, st.query_params.get("from"), st.query_params.get("to"),
-                                      (months[0], months[-1]))
+                                      P.default_period(months))
         st.session_state["period"] = period
         warnings += more
 
@@ -100,7 +100,7 @@ def sidebar(options: Q.FilterOptions, embed: bool = False) -> tuple[Q.Filters, l
                            help="Keep only data that involves these countries (either side of a crossing, the "
                                 "notifying or a participating state, a project's countries).")
             if months:
-                st.select_slider("Period (months)", months, value=(months[0], months[-1]), key="period",
+                st.select_slider("Period (months)", months, value=P.default_period(months), key="period",
                                  help="Crossings by month, exercises by their dates, projects active in the period.")
     P.publish(shared, st.session_state, st.query_params)
     period = st.session_state.get("period") or ("1900-01", "9999-12")
@@ -495,34 +495,55 @@ def overview_page() -> None:
     else:
         ends = data.windows.groupby("latest_month")["reporter"].apply(lambda r: ", ".join(sorted(r)))
         windows = "; ".join(f"{names} to {pd.Timestamp(month):%b %Y}" for month, names in ends.items())
-        st.caption(f"Each publisher's latest 12 months with figures counted here ({windows}) against its 12 months "
-                   "before, which may start before the chosen period. A flow both sides count is counted once, on "
-                   "the side it enters, so a publisher's months here can end before its own latest figures. "
-                   "Withheld figures are not counted as zero: their share is shown. The change counts only "
-                   "publishers with figures for as many months in both periods.")
+        st.caption(f"Each publisher's latest 12 complete months with figures counted here ({windows}) against its "
+                   "12 months before, which may start before the chosen period. A flow both sides count is counted "
+                   "once, on the side it enters, so a publisher's months here can end before its own latest "
+                   "figures. Withheld figures, and months a publisher left without a figure, are not counted as "
+                   "zero: their share is shown. The change compares like with like: only figures published in both "
+                   "years (the same crossing point, measure and month).")
         cols = st.columns(3)
         for col, (_, row) in zip(cols, table.head(3).iterrows()):
-            delta = None if pd.isna(row["change_pct"]) else f"{row['change_pct']:+.1f}% on the 12 months before"
+            delta = None if pd.isna(row["change_pct"]) else f"{row['change_pct']:+.1f}% on a year before"
             col.metric(row["label"].capitalize(), _fmt(row["last_12"]), delta, delta_color="off",
-                       help=f"{row['withheld_share_last']:.0%} of the monthly figures in these 12 months are withheld."
-                       if pd.notna(row["withheld_share_last"]) else None)
+                       help=f"{row['unpublished_share_last']:.0%} of the monthly figures in these 12 months are "
+                       f"withheld or missing. Change: {row['change_status']}."
+                       if pd.notna(row["unpublished_share_last"]) else None)
         show_table(
             table.assign(change=[f"{c:+.1f}%" if pd.notna(c) else "not comparable" for c in table["change_pct"]])
-            [["label", "last_12", "previous_12", "change", "withheld_share_last", "reporters"]], "overview-crossings",
-            "crossings", hide_index=True, width="stretch",
-            source=table.assign(change_status=["compared" if pd.notna(c) else "not comparable"
-                                               for c in table["change_pct"]]),
+            [["label", "last_12", "previous_12", "change", "figures_compared", "unpublished_share_last", "reporters"]],
+            "overview-crossings", "crossings", hide_index=True, width="stretch", source=table,
             column_config={
                 "label": st.column_config.TextColumn("What is counted"),
                 "last_12": st.column_config.NumberColumn("Last 12 months", format="localized"),
                 "previous_12": st.column_config.NumberColumn("12 months before", format="localized"),
-                "change": st.column_config.TextColumn("Change", help="not comparable: no publisher has figures "
-                                                      "for as many months in both periods"),
-                "withheld_share_last": st.column_config.NumberColumn("Figures withheld", format="percent",
-                                                                     help="Share of monthly figures not published"),
+                "change": st.column_config.TextColumn("Change", help="On the figures published in both years "
+                                                      "only; not comparable: no such figure"),
+                "figures_compared": st.column_config.NumberColumn(
+                    "Figures compared", format="localized", help="Monthly figures of the last 12 months published, "
+                    "as was the same figure a year before: the change sums these only"),
+                "unpublished_share_last": st.column_config.NumberColumn(
+                    "Figures withheld or missing", format="percent",
+                    help="Share of the monthly figures of the last 12 months not published"),
                 "reporters": st.column_config.NumberColumn("Publishers", help="Countries or bodies whose "
                                                            "figures are summed"),
             })
+
+        busiest = data.busiest   # not in an embed, which shows the crossings table alone
+        if busiest is not None and len(busiest.table) and not ctx["embed"]:
+            st.markdown(f"**Busiest crossing points** ({busiest.measure_label}, each point's last 12 complete months)")
+            show_table(busiest.table.head(5)[["rank", "location_name", "trends_link", "window_to", "last_12", "change",
+                                              "unpublished_share_last", "rank_status"]],
+                       "overview-busiest", "crossings", source=busiest.table.head(5), hide_index=True,
+                       width="stretch", column_config={
+                           "rank": "Rank", "location_name": "Crossing point",
+                           "window_to": st.column_config.DateColumn("12 months to", format="MMM YYYY"),
+                           "last_12": st.column_config.NumberColumn("Last 12 months", format="localized"),
+                           "change": "Change (like with like)",
+                           "unpublished_share_last": st.column_config.NumberColumn("Withheld or missing",
+                                                                                   format="percent"),
+                           "rank_status": "Rank known?",
+                           "trends_link": st.column_config.LinkColumn("Trends", display_text="Open in Trends")})
+            st.page_link("pages/ranking.py", label="All crossing points ranked, sortable and downloadable")
 
     if ctx["embed"]:
         show_source("crossings")
@@ -586,6 +607,7 @@ def pages() -> list:
         st.Page(overview_page, title="Overview", default=True),
         st.Page("pages/map.py", title="Map"),
         st.Page("pages/trends.py", title="Crossing trends"),
+        st.Page("pages/ranking.py", title="Crossing points ranked"),
         st.Page("pages/notices.py", title="Exercise notices"),
         st.Page("pages/infrastructure.py", title="Infrastructure"),
         st.Page("pages/transparency.py", title="Transparency"),

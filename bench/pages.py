@@ -73,6 +73,7 @@ PAGES = [
     ("Overview", "/", "overview"),
     ("Map", "/map", "map"),
     ("Crossing trends", "/trends", "trends"),
+    ("Crossing points ranked", "/ranking", "ranking"),
     ("Exercise notices", "/notices", "notices"),
     ("Infrastructure", "/infrastructure", "infrastructure"),
     ("Transparency", "/transparency", "transparency"),
@@ -92,6 +93,8 @@ from data_pipeline.queries_overview import overview
 from data_pipeline.queries_transparency import provenance, transparency_view, about_view, revisions_view
 from data_pipeline.queries_map import map_view
 from data_pipeline.queries_trends import trends_view, ALL_LOCATIONS
+from data_pipeline.queries_ranking import ranking
+from data_pipeline.queries_params import default_period
 from data_pipeline.queries_notices import notices_view
 from data_pipeline.queries_projects import projects_view
 imports = time.perf_counter() - t0
@@ -105,7 +108,7 @@ def shared():  # app.py, before every page (cached there by st.cache_data)
     D.release_files(path)
     provenance(path)
     months = list(options.months)
-    first, last = (months[0], months[-1]) if months else ("1900-01", "9999-12")
+    first, last = default_period(months) if months else ("1900-01", "9999-12")
     filters = Q.Filters(border=None, countries=(), date_from=date.fromisoformat(f"{first}-01"),
                         date_to=pd.Period(last, freq="M").end_time.date())
     return options, filters
@@ -119,6 +122,8 @@ def call():
         map_view(path, filters, measure, LAYERS)
     elif page == "trends":
         trends_view(path, filters, measure, "month", "total", ALL_LOCATIONS, "")
+    elif page == "ranking":
+        ranking(path, filters, measure)
     elif page == "notices":
         notices_view(path, filters, None)
     elif page == "infrastructure":

@@ -184,6 +184,9 @@ def spec_of(chart, keep_frames: bool = False) -> dict:
 
 
 YEAR_MONTH = "%b %Y"   # a time axis says the year on every label ("May 2024", never a bare "May")
+# The smallest step between time ticks, in milliseconds (Vega reads it in domain units): figures are at least
+# monthly, so a short period gets no ticks between months, whose month-year labels would repeat ("Nov 2024" x4).
+MONTH_MS = 28 * 24 * 3600 * 1000
 
 
 def _encodings(spec):
@@ -199,7 +202,8 @@ def _encodings(spec):
 
 
 def with_year_axes(spec: dict) -> dict:
-    """A copy of spec whose time axes label each tick with month and year (unless the chart set a format)."""
+    """A copy of spec whose time axes label each tick with month and year (unless the chart set a format), with
+    ticks no closer than a month."""
     out = copy_spec(spec)
     for encoding in _encodings(out):
         for channel in ("x", "y"):
@@ -208,6 +212,7 @@ def with_year_axes(spec: dict) -> dict:
                 axis = enc.setdefault("axis", {})
                 axis.setdefault("format", YEAR_MONTH)
                 axis.setdefault("labelOverlap", True)
+                axis.setdefault("tickMinStep", MONTH_MS)
     return out
 
 

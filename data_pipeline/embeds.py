@@ -16,7 +16,10 @@ IFRAME_WIDTH, IFRAME_HEIGHT = 800, 520
 # (~30 px), the axes and view titles Vega-Lite adds (~60 px per view stack) and the source line (~30 px).
 CHART_HEIGHT = 140
 MAP_HEIGHT = 200
-MAP_WIDTH = 760
+# An embedded map is centred and zoomed so that its data fits a frame this narrow: the server cannot know the
+# width of the page that embeds it, so it fits the narrowest (a phone's column) and the data stays whole in any
+# wider frame, with more of the basemap around it.
+MAP_FIT_WIDTH = 320
 
 
 def embed_url(view_url: str) -> str:

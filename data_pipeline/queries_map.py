@@ -42,16 +42,29 @@ class MapData:
 
 
 def crossing_tooltips(rows: pd.DataFrame, label: str, period: str, known_km: dict | None = None) -> pd.Series:
-    """Each place's tooltip: name (id), the total in the period, how many figures are withheld, coarsening."""
+    """Each place's tooltip: name (id), the total and the months its figures cover (within the period chosen; a
+    place whose figures start later or end earlier says so, not the slider's period), how many figures are
+    withheld, coarsening."""
     name = rows["location_name"].where(rows["location_name"].fillna("") != "", rows["location_id"])
+    if {"first_period", "last_period"} <= set(rows.columns):
+        period = pd.Series([_months(a, b, period) for a, b in zip(rows["first_period"], rows["last_period"])],
+                           index=rows.index)
     markers = {p: location_marker(p, known_km) for p in rows["location_precision"].dropna().unique()}
     marker = rows["location_precision"].map(markers).fillna("")
     withheld = rows["withheld"].fillna(0).astype(int)
     total = rows["total"].map(lambda v: value_text(v, None))
-    return (name + " (" + rows["location_id"] + ")\n" + f"{label}: " + total + f" ({period})"
+    return (name + " (" + rows["location_id"] + ")\n" + f"{label}: " + total + " (" + period + ")"
             + np.where(withheld > 0, "\n" + withheld.map("{:,}".format) + " of "
                        + rows["figures"].map("{:,}".format) + " monthly figures withheld", "")
             + np.where(marker != "", "\n" + marker, ""))
+
+
+def _months(first, last, fallback: str) -> str:
+    """'Mar 2024 – Feb 2025': the first and last month of a place's figures (the period chosen when unknown)."""
+    if pd.isna(first) or pd.isna(last):
+        return fallback
+    first, last = pd.Timestamp(first), pd.Timestamp(last)
+    return f"{first:%b %Y}" if first == last else f"{first:%b %Y} – {last:%b %Y}"
 
 
 def crossing_points(release_path: str, params: dict, measure: str, label: str, period: str, known: dict):

@@ -9,6 +9,7 @@ import pandas as pd
 
 from data_pipeline.datasets import DATASETS
 from data_pipeline.queries_notices import rule_phrase, undecided_words
+from data_pipeline.queries_ranking import Ranking, change_pct, change_status, ranking
 from data_pipeline.queries import (PEOPLE, PEOPLE_MEASURES, STATUS_LABELS, WITHHELD_STATUSES, Filters,
                                    measure_label, run)
 
@@ -26,41 +27,39 @@ class Overview:
     projects: pd.DataFrame         # status, projects
     freshness: pd.DataFrame        # dataset, earliest, latest, records, sources, publishers, synthetic
     withheld: pd.DataFrame         # dataset, field, status, n, label (not reported only)
+    busiest: Ranking | None = None  # crossing points ranked for the first measure of `crossings` (people first)
     observation_rule: str = ""     # the para 47.4 thresholds in words, from vd_thresholds
     observation_help: str = ""     # "N more could not be judged: ..." for the observation threshold figure
     invitation_help: str = ""      # the same for "of which observers not invited"
 
 
-def _change(last, previous):
-    if previous is None or pd.isna(previous) or previous == 0 or last is None or pd.isna(last):
-        return None
-    return (last - previous) / previous * 100.0
-
-
 def _per_measure(rows: pd.DataFrame) -> pd.DataFrame:
-    """Sum the reporters' windows per measure; the change uses only reporters with as many months in both."""
-    rows = rows.assign(comparable=rows["months_last"] == rows["months_previous"])
-    comparable = rows[rows["comparable"]]
-    sums = ["last_12", "previous_12", "figures_last", "withheld_last", "figures_previous", "withheld_previous"]
+    """Sum the reporters' windows per measure (and people, all modes). The change sums only the figures published
+    in both years (compared_last, compared_previous: paired in SQL), so a month or crossing point withheld or
+    missing in one of them, or a publisher's months not covered, is left out of both sides."""
+    sums = ["last_12", "previous_12", "figures_last", "withheld_last", "missing_last", "figures_previous",
+            "withheld_previous", "missing_previous", "compared_last", "compared_previous", "figures_compared"]
 
-    def total(frame: pd.DataFrame, key) -> pd.DataFrame:
-        out = frame.groupby(key, sort=False)[sums].sum(min_count=1)
-        out["months_last"] = frame.groupby(key, sort=False)["months_last"].max()
-        out["reporters"] = frame.groupby(key, sort=False)["reporter"].nunique()
+    def total(frame: pd.DataFrame) -> pd.DataFrame:
+        out = frame.groupby("measure", sort=False)[sums].sum(min_count=1)
+        out["reporters"] = frame.groupby("measure", sort=False)["reporter"].nunique()
         return out
 
     people = rows[rows["measure"].isin(PEOPLE_MEASURES)]
-    parts = [total(rows, "measure")]
-    compared = [comparable.groupby("measure")[["last_12", "previous_12"]].sum(min_count=1)]
+    parts = [total(rows)]
     if len(people):
-        parts.insert(0, total(people.assign(measure=PEOPLE), "measure"))
-        compared.append(comparable[comparable["measure"].isin(PEOPLE_MEASURES)].assign(measure=PEOPLE)
-                        .groupby("measure")[["last_12", "previous_12"]].sum(min_count=1))
-    table = pd.concat(parts)
-    compared = pd.concat(compared).rename(columns={"last_12": "compared_last", "previous_12": "compared_previous"})
-    table = table.join(compared).reset_index()
-    table["change_pct"] = [_change(a, b) for a, b in zip(table["compared_last"], table["compared_previous"])]
-    table["withheld_share_last"] = table["withheld_last"] / table["figures_last"].where(table["figures_last"] > 0)
+        parts.insert(0, total(people.assign(measure=PEOPLE)))
+    table = pd.concat(parts).reset_index()
+    counts = ["figures_last", "withheld_last", "missing_last", "figures_previous", "withheld_previous",
+              "missing_previous", "figures_compared"]
+    table[counts] = table[counts].fillna(0).astype("int64")
+    table["change_pct"] = [change_pct(a, b, n) for a, b, n in
+                           zip(table["compared_last"], table["compared_previous"], table["figures_compared"])]
+    known = table["figures_last"].where(table["figures_last"] > 0)
+    table["withheld_share_last"] = table["withheld_last"] / known
+    table["unpublished_share_last"] = (table["withheld_last"] + table["missing_last"]) / known
+    table["change_status"] = [change_status(n, f, b) for n, f, b in
+                              zip(table["figures_compared"], table["figures_last"], table["compared_previous"])]
     table["label"] = table["measure"].map(measure_label)
     order = table["measure"] == PEOPLE
     return pd.concat([table[order], table[~order].sort_values("last_12", ascending=False)], ignore_index=True)
@@ -83,7 +82,8 @@ def overview(release_path: str, filters: Filters, release_created: str) -> Overv
     withheld["label"] = withheld["status"].map(STATUS_LABELS).fillna(withheld["status"])
     withheld["withheld"] = withheld["status"].isin(WITHHELD_STATUSES)
     thresholds = run(release_path, "vd_thresholds")
-    return Overview(crossings=crossings, windows=windows, notices=notices,
+    busiest = ranking(release_path, filters, str(crossings["measure"].iloc[0])) if len(crossings) else None
+    return Overview(crossings=crossings, windows=windows, notices=notices, busiest=busiest,
                     observation_rule=rule_phrase(thresholds, "observation"),
                     observation_help=undecided_words(int(notices["observation_undecided"])),
                     invitation_help=undecided_words(int(notices["observation_without_invitation_undecided"]),

@@ -97,9 +97,18 @@ def publish(params: Sequence[Param], session_state: MutableMapping, query_params
             query_params[p.name] = text
 
 
+DEFAULT_MONTHS = 24   # the default period: the latest 24 months of data (not years before the data starts)
+
+
+def default_period(months: Sequence[str]) -> tuple[str, str]:
+    """The period a view opens with when its link names none: the latest DEFAULT_MONTHS months of the release."""
+    return (months[max(len(months) - DEFAULT_MONTHS, 0)], months[-1])
+
+
 def check_period(months: Sequence[str], raw_from: str | None, raw_to: str | None,
                  default: tuple[str, str]) -> tuple[tuple[str, str], list[str]]:
-    """The period (from, to) as YYYY-MM within the release's months; swapped when given backwards."""
+    """The period (from, to) as YYYY-MM within the release's months; swapped when given backwards. A link that
+    gives only the end month opens the DEFAULT_MONTHS months up to it."""
     warnings = []
     allowed = set(months)
     chosen = []
@@ -114,6 +123,9 @@ def check_period(months: Sequence[str], raw_from: str | None, raw_to: str | None
                             f"({months[0]} to {months[-1]}) or not a YYYY-MM month; showing {fallback} instead."
                             if months else f"The link asks for the {which} “{shown(raw)}”; ignored.")
     start, end = chosen
+    if raw_from is None and str(raw_to) in allowed:
+        # only the end given: the DEFAULT_MONTHS months up to it (not a default start after it)
+        start = months[max(list(months).index(end) - DEFAULT_MONTHS + 1, 0)]
     if start > end:
         start, end = end, start
         warnings.append("The link gives the period backwards; it was swapped.")

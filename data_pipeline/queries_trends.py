@@ -2,7 +2,9 @@
 
 The one-line summaries under the charts are put into words here. A total over figures of which none is published
 is "no published figure", never 0; a total over some published figures says it counts only those (the withheld
-ones would add to it: it is a lower bound).
+or missing ones would add to it: it is a lower bound). A period with some of its months only (the data's last
+year, a quarter the period chosen cuts) is marked incomplete, and its change on a year earlier compares the same
+months of both years (sql/app/trends_series.sql pairs figure with figure).
 """
 
 from __future__ import annotations
@@ -24,12 +26,14 @@ SPLITS = {
     "reporter": "publisher",
 }
 FREQUENCIES = {"month": "MS", "quarter": "QS", "year": "YS"}
+MONTHS_PER_GRAIN = {"month": 1, "quarter": 3, "year": 12}
 ALL_LOCATIONS = "all"
 
 
 @dataclass(frozen=True)
 class TrendsView:
-    series: pd.DataFrame      # period, series, value, figures, published, reporters, withheld, withheld_share, ...
+    series: pd.DataFrame      # period, series, value, figures, published, reporters, withheld, missing,
+                              # withheld_share, unpublished_share, complete, coverage, yoy_pct, compared, ...
     reporters_vary: bool      # the number of publishers with figures changes from period to period
     seasonal: pd.DataFrame    # year, month, month_name, value, figures, published, withheld, withheld_share
     locations: pd.DataFrame   # location_id, location_name, country_iso3, total (for the crossing-point choice)
@@ -50,7 +54,7 @@ def _complete(series: pd.DataFrame, grain: str) -> pd.DataFrame:
     periods = pd.date_range(series["period"].min(), series["period"].max(), freq=FREQUENCIES[grain])
     index = pd.MultiIndex.from_product([series["series"].unique(), periods], names=["series", "period"])
     full = series.set_index(["series", "period"]).reindex(index).reset_index()
-    for column in ("figures", "published", "withheld", "missing", "reporters"):  # counts: none is 0
+    for column in ("figures", "published", "withheld", "missing", "reporters", "months"):  # counts: none is 0
         full[column] = full[column].fillna(0).astype("int64")
     return full
 
@@ -67,8 +71,10 @@ def trends_view(release_path: str, filters: Filters, measure: str, grain: str, s
     if len(series):
         series = _complete(series, grain)
         series["withheld_share"] = _share(series["withheld"], series["figures"])
-        # Like for like: both sums cover only publishers with figures in both periods (a publisher that starts
-        # or stops publishing is not a change in crossings).
+        series["unpublished_share"] = _share(series["withheld"] + series["missing"], series["figures"])
+        series = _coverage(series, grain)
+        # Like for like: both sums pair a published figure with the same figure a year earlier (a publisher that
+        # starts or stops publishing, or a month the data does not reach yet, is not a change in crossings).
         before = series["value_year_before"].where(series["value_year_before"] > 0)
         series["yoy_pct"] = (series["value_compared"] - before) / before * 100.0
         series = finite(series)   # a change from or to a huge figure can overflow: missing, never "inf"
@@ -78,6 +84,7 @@ def trends_view(release_path: str, filters: Filters, measure: str, grain: str, s
     seasonal = run(release_path, "trends_seasonal", {**params, "measures": measures, "location": loc})
     if len(seasonal):
         seasonal["withheld_share"] = _share(seasonal["withheld"], seasonal["figures"])
+        seasonal["unpublished_share"] = _share(seasonal["withheld"] + seasonal["missing"], seasonal["figures"])
         seasonal["month_name"] = pd.to_datetime(seasonal["month"].astype(int).astype(str), format="%m").dt.strftime("%b")
         seasonal["year"] = seasonal["year"].astype(int).astype(str)
 
@@ -100,6 +107,81 @@ def trends_view(release_path: str, filters: Filters, measure: str, grain: str, s
                       mirror_series=mirror_series, mirror_choice=choice, measure_label=measure_label(measure))
 
 
+def month_span(first, last) -> str:
+    """'Jan–Feb 2025', 'Nov 2024–Feb 2025' or 'Mar 2025': the months a period's figures cover."""
+    first, last = pd.Timestamp(first), pd.Timestamp(last)
+    if first == last:
+        return f"{first:%b %Y}"
+    return f"{first:%b}–{last:%b %Y}" if first.year == last.year else f"{first:%b %Y}–{last:%b %Y}"
+
+
+def _coverage(series: pd.DataFrame, grain: str) -> pd.DataFrame:
+    """complete: the period has figures (published or not) for each of its months; coverage and compared say
+    which months in words, for the tooltips and the captions."""
+    whole = MONTHS_PER_GRAIN[grain]
+    complete = series["months"] >= whole
+    spans = [month_span(a, b) if pd.notna(a) else "" for a, b in zip(series["first_month"], series["last_month"])]
+    series["complete"] = complete
+    series["coverage"] = ["complete" if c else f"incomplete: {s} only" if s else "no figures"
+                          for c, s in zip(complete, spans)]
+    series["compared"] = [
+        f"{month_span(a, b)} against {month_span(a - pd.DateOffset(years=1), b - pd.DateOffset(years=1))}"
+        if pd.notna(a) else "" for a, b in zip(pd.to_datetime(series["first_month_compared"]),
+                                               pd.to_datetime(series["last_month_compared"]))]
+    return series
+
+
+def comparison_words(yoy: pd.DataFrame, grain: str) -> str:
+    """The caption of the year-over-year chart: how figures are paired, and which periods are incomplete and
+    compared over their own months only."""
+    words = ("Each change pairs a published figure with the same crossing point's figure for the same measure "
+             "and month a year earlier, also published; withheld or missing figures are left out of both sides. "
+             "Compare with care where much is withheld or missing.")
+    partial = yoy[~yoy["complete"].astype(bool)]
+    if grain == "month" or partial.empty:
+        return words
+    periods = "; ".join(dict.fromkeys(
+        f"{_period_name(p, grain)} ({c})" for p, c in zip(partial["period"], partial["compared"])))
+    return f"{words} Incomplete {grain}s, compared over the same months of both years only: {periods}."
+
+
+def change_summary(yoy: pd.DataFrame) -> str:
+    """The line under the year-over-year chart: how many periods rose and fell, and the extremes."""
+    up, down = int((yoy["yoy_pct"] >= 0).sum()), int((yoy["yoy_pct"] < 0).sum())
+    words = [f"{up} periods up and {down} down on a year earlier"]
+    if up:
+        words.append(f"largest rise {yoy['yoy_pct'].max():+.1f}%")
+    if down:
+        words.append(f"largest fall {yoy['yoy_pct'].min():+.1f}%")
+    return "; ".join(words) + "."
+
+
+def _period_name(period, grain: str) -> str:
+    period = pd.Timestamp(period)
+    return str(period.year) if grain == "year" else f"Q{period.quarter} {period.year}"
+
+
+def incomplete_words(series: pd.DataFrame, grain: str) -> str:
+    """A line under the series chart naming the periods with some months only, and those with more than half of
+    their figures withheld or missing (lower bounds, often a publisher whose figures end earlier); "" if none."""
+    words = []
+    partial = series[~series["complete"].astype(bool) & (series["figures"] > 0)]
+    if grain != "month" and len(partial):
+        periods = ", ".join(dict.fromkeys(f"{_period_name(p, grain)} ({c.removeprefix('incomplete: ')})"
+                                          for p, c in zip(partial["period"], partial["coverage"])))
+        words.append(f"Incomplete {grain}s (marked ◇): {periods}. Their totals cover fewer months than a whole "
+                     f"{grain}: not a fall; their change on a year earlier compares the same months only.")
+    thin = series[series["unpublished_share"] > 0.5]
+    if len(thin):
+        names = list(dict.fromkeys(_period_name(p, grain) if grain != "month" else f"{pd.Timestamp(p):%b %Y}"
+                                   for p in thin["period"]))
+        shown = ", ".join(names[:6]) + (f" and {len(names) - 6} more" if len(names) > 6 else "")
+        words.append(f"More than half of the figures are withheld or missing in {shown}: totals there count the "
+                     "published figures only (lower bounds), often because a publisher's figures end earlier or "
+                     "start later.")
+    return " ".join(words)
+
+
 # ---------------------------------------------------------------------------------------------- summaries in words
 
 
@@ -115,15 +197,17 @@ def _nothing_published(figures: int, withheld: int) -> str:
     return f"no published figure ({withheld:,} of {figures:,} withheld, the rest not available)"
 
 
-MONTHS_PER_GRAIN = {"month": 1, "quarter": 3, "year": 12}
-
-
 def series_summary(series: pd.DataFrame, title: str, split: str, grain: str = "month") -> str:
     """The line under the series chart: the total in the period (and, broken down, the largest series). The
     period runs to the last month of the last quarter or year shown, not to its first."""
     last = series["period"].max() + pd.DateOffset(months=MONTHS_PER_GRAIN.get(grain, 1) - 1)
+    if "last_month" in series and series["last_month"].notna().any():   # an incomplete last period ends earlier
+        last = min(last, pd.Timestamp(series["last_month"].max()))
     periods = f"{title}, {series['period'].min():%b %Y} to {last:%b %Y}"
-    share = f"on average {series['withheld_share'].mean():.0%} of the figures withheld"
+    if "unpublished_share" in series:   # a month a publisher left without a figure counts as missing
+        share = f"on average {series['unpublished_share'].mean():.0%} of the figures withheld or missing"
+    else:
+        share = f"on average {series['withheld_share'].mean():.0%} of the figures withheld"
     figures, published = int(series["figures"].sum()), int(series["published"].sum())
     total = _total(series["value"])
     if pd.isna(total):
@@ -150,8 +234,10 @@ def seasonal_summary(seasonal: pd.DataFrame) -> str:
     if published == figures:
         return f"{words}; the largest year total is {count_text(by_year.max())} ({by_year.idxmax()})."
     withheld = int(seasonal["withheld"].sum())
-    return (f"{words}; counting published figures only ({withheld:,} of {figures:,} withheld), the largest year "
-            f"total is {count_text(by_year.max())} ({by_year.idxmax()}).")
+    missing = int(seasonal["missing"].sum()) if "missing" in seasonal else 0
+    unpublished = f"{withheld:,} of {figures:,} withheld" + (f", {missing:,} missing" if missing else "")
+    return (f"{words}; counting published figures only ({unpublished}), the largest year total is "
+            f"{count_text(by_year.max())} ({by_year.idxmax()}).")
 
 
 def mirror_words(ms: pd.DataFrame) -> str:

@@ -57,9 +57,9 @@ def serve(release_dir, port: int, replicas: int = 1, address: str | None = None)
         raise UserError(f"dashboard not found: {app}")
     nginx = find_nginx() if replicas > 1 else None
     env = {**os.environ, "BORDERLENS_RELEASE": str(release.absolute())}
-    # the release's files at fixed addresses, /app/static/latest/... and /app/static/<id>/... (release_addresses):
-    # those of the release served when the server starts (a swapped-in release gets them at the next start)
-    with run_folder(REPO, release.resolve()) as main_script:
+    # the release's files at fixed addresses, /app/static/latest/... and /app/static/<id>/... (release_addresses);
+    # `latest` follows the release the path holds, as the app does
+    with run_folder(REPO, release.absolute()) as main_script:
         return _supervise(release, env, port, replicas, address, nginx, main_script)
 
 
@@ -84,14 +84,12 @@ def find_nginx() -> str:
     return found
 
 
-def streamlit_command(port: int, address: str | None, main_script: Path, replica: bool = False) -> list[str]:
-    """A replica behind nginx listens on loopback only and watches no source file (N watchers of one tree would
-    only cost CPU; a deployment does not edit its code in place)."""
+def streamlit_command(port: int, address: str | None, main_script: Path) -> list[str]:
+    """A replica behind nginx listens on loopback only. No server watches source files (a deployment does not edit
+    its code in place; the polling watcher only costs CPU under load)."""
     command = [sys.executable, "-m", "streamlit", "run", str(main_script), "--server.port", str(port),
                "--server.headless", "true", "--server.enableStaticServing", "true",
-               "--browser.gatherUsageStats", "false"]
-    if replica:
-        command += ["--server.fileWatcherType", "none"]
+               "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
     return command + (["--server.address", address] if address else [])
 
 
@@ -175,7 +173,7 @@ def _supervise(release: Path, env: dict, port: int, replicas: int, address: str 
             runtime = Path(tempfile.mkdtemp(prefix=f"borderlens-serve-{os.getpid()}-"))  # mode 0700
             ports = [free_port() for _ in range(replicas)]
             for replica_port in ports:
-                children.append(_start(streamlit_command(replica_port, "127.0.0.1", main_script, replica=True), env))
+                children.append(_start(streamlit_command(replica_port, "127.0.0.1", main_script), env))
             for n, replica_port in enumerate(ports, 1):
                 _wait_healthy(f"http://127.0.0.1:{replica_port}", children, f"replica {n}")
             listen = f"{address}:{port}" if address else str(port)

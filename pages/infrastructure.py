@@ -75,7 +75,7 @@ def project_map() -> None:
         layers.append(pdk.Layer("GeoJsonLayer", drawn.features, id="projects", pickable=True, stroked=True,
                                 filled=True, get_fill_color="properties.colour", get_line_color="properties.colour",
                                 get_point_radius=3000, point_radius_min_pixels=5, line_width_min_pixels=3))
-    width, height = (E.MAP_WIDTH, E.MAP_HEIGHT) if embed else (900, 480)   # an embed fits an 800 x 520 iframe
+    width, height = (E.MAP_FIT_WIDTH, E.MAP_HEIGHT) if embed else (900, 480)   # an embed fits any frame
     lon, lat, zoom = view_for(drawn.bounds, width, height)
     st.pydeck_chart(CompactDeck(layers=layers, map_provider=None,
                                  initial_view_state=pdk.ViewState(longitude=lon, latitude=lat, zoom=zoom),

@@ -47,9 +47,11 @@ show = tuple(layer for layer in LAYERS if layer in (st.session_state["map_layers
 
 data = load(release.release_id, release.path, filters, st.session_state["map_measure"], show)
 
+# the map's name, right above it: a real heading, so that a screen reader finds the map by it (Streamlit gives
+# the deck's canvas no accessible name); its text alternative is the legend below, which counts what is drawn
+ctx["heading"](ctx["map_heading"](show, LAYERS, st.session_state["map_measure"]))
 if embed:   # only the map, its heading and a one-line source, in an 800 x 520 iframe
-    ctx["heading"](ctx["map_heading"](show, LAYERS, st.session_state["map_measure"]))
-    st.pydeck_chart(deck_for(data, E.MAP_WIDTH, E.MAP_HEIGHT), height=E.MAP_HEIGHT, width="stretch")
+    st.pydeck_chart(deck_for(data, E.MAP_FIT_WIDTH, E.MAP_HEIGHT), height=E.MAP_HEIGHT, width="stretch")
 else:
     st.pydeck_chart(deck_for(data), height=560, width="stretch")
 for line in [" · ".join(legend_lines(data, show))] if embed else legend_lines(data, show):

@@ -9,8 +9,9 @@ import streamlit as st
 from data_pipeline import queries_params as P
 from data_pipeline.charts import PALETTE
 from data_pipeline.queries import PEOPLE, measure_label
-from data_pipeline.queries_trends import (ALL_LOCATIONS, GRAINS, SPLITS, mirror_words, seasonal_summary,
-                                          series_summary, trends_view)
+from data_pipeline.queries_trends import (ALL_LOCATIONS, GRAINS, SPLITS, change_summary, comparison_words,
+                                          incomplete_words,
+                                          mirror_words, seasonal_summary, series_summary, trends_view)
 
 if "borderlens" not in st.session_state:  # opened by a deep link before the entry script ran (first visit)
     st.session_state["borderlens_next"] = "pages/trends.py"
@@ -42,7 +43,8 @@ ui = ctx["ui"]  # st, or nothing drawn in an embedded view
 ui.title("Crossing trends")
 ui.markdown("How many people and vehicles cross, month by month, as the border authorities count them. "
             "Figures are totals of the monthly counts in the period; a figure the publisher or the policy "
-            "withholds is **not** counted as zero: the grey bars show which share of figures is withheld.")
+            "withholds, or a month a publisher left without a figure, is **not** counted as zero: the grey bars "
+            "show which share of figures is withheld or missing.")
 
 c1, c2, c3, c4 = ui.columns([3, 3, 2, 3])
 c1.selectbox("What is counted", measures, key="trends_measure", format_func=measure_label,
@@ -78,7 +80,9 @@ else:
     tooltip = [alt.Tooltip("period:T", title="Period"), alt.Tooltip("series:N", title="Series"),
                alt.Tooltip("value:Q", title=unit, format=",.0f"),
                alt.Tooltip("reporters:Q", title="Publishers with figures"),
-               alt.Tooltip("withheld_share:Q", title="Figures withheld", format=".0%")]
+               alt.Tooltip("coverage:N", title="Months"),
+               alt.Tooltip("withheld_share:Q", title="Figures withheld", format=".0%"),
+               alt.Tooltip("unpublished_share:Q", title="Figures withheld or missing", format=".0%")]
     if view.reporters_vary:   # in an embed, a caption above the chart (it must fit the iframe)
         if embed:
             st.caption("The publishers with figures change over this period: a total can move only because one "
@@ -88,20 +92,31 @@ else:
                        "total can rise or fall only because a publisher starts or stops. Compare periods covered by "
                        "the same publishers.", icon=":material/info:")
     title = f"{unit.capitalize()} per {grain}"
-    lines = alt.Chart(series).mark_line(point=True, invalid="break-paths-show-domains").encode(
+    # a period with some of its months only is not joined to the line (its lower total is no fall): a hollow
+    # diamond at its total instead
+    whole = series.assign(value=series["value"].where(series["complete"]))
+    lines = alt.Chart(whole).mark_line(point=True, invalid="break-paths-show-domains").encode(
         x=x, y=alt.Y("value:Q", title=f"per {grain}", axis=alt.Axis(format="~s")), color=colour,
-        tooltip=tooltip).properties(height=320, title=f"{title} (gaps: no figures)")
+        tooltip=tooltip).properties(height=320, title=f"{title} (gaps: no figures; ◇ incomplete period)")
+    partial = series[~series["complete"] & series["value"].notna()]
+    if len(partial):
+        lines = lines + alt.Chart(partial).mark_point(shape="diamond", size=160, filled=False, color="#000000").encode(
+            x=x, y="value:Q", tooltip=tooltip)
     withheld = alt.Chart(series).mark_bar(color="#999999").encode(
-        x=x, y=alt.Y("withheld_share:Q", title="withheld", axis=alt.Axis(format="%"),
+        x=x, y=alt.Y("unpublished_share:Q", title=None, axis=alt.Axis(format="%"),   # the chart's title says it
                      scale=alt.Scale(domain=[0, 1])),
-        tooltip=tooltip).properties(height=90, title="Share of the figures withheld (not counted as zero)")
+        tooltip=tooltip).properties(height=90, title="Share of the figures withheld or missing (not counted as zero)")
     if split != "total":
         withheld = withheld.encode(color=colour).mark_bar(opacity=0.7)
     summary = series_summary(series, title, split, grain)
     ctx["chart"](alt.vconcat(lines, withheld).resolve_scale(x="shared"), series, title, summary, "trends-series",
-                 "crossings", ["period", "series", "value", "reporters", "withheld_share", "yoy_pct"])
+                 "crossings", ["period", "series", "value", "coverage", "reporters", "withheld_share",
+                               "unpublished_share", "yoy_pct"])
     if embed:
         st.stop()
+    incomplete = incomplete_words(series, grain)
+    if incomplete:
+        st.caption(incomplete)
 
     st.subheader("Change on the same period a year earlier")
     yoy = series.dropna(subset=["yoy_pct"])
@@ -109,23 +124,21 @@ else:
         st.caption("No period can be compared with a year earlier: no publisher has figures for both. Widen the "
                    "period to compare.")
     else:
-        st.caption("Percentage change against the same month, quarter or year one year before, counting only the "
-                   "publishers with figures in both periods. Compare with care when the withheld share differs.")
+        st.caption(comparison_words(yoy, grain))
         bars = alt.Chart(yoy).mark_bar().encode(
             x=x, y=alt.Y("yoy_pct:Q", title="change on a year earlier (%)"),
             color=alt.condition("datum.yoy_pct >= 0", alt.value(PALETTE[4]), alt.value(PALETTE[5]))
             if split == "total" else colour,
             xOffset=alt.XOffset("series:N") if split != "total" else alt.XOffset(),
             tooltip=[alt.Tooltip("period:T", title="Period"), alt.Tooltip("series:N", title="Series"),
-                     alt.Tooltip("value_compared:Q", title="This period (same publishers)", format=",.0f"),
-                     alt.Tooltip("value_year_before:Q", title="A year earlier", format=",.0f"),
+                     alt.Tooltip("compared:N", title="Compared"),
+                     alt.Tooltip("value_compared:Q", title="This period (figures published in both)", format=",.0f"),
+                     alt.Tooltip("value_year_before:Q", title="A year earlier (the same figures)", format=",.0f"),
                      alt.Tooltip("yoy_pct:Q", title="Change (%)", format="+.1f")],
         ).properties(height=240)
-        up, down = int((yoy["yoy_pct"] >= 0).sum()), int((yoy["yoy_pct"] < 0).sum())
-        ctx["chart"](bars, yoy, "Change on the same period a year earlier",
-                     f"{up} periods up and {down} down on a year earlier; largest rise {yoy['yoy_pct'].max():+.1f}%, "
-                     f"largest fall {yoy['yoy_pct'].min():+.1f}%.", "trends-yoy", "crossings",
-                     ["period", "series", "value_compared", "value_year_before", "yoy_pct"])
+        ctx["chart"](bars, yoy, "Change on the same period a year earlier", change_summary(yoy), "trends-yoy",
+                     "crossings",
+                     ["period", "series", "compared", "value_compared", "value_year_before", "yoy_pct"])
 
     seasonal = view.seasonal
     if len(seasonal) and seasonal["year"].nunique() > 1:
@@ -138,10 +151,10 @@ else:
             color=alt.Color("year:N", title="Year", scale=alt.Scale(range=list(PALETTE))),
             tooltip=[alt.Tooltip("year:N", title="Year"), alt.Tooltip("month_name:N", title="Month"),
                      alt.Tooltip("value:Q", title=unit, format=",.0f"),
-                     alt.Tooltip("withheld_share:Q", title="Figures withheld", format=".0%")],
+                     alt.Tooltip("unpublished_share:Q", title="Figures withheld or missing", format=".0%")],
         ).properties(height=260)
         ctx["chart"](season, seasonal, "Same months of earlier years", seasonal_summary(seasonal), "trends-seasonal",
-                     "crossings", ["year", "month_name", "value", "withheld_share"])
+                     "crossings", ["year", "month_name", "value", "withheld_share", "unpublished_share"])
 
 st.subheader("Mirror statistics: both sides of the same flow")
 mirrors = view.mirrors

@@ -15,7 +15,8 @@ import pyarrow as pa
 import pytest
 
 from support import query
-from test_app_release import app_env, no_exception, open_page, release_dir, warnings_text  # noqa: F401
+from test_app_release import (app_env, no_exception, open_page, release_dir, warnings_text,  # noqa: F401
+                              whole_period)
 
 
 def _period(at) -> tuple[date, date]:
@@ -154,7 +155,7 @@ def test_a_project_still_under_construction_after_its_planned_end_is_shown(app_e
 
 
 def test_pages_show_other_rows_and_together_every_project(app_env):
-    at = open_page("infrastructure", {"rows": "50", "sort": "name"})
+    at = open_page("infrastructure", {"rows": "50", "sort": "name", **whole_period(app_env)})
     no_exception(at)
     expected = _matching(app_env, at)
     assert len(expected) > 50, "the test release needs more than one page of projects"
@@ -180,7 +181,7 @@ def test_bad_page_sort_or_rows_fall_back_with_a_warning(app_env, query_, words):
 
 def test_the_download_holds_every_matching_project(app_env, deferred_downloads):
     made = deferred_downloads
-    at = open_page("infrastructure", {"rows": "50", "within_km": "100"})
+    at = open_page("infrastructure", {"rows": "50", "within_km": "100", **whole_period(app_env)})
     no_exception(at)
     expected = _matching(app_env, at, 100.0)
     assert len(at.dataframe[0].value) == 50 < len(expected)

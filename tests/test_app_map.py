@@ -17,7 +17,7 @@ from data_pipeline.queries_map_areas import DETAIL_LIMIT, MAX_CELLS
 from data_pipeline.verify import write_digests
 
 from test_app_release import (XSS_PORT, XSS_PORT_CODE, app_env, no_exception, open_page,  # noqa: F401
-                              release_dir, warnings_text)
+                              release_dir, warnings_text, whole_period)
 
 
 def _spec(at) -> dict:
@@ -62,7 +62,7 @@ def test_map_is_offline_and_its_layers_carry_only_what_they_draw(app_env):
 
 
 def test_crossings_are_one_point_per_location_not_monthly_rows(app_env, release_dir):
-    at = open_page("map", {"layers": "crossings"})
+    at = open_page("map", {"layers": "crossings", **whole_period(app_env)})
     spec = _spec(at)
     points = [p for layer in spec["layers"] if layer["id"] in ("crossings", "crossings-withheld")
               for p in layer["data"]]
@@ -77,7 +77,7 @@ def test_coarsened_exercise_areas_are_drawn_as_their_cells(app_env, release_dir)
     cells = _query(release_dir, "select notice_id, location_cell_geojson from exercise_notices "
                                 "where location_cell_geojson is not null")
     assert cells, "the demo policy coarsens exercise areas near borders"
-    at = open_page("map", {"layers": "notices"})
+    at = open_page("map", {"layers": "notices", **whole_period(app_env)})
     features = _layer(_spec(at), "notices")["data"]["features"]
     drawn = [json.dumps(f["geometry"], sort_keys=True) for f in features]
     for notice_id, cell in cells:
@@ -87,7 +87,7 @@ def test_coarsened_exercise_areas_are_drawn_as_their_cells(app_env, release_dir)
 
 
 def test_changing_the_measure_changes_the_points(app_env):
-    at = open_page("map", {"layers": "crossings"})
+    at = open_page("map", {"layers": "crossings", **whole_period(app_env)})
     before = _layer(_spec(at), "crossings")["data"]
     at.selectbox(key="map_measure").set_value("trucks").run()
     no_exception(at)
@@ -97,7 +97,8 @@ def test_changing_the_measure_changes_the_points(app_env):
 
 
 def test_hostile_names_stay_text_in_tooltips(app_env):
-    at = open_page("map", {"layers": "crossings", "measure": "pedestrians", "border": "MEX-USA"})
+    at = open_page("map", {"layers": "crossings", "measure": "pedestrians", "border": "MEX-USA",
+                              **whole_period(app_env)})
     points = _layer(_spec(at), "crossings")["data"]
     hostile = [p for p in points if f"USA-{XSS_PORT_CODE}" in p["tooltip"]]
     assert hostile and hostile[0]["tooltip"].startswith(XSS_PORT)
@@ -256,3 +257,62 @@ def test_long_outlines_are_simplified_not_cells():
     out = simplified(pd.Series([big, cell, None]))
     assert len(out[0]) < SIMPLIFY_OVER and json.loads(out[0])["type"] == "Polygon"
     assert out[1] == cell and pd.isna(out[2])
+
+
+def _positions(value) -> list[tuple[float, float]]:
+    """Every [lon, lat] pair nested anywhere in a layer's data (rows, GeoJSON geometries, polygons)."""
+    if isinstance(value, dict):
+        if "lon" in value and "lat" in value:
+            return [(value["lon"], value["lat"])]
+        return [p for v in value.values() for p in _positions(v)]
+    if isinstance(value, list):
+        if len(value) == 2 and all(isinstance(v, (int, float)) for v in value):
+            return [(float(value[0]), float(value[1]))]
+        return [p for v in value for p in _positions(v)]
+    return []
+
+
+def _pixel(lon: float, lat: float, zoom: float) -> tuple[float, float]:
+    """Web Mercator pixel of a position in a world 512 * 2**zoom pixels wide (deck.gl's MapView)."""
+    import math
+
+    world = 512 * 2 ** zoom
+    return ((lon + 180) / 360 * world,
+            (1 - math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)) / math.pi) / 2 * world)
+
+
+@pytest.mark.parametrize("frame_width", [320, 480, 800, 1400])
+def test_an_embedded_map_shows_all_its_data_in_a_frame_of_any_width(release_dir, frame_width):
+    """The server cannot know the embedding page's width: every drawn position of the embed's deck (the whole
+    release, every layer) must lie inside the view at the embed's height for any frame from a phone's column up.
+    (AppTest cannot open an embedded view; the page draws deck_for(data, MAP_FIT_WIDTH, MAP_HEIGHT).)"""
+    from data_pipeline.embeds import MAP_FIT_WIDTH, MAP_HEIGHT
+    from data_pipeline.map_deck import deck_for
+    from data_pipeline.queries import Filters
+    from data_pipeline.queries_map import map_view
+
+    period = whole_period(release_dir)
+    filters = Filters(date_from=date.fromisoformat(period["from"] + "-01"),
+                      date_to=date.fromisoformat(period["to"] + "-01"))
+    data = map_view(release_dir, filters, "people", ("crossings", "notices", "projects"))
+    spec = json.loads(deck_for(data, MAP_FIT_WIDTH, MAP_HEIGHT).to_json())
+    view = spec["initialViewState"]
+    drawn = [p for layer in spec["layers"] if not layer["id"].startswith("basemap-")
+             for p in _positions(layer["data"])]
+    assert len(drawn) > 10
+    centre_x, centre_y = _pixel(view["longitude"], view["latitude"], view["zoom"])
+    for lon, lat in drawn:
+        x, y = _pixel(lon, lat, view["zoom"])
+        assert abs(x - centre_x) <= frame_width / 2 and abs(y - centre_y) <= MAP_HEIGHT / 2, (lon, lat, view)
+
+
+def test_the_map_is_named_by_a_heading_right_above_it(app_env):
+    """Streamlit gives the deck's canvas no accessible name: a real heading (h4) names what the map draws, where
+    and when, directly before it, so a screen reader's heading list finds the map."""
+    at = open_page("map", {"layers": "crossings,projects", "border": "CAN-USA"})
+    no_exception(at)
+    elements = [e for e in at.main if e.type in ("markdown", "deck_gl_json_chart")]
+    position = next(i for i, e in enumerate(elements) if e.type == "deck_gl_json_chart")
+    heading = elements[position - 1].value.replace("\\", "")   # markdown escapes of publisher text removed
+    assert heading.startswith("#### Map: Crossing points (people, all modes), Infrastructure"), heading
+    assert "Canada" in heading and "United States" in heading

@@ -16,7 +16,7 @@ import pytest
 from data_pipeline.queries import Filters, run
 from support import query, run_cli, write
 from test_app_release import (XSS_DESIGNATION, XSS_NOTICE_ID, app_env, no_exception, open_page,  # noqa: F401
-                              release_dir, warnings_text)
+                              release_dir, warnings_text, whole_period)
 
 
 def _metric(at, label_start: str) -> str:
@@ -47,7 +47,7 @@ def test_border_filter_changes_the_notices(app_env):
 
 
 def test_a_notice_in_detail_with_its_provenance_and_inert_text(app_env):
-    at = open_page("notices", {"notice": XSS_NOTICE_ID})
+    at = open_page("notices", {"notice": XSS_NOTICE_ID, **whole_period(app_env)})
     no_exception(at)
     assert at.query_params["notice"] == XSS_NOTICE_ID
     detail = dict(at.dataframe[-1].value[["field", "value"]].values)
@@ -106,7 +106,7 @@ def _caption(at, pattern: str) -> re.Match:
 
 
 def test_paging_shows_other_rows_and_the_pages_cover_the_table(app_env):
-    at = open_page("notices", {"rows": "50"})
+    at = open_page("notices", {"rows": "50", **whole_period(app_env)})
     no_exception(at)
     expected = _in_period(app_env, at)
     assert len(expected) > 50, "the test release needs more than one page of notices"
@@ -130,7 +130,7 @@ def test_paging_shows_other_rows_and_the_pages_cover_the_table(app_env):
 
 
 def test_sort_and_rows_per_page_go_into_the_url_and_restart_at_page_one(app_env):
-    at = open_page("notices", {"rows": "50", "page": "2"})
+    at = open_page("notices", {"rows": "50", "page": "2", **whole_period(app_env)})
     no_exception(at)
     assert at.number_input(key="notices_page").value == 2
     at.selectbox(key="notices_sort").set_value("troops_desc").run()
@@ -158,7 +158,7 @@ def test_bad_page_sort_or_rows_fall_back_with_a_warning(app_env, link, words):
 
 
 def test_a_page_past_the_end_shows_the_last_page_with_a_warning(app_env):
-    at = open_page("notices", {"rows": "50", "page": "999"})
+    at = open_page("notices", {"rows": "50", "page": "999", **whole_period(app_env)})
     no_exception(at)
     pages = -(-len(_in_period(app_env, at)) // 50)
     assert f"no page 999 of this table (it has {pages})" in warnings_text(at)
@@ -208,7 +208,7 @@ def _figures(at) -> dict:
 
 @pytest.mark.parametrize("border", [None, ("FIN", "RUS")])
 def test_the_figures_equal_an_independent_count_from_the_release(app_env, border):
-    at = open_page("notices", {"border": "-".join(border)} if border else None)
+    at = open_page("notices", {**whole_period(app_env), **({"border": "-".join(border)} if border else {})})
     no_exception(at)
     expected = _independent_counts(app_env, *_period(at), border)
     assert expected["notices"] > 0 and expected["late"] > 0 and expected["observable"] > 0
@@ -276,7 +276,7 @@ def _help(at, label_start: str) -> str:
 
 @pytest.mark.parametrize("border", [None, ("FIN", "RUS")])
 def test_the_figures_say_how_many_notices_could_not_be_judged(app_env, border):
-    at = open_page("notices", {"border": "-".join(border)} if border else None)
+    at = open_page("notices", {**whole_period(app_env), **({"border": "-".join(border)} if border else {})})
     no_exception(at)
     expected = undecided_by_sql(app_env, *_period(at), border)
     if border is None:   # the demo withholds the troops of notices too small on their other numbers
@@ -295,7 +295,7 @@ def test_the_figures_say_how_many_notices_could_not_be_judged(app_env, border):
 
 def test_the_download_holds_every_row_of_every_page(app_env, deferred_downloads):
     made = deferred_downloads
-    at = open_page("notices", {"rows": "50", "sort": "lead_asc"})
+    at = open_page("notices", {"rows": "50", "sort": "lead_asc", **whole_period(app_env)})
     no_exception(at)
     expected = _in_period(app_env, at)
     assert len(at.dataframe[0].value) == 50 < len(expected)
@@ -313,7 +313,7 @@ def test_the_download_holds_every_row_of_every_page(app_env, deferred_downloads)
 
 
 def test_a_notice_not_on_this_page_can_be_typed(app_env):
-    at = open_page("notices", {"rows": "50"})
+    at = open_page("notices", {"rows": "50", **whole_period(app_env)})
     on_page = set(at.dataframe[0].value["notice_id"])
     elsewhere = next(n for n, _, _ in _in_period(app_env, at) if n not in on_page)
     at.text_input(key="notice_find").input(elsewhere).run()
@@ -327,7 +327,7 @@ def test_a_notice_not_on_this_page_can_be_typed(app_env):
 
 
 def test_the_print_view_prints_this_page_of_the_table(app_env):
-    at = open_page("notices", {"print": "true", "rows": "50", "page": "2"})
+    at = open_page("notices", {"print": "true", "rows": "50", "page": "2", **whole_period(app_env)})
     no_exception(at)
     total = len(_in_period(app_env, at))
     _caption(at, rf"notices 51–{min(100, total)} of {total:,}")

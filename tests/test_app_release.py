@@ -131,6 +131,15 @@ def open_page(page: str | None, query: dict | None = None):
     return at
 
 
+def whole_period(release: str) -> dict:
+    """URL parameters for the release's whole period (a view opens with the latest 24 months by default): for the
+    tests that count every notice, project or crossing point of the release."""
+    from data_pipeline.queries import filter_options
+
+    months = filter_options(release).months
+    return {"from": months[0], "to": months[-1]}
+
+
 def no_exception(at) -> None:
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]

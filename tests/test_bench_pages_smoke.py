@@ -10,7 +10,7 @@ import sys
 from support import REPO
 
 BENCH = REPO / "bench" / "pages.py"
-PAGES = ["app.py (every page)", "Overview", "Map", "Crossing trends", "Exercise notices", "Infrastructure",
+PAGES = ["app.py (every page)", "Overview", "Map", "Crossing trends", "Crossing points ranked", "Exercise notices", "Infrastructure",
          "Transparency", "About the data", "Downloads", "Revisions"]
 
 

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from data_pipeline.charts import PALETTE, chart_image, footer_text
+from data_pipeline.charts import PALETTE, chart_image, footer_text, with_year_axes
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 SOURCE = 'US BTS "Border Crossing Entry Data" <2024> & neighbours'
@@ -83,3 +83,15 @@ def test_a_data_column_named_url_is_data_not_a_request():
     assert "https://example.com" in _svg_text(chart_image(spec, "svg", **ARGS))
     with pytest.raises(ValueError, match="fmt"):
         chart_image(spec, "jpeg", **ARGS)
+
+
+def test_a_short_period_has_one_label_per_month_at_most():
+    """Four monthly figures on a wide image: the time axis must not put ticks between months, whose month-year
+    labels would repeat ("Nov 2024" four times on the trends page)."""
+    frame = pd.DataFrame({"month": ["2024-11-01", "2024-12-01", "2025-01-01", "2025-02-01"],
+                          "people": [2_500_000, 4_000_000, 3_500_000, 3_100_000]})
+    chart = alt.Chart(frame).mark_line().encode(x="month:T", y="people:Q")
+    svg = chart_image(with_year_axes(chart.to_dict()), "svg", size=(1200, 675), **ARGS)
+    labels = [t for t in _svg_text(svg).splitlines() if t[:3] in {"Nov", "Dec", "Jan", "Feb", "Oct", "Mar"}
+              and t[-4:].isdigit()]
+    assert labels and len(labels) == len(set(labels)), labels

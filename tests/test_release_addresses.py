@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import shutil
 import signal
 import subprocess
 import time
@@ -19,6 +20,7 @@ import pytest
 from data_pipeline.serve import free_port
 from support import BORDERLENS, REPO
 from test_app_release import release_dir  # noqa: F401
+from test_release_swap import releases  # noqa: F401 (fixture)
 
 START_TIMEOUT_S = 90   # a ceiling on waiting for the server to answer, not a wait
 
@@ -82,3 +84,46 @@ def test_the_dashboard_and_its_basemap_still_serve(served):
     assert status == 200 and json.loads(body)["type"] == "FeatureCollection"
     assert _get(f"{served}/")[0] == 200
     assert _get(f"{served}/app/static/latest/../../app.py")[0] in (400, 404)
+
+
+def _start(release: Path) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    server = subprocess.Popen([BORDERLENS, "serve", "--release", release, "--port", str(port)], cwd=REPO,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    return server, f"http://127.0.0.1:{port}"
+
+
+def _served_id(url: str) -> str:
+    status, body, _ = _get(f"{url}/app/static/latest/release.json")
+    return json.loads(body)["release_id"] if status == 200 else ""
+
+
+def test_latest_follows_a_release_swapped_in_while_serving(releases, tmp_path):
+    """The operator flips `current` from release a to b (docs/release.md) while serve runs: /latest/ turns to b
+    without a restart, and a's own address still answers for those who cited it."""
+    from test_release_swap import point, release_id
+
+    (tmp_path / "releases").mkdir()
+    a, b = (shutil.copytree(releases[n], tmp_path / "releases" / n) for n in ("a", "b"))
+    current = tmp_path / "current"
+    current.symlink_to(a)
+    server, url = _start(current)
+    deadline = time.monotonic() + START_TIMEOUT_S
+    try:
+        while _served_id(url) != release_id(a):
+            assert server.poll() is None, server.stderr.read().decode("utf-8", "replace") if server.stderr else ""
+            assert time.monotonic() < deadline, "borderlens serve did not serve release a at /latest/"
+            time.sleep(0.2)   # polling until the server answers
+        point(current, b)
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while _served_id(url) != release_id(b):
+            assert server.poll() is None, server.stderr.read().decode("utf-8", "replace") if server.stderr else ""
+            assert time.monotonic() < deadline, "/latest/ did not follow the swapped-in release"
+            time.sleep(0.2)   # polling until /latest/ turns
+        status, body, _ = _get(f"{url}/app/static/latest/extracts/crossings.csv")
+        assert status == 200 and body == (b / "extracts" / "crossings.csv").read_bytes()
+        status, body, _ = _get(f"{url}/app/static/{release_id(a)}/release.json")
+        assert status == 200 and json.loads(body)["release_id"] == release_id(a)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)

@@ -56,6 +56,139 @@ create or replace macro macros.inbound_first(figures) as table
     anti join mirrored m on m.location_id = o.location_id and m.period_start = o.period_start
         and m.measure = o.measure and m.country_iso3 = o.country_iso3 and m.neighbor_iso3 = o.neighbor_iso3;
 
+-- An aggregate: the value of a crossing point's rows taken from the inbound side (then the first reporter by
+-- code, then the smallest value), so that a point both sides report is always labelled the same way:
+-- macros.inbound_side(location_name, direction, country_iso3) names it, (country_iso3, ...) gives its country.
+create or replace macro macros.inbound_side(value, direction, country) as
+    arg_min(value, (direction <> 'inbound', country, value));
+
+-- Crossing figures as the statements count and compare them, one row per month and series key (crossing point,
+-- measure, direction, the two countries, reporter): of a border and countries (crossings_near), of the measures
+-- (a list; NULL: all) and a crossing point (NULL: all), in the months first_month..last_month (NULL: no bound).
+-- value is the sum of the key's published figures in the month (NULL when none is published: never 0); figures,
+-- published, withheld and missing count them. Coverage: a key with a figure in those months is expected in every
+-- month from the first to the last month of the selection; a month in which neither side published a row for
+-- its flow is a row of its own (absent true: one figure, missing), so that a gap reads as missing, never as a
+-- drop. last_day is the latest day a daily figure covers (the month's own start for monthly figures).
+-- Each flow is still counted twice where both sides publish it: a statement passes the rows to inbound_first.
+create or replace macro macros.covered_crossings(border_a, border_b, countries, measures, location, first_month,
+                                                 last_month) as table
+    with chosen as (
+        select location_id, location_name, country_iso3, neighbor_iso3, direction,
+               coalesce(reporter_iso3, reporter_org) as reporter, measure,
+               date_trunc('month', period_start)::date as period_start, period_start as day, value, value_status
+        from macros.crossings_near(border_a, border_b, countries)
+        where period_granularity in ('day', 'month') and macros.charted(period_start)
+          and (measures is null or list_contains(measures, measure))
+          and (location is null or location_id = location)
+          and (first_month is null or period_start >= first_month)
+          and (last_month is null or period_start <= last_month)
+    ),
+    key_months as (
+        select location_id, country_iso3, neighbor_iso3, direction, reporter, measure, period_start,
+               any_value(location_name) as location_name, sum(value) as value, count(*) as figures,
+               count(value) as published,
+               count(*) filter (where value_status in ('withheld_by_publisher', 'suppressed', 'dropped')) as withheld,
+               count(*) filter (where value_status = 'missing') as missing,
+               case when bool_and(day = period_start) then min(period_start) else max(day) end as last_day
+        from chosen
+        group by all
+    ),
+    flows_seen as (
+        -- a flow is published in a month when either side has a row for it (a row whose value is withheld too)
+        select distinct location_id, measure, period_start,
+               case when direction = 'outbound' then country_iso3 else neighbor_iso3 end as from_iso3,
+               case when direction = 'outbound' then neighbor_iso3 else country_iso3 end as into_iso3
+        from key_months
+    ),
+    series_keys as (
+        select location_id, country_iso3, neighbor_iso3, direction, reporter, measure,
+               any_value(location_name) as location_name,
+               case when direction = 'outbound' then country_iso3 else neighbor_iso3 end as from_iso3,
+               case when direction = 'outbound' then neighbor_iso3 else country_iso3 end as into_iso3
+        from key_months
+        group by all
+    ),
+    covered_months as (
+        select unnest(generate_series(min(period_start), max(period_start), interval 1 month))::date as period_start
+        from key_months
+    ),
+    absent as (
+        select k.*, m.period_start
+        from series_keys k cross join covered_months m
+        anti join flows_seen f on f.location_id is not distinct from k.location_id and f.measure = k.measure
+            and f.period_start = m.period_start and f.from_iso3 is not distinct from k.from_iso3
+            and f.into_iso3 is not distinct from k.into_iso3
+    )
+    select location_id, location_name, country_iso3, neighbor_iso3, direction, reporter, measure, period_start,
+           value, figures, published, withheld, missing, false as absent, last_day
+    from key_months
+    union all
+    select location_id, location_name, country_iso3, neighbor_iso3, direction, reporter, measure, period_start,
+           null::double, 1, 0, 0, 1, true, period_start
+    from absent;
+
+-- The last 12 complete months and the 12 before of each owner in the CTE named by `cells` (rows of
+-- covered_crossings after inbound_first, with a column `owner`: whose months they are, a reporter or a crossing
+-- point). An owner's months end at its latest complete month with a published or withheld row (a monthly
+-- figure's month; a daily figure's month when its last day is in); its absent rows after that are left out.
+-- Each row says its window ('last', 'previous') and, for a row of the last 12 months whose figures are all
+-- published and whose same figure 12 months earlier is too, both values (value_paired, value_before_paired):
+-- sums of those compare like with like.
+create or replace macro macros.latest_two_years(cells) as table
+    with owner_latest as (
+        select owner,
+               max(case when last_day = period_start or last_day = last_day(period_start) then period_start
+                        else (period_start - interval 1 month)::date end) as latest_month
+        from query_table(cells)
+        where not absent
+        group by owner
+    ),
+    windowed as (
+        select c.*, o.latest_month,
+               case when c.period_start > o.latest_month - interval 12 month then 'last' else 'previous' end
+                   as period_window
+        from query_table(cells) c join owner_latest o on o.owner is not distinct from c.owner
+        where c.period_start <= o.latest_month and c.period_start > o.latest_month - interval 24 month
+    ),
+    paired as (
+        select n.location_id, n.measure, n.direction, n.country_iso3, n.neighbor_iso3, n.reporter, n.period_start,
+               b.value as value_before_paired
+        from windowed n
+        join windowed b on b.owner is not distinct from n.owner and b.location_id is not distinct from n.location_id
+            and b.measure = n.measure and b.direction is not distinct from n.direction
+            and b.country_iso3 is not distinct from n.country_iso3
+            and b.neighbor_iso3 is not distinct from n.neighbor_iso3 and b.reporter is not distinct from n.reporter
+            and b.period_start = n.period_start - interval 12 month
+        where n.period_window = 'last' and n.published = n.figures and b.published = b.figures
+    )
+    select w.*, case when p.period_start is not null then w.value end as value_paired, p.value_before_paired
+    from windowed w
+    left join paired p on p.location_id is not distinct from w.location_id and p.measure = w.measure
+        and p.direction is not distinct from w.direction and p.country_iso3 is not distinct from w.country_iso3
+        and p.neighbor_iso3 is not distinct from w.neighbor_iso3 and p.reporter is not distinct from w.reporter
+        and p.period_start = w.period_start and w.period_window = 'last';
+
+-- latest_two_years summed per owner and part (the CTE named by `cells` also has a column `part`: what an owner's
+-- figures are split by, e.g. the measure; a constant for none): both totals (NULL over no published figure),
+-- the figures, withheld and missing counts of each year, the like-with-like sums (compared_last,
+-- compared_previous) and how many figures they pair, and the reporters with a figure in the two years.
+create or replace macro macros.two_year_totals(cells) as table
+    select owner, part, any_value(latest_month) as latest_month,
+           sum(value) filter (where period_window = 'last') as last_12,
+           sum(value) filter (where period_window = 'previous') as previous_12,
+           coalesce(sum(figures) filter (where period_window = 'last'), 0) as figures_last,
+           coalesce(sum(withheld) filter (where period_window = 'last'), 0) as withheld_last,
+           coalesce(sum(missing) filter (where period_window = 'last'), 0) as missing_last,
+           coalesce(sum(figures) filter (where period_window = 'previous'), 0) as figures_previous,
+           coalesce(sum(withheld) filter (where period_window = 'previous'), 0) as withheld_previous,
+           coalesce(sum(missing) filter (where period_window = 'previous'), 0) as missing_previous,
+           sum(value_paired) as compared_last, sum(value_before_paired) as compared_previous,
+           count(value_before_paired) as figures_compared,
+           count(distinct reporter) filter (where not absent) as reporters
+    from macros.latest_two_years(cells)
+    group by owner, part;
+
 -- Exercise notices of a border (their nearest border; border_a NULL: any) and of countries (a list of ISO3
 -- codes, NULL: all; the notifying state or a participant), any dates; every column of exercise_notices and the
 -- nearest border's name (border_name).

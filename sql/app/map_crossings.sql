@@ -17,9 +17,9 @@ per_location as (
     select location_id,
            -- a point both sides report takes its name and countries from the inbound side (then the first
            -- reporter by code), so the same release always labels it the same way
-           arg_min(location_name, (direction <> 'inbound', country_iso3, location_name)) as location_name,
-           arg_min(country_iso3, (direction <> 'inbound', country_iso3)) as country_iso3,
-           arg_min(neighbor_iso3, (direction <> 'inbound', country_iso3, neighbor_iso3)) as neighbor_iso3,
+           macros.inbound_side(location_name, direction, country_iso3) as location_name,
+           macros.inbound_side(country_iso3, direction, country_iso3) as country_iso3,
+           macros.inbound_side(neighbor_iso3, direction, country_iso3) as neighbor_iso3,
            avg(lat) as lat, avg(lon) as lon,
            max(location_precision) as location_precision,
            max(location_cell_geojson) as location_cell_geojson,

@@ -1,16 +1,17 @@
 -- Crossings over time: the chosen measures summed per period ($grain: month, quarter or year) and series
 -- ($split: total, border, location (the 8 largest crossing points, the rest together), measure, direction
--- or reporter), with each period's count of figures, of published figures and of withheld figures, and the value
--- a year earlier. Where two reporters count the same flow, only the inbound figure counts (as on the map and
--- overview). A sum over no published figure is NULL (all withheld or missing), never 0.
+-- or reporter), with each period's count of figures, of published, withheld and missing figures (a month a
+-- publisher left without a row counts as a missing figure: macros.covered_crossings), the months it covers, and
+-- the change on a year earlier. Where two reporters count the same flow, only the inbound figure counts (as on
+-- the map and overview). A sum over no published figure is NULL (all withheld or missing), never 0.
+-- Like with like: the change pairs each published figure (crossing point, measure, direction, reporter, month)
+-- with the same figure twelve months earlier, also published; a period with some months only (the last year of
+-- the data, a quarter cut by the period chosen) is compared over those same months a year before. The year
+-- before the period chosen is read for that comparison only.
 with source as not materialized (
-    select location_id, location_name, country_iso3, neighbor_iso3, direction, period_start, measure,
-           coalesce(reporter_iso3, reporter_org) as reporter, value, value_status
-    from macros.crossings_near($border_a, $border_b, $countries)
-    where period_start between $date_from and $date_to
-      and period_granularity in ('day', 'month')
-      and list_contains($measures, measure)
-      and ($location is null or location_id = $location)
+    select *
+    from macros.covered_crossings($border_a, $border_b, $countries, $measures, $location,
+                                  date_trunc('month', $date_from - interval 1 year)::date, $date_to)
 ),
 deduplicated as (
     select * from macros.inbound_first('source')
@@ -20,7 +21,7 @@ ranked as (
     select location_id, coalesce(min(location_name), location_id) as name,
            row_number() over (order by sum(value) desc nulls last, location_id) as rank
     from deduplicated
-    where $split = 'location'
+    where $split = 'location' and period_start >= $date_from
     group by location_id
 ),
 largest as (
@@ -31,7 +32,7 @@ largest as (
     from ranked
 ),
 labelled as (
-    select date_trunc($grain, d.period_start)::date as period,
+    select date_trunc($grain, d.period_start)::date as period, d.period_start as month,
            case $split
                when 'border' then least(d.country_iso3, coalesce(d.neighbor_iso3, '?')) || '–'
                                   || greatest(d.country_iso3, coalesce(d.neighbor_iso3, '?'))
@@ -42,32 +43,39 @@ labelled as (
                when 'reporter' then coalesce(d.reporter, '?')
                else 'total'
            end as series,
-           d.reporter, d.value, d.value_status
+           d.location_id, d.country_iso3, d.neighbor_iso3, d.direction, d.reporter, d.measure, d.value,
+           d.figures, d.published, d.withheld, d.missing, d.absent, d.period_start >= $date_from as shown
     from deduplicated d left join largest l on l.location_id = d.location_id
-),
-per_reporter as (
-    select period, series, reporter, sum(value) as value, count(*) as figures, count(value) as published,
-           count(*) filter (where value_status in ('withheld_by_publisher', 'suppressed', 'dropped')) as withheld,
-           count(*) filter (where value_status = 'missing') as missing
-    from labelled group by all
 ),
 per_period as (
     select period, series, sum(value) as value, sum(figures) as figures, sum(published) as published,
-           count(distinct reporter) as reporters, sum(withheld) as withheld, sum(missing) as missing
-    from per_reporter group by all
+           count(distinct reporter) filter (where not absent) as reporters, sum(withheld) as withheld,
+           sum(missing) as missing, count(distinct month) as months, min(month) as first_month,
+           max(month) as last_month
+    from labelled
+    where shown
+    group by all
+),
+pairs as (
+    -- a figure of the period shown and the same figure a year earlier, both wholly published
+    select p.period, p.series, p.month, p.value as value_now, y.value as value_before
+    from labelled p
+    join labelled y on y.location_id is not distinct from p.location_id and y.measure = p.measure
+        and y.direction is not distinct from p.direction and y.country_iso3 is not distinct from p.country_iso3
+        and y.neighbor_iso3 is not distinct from p.neighbor_iso3 and y.reporter is not distinct from p.reporter
+        and y.month = p.month - interval 1 year
+    where p.shown and p.published = p.figures and y.published = y.figures
 ),
 like_for_like as (
-    -- the change on a year earlier counts only publishers with figures in both periods
-    select p.period, p.series, sum(p.value) as value_compared, sum(y.value) as value_year_before,
-           count(*) as reporters_compared
-    from per_reporter p
-    join per_reporter y on y.series = p.series and y.reporter is not distinct from p.reporter
-        and y.period = p.period - interval 1 year
-    where p.value is not null and y.value is not null
+    select period, series, sum(value_now) as value_compared, sum(value_before) as value_year_before,
+           count(*) as figures_compared, count(distinct month) as months_compared,
+           min(month) as first_month_compared, max(month) as last_month_compared
+    from pairs
     group by all
 )
-select p.period, p.series, p.value, p.figures, p.published, p.reporters, p.withheld, p.missing,
-       l.value_compared, l.value_year_before, l.reporters_compared
+select p.period, p.series, p.value, p.figures, p.published, p.reporters, p.withheld, p.missing, p.months,
+       p.first_month, p.last_month, l.value_compared, l.value_year_before, l.figures_compared, l.months_compared,
+       l.first_month_compared, l.last_month_compared
 from per_period p
 left join like_for_like l on l.series = p.series and l.period = p.period
 order by p.series, p.period

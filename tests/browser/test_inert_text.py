@@ -78,7 +78,7 @@ def hostile_base(serve_release, tmp_path_factory) -> str:
     return serve_release(build_hostile_release(tmp_path_factory.mktemp("inert")), "inert")
 
 
-PAGES = ["/", "/map", "/trends", "/trends?by=location", f"/trends?port=USA-{PORT_CODE}", "/notices",
+PAGES = ["/", "/map", "/trends", "/trends?by=location", f"/trends?port=USA-{PORT_CODE}", "/ranking", "/notices",
          f"/notices?notice={NOTICE_ID}", "/infrastructure", "/transparency", "/about", "/downloads", "/revisions"]
 
 

@@ -54,6 +54,7 @@ VISITS = [
     ("trends by port, pedestrians", f"/trends?{CROSSINGS}&by=location&measure=pedestrians&grain=month",
      ["Alpha Falls", "Gamma Gap"]),
     ("trends by port, buses", f"/trends?{CROSSINGS}&by=location&measure=buses&grain=month", ["Beta Bridge"]),
+    ("crossing points ranked, trucks", f"/ranking?{CROSSINGS}&measure=trucks", ["Alpha Falls", "Gamma Gap"]),
     ("notice N-NEAR", f"/notices?notice=N-NEAR&{FULL}", ["NORTHERN WATCH 25", "location coarsened to about"]),
     ("notice N-WITHHELD", f"/notices?notice=N-WITHHELD&{FULL}", ["NEIGHBOUR-OF-WITHHELD-QZ", "withheld by publisher"]),
     ("infrastructure, any distance", f"/infrastructure?within_km=any&{FULL}",

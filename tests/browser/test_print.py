@@ -45,8 +45,8 @@ def test_a_bad_print_value_falls_back_with_a_warning(visit):
     assert page.locator("[data-testid='stSidebar']").count() == 1   # the ordinary page
 
 
-@pytest.mark.parametrize("path", ["/map", "/trends", "/infrastructure", "/transparency", "/about", "/downloads",
-                                  "/revisions"])
+@pytest.mark.parametrize("path", ["/map", "/trends", "/ranking", "/infrastructure", "/transparency", "/about",
+                                  "/downloads", "/revisions"])
 def test_every_page_has_a_print_view(visit, path):
     page = visit.open(path + "?print=true", wait_for_map=path in ("/map", "/infrastructure"))
     assert page.locator("[data-testid='stSidebar']").count() == 0

@@ -1,0 +1,27 @@
+-- Crossing points ranked: for each crossing point with figures of the chosen measures (border and countries
+-- filters apply), its last 12 complete months (up to $date_to: macros.latest_two_years, each point's own months)
+-- against the 12 months before, the figures published in both years (compared_last, compared_previous: the same
+-- measure, direction, reporter and month a year apart, the like-with-like change), and how many figures are
+-- withheld or missing (a month a publisher left without a figure: macros.covered_crossings). Where two reporters
+-- count the same flow, only the inbound figure counts; a point both sides report takes its name and countries
+-- from the inbound side. Sums over no published figure are NULL, never 0.
+with source as not materialized (
+    select *, location_id as owner, '' as part
+    from macros.covered_crossings($border_a, $border_b, $countries, $measures, null, null, $date_to)
+),
+deduplicated as (
+    select * from macros.inbound_first('source')
+),
+named as (
+    select location_id, macros.inbound_side(location_name, direction, country_iso3) as location_name,
+           macros.inbound_side(country_iso3, direction, country_iso3) as country_iso3,
+           macros.inbound_side(neighbor_iso3, direction, country_iso3) as neighbor_iso3
+    from deduplicated
+    group by location_id
+)
+select t.owner as location_id, n.location_name, n.country_iso3, n.neighbor_iso3, t.latest_month, t.last_12,
+       t.previous_12, t.figures_last, t.withheld_last, t.missing_last, t.figures_previous, t.withheld_previous,
+       t.missing_previous, t.compared_last, t.compared_previous, t.figures_compared, t.reporters
+from macros.two_year_totals('deduplicated') t
+join named n on n.location_id is not distinct from t.owner
+order by t.last_12 desc nulls last, location_id
