@@ -215,7 +215,7 @@ def _summary(item: InputFile, profile: Profile, hasher: _Hasher) -> dict:
 def ingest_file(con: duckdb.DuckDBPyConnection, item: InputFile | Path, profile_arg: str | None = None,
                 progress=None, profiles: dict[str, Profile] | None = None) -> dict:
     """Ingest one file (or one unpacked from a compressed one, which its summary and the sources table name as
-    shipped: ARCHIVE!/MEMBER); returns the summary the CLI prints (--json contract in ARCHITECTURE.md)."""
+    shipped: ARCHIVE!MEMBER); returns the summary the CLI prints (--json contract in ARCHITECTURE.md)."""
     item = item if isinstance(item, InputFile) else InputFile(item, item)
     path = item.path  # the bytes to read (for a compressed file, the unpacked copy)
     say = progress or (lambda step: None)
