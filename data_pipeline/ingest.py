@@ -274,6 +274,8 @@ def ingest_file(con: duckdb.DuckDBPyConnection, item: InputFile | Path, profile_
         quarantine_sql = "canonical/quarantine_insert_json" if profile.format != "csv" else \
             "canonical/quarantine_insert"
         _run(con, quarantine_sql, profile, source_id=source_id, dataset=dataset)
+        if dataset == "crossings":  # the keys (never the values) of figures absent for conflicting rows
+            _run(con, "ingest/crossings_conflicting", profile, source_id=source_id)
         for reject in raw.rejected:
             con.execute(sql("ingest/insert_reader_reject"),
                         [source_id, dataset, reject["line"], [reject["reason"]], reject["raw"]])
