@@ -30,7 +30,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ingest", help="load publisher files into a working database")
     p.add_argument("paths", nargs="+", metavar="PATH", help="files, or folders of files")
     p.add_argument("--db", required=True, help="the working DuckDB file (created if missing)")
-    p.add_argument("--profile", help="a built-in profile name or a profile .toml file (default: detect)")
+    p.add_argument("--profile", help="a known profile's name or a profile .toml file (default: detect)")
+    p.add_argument("--profiles", action="append", default=[], metavar="DIR",
+                   help="a folder of your own profiles (*.toml) for detection and --profile NAME, beside the "
+                        "built-in ones and the folders in BORDERLENS_PROFILES (may be repeated)")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.add_argument("--no-progress", action="store_true", help="no progress display on stderr")
 
@@ -99,12 +102,15 @@ def cmd_ingest(args) -> int:
     from data_pipeline.db import open_work_db
     from data_pipeline.ingest.ingest import expand_paths, ingest
 
+    from data_pipeline.ingest.profiles import known_profiles, profile_folders, resolve_profile
+
     for path in expand_paths(args.paths):  # a missing or unreadable file, or a bad profile, is reported before
         _check_readable(path)               # the database is created
+    profiles = known_profiles(profile_folders(args.profiles))
     if args.profile:
         from data_pipeline.ingest.profiles import resolve_profile
 
-        resolve_profile(args.profile)
+        resolve_profile(args.profile, profiles)
     from data_pipeline.publish.operator_key import operator_key
 
     con = open_work_db(args.db)
@@ -112,7 +118,8 @@ def cmd_ingest(args) -> int:
     from data_pipeline.publish.scratch import private_tempdir
 
     with private_tempdir():  # copies of the inputs: removed if this process is killed before it can
-        results = ingest(con, args.paths, args.profile, show_progress=not args.no_progress and sys.stderr.isatty())
+        results = ingest(con, args.paths, args.profile, show_progress=not args.no_progress and sys.stderr.isatty(),
+                         profiles=profiles)
     if args.json:
         print(json.dumps({"sources": results}, indent=2))
     else:

@@ -14,7 +14,7 @@ from data_pipeline.views import queries_params as P
 from data_pipeline.views.charts import PALETTE
 from data_pipeline.views.queries import PEOPLE, measure_label
 from data_pipeline.views.queries_trends import (ALL_LOCATIONS, GRAINS, SPLITS, change_summary, comparison_words,
-                                          incomplete_words,
+                                                conflicting_words, incomplete_words,
                                           mirror_words, seasonal_summary, series_summary, trends_view)
 
 if "borderlens" not in st.session_state:  # opened by a deep link before the entry script ran (first visit)
@@ -72,6 +72,9 @@ c4.selectbox("Crossing point", ports, key="trends_port",
              format_func=lambda p: "All crossing points" if p == ALL_LOCATIONS else f"{port_names.get(p, p)} ({p})")
 for warning in warnings:
     st.warning(warning, icon=":material/link_off:")
+if view.conflicting:  # absent figures the grey bars cannot show: the publisher's file never gave one value
+    ui.info(conflicting_words(view.conflicting, view.conflicting_publishers, view.measure_label),
+            icon=":material/rule:")
 
 series = view.series
 unit = view.measure_label

@@ -19,16 +19,15 @@ from pathlib import Path
 import duckdb
 
 from data_pipeline.geo import places, reference
+from data_pipeline.ingest.compressed import InputFile, inputs, is_data_file
 from data_pipeline.db import memory_limit, sql
 from data_pipeline.errors import UserError
 from data_pipeline.ingest.line_numbers import exact_lines
-from data_pipeline.ingest.profiles import Profile, detect_profile, file_format, resolve_profile
+from data_pipeline.ingest.profiles import (Profile, detect_profile, file_format, known_profiles, profile_folders,
+                                           resolve_profile)
 from data_pipeline.ingest.text_files import refuse_non_text
 from data_pipeline.ingest.staging import (RawFile, detach_scratch, json_header, read_csv_raw, read_json_raw, sniff_header,
                                    stage)
-
-INPUT_SUFFIXES = {".csv", ".json", ".geojson", ".tsv"}  # what a folder contributes (a named file may be any)
-
 
 @contextmanager
 def _timed(step: str):
@@ -66,12 +65,13 @@ class _Hasher(threading.Thread):
 
 
 def expand_paths(paths: list[str]) -> list[Path]:
-    """Files named, and the data files inside folders named (sorted, README and profiles left out)."""
+    """Files named, and the data files inside folders named (sorted, README and profiles left out; compressed ones
+    such as x.csv.gz and .zip archives in)."""
     files: list[Path] = []
     for name in paths:
         path = Path(name)
         if path.is_dir():
-            files += sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES)
+            files += sorted(p for p in path.iterdir() if p.is_file() and is_data_file(p))
         elif path.is_file():
             files.append(path)
         else:
@@ -108,12 +108,12 @@ def sidecar_meta(path: Path) -> dict:
     return source
 
 
-def choose_profile(path: Path, profile_arg: str | None) -> Profile:
+def choose_profile(path: Path, profile_arg: str | None, profiles: dict[str, Profile] | None = None) -> Profile:
     if path.stat().st_size == 0:
         raise UserError(f"{path}: the file is empty")
     refuse_non_text(path)
     if profile_arg:
-        return resolve_profile(profile_arg)
+        return resolve_profile(profile_arg, profiles)
     fmt = file_format(path)
     if fmt == "csv":
         header, _ = sniff_header(path)
@@ -121,7 +121,7 @@ def choose_profile(path: Path, profile_arg: str | None) -> Profile:
         header = json_header(path, "$.features[*]", "properties")
     else:
         header = json_header(path)
-    return detect_profile(path, header)
+    return detect_profile(path, header, profiles)
 
 
 def _check_columns(path: Path, profile: Profile, raw: RawFile) -> None:
@@ -209,16 +209,19 @@ def _existing(con: duckdb.DuckDBPyConnection, sha256: str, profile: Profile) -> 
             "rows_quarantined": rows_quarantined}
 
 
-def _summary(path: Path, profile: Profile, hasher: _Hasher) -> dict:
-    return {"source_id": f"{profile.name}:{hasher.digest[:12]}", "path": str(path), "profile": profile.name,
+def _summary(item: InputFile, profile: Profile, hasher: _Hasher) -> dict:
+    return {"source_id": f"{profile.name}:{hasher.digest[:12]}", "path": item.name, "profile": profile.name,
             "sha256": hasher.digest}
 
 
-def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, profile_arg: str | None = None,
-                progress=None) -> dict:
-    """Ingest one file; returns the summary the CLI prints (--json contract in ARCHITECTURE.md)."""
+def ingest_file(con: duckdb.DuckDBPyConnection, item: InputFile | Path, profile_arg: str | None = None,
+                progress=None, profiles: dict[str, Profile] | None = None) -> dict:
+    """Ingest one file (or one unpacked from a compressed one, which its summary and the sources table name as
+    shipped: ARCHIVE!MEMBER); returns the summary the CLI prints (--json contract in ARCHITECTURE.md)."""
+    item = item if isinstance(item, InputFile) else InputFile(item, item)
+    path = item.path  # the bytes to read (for a compressed file, the unpacked copy)
     say = progress or (lambda step: None)
-    profile = choose_profile(path, profile_arg)
+    profile = choose_profile(path, profile_arg, profiles)
     hasher = _Hasher(path)
     maybe_unchanged = con.execute(sql("ingest/source_by_size"),
                                   {"bytes": path.stat().st_size, "profile": profile.name}).fetchall()[0][0]
@@ -226,7 +229,7 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, profile_arg: str | N
         hasher.run()
         existing = _existing(con, hasher.digest, profile)
         if existing:
-            return {**_summary(path, profile, hasher), **existing, "status": "unchanged"}
+            return {**_summary(item, profile, hasher), **existing, "status": "unchanged"}
     else:  # a new size cannot be an old file: hash on a second thread while DuckDB reads
         hasher.start()
     say("read")
@@ -235,7 +238,7 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, profile_arg: str | N
             read_csv_raw(con, path, profile)
         if hasher.ident is not None:
             hasher.join()
-    summary = _summary(path, profile, hasher)
+    summary = _summary(item, profile, hasher)
     _check_columns(path, profile, raw)
     raw = exact_lines(con, path, profile, raw, hasher.newlines)
     say("stage")
@@ -246,7 +249,7 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, profile_arg: str | N
     _drop_working(con)
     con.execute(sql("canonical/macros"))
     _run(con, f"canonical/{dataset}_typed", profile)
-    meta = {**profile.meta, **sidecar_meta(path)}
+    meta = {**profile.meta, **sidecar_meta(item.shipped)}
     series = meta.get("series", profile.name)
     version = con.execute(sql("ingest/next_version"), [series]).fetchall()[0][0]
     synthetic = bool(con.execute(sql("ingest/staged_synthetic")).fetchall()[0][0]) or bool(meta.get("synthetic"))
@@ -257,8 +260,8 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, profile_arg: str | N
         con.execute(sql("ingest/insert_source"), {
             "source_id": source_id, "series_id": series, "dataset": dataset,
             "publisher": meta.get("publisher"), "title": meta.get("title"), "url": meta.get("url"),
-            "licence": meta.get("licence"), "profile": profile.name, "file_name": path.name,
-            "path": str(path), "sha256": hasher.digest, "bytes": hasher.size,
+            "licence": meta.get("licence"), "profile": profile.name, "file_name": item.file_name,
+            "path": item.name, "sha256": hasher.digest, "bytes": hasher.size,
             "ingested_at": datetime.now(timezone.utc).replace(tzinfo=None), "version": version,
             "synthetic": synthetic, "public": bool(meta.get("public", False)),
         })
@@ -273,6 +276,8 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, profile_arg: str | N
         quarantine_sql = "canonical/quarantine_insert_json" if profile.format != "csv" else \
             "canonical/quarantine_insert"
         _run(con, quarantine_sql, profile, source_id=source_id, dataset=dataset)
+        if dataset == "crossings":  # the keys (never the values) of figures absent for conflicting rows
+            _run(con, "ingest/crossings_conflicting", profile, source_id=source_id)
         for reject in raw.rejected:
             con.execute(sql("ingest/insert_reader_reject"),
                         [source_id, dataset, reject["line"], [reject["reason"]], reject["raw"]])
@@ -293,34 +298,27 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, profile_arg: str | N
 
 
 def ingest(con: duckdb.DuckDBPyConnection, paths: list[str], profile_arg: str | None = None,
-           show_progress: bool = False) -> list[dict]:
-    """Ingest every file named (folders expand to their data files), then derive the geo fields once."""
+           show_progress: bool = False, profiles: dict[str, Profile] | None = None) -> list[dict]:
+    """Ingest every file named (folders expand to their data files, compressed files to the data files inside),
+    then derive the geo fields once. profiles: those detection chooses from (default: the built-in ones and those
+    in the folders of BORDERLENS_PROFILES)."""
     files = expand_paths(paths)
+    if profiles is None:
+        profiles = known_profiles(profile_folders([]))
     with memory_limit(con):
-        return _ingest(con, files, profile_arg, show_progress)
+        return _ingest(con, files, profile_arg, show_progress, profiles)
 
 
 def _ingest(con: duckdb.DuckDBPyConnection, files: list[Path], profile_arg: str | None,
-            show_progress: bool) -> list[dict]:
+            show_progress: bool, profiles: dict[str, Profile]) -> list[dict]:
     with _timed("geo.ensure_reference"):
         reference.ensure_reference(con)
-    results = []
+    results: list[dict] = []
     try:
         for number, path in enumerate(files, start=1):
-            progress = _progress_printer(number, len(files), path) if show_progress else None
-            started = datetime.now(timezone.utc).replace(tzinfo=None)
-            try:
-                with _timed(f"ingest_file {path.name}"):
-                    result = ingest_file(con, path, profile_arg, progress)
-            except UserError as exc:  # recorded, then reported; the files before it stay loaded
-                con.execute(sql("ingest/insert_run"), [started, str(path), profile_arg, None, "failed", str(exc)])
-                raise
-            con.execute(sql("ingest/insert_run"), [started, str(path), result["profile"], result["source_id"],
-                                                   result["status"], None])
-            if progress:
-                progress(f"{result['status']}: {result['rows_loaded']:,} loaded, "
-                         f"{result['rows_quarantined']:,} quarantined", done=True)
-            results.append(result)
+            for item in _unpacked(con, path, profile_arg):  # a compressed file's data files, each in its turn
+                results.append(_ingest_one(con, item, profile_arg, profiles,
+                                           _progress_printer(number, len(files), item) if show_progress else None))
     finally:
         detach_scratch(con)
         # Also when a later file failed: the files loaded before it get their border fields now, not never.
@@ -330,7 +328,35 @@ def _ingest(con: duckdb.DuckDBPyConnection, files: list[Path], profile_arg: str 
     return results
 
 
-def _progress_printer(number: int, total: int, path: Path):
+def _unpacked(con: duckdb.DuckDBPyConnection, path: Path, profile_arg: str | None):
+    """compressed.inputs(path); a file that cannot be unpacked is recorded in ingest_runs as failed, as any other."""
+    started = datetime.now(timezone.utc).replace(tzinfo=None)
+    try:
+        yield from inputs(path)
+    except UserError as exc:  # only the unpacking's own: the caller's errors are not thrown in here
+        con.execute(sql("ingest/insert_run"), [started, str(path), profile_arg, None, "failed", str(exc)])
+        raise
+
+
+def _ingest_one(con: duckdb.DuckDBPyConnection, item: InputFile, profile_arg: str | None,
+                profiles: dict[str, Profile], progress) -> dict:
+    started = datetime.now(timezone.utc).replace(tzinfo=None)
+    try:
+        with _timed(f"ingest_file {item.file_name}"):
+            result = ingest_file(con, item, profile_arg, progress, profiles)
+    except UserError as exc:  # recorded, then reported; the files before it stay loaded
+        told = item.told(exc)
+        con.execute(sql("ingest/insert_run"), [started, item.name, profile_arg, None, "failed", str(told)])
+        raise told from None
+    con.execute(sql("ingest/insert_run"), [started, item.name, result["profile"], result["source_id"],
+                                           result["status"], None])
+    if progress:
+        progress(f"{result['status']}: {result['rows_loaded']:,} loaded, "
+                 f"{result['rows_quarantined']:,} quarantined", done=True)
+    return result
+
+
+def _progress_printer(number: int, total: int, item: InputFile):
     """A one-line progress display on stderr: file n of N, and the step it is at."""
     steps = ["read", "stage", "validate", "load"]
 
@@ -338,7 +364,7 @@ def _progress_printer(number: int, total: int, path: Path):
         filled = len(steps) if done else steps.index(step) + 1 if step in steps else 0
         bar = "#" * (filled * 5) + "-" * ((len(steps) - filled) * 5)
         end = "\n" if done else "\r"
-        sys.stderr.write(f"\r[{bar}] {number}/{total} {path.name}: {step}".ljust(100)[:140] + end)
+        sys.stderr.write(f"\r[{bar}] {number}/{total} {item.file_name}: {step}".ljust(100)[:140] + end)
         sys.stderr.flush()
 
     return show

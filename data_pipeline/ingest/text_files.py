@@ -29,15 +29,18 @@ def bom_encoding(path: Path) -> str | None:
     return next((name for bom, name in BOMS if start.startswith(bom)), None)
 
 
-# Files that are not text, by their first bytes: what they are and what to do instead.
+# Files that are not text, by their first bytes: what they are and what to do instead. A .gz file or a zip archive
+# named for ingest is unpacked first (compressed.py): one seen here was inside another, or is a spreadsheet.
 CONTAINERS = [
-    (b"\x1f\x8b", "a gzip-compressed file; decompress it first (gunzip) and ingest the file inside"),
-    (b"PK\x03\x04", "a zip archive (or a spreadsheet saved as .xlsx/.ods); unpack it, or save the sheet as CSV, "
-                     "and ingest the files inside"),
+    (b"\x1f\x8b", "gzip-compressed inside a compressed file; borderlens unpacks one level: unpack the outer file "
+                  "and ingest what is inside"),
+    (b"PK\x03\x04", "a spreadsheet (.xlsx/.ods), or a zip archive inside a compressed file; save the sheet as CSV, "
+                     "or unpack the outer file, and ingest that"),
     (b"PK\x05\x06", "an empty zip archive; there is nothing in it to ingest"),
     (b"\xd0\xcf\x11\xe0", "an old Excel or Office file (.xls); save the sheet as CSV and ingest that"),
     (b"%PDF", "a PDF document; borderlens reads CSV, JSON and GeoJSON"),
 ]
+TAR_MAGIC = (257, b"ustar")  # where a tar archive says what it is
 
 
 def refuse_non_text(path: Path) -> None:
@@ -48,6 +51,8 @@ def refuse_non_text(path: Path) -> None:
     for magic, what in CONTAINERS:
         if start.startswith(magic):
             raise UserError(f"{path}: {what}")
+    if start[TAR_MAGIC[0]:TAR_MAGIC[0] + len(TAR_MAGIC[1])] == TAR_MAGIC[1]:
+        raise UserError(f"{path}: a tar archive; unpack it (tar -xf) and ingest the files inside")
     if bom_encoding(path) != "utf-16" and b"\x00" in start and not _utf8_start(start):
         raise UserError(f"{path}: not a text file (NUL bytes, and not UTF-8); borderlens reads CSV, JSON and "
                         f"GeoJSON as text, in UTF-8 or with a byte-order mark")

@@ -17,6 +17,9 @@ from data_pipeline.db import sql
 from data_pipeline.publish.operator_key import public_id
 from data_pipeline.publish.release_sql import DATASETS, REFERENCE_TABLES, checked, run
 
+# The release's tables besides the datasets and the reference tables (conflicting_figures since issue 11).
+PUBLIC_TABLES = ("sources", "revisions", "redactions", "conflicting_figures")
+
 
 def write_release_files(con, folder: Path, policy: policies.Policy, created: date, redactions: list[dict],
                         references: list[str], key: bytes, previous: Path | None = None,
@@ -85,9 +88,10 @@ def write_database(con, path: Path, policy: policies.Policy, created: date, reda
             run(con, "release/public_table", table=checked(table, REFERENCE_TABLES))
         con.execute(sql("release/public_sources"))
         con.execute(sql("release/public_revisions"))
+        con.execute(sql("release/public_conflicting_figures"))
         con.execute(sql("release/public_redactions"))
         digests, row_counts = [], {}
-        for table in sorted((*DATASETS, *references, "sources", "revisions", "redactions")):
+        for table in sorted((*DATASETS, *references, *PUBLIC_TABLES)):
             digest, count = run(con, "release/table_digest", table=table)[0]
             digests.append(f"{table}:{digest}")
             row_counts[table] = int(count)

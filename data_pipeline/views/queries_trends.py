@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from data_pipeline.views.queries import (WITHHELD_STATUSES, Filters, count_text, finite, md_escape, measure_label,
-                                   measures_for, run)
+                                         measures_for, run, tables)
 
 GRAINS = ("month", "quarter", "year")
 SPLITS = {
@@ -41,6 +41,8 @@ class TrendsView:
     mirror_series: pd.DataFrame   # month by month for the chosen mirror pair
     mirror_choice: str        # "location_id|measure" shown in mirror_series ("" when none)
     measure_label: str
+    conflicting: int = 0      # figures of the measure and period withheld: the publisher gave conflicting values
+    conflicting_publishers: str = ""
 
 
 def _share(part, whole):
@@ -103,8 +105,32 @@ def trends_view(release_path: str, filters: Filters, measure: str, grain: str, s
         mirror_series = run(release_path, "mirror_series", {**params, "location": location_id,
                                                             "measure": mirror_measure})
     counts = series[series["figures"] > 0].groupby("period")["reporters"].sum() if len(series) else pd.Series()
+    conflicting, publishers = conflicting_figures(release_path, params, measures)
     return TrendsView(series=series, reporters_vary=bool(counts.nunique() > 1), seasonal=seasonal, locations=locations, mirrors=mirrors,
-                      mirror_series=mirror_series, mirror_choice=choice, measure_label=measure_label(measure))
+                      mirror_series=mirror_series, mirror_choice=choice, measure_label=measure_label(measure),
+                      conflicting=conflicting, conflicting_publishers=publishers)
+
+
+def conflicting_figures(release_path: str, params: dict, measures) -> tuple[int, str]:
+    """How many figures of these measures in the period chosen the release withholds because the publisher gave
+    conflicting values for them, and whose files they are (a release made before it counted them: 0)."""
+    if "conflicting_figures" not in tables(release_path):
+        return 0, ""
+    row = run(release_path, "trends_conflicting", {"measures": measures, "date_from": params["date_from"],
+                                                   "date_to": params["date_to"]}).iloc[0]
+    return int(row["figures"]), str(row["publishers"])
+
+
+def conflicting_words(figures: int, publishers: str, unit: str) -> str:
+    """The note that figures are absent because their publisher disagreed with itself: how many, never the values
+    (which is right is unknown until the publisher corrects its file), and what the count covers."""
+    whose = f" ({md_escape(publishers, 160)})" if publishers else ""
+    return (f"{figures:,} {'figure' if figures == 1 else 'figures'} of {unit} in the period shown "
+            f"{'is' if figures == 1 else 'are'} withheld from this release because the publisher{whose} gave "
+            f"conflicting values for {'it' if figures == 1 else 'them'}: rows of one file for the same crossing point, "
+            f"period and measure disagree, and which is right is unknown until the publisher corrects the file. They "
+            f"are not counted in the totals, not even as zero. (Counted over every border and crossing point of "
+            f"the file.)")
 
 
 def month_span(first, last) -> str:
