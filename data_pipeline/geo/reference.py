@@ -18,7 +18,7 @@ import pycountry
 from data_pipeline.db import sql
 from data_pipeline.geo.geojson import geojson_text, plain_geometry, read_features, rounded_geometry
 from data_pipeline.geo.nearest import GEOD
-from data_pipeline.geo.reference_tables import prebuilt_frame
+from data_pipeline.geo.reference_tables import prebuilt_frames
 from data_pipeline.paths import resource_root
 
 SAMPLE_GEO_DIR = resource_root() / "sample_data" / "geo"
@@ -84,11 +84,14 @@ def ensure_reference(con: duckdb.DuckDBPyConnection, geo_dir=SAMPLE_GEO_DIR) -> 
     geo_dir = Path(geo_dir)
     countries, with_extent, borders = con.execute(sql("geo/reference_state"), [BORDER_SOURCE]).fetchall()[0]
     loaded = {"countries": 0, "borders": 0}
-    if countries == 0 or with_extent == 0:   # prebuilt Parquet when built from these very files (reference_tables)
-        loaded["countries"] = load_countries(con, geo_dir / COUNTRIES_110M, prebuilt_frame(geo_dir, "countries"))
-    if borders == 0:
+    missing_countries, missing_borders = countries == 0 or with_extent == 0, borders == 0
+    # prebuilt Parquet when built from these very files (reference_tables); read only when a table is missing
+    prebuilt = prebuilt_frames(con, geo_dir) if missing_countries or missing_borders else {}
+    if missing_countries:
+        loaded["countries"] = load_countries(con, geo_dir / COUNTRIES_110M, prebuilt.get("countries"))
+    if missing_borders:
         loaded["borders"] = load_borders(con, geo_dir / LAND_10M, geo_dir / DISPUTED_10M, geo_dir / COUNTRIES_110M,
-                                         prebuilt_frame(geo_dir, "borders"))
+                                         prebuilt.get("borders"))
     return loaded
 
 

@@ -48,9 +48,7 @@ def build(geo_dir: Path, out: Path | None = None) -> Path:
     con = duckdb.connect()
     try:
         for table, frame in build_frames(geo_dir).items():
-            con.register("frame", frame)
-            con.execute(f"copy (select * from frame) to '{out / table}.parquet' (format parquet)")  # fixed names
-            con.unregister("frame")
+            con.from_df(frame).write_parquet(str(out / f"{table}.parquet"))
     finally:
         con.close()
     manifest = {"format": FORMAT, "sources": source_digests(geo_dir)}
@@ -58,20 +56,17 @@ def build(geo_dir: Path, out: Path | None = None) -> Path:
     return out
 
 
-def prebuilt_frame(geo_dir: Path, table: str) -> pd.DataFrame | None:
-    """The prebuilt rows of `table` when they were built from exactly the files now in geo_dir, else None."""
+def prebuilt_frames(con: duckdb.DuckDBPyConnection, geo_dir: Path) -> dict[str, pd.DataFrame]:
+    """The prebuilt rows of each table ({"countries": ..., "borders": ...}) when they were built from exactly the
+    files now in geo_dir (the sources hashed once), else {}: the caller builds from the GeoJSON."""
     folder = geo_dir / PREBUILT
     try:
         manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
         if manifest.get("format") != FORMAT or manifest.get("sources") != source_digests(geo_dir):
-            return None
-        con = duckdb.connect()
-        try:
-            return con.execute("select * from read_parquet($path)", {"path": str(folder / f"{table}.parquet")}).df()
-        finally:
-            con.close()
+            return {}
+        return {table: con.read_parquet(str(folder / f"{table}.parquet")).df() for table in _sources()}
     except (OSError, ValueError, duckdb.Error):
-        return None
+        return {}
 
 
 if __name__ == "__main__":

@@ -34,8 +34,8 @@ def template_parts(template: str) -> list[tuple[str, bool]]:
 
 def template_problem(template: str) -> str | None:
     """Why a template cannot be used, or None."""
-    escaped = template.replace("{{", "").replace("}}", "")
-    if "{" in PLACEHOLDER.sub("", escaped) or "}" in PLACEHOLDER.sub("", escaped):
+    outside = PLACEHOLDER.sub("", template.replace("{{", "").replace("}}", ""))
+    if "{" in outside or "}" in outside:
         return "has an unmatched brace (write {{ or }} for a literal one)"
     if not any(column for _, column in template_parts(template)):
         return "names no column (write columns as {Column name}; a fixed text is a value)"
