@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -13,11 +14,35 @@ from data_pipeline.views import queries_params as P
 ALL = "all"
 
 
+DIMENSION_PREFIX = "dim_"   # ?dim_nationality=SYR,AFG: a dimension's codes in the URL and the widget's key
+
+
+def dimension_title(name: str) -> str:
+    """A dimension's name as a label: nationality -> Nationality, border_type -> Border type."""
+    return name.replace("_", " ").capitalize()
+
+
+def dimension_codes(options: Q.FilterOptions) -> dict[str, dict[str, str]]:
+    """Each dimension of the release's crossing figures with its codes and their labels."""
+    frame = options.dimensions
+    if frame is None or frame.empty:
+        return {}
+    return {name: dict(zip(codes["code"], codes["label"])) for name, codes in frame.groupby("dimension", sort=True)}
+
+
+def _code_label(labels: dict[str, str], code: str) -> str:
+    """A code with its label: Syria (SYR); a code without one (sea, OOO) as it is."""
+    label = labels.get(code, code)
+    return code if label == code else f"{label} ({code})"
+
+
 def describe(filters: Q.Filters, options: Q.FilterOptions) -> str:
     names = dict(zip(options.borders["border"], options.borders["name"]))
     where = names.get("-".join(filters.border), "-".join(filters.border)) if filters.border else "all borders"
     countries = f" · countries {', '.join(filters.countries)}" if filters.countries else ""
-    return (f"Showing **{where}**{countries} · {filters.date_from:%b %Y} to {filters.date_to:%b %Y}")
+    dimensions = "".join(f" · {dimension_title(name).lower()} {', '.join(codes)}"
+                         for name, codes in filters.dimensions if codes)
+    return (f"Showing **{where}**{countries}{dimensions} · {filters.date_from:%b %Y} to {filters.date_to:%b %Y}")
 
 
 def describe_plain(filters: Q.Filters, options: Q.FilterOptions) -> str:
@@ -38,9 +63,12 @@ def sidebar(options: Q.FilterOptions, embed: bool = False) -> tuple[Q.Filters, l
     border_names = dict(zip(borders["border"], borders["name"]))
     country_names = dict(zip(options.countries["iso3"], options.countries["name"]))
     months = list(options.months)
+    dimensions = dimension_codes(options)
     shared = [
         P.Param("border", "border", [ALL, *border_names], ALL, "the border"),
         P.Param("countries", "countries", list(country_names), (), "the countries", multi=True),
+        *(P.Param(DIMENSION_PREFIX + name, DIMENSION_PREFIX + name, list(codes), (),
+                  f"the {dimension_title(name).lower()}", multi=True) for name, codes in dimensions.items()),
     ]
     warnings = P.initialise(shared, st.session_state, st.query_params)
     if "period" not in st.session_state and months:
@@ -61,6 +89,12 @@ def sidebar(options: Q.FilterOptions, embed: bool = False) -> tuple[Q.Filters, l
                            format_func=lambda c: f"{country_names.get(c, c)} ({c})", placeholder="All countries",
                            help="Keep only data that involves these countries (either side of a crossing, the "
                                 "notifying or a participating state, a project's countries).")
+            for name, codes in dimensions.items():
+                st.multiselect(dimension_title(name), list(codes), key=DIMENSION_PREFIX + name,
+                               format_func=partial(_code_label, codes),
+                               placeholder="All", help=f"Crossing figures broken down by {name.replace('_', ' ')} "
+                               "(such as a route's detections by nationality): keep these codes only. Figures "
+                               "without this breakdown (most crossing points) are left out while a code is chosen.")
             if months:
                 st.select_slider("Period (months)", months, value=P.default_period(months), key="period",
                                  help="Crossings by month, exercises by their dates, projects active in the period.")
@@ -75,5 +109,7 @@ def sidebar(options: Q.FilterOptions, embed: bool = False) -> tuple[Q.Filters, l
         border=tuple(border.split("-", 1)) if border != ALL else None,
         countries=tuple(sorted(st.session_state["countries"])),
         date_from=_month_start(period[0]), date_to=_month_end(period[1]),
+        dimensions=tuple((name, tuple(sorted(st.session_state.get(DIMENSION_PREFIX + name) or ())))
+                         for name in dimensions),
     )
     return filters, warnings

@@ -24,7 +24,7 @@ def load(release_id: str, release_path: str, filters, measure: str, sort: str):
 
 ctx = st.session_state["borderlens"]
 release, filters, options = ctx["release"], ctx["filters"], ctx["options"]
-measures = list(options.measures) or [PEOPLE]
+measures = list(options.port_measures) or [PEOPLE]   # routes and regions are no crossing points: see Breakdown
 params = [P.Param("measure", "ranking_measure", measures, measures[0], "the measure"),
           P.Param("sort", "ranking_sort", list(RANKING_SORTS), DEFAULT_SORT, "the order of the table")]
 for warning in P.initialise(params, st.session_state, st.query_params):

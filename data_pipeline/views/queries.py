@@ -56,6 +56,7 @@ MEASURE_LABELS = {
     "truck_containers_empty": "empty truck containers",
     "rail_containers_loaded": "loaded rail containers",
     "rail_containers_empty": "empty rail containers",
+    "irregular_border_crossings": "detections of irregular border crossings",
 }
 PEOPLE_MEASURES = ("persons", "pedestrians", "personal_vehicle_passengers", "bus_passengers", "train_passengers")
 PEOPLE = "people"  # pseudo-measure: the sum of PEOPLE_MEASURES
@@ -83,17 +84,23 @@ class Release:
 
 @dataclass(frozen=True)
 class Filters:
-    """The shared sidebar choices: a border (sorted ISO3 pair) or all, countries, a period (inclusive)."""
+    """The shared sidebar choices: a border (sorted ISO3 pair) or all, countries, a period (inclusive), and codes
+    of the crossings' dimensions ((name, (code, ...)), ... sorted; a crossing figure matches when its code in
+    every dimension chosen is one of those chosen)."""
 
     border: tuple[str, str] | None = None
     countries: tuple[str, ...] = ()
     date_from: date = date(1900, 1, 1)
     date_to: date = date(9999, 12, 31)
+    dimensions: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def params(self) -> dict:
         a, b = self.border if self.border else (None, None)
+        chosen = [(name, codes) for name, codes in self.dimensions if codes]
         return {"border_a": a, "border_b": b, "countries": list(self.countries) or None,
-                "date_from": self.date_from, "date_to": self.date_to}
+                "date_from": self.date_from, "date_to": self.date_to,
+                "dim_names": [name for name, _ in chosen] or None,
+                "dim_codes": [f"{name}={code}" for name, codes in chosen for code in codes] or None}
 
 
 @dataclass(frozen=True)
@@ -103,6 +110,8 @@ class FilterOptions:
     months: tuple[str, ...]    # YYYY-MM from the earliest to the latest date in the release
     latest_month: str
     measures: tuple[str, ...] = ()   # PEOPLE (when any people measure exists), then measures by frequency
+    dimensions: pd.DataFrame = field(default_factory=pd.DataFrame)  # dimension, code, label, figures
+    port_measures: tuple[str, ...] = ()   # the measures some crossing point reports (not a route's only)
 
 
 @dataclass(frozen=True)
@@ -218,10 +227,14 @@ def filter_options(release_path: str) -> FilterOptions:
     span = run(release_path, "filter_period")
     first, last = span["first_day"].iloc[0], span["last_day"].iloc[0]
     months = month_range(first, last) if pd.notna(first) and pd.notna(last) else ()
-    found = tuple(run(release_path, "filter_measures")["measure"])
+    measure_rows = run(release_path, "filter_measures")
+    found = tuple(measure_rows["measure"])
     measures = ((PEOPLE,) if set(found) & set(PEOPLE_MEASURES) else ()) + found
+    at_ports = set(measure_rows.loc[measure_rows["at_crossing_points"].fillna(True).astype(bool), "measure"])
     return FilterOptions(borders=borders, countries=countries, months=months,
-                         latest_month=months[-1] if months else "", measures=measures)
+                         latest_month=months[-1] if months else "", measures=measures,
+                         port_measures=tuple(m for m in measures if m == PEOPLE or m in at_ports),
+                         dimensions=run(release_path, "filter_dimensions"))
 
 
 def charted_days(release_path: str) -> tuple[pd.Timestamp, pd.Timestamp]:

@@ -82,7 +82,11 @@ def overview(release_path: str, filters: Filters, release_created: str) -> Overv
     withheld["label"] = withheld["status"].map(STATUS_LABELS).fillna(withheld["status"])
     withheld["withheld"] = withheld["status"].isin(WITHHELD_STATUSES)
     thresholds = run(release_path, "vd_thresholds")
-    busiest = ranking(release_path, filters, str(crossings["measure"].iloc[0])) if len(crossings) else None
+    # the busiest crossing points: of the first measure some crossing point reports (a route is no crossing point)
+    at_ports = run(release_path, "filter_measures")
+    port_measures = set(at_ports.loc[at_ports["at_crossing_points"].fillna(True).astype(bool), "measure"])
+    ranked = [m for m in crossings["measure"] if m == PEOPLE or m in port_measures] if len(crossings) else []
+    busiest = ranking(release_path, filters, str(ranked[0])) if ranked else None
     return Overview(crossings=crossings, windows=windows, notices=notices, busiest=busiest,
                     observation_rule=rule_phrase(thresholds, "observation"),
                     observation_help=undecided_words(int(notices["observation_undecided"])),

@@ -3,7 +3,7 @@
 -- publisher of the release.
 with figures as (
     select distinct source_id
-    from macros.crossings_near($border_a, $border_b, $countries)
+    from macros.crossings_near($border_a, $border_b, $countries, $dim_names, $dim_codes)
     where period_start between $date_from and $date_to
 ),
 publishers as (

@@ -7,7 +7,7 @@
 -- from the inbound side. Sums over no published figure are NULL, never 0.
 with source as not materialized (
     select *, location_id as owner, '' as part
-    from macros.covered_crossings($border_a, $border_b, $countries, $measures, null, null, $date_to)
+    from macros.covered_crossings($border_a, $border_b, $countries, $dim_names, $dim_codes, $measures, null, null, $date_to)
 ),
 deduplicated as (
     select * from macros.inbound_first('source')

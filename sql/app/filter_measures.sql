@@ -1,5 +1,9 @@
--- Measures in the release's crossing figures, most common first (for the measure choices).
+-- Measures in the release's crossing figures, most common first (for the measure choices), and whether any
+-- crossing point reports it (a route's or region's measure is not offered where only crossing points are ranked).
 with source as (
-    select measure, count(*) as figures from crossings group by measure
+    select measure, count(*) as figures,
+           bool_or(coalesce(place_kind, 'crossing_point') = 'crossing_point') as at_crossing_points
+    from crossings
+    group by measure
 )
-select measure, figures from source order by figures desc, measure
+select measure, figures, at_crossing_points from source order by figures desc, measure

@@ -22,13 +22,67 @@ create or replace macro macros.charted(d) as d between macros.first_charted_day(
 create or replace macro macros.on_border(iso3_a, iso3_b, border_a, border_b) as
     border_a is null or (iso3_a = border_a and iso3_b = border_b) or (iso3_a = border_b and iso3_b = border_a);
 
--- Crossing figures of a border (the reporting side and its neighbour; border_a NULL: any) and of countries (a
--- list of ISO3 codes, NULL: all; the reporting side or its neighbour), any dates; every column of crossings.
-create or replace macro macros.crossings_near(border_a, border_b, countries) as table
-    select *
-    from crossings
-    where macros.on_border(country_iso3, neighbor_iso3, border_a, border_b)
-      and (countries is null or list_contains(countries, country_iso3) or list_contains(countries, neighbor_iso3));
+-- True when a crossing figure's dimensions (a MAP name -> code) match the dimension filter: dim_names, the
+-- dimensions chosen (a list; NULL: no filter), and dim_codes, the codes chosen as 'name=code' texts. A figure
+-- without a chosen dimension (a crossing point counted without a nationality breakdown) does not match it.
+create or replace macro macros.dimensions_match(dimensions, dim_names, dim_codes) as
+    dim_names is null
+    or len(list_filter(dim_names,
+                       lambda chosen_name: not list_contains(dim_codes, chosen_name || '=' ||
+                                                             coalesce(dimensions[chosen_name], '')))) = 0;
+
+-- Crossing figures of a border (the reporting side and its neighbour; border_a NULL: any), of countries (a
+-- list of ISO3 codes, NULL: all; the reporting side or its neighbour) and of the dimension codes chosen
+-- (dimensions_match), any dates; every column of crossings. Figures are never counted twice across a dimension:
+-- where the publisher gave its own total over a dimension that is not filtered (the code '_total', docs/profiles.md)
+-- that total stands for its parts, and the parts it covers (same key, same codes in every other dimension) are
+-- left out of sums; where it gave none, the parts add up to the total.
+create or replace macro macros.crossings_near(border_a, border_b, countries, dim_names, dim_codes) as table
+    with near as (
+        select *
+        from crossings
+        where macros.on_border(country_iso3, neighbor_iso3, border_a, border_b)
+          and (countries is null or list_contains(countries, country_iso3) or list_contains(countries, neighbor_iso3))
+          and macros.dimensions_match(dimensions, dim_names, dim_codes)
+    ),
+    part_of as (
+        -- each dimension of a broken-down figure that no filter holds, with the figure's other codes
+        select *, unnest(map_keys(dimensions)) as summed_dimension
+        from near
+        where cardinality(dimensions) > 0
+    ),
+    parts as (
+        select *, map_from_entries(list_filter(map_entries(dimensions),
+                                               lambda entry: entry.key <> summed_dimension)) as other_codes
+        from part_of
+        where dim_names is null or not list_contains(dim_names, summed_dimension)
+    ),
+    publisher_totals as (
+        select distinct location_id, country_iso3, neighbor_iso3, reporter_iso3, reporter_org, direction,
+               period_start, period_granularity, measure, summed_dimension, other_codes
+        from parts
+        where dimensions[summed_dimension] = '_total'
+    ),
+    covered as (
+        -- a part whose publisher's total over one of its dimensions is in the release
+        select distinct p.* exclude (summed_dimension, other_codes)
+        from parts p
+        semi join publisher_totals t
+            on t.location_id is not distinct from p.location_id and t.country_iso3 is not distinct from p.country_iso3
+           and t.neighbor_iso3 is not distinct from p.neighbor_iso3
+           and t.reporter_iso3 is not distinct from p.reporter_iso3
+           and t.reporter_org is not distinct from p.reporter_org and t.direction is not distinct from p.direction
+           and t.period_start = p.period_start and t.period_granularity = p.period_granularity
+           and t.measure = p.measure and t.summed_dimension = p.summed_dimension
+           and t.other_codes = p.other_codes
+        where p.dimensions[p.summed_dimension] <> '_total'
+    )
+    select * from near
+    where cardinality(dimensions) = 0 or not exists (select 1 from publisher_totals)
+    union all
+    (select * from near where cardinality(dimensions) > 0 and exists (select 1 from publisher_totals)
+     except all
+     select * from covered);
 
 -- The figures of the CTE named `figures` with each flow counted once: where two reporters count the same flow
 -- (one side's outbound figure, the other side's inbound figure at the same crossing point, period_start and
@@ -71,13 +125,13 @@ create or replace macro macros.inbound_side(value, direction, country) as
 -- its flow is a row of its own (absent true: one figure, missing), so that a gap reads as missing, never as a
 -- drop. last_day is the latest day a daily figure covers (the month's own start for monthly figures).
 -- Each flow is still counted twice where both sides publish it: a statement passes the rows to inbound_first.
-create or replace macro macros.covered_crossings(border_a, border_b, countries, measures, location, first_month,
-                                                 last_month) as table
+create or replace macro macros.covered_crossings(border_a, border_b, countries, dim_names, dim_codes, measures,
+                                                 location, first_month, last_month) as table
     with chosen as (
         select location_id, location_name, country_iso3, neighbor_iso3, direction,
                coalesce(reporter_iso3, reporter_org) as reporter, measure,
                date_trunc('month', period_start)::date as period_start, period_start as day, value, value_status
-        from macros.crossings_near(border_a, border_b, countries)
+        from macros.crossings_near(border_a, border_b, countries, dim_names, dim_codes)
         where period_granularity in ('day', 'month') and macros.charted(period_start)
           and (measures is null or list_contains(measures, measure))
           and (location is null or location_id = location)

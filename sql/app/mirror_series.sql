@@ -1,12 +1,13 @@
--- Mirror statistics for one crossing point and measure: both reporters' figures month by month and the gap.
+-- Mirror statistics for one crossing point and measure: both reporters' figures month by month and the gap;
+-- like with like: the same period (and granularity) and the same code in every dimension.
 with synthetic_sources as (
     select source_id from sources where synthetic
 ),
 source as (
     select location_id, country_iso3, neighbor_iso3, reporter_iso3, reporter_org, direction, period_start,
-           measure, value, value_status,
+           period_granularity, measure, dimensions, value, value_status,
            coalesce(source_id in (select source_id from synthetic_sources), false) as synthetic
-    from crossings
+    from macros.crossings_near(null, null, null, $dim_names, $dim_codes)
     where location_id = $location and measure = $measure
       and period_start between $date_from and $date_to
 ),
@@ -18,7 +19,8 @@ pairs as (
            o.value as outbound_value, o.value_status as outbound_status,
            i.synthetic as inbound_synthetic, o.synthetic as outbound_synthetic
     from source i
-    join source o on o.period_start = i.period_start and o.direction = 'outbound'
+    join source o on o.period_start = i.period_start and o.period_granularity = i.period_granularity
+        and o.dimensions = i.dimensions and o.direction = 'outbound'
         and o.country_iso3 = i.neighbor_iso3 and o.neighbor_iso3 = i.country_iso3
     where i.direction = 'inbound'
       and coalesce(o.reporter_iso3, o.reporter_org, '') <> coalesce(i.reporter_iso3, i.reporter_org, '')

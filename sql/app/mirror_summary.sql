@@ -1,15 +1,16 @@
 -- Mirror statistics: where two reporters count the same flow at the same crossing point, month and measure
 -- (one side's inbound figure for entries from B into A, the other side's outbound figure for exits from B
 -- to A), the two totals per crossing point and measure, the months compared and the largest monthly gap.
--- Only the chosen measures ($measures); each side says whether its figures are synthetic (demo data).
+-- Only the chosen measures ($measures); each side says whether its figures are synthetic (demo data). Like with
+-- like: the two figures share the place, period (and its granularity), measure and every dimension's code.
 with synthetic_sources as (
     select source_id from sources where synthetic
 ),
 source as not materialized (
     select location_id, location_name, country_iso3, neighbor_iso3, reporter_iso3, reporter_org, direction,
-           period_start, measure, value, value_status,
+           period_start, period_granularity, measure, dimensions, value, value_status,
            coalesce(source_id in (select source_id from synthetic_sources), false) as synthetic
-    from macros.crossings_near($border_a, $border_b, $countries)
+    from macros.crossings_near($border_a, $border_b, $countries, $dim_names, $dim_codes)
     where period_start between $date_from and $date_to
       and list_contains($measures, measure)
 ),
@@ -26,7 +27,7 @@ pairs as (
            i.value - o.value as gap
     from outbound o
     join source i on o.location_id = i.location_id and o.period_start = i.period_start
-        and o.measure = i.measure
+        and o.period_granularity = i.period_granularity and o.measure = i.measure and o.dimensions = i.dimensions
         and o.country_iso3 = i.neighbor_iso3 and o.neighbor_iso3 = i.country_iso3
     where i.direction = 'inbound'
       and (select count(*) from outbound) > 0   -- no outbound figure: nothing to pair, skip the join

@@ -7,7 +7,7 @@
 -- count the same flow, only the inbound figure counts.
 with source as not materialized (
     select *, reporter as owner, measure as part
-    from macros.covered_crossings($border_a, $border_b, $countries, null, null, null, $date_to)
+    from macros.covered_crossings($border_a, $border_b, $countries, $dim_names, $dim_codes, null, null, null, $date_to)
 ),
 deduplicated as (
     select * from macros.inbound_first('source')

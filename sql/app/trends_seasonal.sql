@@ -4,7 +4,7 @@
 -- counts as missing: macros.covered_crossings). A sum over no published figure is NULL, never 0.
 with source as not materialized (
     select *
-    from macros.covered_crossings($border_a, $border_b, $countries, $measures, $location, null, null)
+    from macros.covered_crossings($border_a, $border_b, $countries, $dim_names, $dim_codes, $measures, $location, null, null)
 ),
 deduplicated as (
     select * from macros.inbound_first('source')

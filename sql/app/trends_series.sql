@@ -10,7 +10,7 @@
 -- before the period chosen is read for that comparison only.
 with source as not materialized (
     select *
-    from macros.covered_crossings($border_a, $border_b, $countries, $measures, $location,
+    from macros.covered_crossings($border_a, $border_b, $countries, $dim_names, $dim_codes, $measures, $location,
                                   date_trunc('month', $date_from - interval 1 year)::date, $date_to)
 ),
 deduplicated as (
