@@ -31,6 +31,7 @@ def pages() -> list:
         st.Page("pages/map.py", title="Map"),
         st.Page("pages/trends.py", title="Crossing trends"),
         st.Page("pages/ranking.py", title="Crossing points ranked"),
+        st.Page("pages/breakdown.py", title="Breakdown"),
         st.Page("pages/notices.py", title="Exercise notices"),
         st.Page("pages/infrastructure.py", title="Infrastructure"),
         st.Page("pages/transparency.py", title="Transparency"),

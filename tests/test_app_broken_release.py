@@ -13,7 +13,7 @@ import pytest
 
 from test_app_release import app_env, new_app, release_dir  # noqa: F401 (fixtures)
 
-PAGES = [None, "map", "trends", "ranking", "notices", "infrastructure", "transparency", "about", "downloads", "revisions"]
+PAGES = [None, "map", "trends", "ranking", "breakdown", "notices", "infrastructure", "transparency", "about", "downloads", "revisions"]
 MESSAGE = "This release cannot be read: "
 
 

@@ -12,7 +12,7 @@ import duckdb
 
 from support import REPO, ingest_json, one_line_error, query, run_cli, write
 
-FRONTEX = (REPO / "sample_data" / "crossings" / "routes"
+FRONTEX = (REPO / "sample_data" / "crossings"
            / "frontex_irregular_border_crossings_monthly_2009-01_2025-04.csv")
 
 

@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 
 from support import REPO, run_cli
 
-FRONTEX = (REPO / "sample_data" / "crossings" / "routes"
+FRONTEX = (REPO / "sample_data" / "crossings"
            / "frontex_irregular_border_crossings_monthly_2009-01_2025-04.csv")
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pydeck as pdk
 
-from data_pipeline.views.map_style import (BASEMAP_LAYERS, BASEMAP_LEGEND, CROSSING_COLOUR, CROSSING_LEGEND,
+from data_pipeline.views.map_style import (AREA_COLOUR, AREA_LEGEND, BASEMAP_LAYERS, BASEMAP_LEGEND, CROSSING_COLOUR,
+                                     CROSSING_LEGEND,
                                      CROSSING_WITHHELD_COLOUR, NOTICE_COLOURS, NOTICE_LINE_COLOUR, PROJECT_COLOURS,
                                      CompactDeck, legend_item, view_for)
 from data_pipeline.views.queries_map import MapData
@@ -43,13 +44,27 @@ def deck_for(data: MapData, width_px: int = 900, height_px: int = 540) -> pdk.De
                                 stroked=True, filled=True, get_fill_color="properties.colour",
                                 get_line_color=CROSSING_COLOUR[:3] + [255], line_width_min_pixels=1))
     points = data.crossings
-    for layer_id, rows, colour in (("crossings", points[~points["withheld"]], CROSSING_COLOUR),
-                                   ("crossings-withheld", points[points["withheld"]], CROSSING_WITHHELD_COLOUR)):
+    area = points["area"].astype(bool).to_numpy()   # a boolean mask (an empty frame's column is of objects)
+    ports, areas = points[~area], points[area]
+    withheld = ports["withheld"].astype(bool).to_numpy()
+    for layer_id, rows, colour in (("crossings", ports[~withheld], CROSSING_COLOUR),
+                                   ("crossings-withheld", ports[withheld], CROSSING_WITHHELD_COLOUR)):
         if len(rows):   # one colour per layer, so that each point carries only position, size and tooltip
-            layers.append(pdk.Layer("ScatterplotLayer", rows.drop(columns="withheld"), id=layer_id, pickable=True,
-                                    get_position=["lon", "lat"], get_radius="radius", get_fill_color=colour,
-                                    get_line_color=[255, 255, 255, 220], stroked=True, line_width_min_pixels=1,
-                                    radius_min_pixels=3, radius_max_pixels=40))
+            layers.append(pdk.Layer("ScatterplotLayer", rows[["lon", "lat", "radius", "tooltip"]], id=layer_id,
+                                    pickable=True, get_position=["lon", "lat"], get_radius="radius",
+                                    get_fill_color=colour, get_line_color=[255, 255, 255, 220], stroked=True,
+                                    line_width_min_pixels=1, radius_min_pixels=3, radius_max_pixels=40))
+    if len(areas):   # a route or region: a ring at the point its publisher's profile places it, and its name
+        layers.append(pdk.Layer("ScatterplotLayer", areas[["lon", "lat", "radius", "tooltip"]], id="crossing-areas",
+                                pickable=True, get_position=["lon", "lat"], get_radius="radius", filled=True,
+                                get_fill_color=AREA_COLOUR[:3] + [40], get_line_color=AREA_COLOUR, stroked=True,
+                                line_width_min_pixels=3, radius_min_pixels=8, radius_max_pixels=60))
+        layers.append(pdk.Layer("TextLayer", areas[["lon", "lat", "name"]], id="crossing-area-names",
+                                get_position=["lon", "lat"], get_text="name", get_size=13, get_color=[0, 0, 0, 230],
+                                get_text_anchor=pdk.types.String("middle"),
+                                get_alignment_baseline=pdk.types.String("top"),
+                                get_pixel_offset=[0, 10], background=True,
+                                get_background_color=[255, 255, 255, 200]))
     lon, lat, zoom = view_for(data.bounds, width_px, height_px)
     return CompactDeck(layers=layers, map_provider=None,
                        initial_view_state=pdk.ViewState(longitude=lon, latitude=lat, zoom=zoom), tooltip=TOOLTIP)
@@ -66,6 +81,10 @@ def _detail_note(layer, what: str) -> str:
 def legend_lines(data: MapData, show: tuple[str, ...]) -> list[str]:
     """The text legend: each layer's colours in words, what is left out, and which layers are counted per cell."""
     counts, lines = data.counts, []
+    if "crossings" in show and counts.get("areas"):
+        lines.append(legend_item(AREA_LEGEND, f"route or area counted as a whole ({counts['areas']:,})", "◯")
+                     + f", labelled with its name, at a point chosen to show it (not a port); its area grows with "
+                     f"{data.measure_label} in the period")
     if "crossings" in show:
         lines.append(legend_item(CROSSING_LEGEND, f"crossing point ({counts['crossings']:,})", "●")
                      + f", area grows with {data.measure_label} in the period; grey = all figures withheld; "

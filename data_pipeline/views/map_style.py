@@ -28,6 +28,9 @@ BLUE, ORANGE, GREEN, PURPLE, VERMILLION, BLACK = (PALETTE[4], PALETTE[0], PALETT
 CROSSING_COLOUR = rgba(BLUE, 190)
 CROSSING_WITHHELD_COLOUR = rgba(GREY, 160)
 CROSSING_LEGEND = (CROSSING_COLOUR, "blue", "blue")
+# a route, region or whole border a publisher counts as one place: a ring with its name, never a port's dot
+AREA_COLOUR = rgba(ORANGE, 230)
+AREA_LEGEND = (AREA_COLOUR, "orange", "orange")
 NOTICE_COLOURS = {"late": (rgba(VERMILLION, 110), "red", "vermillion"),
                   "on time": (rgba(PURPLE, 110), "violet", "reddish purple"),
                   "unknown": (rgba(GREY, 110), "gray", "grey")}

@@ -26,12 +26,14 @@ from data_pipeline.views.queries_map_areas import (DETAIL_LIMIT, EMPTY, Drawn, _
 MAX_POINTS = 1_500   # crossing points drawn at most (the largest, ~180 bytes each); the legend says when more exist
 MAX_RADIUS_M = 40_000
 MIN_RADIUS_M = 2_500
-POINT_COLUMNS = ["lon", "lat", "radius", "withheld", "tooltip"]
+POINT_COLUMNS = ["lon", "lat", "radius", "withheld", "tooltip", "area", "name"]
+PORT_KINDS = ("crossing_point",)   # other place kinds (route, region, border section, ...) draw as labelled areas
 
 
 @dataclass(frozen=True)
 class MapData:
-    crossings: pd.DataFrame          # lon, lat, radius, withheld (all figures), tooltip: one row per crossing point
+    crossings: pd.DataFrame          # lon, lat, radius, withheld (all figures), tooltip, area (not a crossing point:
+                                     # a route or region, drawn as a labelled ring), name: one row per place
     crossing_cells: dict             # FeatureCollection of coarsened crossing locations
     crossing_table: pd.DataFrame     # the crossing places drawn, for the data table
     notices: Drawn                   # exercise areas, one by one or per grid cell
@@ -77,13 +79,17 @@ def crossing_points(release_path: str, params: dict, measure: str, label: str, p
     top = rows["total"].max() if len(rows) else None
     share = (rows["total"] / top).fillna(0.0).clip(lower=0) if top and top > 0 else pd.Series(0.0, index=rows.index)
     radius = (MIN_RADIUS_M + (MAX_RADIUS_M - MIN_RADIUS_M) * np.sqrt(share)).round().astype(int)
+    area = ~rows["place_kind"].fillna(PORT_KINDS[0]).isin(PORT_KINDS)
+    name = rows["location_name"].where(rows["location_name"].fillna("") != "", rows["location_id"])
     points = pd.DataFrame({"lon": rows["lon"], "lat": rows["lat"], "radius": radius, "withheld": rows["total"].isna(),
-                           "tooltip": tooltip})[placed].reset_index(drop=True)
+                           "tooltip": tooltip, "area": area, "name": name.where(area, "")}
+                          )[placed].reset_index(drop=True)
     cells = [_feature(g, t, CROSSING_COLOUR) for g, t in zip(rows.loc[is_cell, "location_cell_geojson"].map(_geometry),
                                                             tooltip[is_cell]) if g is not None]
-    table = rows.loc[placed | is_cell, ["location_id", "location_name", "country_iso3", "neighbor_iso3", "lon", "lat",
-                                        "total", "figures", "withheld"]].reset_index(drop=True)
-    counts = {"crossings": int(placed.sum()) + len(cells), "unplaced": int(len(rows) - placed.sum() - len(cells)),
+    table = rows.loc[placed | is_cell, ["location_id", "location_name", "place_kind", "country_iso3", "neighbor_iso3",
+                                        "lon", "lat", "total", "figures", "withheld"]].reset_index(drop=True)
+    counts = {"crossings": int((placed & ~area).sum()) + len(cells), "areas": int((placed & area).sum()),
+              "unplaced": int(len(rows) - placed.sum() - len(cells)),
               "crossing_cells": len(cells), "not_drawn": max(total_locations - len(rows), 0)}
     return points, _collection(cells), table, counts
 
@@ -103,7 +109,7 @@ def map_view(release_path: str, filters: Filters, measure: str, show: tuple[str,
 
     points, cells = pd.DataFrame(columns=POINT_COLUMNS), _collection([])
     table = pd.DataFrame()
-    counts = {"crossings": 0, "unplaced": 0, "crossing_cells": 0, "not_drawn": 0}
+    counts = {"crossings": 0, "areas": 0, "unplaced": 0, "crossing_cells": 0, "not_drawn": 0}
     crossing_bounds = None
     if "crossings" in show:
         points, cells, table, counts = crossing_points(release_path, params, measure, label, period, known)

@@ -79,7 +79,7 @@ def hostile_base(serve_release, tmp_path_factory) -> str:
 
 
 PAGES = ["/", "/map", "/trends", "/trends?by=location", f"/trends?port=USA-{PORT_CODE}", "/ranking", "/notices",
-         f"/notices?notice={NOTICE_ID}", "/infrastructure", "/transparency", "/about", "/downloads", "/revisions"]
+         f"/notices?notice={NOTICE_ID}", "/infrastructure", "/transparency", "/about", "/downloads", "/revisions", "/breakdown"]
 
 
 def _with(path: str, extra: str) -> str:

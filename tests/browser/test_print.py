@@ -46,7 +46,7 @@ def test_a_bad_print_value_falls_back_with_a_warning(visit):
 
 
 @pytest.mark.parametrize("path", ["/map", "/trends", "/ranking", "/infrastructure", "/transparency", "/about",
-                                  "/downloads", "/revisions"])
+                                  "/downloads", "/revisions", "/breakdown"])
 def test_every_page_has_a_print_view(visit, path):
     page = visit.open(path + "?print=true", wait_for_map=path in ("/map", "/infrastructure"))
     assert page.locator("[data-testid='stSidebar']").count() == 0
