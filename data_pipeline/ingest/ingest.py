@@ -18,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 
-from data_pipeline.geo import places, reference
+from data_pipeline.geo import host_country, places, reference
 from data_pipeline.ingest.compressed import InputFile, inputs, is_data_file
 from data_pipeline.db import memory_limit, sql
 from data_pipeline.errors import UserError
@@ -338,6 +338,8 @@ def _ingest(con: duckdb.DuckDBPyConnection, files: list[Path], profile_arg: str 
         if any(r["status"] == "loaded" for r in results):
             with _timed("geo.derive"):
                 places.derive(con)
+            with _timed("geo.host_country"):
+                host_country.check(con)
     return results
 
 
