@@ -135,3 +135,60 @@ reason = "the check of an exact place goes with it"
     assert extract["P-UKR"]["host_iso3"] == "UKR"
     assert extract["P-BRAZIL"]["location_outside_country"].lower() == "true"
     assert float(extract["P-BRAZIL"]["outside_country_km"]) > 9000
+
+
+def test_a_database_from_before_the_host_country_stays_readable(tmp_path: Path):
+    """A working database at schema 8 (the columns of migration 009 removed, as before it) takes the migration on
+    its next command; its notices are then checked like new ones, once, by the next ingest."""
+    import duckdb
+
+    db = tmp_path / "old.duckdb"
+    ingest_json(db, _notices(tmp_path))
+    con = duckdb.connect(str(db))
+    for table in ("exercise_notices", "infrastructure_projects"):
+        for column in ("host_iso3", "location_outside_country", "outside_country_km"):
+            con.execute(f"alter table {table} drop column {column}")
+    con.execute("delete from schema_version where version = 9")
+    con.close()
+    status = run_cli("status", "--db", db).stdout
+    assert "exercise_notices" in status
+    assert query(db, "select max(version) from schema_version") == [(9,)]
+    assert query(db, "select count(*), count(location_outside_country) from exercise_notices") == [(5, 0)]
+    ingest_json(db, _projects(tmp_path))
+    # the old rows have no host: those held abroad are outside their notifying state
+    assert query(db, "select notice_id from exercise_notices where location_outside_country order by 1") == [
+        ("N-ABROAD",), ("N-IRAN",), ("N-NOHOST",), ("N-WRONG",)]
+
+
+def test_the_dashboard_lists_the_host_and_the_distance(work: Path, tmp_path: Path):
+    """The notice's detail and the projects table (the query layer the pages call, on a real release)."""
+    from data_pipeline.views.queries import Filters
+    from data_pipeline.views.queries_notices import notice_detail
+    from data_pipeline.views.queries_projects import projects_table
+
+    policy = write(tmp_path / "policy.toml", """
+[policy]
+name = "one rule that matches nothing"
+
+[[rule]]
+id = "nothing"
+dataset = "exercise_notices"
+action = "drop"
+fields = ["area_name"]
+when = "notice_id = 'none'"
+reason = "a policy needs a rule"
+""")
+    release = tmp_path / "release"
+    run_cli("publish", "--db", work, "--policy", policy, "--out", release)
+    km = query(work, "select outside_country_km from exercise_notices where notice_id = 'N-NOHOST'")[0][0]
+    for notice_id, host, outside, distance in (("N-ABROAD", "EST", "no", ""),
+                                               ("N-NOHOST", "", "yes", f"{km:,.1f}")):
+        table, _, _ = notice_detail(str(release), Filters(), notice_id)
+        shown = dict(zip(table["field"], table["value"]))
+        assert shown["Held in (host country)"] == host
+        assert shown["Outside the country it is held in (over 25 km)"] == outside
+        assert shown["Distance outside that country (km)"] == distance
+    projects = projects_table(str(release), Filters(), "any", ()).set_index("project_id")
+    assert projects.loc["P-UKR", "host_iso3"] == "UKR"
+    assert projects.loc["P-BRAZIL", "outside_country_km"] == pytest.approx(
+        query(work, "select outside_country_km from infrastructure_projects where project_id = 'P-BRAZIL'")[0][0])
