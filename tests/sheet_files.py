@@ -1,5 +1,6 @@
 """Small spreadsheets for the tests, written with zipfile and the least XML a reader accepts (python-calamine only
-reads, and no spreadsheet writer is a dependency): .xlsx (Office Open XML) and .ods (OpenDocument).
+reads, and no spreadsheet writer is a dependency): .xlsx (Office Open XML) and .ods (OpenDocument); and .xls (Excel
+97-2003: BIFF8 records in a Compound File, built with struct: the records a reader needs, strings as UTF-16).
 
 A sheet is a list of rows; a row a list of cells: str, int, float, bool, datetime.date / datetime.datetime, or None
 (an empty cell). The files are the same bytes for the same sheets (fixed member times), so a committed example can
@@ -8,6 +9,7 @@ be checked against its generator (docs/examples/notices_2025.xlsx: `python tests
 
 from __future__ import annotations
 
+import struct
 import sys
 import zipfile
 from datetime import date, datetime
@@ -134,6 +136,87 @@ def ods(path: Path, sheets: Sheets) -> Path:
          f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {namespaces} office:version="1.2">'
          f"<office:body><office:spreadsheet>{tables}</office:spreadsheet></office:body></office:document-content>"),
     ], stored_first=True)
+
+
+# --------------------------------------------------------------------------------------------- .xls (BIFF8)
+
+
+def _record(kind: int, data: bytes) -> bytes:
+    return struct.pack("<HH", kind, len(data)) + data
+
+
+def _bof(dt: int) -> bytes:
+    return _record(0x0809, struct.pack("<HHHHII", 0x0600, dt, 0x0DBB, 0x07CC, 0, 6))
+
+
+def _text(text: str, width: int) -> bytes:  # XLUnicodeString (width 2) or ShortXLUnicodeString (width 1), UTF-16
+    return (struct.pack("<H", len(text)) if width == 2 else struct.pack("<B", len(text))) + b"\x01" + \
+        text.encode("utf-16-le")
+
+
+def _cell(r: int, c: int, value) -> bytes:
+    if value is None:
+        return b""
+    if isinstance(value, bool):
+        return _record(0x0205, struct.pack("<HHHBB", r, c, 0, int(value), 0))
+    if isinstance(value, datetime):
+        return _record(0x0203, struct.pack("<HHHd", r, c, 2, (value - _EPOCH).total_seconds() / 86400))
+    if isinstance(value, date):
+        return _record(0x0203, struct.pack("<HHHd", r, c, 1, float((value - _EPOCH.date()).days)))
+    if isinstance(value, (int, float)):
+        return _record(0x0203, struct.pack("<HHHd", r, c, 0, float(value)))
+    return _record(0x0204, struct.pack("<HHH", r, c, 0) + _text(str(value), 2))
+
+
+def _xf(fmt: int) -> bytes:
+    return _record(0x00E0, struct.pack("<HHH", 0, fmt, 0x0001) + bytes(14))
+
+
+def workbook_stream(sheets) -> bytes:
+    names = list(sheets)
+    bodies = []
+    for rows in sheets.values():
+        width = max((len(r) for r in rows), default=0)
+        body = _bof(0x0010) + _record(0x0200, struct.pack("<IIHHH", 0, len(rows), 0, width, 0))
+        for r, row in enumerate(rows):
+            body += b"".join(_cell(r, c, v) for c, v in enumerate(row))
+        bodies.append(body + _record(0x000A, b""))
+    head = _bof(0x0005) + _record(0x0042, struct.pack("<H", 1200)) + _xf(0) + _xf(14) + _xf(22)
+    sheet_records = [len(_record(0x0085, struct.pack("<IBB", 0, 0, 0) + _text(n, 1))) for n in names]
+    offset = len(head) + sum(sheet_records) + 4
+    bound = b""
+    for name, body in zip(names, bodies):
+        bound += _record(0x0085, struct.pack("<IBB", offset, 0, 0) + _text(name, 1))
+        offset += len(body)
+    return head + bound + _record(0x000A, b"") + b"".join(bodies)
+
+
+def compound_file(stream: bytes) -> bytes:
+    """A Compound File Binary (v3, 512-byte sectors) holding one stream, 'Workbook', of at least 4096 bytes."""
+    stream = stream + bytes(max(0, 4096 - len(stream)))
+    stream += bytes(-len(stream) % 512)
+    n = len(stream) // 512
+    assert n + 2 <= 128
+    free, end, fat_sect, none = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD, 0xFFFFFFFF
+    header = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(16) + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
+              + bytes(6) + struct.pack("<IIIIIIIII", 0, 1, n, 0, 4096, end, 0, end, 0)
+              + struct.pack("<I", n + 1) + struct.pack("<I", free) * 108)
+
+    def entry(name: str, kind: int, child: int, start: int, size: int) -> bytes:
+        encoded = (name.encode("utf-16-le") + b"\x00\x00") if name else b""
+        return (encoded.ljust(64, b"\x00") + struct.pack("<HBB", len(encoded), kind, 1 if name else 0)
+                + struct.pack("<III", none, none, child) + bytes(16) + struct.pack("<I", 0) + bytes(16)
+                + struct.pack("<IQ", start, size))
+    directory = (entry("Root Entry", 5, 1, end, 0) + entry("Workbook", 2, none, 0, len(stream))
+                 + entry("", 0, none, 0, 0) + entry("", 0, none, 0, 0))
+    fat = [*range(1, n), end, end, fat_sect] + [free] * (128 - n - 2)
+    return header + stream + directory + struct.pack("<128I", *fat)
+
+
+def xls(path: Path, sheets: Sheets) -> Path:
+    """An Excel 97-2003 workbook with one worksheet per entry (cells of at most a few thousand characters)."""
+    path.write_bytes(compound_file(workbook_stream(sheets)))
+    return path
 
 
 def docs_example(path: Path) -> Path:

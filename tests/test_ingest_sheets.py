@@ -1,8 +1,8 @@
 """Spreadsheets as read formats (issue 11, point 4): a sheet of an .xlsx or .ods workbook, by name or number, below
 its title rows, read through the real CLI into a real DuckDB file, its rows numbered as the sheet's rows; detection
 by the sheet's header; workbooks inside a zip; a broken, encrypted or empty workbook and a missing sheet are one
-line, exit code 2. The workbooks are written by tests/sheet_files.py (no writer is a dependency). No .xls: nothing
-here can write one (python-calamine reads it through the same path)."""
+line, exit code 2. The workbooks (.xlsx, .ods and .xls) are written by tests/sheet_files.py (no writer is a
+dependency)."""
 
 from __future__ import annotations
 
@@ -88,7 +88,7 @@ def _check_loaded(db: Path, source: dict) -> None:
                  [sid]) == [(5, 3, 2)]
 
 
-@pytest.mark.parametrize("kind", ["xlsx", "ods"])
+@pytest.mark.parametrize("kind", ["xlsx", "ods", "xls"])
 def test_a_sheet_loads_with_its_row_numbers(kind: str, tmp_path: Path):
     book = getattr(sheet_files, kind)(tmp_path / f"notices.{kind}", SHEETS)
     db = tmp_path / "work.duckdb"
@@ -119,16 +119,18 @@ def test_sheets_inside_a_zip_are_sources_of_their_own(tmp_path: Path):
     with zipfile.ZipFile(archive, "w") as zipped:
         zipped.write(sheet_files.xlsx(tmp_path / "a.xlsx", SHEETS), "2025/notices.xlsx")
         zipped.write(sheet_files.ods(tmp_path / "b.ods", SHEETS), "notices.ods")
+        zipped.write(sheet_files.xls(tmp_path / "c.xls", SHEETS), "old/notices.xls")
     db = tmp_path / "work.duckdb"
     sources = ingest_json(db, archive, profile=str(_profile(tmp_path / "profiles")))
-    assert [s["path"] for s in sources] == [f"{archive}!2025/notices.xlsx", f"{archive}!notices.ods"]
-    # one table in two workbook formats is two files (their bytes differ): two versions of one series, the later
+    assert [s["path"] for s in sources] == [f"{archive}!2025/notices.xlsx", f"{archive}!notices.ods",
+                                            f"{archive}!old/notices.xls"]
+    # one table in three workbook formats is three files (their bytes differ): versions of one series, the last
     # one current; each numbered by the sheet's rows
     assert [(s["status"], s["rows_read"], s["rows_loaded"], s["rows_quarantined"]) for s in sources] == \
-        [("loaded", 5, 3, 2)] * 2
-    _check_loaded(db, sources[1])
+        [("loaded", 5, 3, 2)] * 3
+    _check_loaded(db, sources[2])
     assert query(db, "select count(distinct source_id), min(line_no), max(line_no) from quarantine") == \
-        [(2, 7, 9)]
+        [(3, 7, 9)]
 
 
 def _refused(tmp_path: Path, book: Path, profile: str = PROFILE) -> str:
