@@ -119,6 +119,14 @@ action = "coarsen_location"
 h3_resolution = 5
 when = "notice_id = 'N-WRONG'"
 reason = "the check of an exact place goes with it"
+
+[[rule]]
+id = "brazil-dropped"
+dataset = "infrastructure_projects"
+action = "drop"
+fields = ["lat", "lon", "geometry_geojson"]
+when = "project_id = 'P-BRAZIL'"
+reason = "a dropped place takes its check with it"
 """)
     release = tmp_path / "release"
     run_cli("publish", "--db", work, "--policy", policy, "--out", release)
@@ -133,8 +141,12 @@ reason = "the check of an exact place goes with it"
     with open(release / "extracts" / "infrastructure_projects.csv", encoding="utf-8-sig", newline="") as handle:
         extract = {r["project_id"]: r for r in csv.DictReader(handle)}
     assert extract["P-UKR"]["host_iso3"] == "UKR"
-    assert extract["P-BRAZIL"]["location_outside_country"].lower() == "true"
-    assert float(extract["P-BRAZIL"]["outside_country_km"]) > 9000
+    assert extract["P-BRAZIL"]["location_outside_country"] == extract["P-BRAZIL"]["outside_country_km"] == ""
+    assert extract["P-BRAZIL"]["lat"] == ""
+    with open(release / "extracts" / "exercise_notices.csv", encoding="utf-8-sig", newline="") as handle:
+        notices = {r["notice_id"]: r for r in csv.DictReader(handle)}
+    assert notices["N-NOHOST"]["location_outside_country"].lower() == "true"
+    assert float(notices["N-NOHOST"]["outside_country_km"]) > 1000
 
 
 def test_a_database_from_before_the_host_country_stays_readable(tmp_path: Path):
