@@ -48,7 +48,7 @@ EXERCISE_NOTICES = Dataset(
         "notice_id", "designation", "purpose", "notifying_iso3", "participating_iso3", "notified_on",
         "start_date", "end_date", "troops", "battle_tanks", "acvs", "artillery", "sorties", "helicopters",
         "airborne_amphibious", "observers_invited", "in_annual_calendar", "without_advance_notice", "area_name",
-        "area_geojson", "lat", "lon", "location_precision", "synthetic",
+        "area_geojson", "lat", "lon", "location_precision", "synthetic", "host_iso3",
     ),
     required_fields=("notice_id", "notifying_iso3", "start_date", "end_date"),
     key=("notice_id",),
@@ -64,7 +64,7 @@ INFRASTRUCTURE_PROJECTS = Dataset(
     staged_fields=(
         "project_id", "name", "kind", "status", "country_iso3", "countries_iso3", "funders", "budget",
         "currency", "planned_start", "planned_end", "actual_start", "actual_end", "geometry_geojson",
-        "lat", "lon", "location_precision", "description", "synthetic",
+        "lat", "lon", "location_precision", "description", "synthetic", "host_iso3",
     ),
     required_fields=("project_id", "name", "kind", "status", "country_iso3"),
     key=("project_id",),

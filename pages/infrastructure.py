@@ -114,7 +114,8 @@ with tab_table:
         hide_index=True, width="stretch",
         column_config={
             "project_id": "Project", "name": "Name", "kind": "Kind", "status_label": "Status",
-            "country_iso3": "Country",
+            "country_iso3": "Country", "host_iso3": "Built in (host)",
+            "outside_country_km": st.column_config.NumberColumn("Outside its country (km)", format="%.0f"),
             "distance_to_border_km": st.column_config.NumberColumn("Distance to border (km)", format="%.1f"),
             "border_name": "Nearest border", "budget_text": "Budget", "funders_text": "Funders",
             "planned_start": st.column_config.DateColumn("Planned start"),

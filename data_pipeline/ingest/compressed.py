@@ -32,10 +32,11 @@ from pathlib import Path
 
 from data_pipeline.errors import UserError
 
-DATA_SUFFIXES = {".csv", ".json", ".geojson", ".tsv"}  # what a folder or an archive contributes
+# what a folder or an archive contributes (a workbook is read by sheets.py)
+DATA_SUFFIXES = {".csv", ".json", ".geojson", ".tsv", ".xlsx", ".xlsm", ".xls", ".ods"}
 GZIP_MAGIC = b"\x1f\x8b"
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")  # an archive; an empty archive
-# A spreadsheet is a zip archive too: it is left to the not-text check, which says to save the sheet as CSV.
+# A spreadsheet is a zip archive too: named for ingest, it is read as a workbook, not unpacked.
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".ods"}
 SPREADSHEET_MEMBERS = {"[Content_Types].xml", "mimetype"}
 RATIO_FROM = 100 << 20  # past this many bytes unpacked, a member that expands ...
@@ -149,7 +150,7 @@ def _checked_members(path: Path, archive: zipfile.ZipFile) -> list[zipfile.ZipIn
         data.append(info)
     if not data:
         listed = ", ".join(repr(n) for n in archive.namelist()[:5]) or "none"
-        raise UserError(f"{path}: no data files in the zip archive (.csv, .tsv, .json, .geojson); members: {listed}")
+        raise UserError(f"{path}: no data files in the zip archive (.csv, .tsv, .json, .geojson, .xlsx, .xls, .ods); members: {listed}")
     return data
 
 

@@ -12,19 +12,20 @@ import sys
 import threading
 import time
 import tomllib
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
 
-from data_pipeline.geo import places, reference
+from data_pipeline.geo import host_country, places, reference
 from data_pipeline.ingest.compressed import InputFile, inputs, is_data_file
 from data_pipeline.db import memory_limit, sql
 from data_pipeline.errors import UserError
 from data_pipeline.ingest.line_numbers import exact_lines
-from data_pipeline.ingest.profiles import (Profile, detect_profile, file_format, known_profiles, profile_folders,
-                                           resolve_profile)
+from data_pipeline.ingest.profiles import (SHEET_FORMATS, Profile, detect_profile, file_format, known_profiles,
+                                           profile_folders, resolve_profile)
+from data_pipeline.ingest.sheets import sheet_as_csv, sheet_headers, sheet_kind, sheet_lines
 from data_pipeline.ingest.text_files import refuse_non_text
 from data_pipeline.ingest.staging import (RawFile, detach_scratch, json_header, read_csv_raw, read_json_raw, sniff_header,
                                    stage)
@@ -111,17 +112,26 @@ def sidecar_meta(path: Path) -> dict:
 def choose_profile(path: Path, profile_arg: str | None, profiles: dict[str, Profile] | None = None) -> Profile:
     if path.stat().st_size == 0:
         raise UserError(f"{path}: the file is empty")
-    refuse_non_text(path)
+    sheet = sheet_kind(path)
+    if sheet is None:
+        refuse_non_text(path)
     if profile_arg:
-        return resolve_profile(profile_arg, profiles)
+        profile = resolve_profile(profile_arg, profiles)
+        if (sheet is None) != (profile.format not in SHEET_FORMATS):
+            what = f"a spreadsheet ({sheet})" if sheet else "not a spreadsheet"
+            raise UserError(f"{path}: the file is {what}, but profile {profile.name} reads {profile.format}")
+        return profile
+    if sheet:
+        return detect_profile(path, sheet_headers(path), profiles, fmt=sheet)
     fmt = file_format(path)
+    fmt = "csv" if fmt in SHEET_FORMATS else fmt  # named as a workbook, but text
     if fmt == "csv":
         header, _ = sniff_header(path)
     elif fmt == "geojson":
         header = json_header(path, "$.features[*]", "properties")
     else:
         header = json_header(path)
-    return detect_profile(path, header, profiles)
+    return detect_profile(path, header, profiles, fmt=fmt)
 
 
 def _check_columns(path: Path, profile: Profile, raw: RawFile) -> None:
@@ -233,14 +243,17 @@ def ingest_file(con: duckdb.DuckDBPyConnection, item: InputFile | Path, profile_
     else:  # a new size cannot be an old file: hash on a second thread while DuckDB reads
         hasher.start()
     say("read")
-    with _timed("read"):
+    # a workbook's sheet is read as a CSV copy, with the profile as that copy is read (sheets.py)
+    with _timed("read"), (sheet_as_csv(path, profile) if profile.format in SHEET_FORMATS else
+                          nullcontext((path, profile, None))) as (source, profile, sheet_rows):
         raw = read_json_raw(con, path, profile) if profile.format in ("json", "geojson") else \
-            read_csv_raw(con, path, profile)
+            read_csv_raw(con, source, profile)
         if hasher.ident is not None:
             hasher.join()
+        _check_columns(source, profile, raw)
     summary = _summary(item, profile, hasher)
-    _check_columns(path, profile, raw)
-    raw = exact_lines(con, path, profile, raw, hasher.newlines)
+    raw = exact_lines(con, path, profile, raw, hasher.newlines) if sheet_rows is None else \
+        sheet_lines(con, path, raw, sheet_rows)
     say("stage")
     with _timed("stage"):
         stage(con, path, profile, raw)
@@ -325,6 +338,8 @@ def _ingest(con: duckdb.DuckDBPyConnection, files: list[Path], profile_arg: str 
         if any(r["status"] == "loaded" for r in results):
             with _timed("geo.derive"):
                 places.derive(con)
+            with _timed("geo.host_country"):
+                host_country.check(con)
     return results
 
 

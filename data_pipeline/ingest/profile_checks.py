@@ -17,7 +17,9 @@ from data_pipeline.errors import UserError
 from data_pipeline.ingest.field_sources import GENERATED, SOURCES as GENERATING, template_problem
 from data_pipeline.ingest.vocabularies import builtin_vocabulary
 
-FORMATS = {"csv", "json", "geojson"}
+FORMATS = {"csv", "json", "geojson", "xlsx", "xls", "ods"}
+SHEETS = {"xlsx", "xls", "ods"}
+TEXT_ONLY_KEYS = ("delimiter", "quote", "encoding", "records", "properties")  # not for a workbook
 SHAPES = {"long", "wide"}
 PARSERS = {"wkt_lon", "wkt_lat", "upper", "lower", "json_list"}
 UNMAPPED = {"keep", "null", "slug"}
@@ -28,7 +30,7 @@ FIELD_KEYS = FIELD_SOURCES + FIELD_OPTIONS
 PROFILE_KEYS = ("name", "dataset", "title", "publisher", "url", "licence", "series", "synthetic", "public")
 DETECT_KEYS = ("columns",)
 READ_KEYS = ("format", "delimiter", "quote", "encoding", "decimal", "thousands", "skip_lines", "shape",
-             "value_columns", "records", "properties")
+             "value_columns", "records", "properties", "sheet")
 DATES_KEYS = ("formats", "earliest", "latest", "fiscal_year_start")
 MARKER_KINDS = ("withheld", "missing")
 SECTIONS = ("profile", "detect", "read", "dates", "markers", "fields", "vocab", "dimensions")
@@ -133,6 +135,7 @@ def _check_read(path: Path, read: dict) -> None:
     fmt = read.get("format", "csv")
     if not isinstance(fmt, str) or fmt not in FORMATS:
         raise _fail(path, f"unknown format {_show(fmt)} in [read] format (known: {', '.join(sorted(FORMATS))})")
+    _check_sheet(path, fmt, read)
     shape = read.get("shape", "long")
     if not isinstance(shape, str) or shape not in SHAPES:
         raise _fail(path, f"unknown shape {_show(shape)} in [read] shape (known: long, wide)")
@@ -170,6 +173,22 @@ def _check_read(path: Path, read: dict) -> None:
     for key in ("records", "properties"):
         if key in read:
             _string(path, f"[read] {key}", read[key])
+
+
+def _check_sheet(path: Path, fmt: str, read: dict) -> None:
+    """A workbook's sheet: a name, or a number from 1 (the first sheet by default); text-file keys do not apply."""
+    if fmt not in SHEETS:
+        if "sheet" in read:
+            raise _fail(path, f"[read] sheet is only read from a workbook (format xlsx, xls or ods), not {fmt}")
+        return
+    given = [k for k in TEXT_ONLY_KEYS if k in read]
+    if given:
+        raise _fail(path, f"[read] {given[0]} does not apply to a workbook ([read] format = \"{fmt}\")")
+    sheet = read.get("sheet", 1)
+    if isinstance(sheet, str):
+        _string(path, "[read] sheet", sheet)
+    else:
+        _integer(path, "[read] sheet (a name, or a number from 1)", sheet, 1)
 
 
 def _check_date_formats(path: Path, formats) -> None:
@@ -280,8 +299,9 @@ def _check_field(path: Path, dataset: Dataset, fmt: str, name: str, spec, vocab:
             raise _fail(path, f"{where} value must be a string, number or boolean, not {_show(spec['value'])}")
     else:
         _string(path, f"{where} document", spec["document"])
-        if fmt == "csv":
-            raise _fail(path, f"{where} document only applies to json and geojson files, not [read] format = \"csv\"")
+        if fmt not in ("json", "geojson"):
+            raise _fail(path, f"{where} document only applies to json and geojson files, not [read] format = "
+                              f"\"{fmt}\"")
     if "parse" in spec:
         _string(path, f"{where} parse", spec["parse"], sorted(PARSERS))
     if "pad" in spec:

@@ -6,6 +6,7 @@ A new publisher needs a profile file, not code. The keys a profile may use are l
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +19,8 @@ BUILTIN_DIR = Path(__file__).resolve().parent.parent / "profiles"
 # little-endian form, and a big-endian file as no rows).
 DUCKDB_ENCODINGS = {"utf-8", "utf8", "latin-1"}
 PROFILES_VARIABLE = "BORDERLENS_PROFILES"  # the operator's profile folders, separated by os.pathsep
+# Spreadsheet formats (sheets.py): one reader reads them all, so a profile of one also fits a workbook of another.
+SHEET_FORMATS = ("xlsx", "xls", "ods")
 
 
 @dataclass(frozen=True)
@@ -108,18 +111,21 @@ def file_format(path: Path) -> str:
         return "geojson"
     if suffix in {".json"}:
         return "json"
-    return "csv"
+    return {".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls", ".ods": "ods"}.get(suffix, "csv")
 
 
-def detect_profile(path: Path, header: list[str], profiles: dict[str, Profile] | None = None) -> Profile:
+def detect_profile(path: Path, header: list[str] | Callable[[Profile], list[str]],
+                   profiles: dict[str, Profile] | None = None, fmt: str | None = None) -> Profile:
     """The profile whose detection columns all appear in the header (the one naming most, if several fit; a tie is
     refused rather than settled silently); else the candidates ranked by the share of their columns the header has,
-    and how to write a profile, in one line."""
-    columns = {h.strip().lower() for h in header}
-    fmt = file_format(path)
+    and how to write a profile, in one line. For a workbook (fmt one of SHEET_FORMATS) header is a function of the
+    profile: each reads its own sheet, below its own title rows."""
+    fmt = fmt or file_format(path)
+    family = SHEET_FORMATS if fmt in SHEET_FORMATS else (fmt,)
     known = profiles if profiles is not None else builtin_profiles()
-    candidates = [p for p in known.values() if p.format == fmt and p.detect_columns]
-    fitting = [p for p in candidates if {c.lower() for c in p.detect_columns} <= columns]
+    candidates = [p for p in known.values() if p.format in family and p.detect_columns]
+    headers = {p.name: {h.strip().lower() for h in (header(p) if callable(header) else header)} for p in candidates}
+    fitting = [p for p in candidates if {c.lower() for c in p.detect_columns} <= headers[p.name]]
     if fitting:
         most = max(len(p.detect_columns) for p in fitting)
         best = sorted((p for p in fitting if len(p.detect_columns) == most), key=lambda p: p.name)
@@ -131,10 +137,10 @@ def detect_profile(path: Path, header: list[str], profiles: dict[str, Profile] |
 
     def overlap(p: Profile) -> float:
         wanted = {c.lower() for c in p.detect_columns}
-        return len(wanted & columns) / len(wanted)
+        return len(wanted & headers[p.name]) / len(wanted)
 
     def missing(p: Profile) -> str:
-        absent = [c for c in p.detect_columns if c.lower() not in columns]
+        absent = [c for c in p.detect_columns if c.lower() not in headers[p.name]]
         return ", ".join(repr(c) for c in absent[:3]) + (", ..." if len(absent) > 3 else "")
 
     closest = sorted(candidates, key=lambda p: (-overlap(p), p.name))[:3]

@@ -30,14 +30,15 @@ def bom_encoding(path: Path) -> str | None:
 
 
 # Files that are not text, by their first bytes: what they are and what to do instead. A .gz file or a zip archive
-# named for ingest is unpacked first (compressed.py): one seen here was inside another, or is a spreadsheet.
+# named for ingest is unpacked first (compressed.py) and a workbook read as one (sheets.py): one seen here was inside
+# another.
 CONTAINERS = [
     (b"\x1f\x8b", "gzip-compressed inside a compressed file; borderlens unpacks one level: unpack the outer file "
                   "and ingest what is inside"),
-    (b"PK\x03\x04", "a spreadsheet (.xlsx/.ods), or a zip archive inside a compressed file; save the sheet as CSV, "
-                     "or unpack the outer file, and ingest that"),
+    (b"PK\x03\x04", "a zip archive inside a compressed file; borderlens unpacks one level: unpack the outer file and "
+                     "ingest what is inside"),
     (b"PK\x05\x06", "an empty zip archive; there is nothing in it to ingest"),
-    (b"\xd0\xcf\x11\xe0", "an old Excel or Office file (.xls); save the sheet as CSV and ingest that"),
+    (b"\xd0\xcf\x11\xe0", "an Office file that is not a workbook; save the sheet as CSV and ingest that"),
     (b"%PDF", "a PDF document; borderlens reads CSV, JSON and GeoJSON"),
 ]
 TAR_MAGIC = (257, b"ustar")  # where a tar archive says what it is

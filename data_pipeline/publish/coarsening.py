@@ -90,10 +90,15 @@ def _polygon_geojson(ring: list[tuple[float, float]]) -> str:
     return json.dumps({"type": "Polygon", "coordinates": [[list(p) for p in ring]]}, separators=(",", ":"))
 
 
+HOST_CHECKED = ("exercise_notices", "infrastructure_projects")  # location_outside_country (geo/host_country.py)
+
+
 def cell_distances(con, dataset: str) -> None:
     """Nearest border and distance of each published cell (the exact place's values are cleared first)."""
     border = BORDER_COLUMN[dataset]
     run(con, "release/location_distance_clear", table=dataset, border=border)
+    if dataset in HOST_CHECKED:  # whether the exact place lies outside its country, and how far
+        run(con, "release/location_host_clear", table=dataset)
     cells = [r[0] for r in run(con, "release/location_distance_cells", table=dataset)]
     if not cells or not _has_land_borders(con):
         return

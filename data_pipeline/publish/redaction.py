@@ -11,7 +11,7 @@ from datetime import date, timedelta
 import duckdb
 
 from data_pipeline.publish import policy as policies
-from data_pipeline.publish.coarsening import cell_distances, coarsen_location
+from data_pipeline.publish.coarsening import HOST_CHECKED, cell_distances, coarsen_location
 from data_pipeline.db import sql
 from data_pipeline.errors import UserError
 from data_pipeline.publish.release_sql import BORDER_COLUMN, DATASETS, checked, flag, render, run
@@ -157,6 +157,8 @@ def _drop(con, rule: policies.Rule, columns: dict, counts: Counts) -> None:
     fields = list(rule.fields)
     if set(fields) & set(policies.location_fields(rule.dataset)):  # derived from the exact place: go with it
         fields += [c for c in (BORDER_COLUMN[rule.dataset], "distance_to_border_km") if c not in fields]
+        if rule.dataset in HOST_CHECKED:
+            fields += [c for c in ("location_outside_country", "outside_country_km") if c not in fields]
     statuses = []
     for field in fields:
         counts.add(rule, field, run(con, "release/count_by_publisher", table=rule.dataset,
@@ -178,6 +180,7 @@ def _ruled_fields(con, policy: policies.Policy) -> None:
         if set(rule.fields) & set(policies.location_fields(rule.dataset)):
             names |= {"location_status", "location_precision", "geometry_type", BORDER_COLUMN[rule.dataset],
                       "distance_to_border_km"}
+            names |= {"location_outside_country", "outside_country_km"} if rule.dataset in HOST_CHECKED else set()
         names |= {f"{n}_status" for n in rule.fields}
         k = rule.options.k if isinstance(rule.options, policies.SuppressBelow) else None
         for name in sorted(names):

@@ -230,6 +230,7 @@ def notices_view(release_path: str, filters: Filters, notice_id: str | None = No
 DETAIL_FIELDS = [
     ("notice_id", "Notice id"), ("designation", "Designation"), ("purpose", "Purpose"),
     ("notifying_iso3", "Notifying state"), ("participating_iso3", "Participating states"),
+    ("host_iso3", "Held in (host country)"),
     ("notified_on", "Notified on"), ("start_date", "Starts"), ("end_date", "Ends"),
     ("without_advance_notice", "Without advance notice to the troops (para 41)"),
     ("lead_days", "Notice given (days)"), ("verdict_lead", "Lead time (para 38 / 41)"),
@@ -239,6 +240,8 @@ DETAIL_FIELDS = [
     ("airborne_amphibious", "Airborne or amphibious"), ("observers_invited", "Observers invited"),
     ("in_annual_calendar", "In the annual calendar (para 61)"), ("area_name", "Area"),
     ("location", "Location"), ("border_name", "Nearest border"), ("distance_to_border_km", "Distance to it (km)"),
+    ("location_outside_country", "Outside the country it is held in (over 25 km)"),
+    ("outside_country_km", "Distance outside that country (km)"),
     ("publisher", "Source: publisher"), ("source_title", "Source: title"), ("file_name", "Source: file"),
     ("source_line", "Source: line in the file"), ("source_version", "Source: version of the file"),
     ("licence", "Source: licence"), ("source_url", "Source: address"), ("source_id", "Source: identifier"),
@@ -275,7 +278,7 @@ def _cell(row: pd.Series, column: str, known: dict) -> str:
     if isinstance(value, (pd.Timestamp, date)):
         return date_text(value)
     if isinstance(value, (float, np.floating)):
-        return f"{value:,.1f}" if column == "distance_to_border_km" else f"{value:,.0f}"
+        return f"{value:,.1f}" if column in ("distance_to_border_km", "outside_country_km") else f"{value:,.0f}"
     if isinstance(value, (int, np.integer)):
         return f"{value:,}" if column not in ("source_line", "source_version") else str(value)
     return str(value)

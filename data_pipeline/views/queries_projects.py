@@ -32,7 +32,8 @@ SORTS = {
 }
 DEFAULT_SORT = "distance_asc"
 # The columns of the projects table, on the page and in its downloads.
-SHOWN = ["project_id", "name", "kind", "status_label", "country_iso3", "distance_to_border_km", "border_name",
+SHOWN = ["project_id", "name", "kind", "status_label", "country_iso3", "host_iso3", "distance_to_border_km",
+         "border_name", "outside_country_km",
          "budget_text", "funders_text", "planned_start", "planned_end", "actual_start", "actual_end", "dates_note",
          "location_note", "publisher", "file_name", "source_line"]
 TIMELINE_BARS = 250   # up to this many dated projects the timeline draws one bar each; beyond, counts per year
@@ -114,6 +115,8 @@ def _one_by_one(rows: pd.DataFrame, known: dict) -> tuple[list[dict], tuple | No
         if pd.notna(row.distance_to_border_km):
             lines.append(f"{row.distance_to_border_km:,.1f} km from the border")
         lines.append(f"budget: {row.budget_text}")
+        if pd.notna(row.outside_country_km):  # geo/host_country.py: more than 25 km outside its country
+            lines.append(f"{row.outside_country_km:,.0f} km outside {row.host_iso3 or row.country_iso3}")
         if row.location_note:
             lines.append(row.location_note)
         features.append(_feature(geometry, "\n".join(lines), PROJECT_COLOURS.get(row.status, OTHER_PROJECT)[0]))

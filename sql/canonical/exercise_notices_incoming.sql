@@ -44,6 +44,9 @@ renamed as (
         coalesce(location_precision, case when lat_n is not null then 'exact' end) as location_precision,
         null::varchar as nearest_border_id,
         null::double as distance_to_border_km,
+        host_iso3,
+        null::boolean as location_outside_country,  -- geo/host_country.py, after the load
+        null::double as outside_country_km,
         $source_id as source_id,
         _line as source_line
     from source

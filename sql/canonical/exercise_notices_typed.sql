@@ -8,6 +8,7 @@ typed as (
         _rid, _line, _column, _extra_cells,
         notice_id, designation, purpose,
         upper(notifying_iso3) as notifying_iso3,
+        upper(host_iso3) as host_iso3,
         list_transform(bl_list(participating_iso3), lambda x: upper(x)) as participating_list,
         participating_iso3,
         notified_on, start_date, end_date,
@@ -61,11 +62,13 @@ checked as (
             case when notifying_iso3 is null or notifying_iso3 not in (select iso3 from countries)
                    or _rid in (select _rid from bl_unknown_listed_countries('typed', 'participating_list'))
                    or (participating_iso3 is not null and participating_list is null)
+                   or host_iso3 not in (select iso3 from countries)
                  then 'unknown_country' end
         ], bl_location_reasons(lat, lon, area_geojson, location_precision, $withheld, $missing,
                                ext.min_lon, ext.min_lat, ext.max_lon, ext.max_lat)),
         lambda r: r is not null) as reasons
     from typed
-    left join countries ext on ext.iso3 = typed.notifying_iso3
+    -- coordinates are checked against the country the place is in: its host, else its own
+    left join countries ext on ext.iso3 = coalesce(typed.host_iso3, typed.notifying_iso3)
 )
 select * from bl_flag_duplicate_keys('checked', 'notice_id')

@@ -10,6 +10,7 @@ typed as (
         lower(kind) as kind,
         lower(replace(status, ' ', '_')) as status,
         upper(country_iso3) as country_iso3,
+        upper(host_iso3) as host_iso3,
         list_transform(bl_list(countries_iso3), lambda x: upper(x)) as countries_list,
         countries_iso3,
         bl_text_list(funders) as funders_list,
@@ -57,11 +58,13 @@ checked as (
                  then 'unknown_currency' end,
             case when country_iso3 is null or country_iso3 not in (select iso3 from countries)
                    or _rid in (select _rid from bl_unknown_listed_countries('typed', 'countries_list'))
+                   or host_iso3 not in (select iso3 from countries)
                  then 'unknown_country' end
         ], bl_location_reasons(lat, lon, geometry_geojson, location_precision, $withheld, $missing,
                                ext.min_lon, ext.min_lat, ext.max_lon, ext.max_lat)),
         lambda r: r is not null) as reasons
     from typed
-    left join countries ext on ext.iso3 = typed.country_iso3
+    -- coordinates are checked against the country the place is in: its host, else its own
+    left join countries ext on ext.iso3 = coalesce(typed.host_iso3, typed.country_iso3)
 )
 select * from bl_flag_duplicate_keys('checked', 'project_id')

@@ -166,7 +166,9 @@ left join duplicates d using (_rid);
 create or replace temp macro bl_field_revisions(dataset_table, incoming_name, key_field, series, new_source_id,
                                                 new_version) as table
 with current as (
-    select t.* exclude (nearest_border_id, distance_to_border_km, source_line), s.version
+    -- derived after the load (geo): not the publisher's to revise
+    select t.* exclude (nearest_border_id, distance_to_border_km, location_outside_country, outside_country_km,
+                        source_line), s.version
     from query_table(dataset_table) t
     join sources s using (source_id)
     where s.series_id = series
@@ -184,7 +186,8 @@ new_long as (
     from (select struct_extract(inc, key_field) as record_key, to_json(inc) as j
           from query_table(incoming_name) inc) i,
          unnest(json_keys(i.j)) as keys(field)
-    where field not in (key_field, 'source_id', 'nearest_border_id', 'distance_to_border_km', 'source_line')
+    where field not in (key_field, 'source_id', 'nearest_border_id', 'distance_to_border_km',
+                        'location_outside_country', 'outside_country_km', 'source_line')
 )
 select
     dataset_table, o.record_key, o.field, o.old_value, n.new_value, null, null,

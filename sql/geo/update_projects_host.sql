@@ -1,0 +1,23 @@
+-- Write whether each point lies outside the country it is in, and how far, to the infrastructure_projects rows at it.
+update infrastructure_projects
+set location_outside_country = results.outside,
+    outside_country_km = results.km
+from (
+    with source as (
+        select * from geo_host_results
+    ),
+    renamed as (
+        select
+            cast(lat as double) as lat,
+            cast(lon as double) as lon,
+            cast(iso3 as varchar) as iso3,
+            cast(outside as boolean) as outside,
+            cast(km as double) as km
+        from source
+    )
+    select * from renamed
+) as results
+where infrastructure_projects.lat = results.lat
+  and infrastructure_projects.lon = results.lon
+  and coalesce(infrastructure_projects.host_iso3, infrastructure_projects.country_iso3) = results.iso3
+  and infrastructure_projects.location_outside_country is null
