@@ -119,7 +119,8 @@ def _previous_cells(con, previous) -> None:
     except duckdb.Error as exc:
         raise UserError(f"cannot open the previous release {previous}: {str(exc).splitlines()[0]}") from None
     try:
-        con.execute(sql("release/previous_cells"))
+        [(has_dimensions,)] = con.execute(sql("release/previous_has_dimensions")).fetchall()
+        con.execute(sql("release/previous_cells" if has_dimensions else "release/previous_cells_flat"))
     except duckdb.Error as exc:
         raise UserError(f"{previous}: not a borderlens release ({str(exc).splitlines()[0]})") from None
     finally:

@@ -48,7 +48,8 @@ def secondary_suppression(con, k: float | None, p: float) -> tuple[list[tuple], 
     hidden, carried = column("hidden", bool), column("carried", bool)
     true_value = column("true_value", float)
     primary = (hidden & ~carried) | (carried & (true_value < (k if k is not None else 0)))
-    margins = [column(m, np.int64) for m in MARGINS + PREVIOUS_MARGINS]
+    rid = column("_rid", np.int64)
+    margins = [column(m, np.int64) for m in MARGINS + PREVIOUS_MARGINS] + dimension_margins(con, rid)
     cells = disclosure_audit.Cells(true_value=true_value, hidden=hidden, withheld=column("withheld", bool),
                                    missing=column("missing", bool),
                                    eligible=column("eligible", bool) & ~column("known", bool),
@@ -77,6 +78,25 @@ def secondary_suppression(con, k: float | None, p: float) -> tuple[list[tuple], 
         con.unregister("_secondary_cells")
     return counts, int(alone_mask.sum()), {"audit": result, "rid": column("_rid", np.int64),
                                            "true_value": true_value}
+
+
+def dimension_margins(con, rid: np.ndarray) -> list[np.ndarray]:
+    """Each dimension's margin over the cells (the cells sharing the whole key and every other code), and the same
+    over the cells the previous release held: group ids in the order of rid (-1: not in that margin)."""
+    table = con.sql(sql("release/crossings_dimension_margins")).to_arrow_table()
+    if not table.num_rows:
+        return []
+    position = np.argsort(rid)
+    where = position[np.searchsorted(rid, table.column("_rid").to_numpy(), sorter=position)]
+    names = table.column("summed_dimension").to_numpy(zero_copy_only=False)
+    margins = []
+    for name in np.unique(names):
+        chosen = names == name
+        for groups in ("margin_group", "previous_group"):
+            group = np.full(len(rid), -1, dtype=np.int64)
+            group[where[chosen]] = table.column(groups).to_numpy(zero_copy_only=False)[chosen]
+            margins.append(group)
+    return margins
 
 
 def audit_figures(con, found: dict, p: float, previous, accept_unprotectable: bool = False) -> dict:

@@ -3,6 +3,9 @@
 --   m_location_period          one reporter, place, direction and period, across measures
 --   m_border_period_measure    one reporter, country pair, direction, period and measure, across places
 --   m_location_year_measure    one reporter, place, direction and measure, across the periods of a year
+-- Within a cube (crossings broken down by dimensions) the last three hold every dimension's code too (a route's
+-- Syrians over a year is a total a reader might know; the route's year over all nationalities is a sum of its
+-- months' totals), and each dimension has a margin of its own (crossings_dimension_margins.sql).
 -- and the same four over the cells the previous release held (prev_*, -1 for a cell it did not hold): a reader
 -- who kept the previous release knows its totals too. true_value is the working value (the audit's truth).
 with source as (
@@ -12,13 +15,14 @@ previous as (
     select * from _previous_cells
 ),
 joined as (
-    select s.*, p.previous_value, p.previous_status, p.location_id is not null as in_previous
+    select s.*, p.previous_value, p.previous_status, p.location_id is not null as in_previous,
+           cast(s.dimensions as varchar) as codes
     from source s
     left join previous p
       on p.reporter_iso3 is not distinct from s.reporter_iso3
      and p.reporter_org is not distinct from s.reporter_org
      and p.location_id = s.location_id and p.direction = s.direction and p.period_start = s.period_start
-     and p.period_granularity = s.period_granularity and p.measure = s.measure
+     and p.period_granularity = s.period_granularity and p.measure = s.measure and p.dimensions = s.dimensions
 ),
 keyed as (
     select
@@ -35,35 +39,35 @@ keyed as (
         dense_rank() over (order by location_id, period_start, period_granularity, measure) - 1
             as m_location_period_measure,
         dense_rank() over (order by reporter_iso3, reporter_org, location_id, direction, period_start,
-                                    period_granularity) - 1
+                                    period_granularity, codes) - 1
             as m_location_period,
         dense_rank() over (order by reporter_iso3, reporter_org, country_iso3, neighbor_iso3, direction,
-                                    period_start, period_granularity, measure) - 1
+                                    period_start, period_granularity, measure, codes) - 1
             as m_border_period_measure,
         dense_rank() over (order by reporter_iso3, reporter_org, location_id, direction, measure,
-                                    period_granularity, year(period_start)) - 1
+                                    period_granularity, year(period_start), codes) - 1
             as m_location_year_measure,
         dense_rank() over (order by reporter_iso3, reporter_org, country_iso3, neighbor_iso3, direction, measure,
-                                    period_granularity, year(period_start)) - 1
+                                    period_granularity, year(period_start), codes) - 1
             as m_border_year_measure,
         dense_rank() over (partition by in_previous
                            order by location_id, period_start, period_granularity, measure) - 1
             as prev_location_period_measure,
         dense_rank() over (partition by in_previous
                            order by reporter_iso3, reporter_org, location_id, direction, period_start,
-                                    period_granularity) - 1
+                                    period_granularity, codes) - 1
             as prev_location_period,
         dense_rank() over (partition by in_previous
                            order by reporter_iso3, reporter_org, country_iso3, neighbor_iso3, direction,
-                                    period_start, period_granularity, measure) - 1
+                                    period_start, period_granularity, measure, codes) - 1
             as prev_border_period_measure,
         dense_rank() over (partition by in_previous
                            order by reporter_iso3, reporter_org, location_id, direction, measure,
-                                    period_granularity, year(period_start)) - 1
+                                    period_granularity, year(period_start), codes) - 1
             as prev_location_year_measure,
         dense_rank() over (partition by in_previous
                            order by reporter_iso3, reporter_org, country_iso3, neighbor_iso3, direction, measure,
-                                    period_granularity, year(period_start)) - 1
+                                    period_granularity, year(period_start), codes) - 1
             as prev_border_year_measure,
         reporter_iso3, reporter_org, location_id, direction, period_start, period_granularity, measure,
         source_id, source_line
