@@ -8,7 +8,7 @@ import streamlit as st
 
 from dashboard_ui.charts import show_chart
 from dashboard_ui.session import surface
-from dashboard_ui.sharing import share_view
+from dashboard_ui.sharing import embed_heading, share_view
 from dashboard_ui.sidebar import dimension_codes, dimension_title
 from dashboard_ui.tables import show_table
 from data_pipeline.views import queries_params as P
@@ -42,6 +42,8 @@ ui.markdown("Some publishers break their figures down, for example by the **nati
             "share of the total is unknown, and the table says so.")
 dimensions = dimension_codes(options)
 if not dimensions:
+    if embed:
+        embed_heading("Breakdown")
     st.info("No crossing figures in this release are broken down by a dimension (such as nationality).")
     share_view("Breakdown")
     st.stop()
@@ -86,6 +88,8 @@ place = st.session_state["bd_place"]
 where = "every place broken down this way" if place == ALL_PLACES else place_names.get(place, place)
 series, codes = view.series, view.codes
 if series.empty:
+    if embed:
+        embed_heading("Breakdown")
     st.info("No figures broken down this way for this choice. Widen the period, or clear the sidebar's filters.")
 else:
     unit = view.measure_label

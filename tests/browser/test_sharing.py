@@ -120,6 +120,7 @@ def test_an_embed_shows_the_chart_without_the_sidebar(visit):
 def test_every_embed_shows_its_main_view_and_source_line(visit, path, main):
     page = visit.open(path, wait_for_map=main == "stDeckGlJsonChart")
     assert page.locator("[data-testid='stSidebar']").count() == 0
+    page.locator(f"[data-testid='{main}']").first.wait_for()   # a busy machine may draw it after the heading
     assert page.locator(f"[data-testid='{main}']").count() == 1
     text = page.locator("[data-testid='stMain']").inner_text()
     assert "Source:" in text and "borderlens release" in text and "Share and cite this view" not in text
