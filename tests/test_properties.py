@@ -352,7 +352,7 @@ def _attack(cells: list[dict], all_unknown: bool = False) -> dict[str, str]:
 
 # The first example is the table that found a defect on the merged main: secondary suppression stopped two cells
 # short of the audit's protection level and publish refused the release (USA-3301, Feb 2024 pedestrians). Protection
-# now ends, if need be, by suppressing every cell linked to a failing one (disclosure_audit.protect).
+# now ends, if need be, by suppressing every cell linked to a failing one (protection.protect).
 @given(table=TABLE)
 @example(table=((4, 3, 3), [128, 44, 65, 7, 1, None, 6, 23, 25, None, 261, 1, 74, None, 8, None, 56, 50, 83, None,
                             None, 2, None, None, 8, None, 283, 2, 8, None, None, 8, 49, None, 6, None]))

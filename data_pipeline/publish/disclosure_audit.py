@@ -5,7 +5,7 @@ each suppressed cell by linear programming: minimise and maximise it subject to 
 never negative. The audit solves these programs (HiGHS, through scipy) per connected group of margins, so a
 large table costs many small programs, and checks that every primary cell keeps an interval of at least
 +-p % of its value (and at least +-1), never a single value. `protect` extends secondary suppression until
-the audit passes.
+the audit passes (protection.py).
 """
 
 from __future__ import annotations
@@ -20,9 +20,6 @@ from scipy.sparse.csgraph import connected_components
 TOLERANCE = 1e-6
 WARM_HIGHS = True  # scipy's own HiGHS binding, kept warm between solves; False: scipy.optimize.linprog each time
 BATCH_ROUNDS = 8  # solves over all unsettled targets of a component, while each settles a tenth of them
-GLOBAL_CHECK_CELLS = 200_000  # up to this many cells, a cell no slice pins is tested on the whole table
-STUBBORN = 2    # rounds a failing cell gets single complements before all cells of its groups are taken
-MAX_ROUNDS = 12  # rounds of extra complements before the audit gives up and publish refuses
 
 
 @dataclass
@@ -69,13 +66,14 @@ def requirement(value: np.ndarray, p: float) -> tuple[np.ndarray, np.ndarray]:
     return np.maximum(value - q, 0.0), value + q
 
 
-def audit(cells: Cells, hidden: np.ndarray, p: float, exempt: np.ndarray | None = None) -> Audit:
-    """The attacker's interval for every primary cell that is hidden, and those narrower than required (not
-    counting exempt cells: unprotectable ones)."""
+def audit(cells: Cells, hidden: np.ndarray, p: float, exempt: np.ndarray | None = None,
+          only: np.ndarray | None = None) -> Audit:
+    """The attacker's interval for every primary cell that is hidden (of the `only` cells, if given), and those
+    narrower than required (not counting exempt cells: unprotectable ones)."""
     n = len(hidden)
     present = ~cells.missing
     unknown = ((hidden & ~cells.known) | cells.withheld) & present
-    targets = np.flatnonzero(cells.primary & unknown)
+    targets = np.flatnonzero(cells.primary & unknown & (True if only is None else only))
     result = Audit(cells=int(present.sum()), primaries=int((cells.primary & present).sum()),
                    secondaries=int((hidden & ~cells.primary & present).sum()),
                    known_primaries=int((cells.primary & cells.known & hidden & present).sum()))
@@ -239,165 +237,3 @@ def _highs(matrix, b):
     lp.a_matrix_.value_ = matrix.data.astype(float)
     h.passModel(lp)
     return h, core
-
-
-def protect(cells: Cells, secondary, p: float, slices=()) -> tuple[np.ndarray, Audit]:
-    """Hidden cells after secondary suppression, extended until the audit passes (or nothing is left to add).
-
-    `secondary(hidden)` is the group-count rule (suppression.secondary_cells); where the audit still finds a
-    primary cell too narrowly bounded, in each of its groups the smallest published cell that covers the missing
-    width (else the largest) is suppressed too, and both run again. Cells that the margin totals give back
-    whatever is suppressed (see `unprotectable`) are counted as such, not failed."""
-    hidden = cells.hidden.copy()
-    value = np.where(np.isfinite(cells.true_value), cells.true_value, 0.0)
-    exempt = np.zeros(len(hidden), dtype=bool)
-    tried = np.zeros(len(hidden), dtype=bool)
-    rounds = np.zeros(len(hidden), dtype=np.int64)
-    for _ in range(MAX_ROUNDS):
-        hidden[secondary(hidden)] = True
-        result = audit(cells, hidden, p, exempt=exempt)
-        new = result.failing[~tried[result.failing]]
-        if len(new):
-            tried[new] = True
-            lost = unprotectable(cells, new, p, hidden, slices)
-            exempt[lost] = True
-            result.failing = result.failing[~exempt[result.failing]]
-        if not len(result.failing):
-            break
-        at = {int(c): i for i, c in enumerate(result.checked)}
-        lo_need, hi_need = requirement(value[result.checked], p)
-        added = False
-        for cell in result.failing:
-            i = at[int(cell)]
-            rounds[cell] += 1
-            missing_width = max(hi_need[i] - result.upper[i], result.lower[i] - lo_need[i], 1.0)
-            # after STUBBORN rounds, every published cell of its groups, then of theirs (few are this stubborn)
-            for pick in _complements(cells, hidden, value, int(cell), missing_width, rounds[cell] - STUBBORN):
-                hidden[pick] = True
-                added = True
-        if not added:
-            break
-    if len(result.failing):
-        # Last resort, so that a valid policy never stops the publish: every published cell connected to a
-        # failing one through the margin groups is suppressed too; what still fails then is given back by the
-        # totals alone (with all of its connected cells hidden) and counted as unprotectable.
-        linked = connected(cells, result.failing)
-        hidden |= linked & cells.eligible & ~cells.known & ~cells.missing
-        result = audit(cells, hidden, p, exempt=exempt)
-        exempt[result.failing] = True
-        result.failing = result.failing[:0]
-    result.exempt = exempt[result.checked]
-    result.unprotectable = int(exempt.sum())
-    return hidden, result
-
-
-def connected(cells: Cells, seeds: np.ndarray) -> np.ndarray:
-    """The cells linked to the seeds through shared margin groups, transitively (a mask)."""
-    linked = np.zeros(len(cells.hidden), dtype=bool)
-    linked[seeds] = True
-    while True:
-        grown = linked.copy()
-        for groups in cells.margins:
-            ids = np.unique(groups[linked & (groups >= 0)])
-            grown |= np.isin(groups, ids) & (groups >= 0)
-        if (grown == linked).all():
-            return linked
-        linked = grown
-
-
-class _GroupIndex:
-    """Each margin's cells sorted by group, and each group's number of present cells: the cells of given groups
-    are found by binary search, not by a scan of the whole table (a scan per failing cell took minutes at 10M)."""
-
-    def __init__(self, margins: list[np.ndarray], present: np.ndarray):
-        self.order = [np.argsort(g, kind="stable") for g in margins]
-        self.sorted = [g[o] for g, o in zip(margins, self.order)]
-        self.total = [np.bincount(g[(g >= 0) & present], minlength=1) for g in margins]
-
-    def cells_of(self, margin: int, ids: np.ndarray) -> np.ndarray:
-        ids = ids[ids >= 0]
-        lo = np.searchsorted(self.sorted[margin], ids, "left")
-        hi = np.searchsorted(self.sorted[margin], ids, "right")
-        if not len(ids):
-            return np.empty(0, dtype=np.int64)
-        return np.concatenate([self.order[margin][a:b] for a, b in zip(lo, hi)])
-
-
-def _pinned_on_slice(cells: Cells, index: _GroupIndex, cell: int, p: float, slices) -> bool:
-    """Whether the cell is too narrow with every cell of a slice around it suppressed (the cells of the second
-    margin's groups of the cells of the first's group of the cell), with only the groups wholly inside."""
-    parts = []
-    for first, second in slices:
-        a, b = cells.margins[first], cells.margins[second]
-        if a[cell] < 0:
-            continue
-        ids = np.unique(b[index.cells_of(first, np.array([a[cell]]))])
-        parts.append(index.cells_of(second, ids))
-    sub = np.unique(np.concatenate(parts)) if parts else np.empty(0, dtype=np.int64)
-    sub = sub[~cells.missing[sub]]
-    if not len(sub):
-        return False
-    margins = []
-    for m, group in enumerate(cells.margins):
-        g = group[sub]
-        ids, inverse, held = np.unique(g, return_inverse=True, return_counts=True)
-        whole = (ids >= 0) & (held == index.total[m][np.maximum(ids, 0)])
-        margins.append(np.where(whole[inverse], inverse, -1).astype(np.int64))
-    everything = np.ones(len(sub), dtype=bool)
-    local = Cells(cells.true_value[sub], everything, cells.withheld[sub], ~everything, cells.eligible[sub],
-                  cells.known[sub], sub == cell, margins)
-    return bool(len(audit(local, everything, p).failing))
-
-
-def unprotectable(cells: Cells, failing: np.ndarray, p: float, hidden: np.ndarray | None = None,
-                  slices=(), whole_table: int = GLOBAL_CHECK_CELLS) -> np.ndarray:
-    """Of the failing cells, those still too narrow with every cell of the table suppressed: the margin totals
-    alone give them back (in a table of places by months with both kinds of totals, a place with one month has
-    a total of one figure that the others give away), so no suppression can protect them.
-
-    First per cell on a slice around it (`slices`: pairs of margins, the cells of the second margin's groups of
-    the cells of the first's group of the cell), with only the groups wholly inside: fewer totals than the
-    attacker has, so a cell pinned there is pinned in the table. The rest on the whole table, if it is small."""
-    if hidden is not None and not (cells.eligible & ~hidden & ~cells.known & ~cells.missing).any():
-        return failing  # nothing is left to suppress: the audit just run was that test
-    present = ~cells.missing
-    found = []
-    if len(failing) and slices:
-        index = _GroupIndex(cells.margins, present)
-        for cell in failing:
-            if _pinned_on_slice(cells, index, int(cell), p, slices):
-                found.append(int(cell))
-    rest = np.setdiff1d(failing, found)
-    if len(rest) and present.sum() <= whole_table:
-        only = np.zeros(len(present), dtype=bool)
-        only[rest] = True
-        trial = Cells(cells.true_value, cells.hidden, cells.withheld, cells.missing, cells.eligible, cells.known,
-                      cells.primary & only, cells.margins)
-        found += [int(c) for c in audit(trial, present, p).failing]
-    return np.asarray(sorted(found), dtype=np.int64)
-
-
-def _complements(cells: Cells, hidden, value, cell: int, width: float, level: int = 0) -> list[int]:
-    """In each group of cell, a published cell: the smallest at least `width`, else the largest. level >= 1:
-    the same in the groups of every cell that shares a group with it (level 2: with those, and so on)."""
-    around = np.zeros(len(hidden), dtype=bool)
-    around[cell] = True
-    for _ in range(max(level, 0)):
-        reach = around.copy()
-        for group in cells.margins:
-            reach |= np.isin(group, np.unique(group[around & (group >= 0)])) & (group >= 0)
-        around = reach
-    open_ = cells.eligible & ~hidden & ~cells.known & ~cells.missing
-    picks = []
-    for group in cells.margins:
-        ids = np.unique(group[around & (group >= 0)])
-        idx = np.flatnonzero(np.isin(group, ids) & (group >= 0) & open_)
-        if not len(idx):
-            continue
-        g, v = group[idx], value[idx]
-        # per group: the smallest at least width (rank 0), else the largest (rank 1, by -value)
-        rank = np.where(v >= width, 0, 1)
-        order = np.lexsort((idx, np.where(rank == 0, v, -v), rank, g))
-        _, first = np.unique(g[order], return_index=True)
-        picks += [int(i) for i in idx[order[first]]]
-    return picks

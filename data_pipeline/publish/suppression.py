@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
-from data_pipeline.publish import disclosure_audit
+from data_pipeline.publish import disclosure_audit, protection
 from data_pipeline.publish import policy as policies
 from data_pipeline.db import sql
 from data_pipeline.errors import UserError
@@ -67,7 +67,7 @@ def secondary_suppression(con, k: float | None, p: float) -> tuple[list[tuple], 
     slices = tuple((MARGINS.index(a) + shift, MARGINS.index(b) + shift) for shift in (0, len(MARGINS))
                    for a, b in (("m_border_period_measure", "m_location_year_measure"),
                                 ("m_location_year_measure", "m_border_period_measure")))
-    final, result = disclosure_audit.protect(cells, secondary, p, slices)
+    final, result = protection.protect(cells, secondary, p, slices)
     chosen = np.flatnonzero(final & ~hidden)
     frame = pa.table({"_rid": pa.array(column("_rid", np.int64)[chosen], pa.int64())})
     con.register("_secondary_cells", frame)
