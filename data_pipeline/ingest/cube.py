@@ -30,7 +30,7 @@ from data_pipeline.errors import UserError
 
 PLACE_KINDS = ("crossing_point", "border_section", "route", "region", "border", "country")
 CODE_LISTS = ("iso3166",)  # ISO 3166-1 alpha-3, through pycountry
-DIMENSION_KEYS = ("column", "value", "parse", "map", "unmapped", "codes", "open", "total", "totals")
+DIMENSION_KEYS = ("column", "value", "parse", "map", "unmapped", "codes", "open", "total", "totals", "labels")
 TOTALS = ("keep", "drop")
 TOTAL_CODE = "_total"
 _NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")
@@ -77,6 +77,9 @@ def check_dimensions(path: Path, dataset_name: str, raw: dict, vocab: dict, buil
                 raise _fail(path, f"{where} open only applies with codes (it lists codes kept beyond the list)")
             if not isinstance(spec["open"], list) or not all(isinstance(c, str) and c.strip() for c in spec["open"]):
                 raise _fail(path, f"{where} open must be a list of codes (strings)")
+        if "labels" in spec and (not isinstance(spec["labels"], dict) or not all(
+                isinstance(v, str) and v.strip() for v in spec["labels"].values())):
+            raise _fail(path, f"{where} labels must be a table of code = \"label\" (like {{ STL = \"Stateless\" }})")
         if "totals" in spec:
             if "total" not in spec:
                 raise _fail(path, f"{where} totals only applies with total (the publisher's code for its total)")
@@ -110,6 +113,18 @@ def check_fiscal_start(path: Path, dates: dict) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 12:
         raise _fail(path, f"[dates] fiscal_year_start must be a month number from 1 to 12, not {value!r}")
     return value
+
+
+def code_list_rows(dimensions: dict) -> list[dict]:
+    """Per declared dimension: its code list (None: codes kept as published) and the profile's labels of codes
+    (codes as the staged rows hold them: upper case when the dimension parses so), for dimension_code_lists."""
+    rows = []
+    for name, spec in sorted(dimensions.items()):
+        labels = spec.get("labels", {})
+        codes = [c.strip().upper() if spec.get("parse") == "upper" else c.strip() for c in labels]
+        rows.append({"dimension": name, "code_list": spec.get("codes"), "label_codes": codes,
+                     "label_texts": [labels[c].strip() for c in labels]})
+    return rows
 
 
 def dimension_selects(dimensions: dict, resolve, q, field_sql: Callable) -> list[str]:

@@ -20,6 +20,7 @@ import duckdb
 
 from data_pipeline.geo import host_country, places, reference
 from data_pipeline.ingest.compressed import InputFile, inputs, is_data_file
+from data_pipeline.ingest.cube import code_list_rows
 from data_pipeline.db import memory_limit, sql
 from data_pipeline.errors import UserError
 from data_pipeline.ingest.line_numbers import exact_lines
@@ -291,6 +292,8 @@ def ingest_file(con: duckdb.DuckDBPyConnection, item: InputFile | Path, profile_
         _run(con, quarantine_sql, profile, source_id=source_id, dataset=dataset)
         if dataset == "crossings":  # the keys (never the values) of figures absent for conflicting rows
             _run(con, "ingest/crossings_conflicting", profile, source_id=source_id)
+            for row in code_list_rows(profile.dimensions):   # what the codes mean, for the release's labels
+                _run(con, "ingest/dimension_code_list", profile, source_id=source_id, **row)
         for reject in raw.rejected:
             con.execute(sql("ingest/insert_reader_reject"),
                         [source_id, dataset, reject["line"], [reject["reason"]], reject["raw"]])

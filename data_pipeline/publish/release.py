@@ -88,7 +88,8 @@ def _build(db_path: Path, policy, created: date, out: Path, scratch: Path, tmp: 
             raise UserError(f"{db_path} is not a borderlens working database (no table {missing[0]})")
         present = set(con.execute(sql("release/work_columns")).fetchall())
         expected = {(d, f) for d, fields in policies.dataset_columns().items() for f in fields}
-        if expected - present or "conflicting_figures" not in tables or ("sources", "public") not in set(
+        newer_tables = {"conflicting_figures", "dimension_code_lists"}   # migrations 008 and 010
+        if expected - present or newer_tables - tables or ("sources", "public") not in set(
                 con.execute(sql("release/work_source_columns")).fetchall()):
             raise UserError(f"{db_path} has an older schema: run `borderlens status --db {db_path}` to upgrade it")
         key = operator_key(db_path)

@@ -17,8 +17,12 @@ from data_pipeline.db import sql
 from data_pipeline.publish.operator_key import public_id
 from data_pipeline.publish.release_sql import DATASETS, REFERENCE_TABLES, checked, run
 
-# The release's tables besides the datasets and the reference tables (conflicting_figures since issue 11).
-PUBLIC_TABLES = ("sources", "revisions", "redactions", "conflicting_figures")
+# The release's tables besides the datasets and the reference tables (conflicting_figures since issue 11,
+# dimension_codes since issue 10's labels).
+# The label of a code beyond a dimension's code list (ISO 3166) whose meaning the profile does not give: borderlens
+# does not guess what a publisher's own code means.
+BEYOND_LIST = "not a country code (publisher's own)"
+PUBLIC_TABLES = ("sources", "revisions", "redactions", "conflicting_figures", "dimension_codes")
 
 
 def write_release_files(con, folder: Path, policy: policies.Policy, created: date, redactions: list[dict],
@@ -89,6 +93,7 @@ def write_database(con, path: Path, policy: policies.Policy, created: date, reda
         con.execute(sql("release/public_sources"))
         con.execute(sql("release/public_revisions"))
         con.execute(sql("release/public_conflicting_figures"))
+        con.execute(sql("release/public_dimension_codes"), {"beyond_list": BEYOND_LIST})
         con.execute(sql("release/public_redactions"))
         digests, row_counts = [], {}
         for table in sorted((*DATASETS, *references, *PUBLIC_TABLES)):

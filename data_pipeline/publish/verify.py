@@ -127,7 +127,8 @@ def database_problems(folder: Path, info: dict) -> list[str]:
             problems.append(f"altered: {DB_FILE} (its release_id {ids[0] if ids else 'is missing'}, "
                             f"release.json says {info['release_id']})")
         tables = {r[0] for r in con.execute(sql("verify/tables")).fetchall()}
-        allowed = (*DATASETS, *REFERENCE_TABLES, "sources", "revisions", "redactions", "conflicting_figures")
+        allowed = (*DATASETS, *REFERENCE_TABLES, "sources", "revisions", "redactions", "conflicting_figures",
+                   "dimension_codes")
         for table, want in sorted((info.get("row_counts") or {}).items()):
             if table not in allowed or table not in tables:
                 problems.append(f"altered: {DB_FILE} (no table {table}, which release.json counts)")

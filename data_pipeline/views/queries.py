@@ -234,7 +234,8 @@ def filter_options(release_path: str) -> FilterOptions:
     return FilterOptions(borders=borders, countries=countries, months=months,
                          latest_month=months[-1] if months else "", measures=measures,
                          port_measures=tuple(m for m in measures if m == PEOPLE or m in at_ports),
-                         dimensions=run(release_path, "filter_dimensions"))
+                         dimensions=run(release_path, "filter_dimensions" if "dimension_codes" in tables(release_path)
+                                        else "filter_dimensions_countries"))
 
 
 def charted_days(release_path: str) -> tuple[pd.Timestamp, pd.Timestamp]:

@@ -1,6 +1,7 @@
 -- The codes of each dimension the crossing figures are broken down by (nationality, border type, ...), with a
--- label (a country's name for a country code) and how many figures carry each; the publisher's own totals
--- ('_total') are no code to choose: a sum over the dimension gives them (macros.crossings_near).
+-- label from the release's dimension_codes (a country's name for an ISO 3166 code, the profile's label of a
+-- publisher's own code, none for codes kept as published) and how many figures carry each; the publisher's own
+-- totals ('_total') are no code to choose: a sum over the dimension gives them (macros.crossings_near).
 with source as (
     select unnest(map_entries(dimensions)) as entry
     from crossings
@@ -13,7 +14,7 @@ codes as (
     group by all
 ),
 labelled as (
-    select c.dimension, c.code, coalesce(n.name, c.code) as label, c.figures
-    from codes c left join countries n on n.iso3 = c.code
+    select c.dimension, c.code, coalesce(n.label, c.code) as label, c.figures
+    from codes c left join dimension_codes n on n.dimension = c.dimension and n.code = c.code
 )
 select dimension, code, label, figures from labelled order by dimension, label, code

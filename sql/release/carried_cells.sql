@@ -6,7 +6,8 @@ with source as (
     join _previous_cells p
       on p.reporter_iso3 is not distinct from c.reporter_iso3
      and p.reporter_org is not distinct from c.reporter_org
-     and p.location_id = c.location_id and p.direction = c.direction and p.period_start = c.period_start
+     and p.location_id = c.location_id and p.place_kind = c.place_kind and p.direction = c.direction
+     and p.period_start = c.period_start
      and p.period_granularity = c.period_granularity and p.measure = c.measure and p.dimensions = c.dimensions
 )
 select _rid, _publisher

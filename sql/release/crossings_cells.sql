@@ -6,6 +6,8 @@
 -- Within a cube (crossings broken down by dimensions) the last three hold every dimension's code too (a route's
 -- Syrians over a year is a total a reader might know; the route's year over all nationalities is a sum of its
 -- months' totals), and each dimension has a margin of its own (crossings_dimension_margins.sql).
+-- A place is a location_id of one place_kind: a crossing point and a route that share a code are two places, in
+-- margins of their own and matched only to their own kind's cells of the previous release.
 -- and the same four over the cells the previous release held (prev_*, -1 for a cell it did not hold): a reader
 -- who kept the previous release knows its totals too. true_value is the working value (the audit's truth).
 with source as (
@@ -21,7 +23,8 @@ joined as (
     left join previous p
       on p.reporter_iso3 is not distinct from s.reporter_iso3
      and p.reporter_org is not distinct from s.reporter_org
-     and p.location_id = s.location_id and p.direction = s.direction and p.period_start = s.period_start
+     and p.location_id = s.location_id and p.place_kind = s.place_kind and p.direction = s.direction
+     and p.period_start = s.period_start
      and p.period_granularity = s.period_granularity and p.measure = s.measure and p.dimensions = s.dimensions
 ),
 keyed as (
@@ -36,25 +39,25 @@ keyed as (
         _rid in (select _rid from _carried_cells) as carried,
         coalesce(previous_status in ('reported', 'estimated') and previous_value = _true_value, false) as known,
         in_previous,
-        dense_rank() over (order by location_id, period_start, period_granularity, measure) - 1
+        dense_rank() over (order by location_id, place_kind, period_start, period_granularity, measure) - 1
             as m_location_period_measure,
-        dense_rank() over (order by reporter_iso3, reporter_org, location_id, direction, period_start,
+        dense_rank() over (order by reporter_iso3, reporter_org, location_id, place_kind, direction, period_start,
                                     period_granularity, codes) - 1
             as m_location_period,
         dense_rank() over (order by reporter_iso3, reporter_org, country_iso3, neighbor_iso3, direction,
                                     period_start, period_granularity, measure, codes) - 1
             as m_border_period_measure,
-        dense_rank() over (order by reporter_iso3, reporter_org, location_id, direction, measure,
+        dense_rank() over (order by reporter_iso3, reporter_org, location_id, place_kind, direction, measure,
                                     period_granularity, year(period_start), codes) - 1
             as m_location_year_measure,
         dense_rank() over (order by reporter_iso3, reporter_org, country_iso3, neighbor_iso3, direction, measure,
                                     period_granularity, year(period_start), codes) - 1
             as m_border_year_measure,
         dense_rank() over (partition by in_previous
-                           order by location_id, period_start, period_granularity, measure) - 1
+                           order by location_id, place_kind, period_start, period_granularity, measure) - 1
             as prev_location_period_measure,
         dense_rank() over (partition by in_previous
-                           order by reporter_iso3, reporter_org, location_id, direction, period_start,
+                           order by reporter_iso3, reporter_org, location_id, place_kind, direction, period_start,
                                     period_granularity, codes) - 1
             as prev_location_period,
         dense_rank() over (partition by in_previous
@@ -62,7 +65,7 @@ keyed as (
                                     period_start, period_granularity, measure, codes) - 1
             as prev_border_period_measure,
         dense_rank() over (partition by in_previous
-                           order by reporter_iso3, reporter_org, location_id, direction, measure,
+                           order by reporter_iso3, reporter_org, location_id, place_kind, direction, measure,
                                     period_granularity, year(period_start), codes) - 1
             as prev_location_year_measure,
         dense_rank() over (partition by in_previous

@@ -5,14 +5,15 @@
 -- too (in_previous: its groups over the previous release's cells are formed apart, as the prev_* margins of
 -- crossings_cells). A publisher's own total over a dimension ('_total') is no part of that dimension's margin.
 with source as (
-    select c._rid, c.reporter_iso3, c.reporter_org, c.location_id, c.direction, c.period_start,
+    select c._rid, c.reporter_iso3, c.reporter_org, c.location_id, c.place_kind, c.direction, c.period_start,
            c.period_granularity, c.measure, c.dimensions, p.location_id is not null as in_previous,
            unnest(map_keys(c.dimensions)) as summed_dimension
     from crossings c
     left join _previous_cells p
       on p.reporter_iso3 is not distinct from c.reporter_iso3
      and p.reporter_org is not distinct from c.reporter_org
-     and p.location_id = c.location_id and p.direction = c.direction and p.period_start = c.period_start
+     and p.location_id = c.location_id and p.place_kind = c.place_kind and p.direction = c.direction
+     and p.period_start = c.period_start
      and p.period_granularity = c.period_granularity and p.measure = c.measure and p.dimensions = c.dimensions
     where cardinality(c.dimensions) > 0
 ),
@@ -24,11 +25,11 @@ parts as (
 )
 select _rid, summed_dimension,
        dense_rank() over (partition by summed_dimension
-                          order by reporter_iso3, reporter_org, location_id, direction, period_start,
+                          order by reporter_iso3, reporter_org, location_id, place_kind, direction, period_start,
                                    period_granularity, measure, other_codes) - 1 as margin_group,
        case when in_previous then
            dense_rank() over (partition by summed_dimension, in_previous
-                              order by reporter_iso3, reporter_org, location_id, direction, period_start,
+                              order by reporter_iso3, reporter_org, location_id, place_kind, direction, period_start,
                                        period_granularity, measure, other_codes) - 1
        else -1 end as previous_group
 from parts

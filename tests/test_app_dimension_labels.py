@@ -1,0 +1,161 @@
+"""Labels for dimension codes (issue 10 leftovers): the dashboard shows a nationality code with its label, from a
+code list that ships in the release (its dimension_codes table, made at publish time: a country's name for an ISO
+3166 code, the profile's label for a publisher's own code, and for an own code the publisher does not explain, no
+guessed meaning). Codes stay in the URL; labels are for display only. Real CLI, real DuckDB release, real pages
+through AppTest; labelled synthetic files in Frontex's layout (built-in profile) and in a layout of their own."""
+
+from __future__ import annotations
+
+import pytest
+
+from support import REPO, query, run_cli, write
+from test_app_release import APP
+
+# Frontex's layout: its own codes OOO and STL beside ISO codes and Kosovo's user-assigned XKX
+FRONTEX_LAYOUT = ("route,type,nat,t,n\n"
+                  "Central Mediterranean Route,Sea,SYR,2024-01,41\n"
+                  "Central Mediterranean Route,Sea,STL,2024-01,17\n"
+                  "Central Mediterranean Route,Sea,OOO,2024-01,12\n"
+                  "Central Mediterranean Route,Land,XKX,2024-02,5\n")
+# a publisher that says what its own code means: the profile carries the label
+OWN_PROFILE = """
+[profile]
+name = "test-labelled-codes"
+dataset = "crossings"
+title = "SYNTHETIC: persons by nationality, with a documented code of the publisher's own"
+publisher = "Synthetic border agency"
+synthetic = true
+
+[dates]
+formats = ["%Y-%m"]
+
+[fields]
+place_kind = { value = "region" }
+location_id = { column = "region", prefix = "TST-" }
+location_name = "region"
+reporter_org = { value = "Synthetic border agency" }
+direction = { value = "inbound" }
+period = "month"
+period_granularity = { value = "month" }
+measure = { value = "persons" }
+value = "persons"
+
+[dimensions]
+nationality = { column = "nat", codes = "iso3166", open = ["NONAT"], labels = { NONAT = "Without nationality" } }
+"""
+OWN_DATA = "region,nat,month,persons\nNorth,NONAT,2024-01,30\nNorth,SYR,2024-01,70\n"
+POLICY = ('[policy]\nname = "no crossings rule"\n\n[[rule]]\nid = "round"\ndataset = "infrastructure_projects"\n'
+          'action = "round_to"\nfields = ["budget"]\nbase = 1000\nreason = "none"\n')
+
+
+@pytest.fixture(scope="module")
+def labelled_release(tmp_path_factory) -> str:
+    folder = tmp_path_factory.mktemp("labels")
+    work, release = folder / "work.duckdb", folder / "release"
+    run_cli("ingest", write(folder / "frontex_layout_synthetic.csv", FRONTEX_LAYOUT), "--db", work, "--no-progress")
+    run_cli("ingest", write(folder / "own.csv", OWN_DATA), "--profile", write(folder / "own.toml", OWN_PROFILE),
+            "--db", work, "--no-progress")
+    run_cli("publish", "--db", work, "--policy", write(folder / "policy.toml", POLICY), "--out", release)
+    return str(release)
+
+
+@pytest.fixture
+def app(labelled_release, monkeypatch):
+    """AppTest on the release, as the real server runs it (the entry script runs on every page: test_app_release)."""
+    import streamlit.testing.v1.app_test as app_test_module
+    from streamlit.runtime.pages_manager import PagesManager
+
+    class NavigationPagesManager(PagesManager):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(app_test_module, "PagesManager", NavigationPagesManager)
+    monkeypatch.setenv("BORDERLENS_RELEASE", labelled_release)
+    monkeypatch.chdir(REPO)
+
+    def open_app(params: dict | None = None, page: str | None = None):
+        from streamlit.testing.v1 import AppTest
+
+        at = AppTest.from_file(str(APP), default_timeout=60)
+        for key, value in (params or {}).items():
+            at.query_params[key] = value
+        at.run()
+        if page:
+            at.switch_page(f"pages/{page}.py").run()
+        assert not at.exception, [e.value for e in at.exception]
+        return at
+    return open_app
+
+
+def test_the_release_ships_the_labels(labelled_release):
+    rows = query(f"{labelled_release}/borderlens.duckdb", "select dimension, code, label from dimension_codes")
+    assert sorted(rows, key=lambda r: (r[0], r[1])) == [
+        ("border_type", "land", None), ("border_type", "sea", None),     # kept as published: no code list
+        ("nationality", "NONAT", "Without nationality"),                   # the profile's label
+        ("nationality", "OOO", "not a country code (publisher's own)"),    # Frontex does not say, so neither do we
+        ("nationality", "STL", "not a country code (publisher's own)"),
+        ("nationality", "SYR", "Syria"),
+        ("nationality", "XKX", "Kosovo"),
+    ]
+    run_cli("verify", "--release", labelled_release)
+
+
+def _sidebar_options(at, label: str) -> list[str]:
+    [widget] = [w for w in at.sidebar.multiselect if w.label == label]
+    return list(widget.options)
+
+
+def test_the_sidebar_shows_labels_and_the_url_keeps_codes(app):
+    at = app({"dim_nationality": "STL,SYR"})
+    options = _sidebar_options(at, "Nationality")
+    assert {"Syria (SYR)", "Kosovo (XKX)", "Without nationality (NONAT)",
+            "not a country code (publisher's own) (OOO)", "not a country code (publisher's own) (STL)"} <= set(options)
+    assert {"land", "sea"} <= set(_sidebar_options(at, "Border type"))   # no label: the code as it is
+    [widget] = [w for w in at.sidebar.multiselect if w.label == "Nationality"]
+    assert sorted(widget.value) == ["STL", "SYR"]
+    chosen = at.query_params["dim_nationality"]
+    assert (chosen if isinstance(chosen, str) else ",".join(chosen)) == "STL,SYR"
+
+
+def test_the_breakdown_page_shows_labels(app):
+    def codes(measure: str) -> dict[str, str]:
+        at = app({"dimension": "nationality", "measure": measure, "grain": "month", "from": "2024-01",
+                  "to": "2024-02"}, page="breakdown")
+        assert at.query_params["measure"] in (measure, [measure])     # the code, not a label, in the URL
+        table = at.dataframe[-1].value
+        return dict(zip(table["code"], table["label"]))
+
+    assert codes("persons") == {"SYR": "Syria", "NONAT": "Without nationality"}
+    assert codes("irregular_border_crossings") == {
+        "SYR": "Syria", "XKX": "Kosovo", "OOO": "not a country code (publisher's own)",
+        "STL": "not a country code (publisher's own)"}
+
+
+def test_a_release_made_before_the_code_list_still_labels_countries(labelled_release, tmp_path):
+    import shutil
+
+    import duckdb
+
+    from data_pipeline.views.queries import filter_options
+
+    old = tmp_path / "old"
+    shutil.copytree(labelled_release, old)
+    con = duckdb.connect(str(old / "borderlens.duckdb"))
+    try:
+        con.execute("drop table dimension_codes")
+    finally:
+        con.close()
+    frame = filter_options(str(old)).dimensions
+    labels = dict(zip(frame["code"], frame["label"]))
+    assert labels["SYR"] == "Syria" and labels["OOO"] == "OOO" and labels["sea"] == "sea"
+
+
+def test_labels_must_be_a_table_of_texts(tmp_path):
+    from support import one_line_error
+
+    profile = write(tmp_path / "bad.toml", OWN_PROFILE.replace('labels = { NONAT = "Without nationality" }',
+                                                              'labels = "Without nationality"'))
+    result = run_cli("ingest", write(tmp_path / "own.csv", OWN_DATA), "--profile", profile,
+                     "--db", tmp_path / "work.duckdb", check=False)
+    assert "[dimensions] nationality labels must be a table" in one_line_error(result)
