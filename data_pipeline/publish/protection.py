@@ -10,6 +10,7 @@ from data_pipeline.publish.disclosure_audit import Audit, Cells, audit, requirem
 GLOBAL_CHECK_CELLS = 200_000  # up to this many cells, a cell no slice pins is tested on the whole table
 STUBBORN = 2    # rounds a failing cell gets single complements before all cells of its groups are taken
 MAX_ROUNDS = 12  # rounds of extra complements before the audit gives up and publish refuses
+NEIGHBOURHOOD_CELLS = 1_000  # a stubborn cell's groups of groups beyond this: chains of complements instead
 
 
 def protect(cells: Cells, secondary, p: float, slices=()) -> tuple[np.ndarray, Audit]:
@@ -18,19 +19,31 @@ def protect(cells: Cells, secondary, p: float, slices=()) -> tuple[np.ndarray, A
     `secondary(hidden)` is the group-count rule (suppression.secondary_cells); where the audit still finds a
     primary cell too narrowly bounded, in each of its groups the smallest published cell that covers the missing
     width (else the largest) is suppressed too, and both run again. Cells that the margin totals give back
-    whatever is suppressed (see `unprotectable`) are counted as such, not failed."""
+    whatever is suppressed (see `unprotectable`) are counted as such, not failed.
+
+    Hiding more cells only widens an attacker's intervals (every table that fitted before still fits), so after
+    the first round only the cells that failed, and primaries hidden since, are audited again. In a table of
+    more than GLOBAL_CHECK_CELLS cells, a failing cell is tested for protectability only once single
+    complements have not helped it (STUBBORN rounds): most cells are protected by them, and each test solves
+    programs over a whole slice of the table."""
     hidden = cells.hidden.copy()
     value = np.where(np.isfinite(cells.true_value), cells.true_value, 0.0)
-    exempt = np.zeros(len(hidden), dtype=bool)
-    tried = np.zeros(len(hidden), dtype=bool)
-    rounds = np.zeros(len(hidden), dtype=np.int64)
+    n = len(hidden)
+    exempt = np.zeros(n, dtype=bool)
+    tried = np.zeros(n, dtype=bool)
+    rounds = np.zeros(n, dtype=np.int64)
+    low, high, ever = np.zeros(n), np.zeros(n), np.zeros(n, dtype=bool)
+    large = int((~cells.missing).sum()) > GLOBAL_CHECK_CELLS
+    index = _GroupIndex(cells.margins, ~cells.missing)
+    check, before = None, hidden.copy()
     for _ in range(MAX_ROUNDS):
         hidden[secondary(hidden)] = True
-        result = audit(cells, hidden, p, exempt=exempt)
-        new = result.failing[~tried[result.failing]]
+        result = _merged(audit(cells, hidden, p, exempt=exempt, only=check), low, high, ever)
+        ready = ~tried[result.failing] & ((rounds[result.failing] >= STUBBORN) | (not large))
+        new = result.failing[ready]
         if len(new):
             tried[new] = True
-            lost = unprotectable(cells, new, p, hidden, slices)
+            lost = unprotectable(cells, new, p, hidden, slices, index=index)
             exempt[lost] = True
             result.failing = result.failing[~exempt[result.failing]]
         if not len(result.failing):
@@ -43,23 +56,37 @@ def protect(cells: Cells, secondary, p: float, slices=()) -> tuple[np.ndarray, A
             rounds[cell] += 1
             missing_width = max(hi_need[i] - result.upper[i], result.lower[i] - lo_need[i], 1.0)
             # after STUBBORN rounds, every published cell of its groups, then of theirs (few are this stubborn)
-            for pick in _complements(cells, hidden, value, int(cell), missing_width, rounds[cell] - STUBBORN):
+            for pick in _complements(cells, index, hidden, value, int(cell), missing_width, rounds[cell] - STUBBORN):
                 hidden[pick] = True
                 added = True
         if not added:
             break
+        check = np.zeros(n, dtype=bool)
+        check[result.failing] = True
+        check |= cells.primary & hidden & ~before
+        before = hidden.copy()
     if len(result.failing):
         # Last resort, so that a valid policy never stops the publish: every published cell connected to a
         # failing one through the margin groups is suppressed too; what still fails then is given back by the
         # totals alone (with all of its connected cells hidden) and counted as unprotectable.
         linked = connected(cells, result.failing)
         hidden |= linked & cells.eligible & ~cells.known & ~cells.missing
-        result = audit(cells, hidden, p, exempt=exempt)
+        check = linked & cells.primary
+        result = _merged(audit(cells, hidden, p, exempt=exempt, only=check), low, high, ever)
         exempt[result.failing] = True
         result.failing = result.failing[:0]
+    result.checked = np.flatnonzero(ever)
+    result.lower, result.upper = low[result.checked], high[result.checked]
     result.exempt = exempt[result.checked]
     result.unprotectable = int(exempt.sum())
     return hidden, result
+
+
+def _merged(result: Audit, low: np.ndarray, high: np.ndarray, ever: np.ndarray) -> Audit:
+    """Keeps each audited cell's latest interval (per cell position) across rounds."""
+    low[result.checked], high[result.checked] = result.lower, result.upper
+    ever[result.checked] = True
+    return result
 
 
 def connected(cells: Cells, seeds: np.ndarray) -> np.ndarray:
@@ -121,7 +148,7 @@ def _pinned_on_slice(cells: Cells, index: _GroupIndex, cell: int, p: float, slic
 
 
 def unprotectable(cells: Cells, failing: np.ndarray, p: float, hidden: np.ndarray | None = None,
-                  slices=(), whole_table: int = GLOBAL_CHECK_CELLS) -> np.ndarray:
+                  slices=(), whole_table: int = GLOBAL_CHECK_CELLS, index: _GroupIndex | None = None) -> np.ndarray:
     """Of the failing cells, those still too narrow with every cell of the table suppressed: the margin totals
     alone give them back (in a table of places by months with both kinds of totals, a place with one month has
     a total of one figure that the others give away), so no suppression can protect them.
@@ -134,7 +161,7 @@ def unprotectable(cells: Cells, failing: np.ndarray, p: float, hidden: np.ndarra
     present = ~cells.missing
     found = []
     if len(failing) and slices:
-        index = _GroupIndex(cells.margins, present)
+        index = index or _GroupIndex(cells.margins, present)
         for cell in failing:
             if _pinned_on_slice(cells, index, int(cell), p, slices):
                 found.append(int(cell))
@@ -148,21 +175,43 @@ def unprotectable(cells: Cells, failing: np.ndarray, p: float, hidden: np.ndarra
     return np.asarray(sorted(found), dtype=np.int64)
 
 
-def _complements(cells: Cells, hidden, value, cell: int, width: float, level: int = 0) -> list[int]:
+def _complements(cells: Cells, index: _GroupIndex, hidden, value, cell: int, width: float, level: int = 0) -> list[int]:
     """In each group of cell, a published cell: the smallest at least `width`, else the largest. level >= 1:
-    the same in the groups of every cell that shares a group with it (level 2: with those, and so on)."""
-    around = np.zeros(len(hidden), dtype=bool)
-    around[cell] = True
+    the same in the groups of every cell that shares a group with it (level 2: with those, and so on), while
+    that neighbourhood stays within NEIGHBOURHOOD_CELLS; beyond, a chain: complements of the complements, level
+    deep (in a table of millions, a group of groups is a whole border's cells)."""
+    around = np.array([cell], dtype=np.int64)
     for _ in range(max(level, 0)):
-        reach = around.copy()
-        for group in cells.margins:
-            reach |= np.isin(group, np.unique(group[around & (group >= 0)])) & (group >= 0)
-        around = reach
-    open_ = cells.eligible & ~hidden & ~cells.known & ~cells.missing
+        around = _neighbours(cells, index, around)
+        if len(around) > NEIGHBOURHOOD_CELLS:
+            return _chained(cells, index, hidden, value, cell, width, level)
+    return _picks(cells, index, hidden, value, around, width)
+
+
+def _neighbours(cells: Cells, index: _GroupIndex, around: np.ndarray) -> np.ndarray:
+    parts = [around] + [index.cells_of(m, np.unique(group[around])) for m, group in enumerate(cells.margins)]
+    return np.unique(np.concatenate(parts))
+
+
+def _chained(cells: Cells, index: _GroupIndex, hidden, value, cell: int, width: float, level: int) -> list[int]:
+    taken = hidden.copy()
+    frontier, picks = np.array([cell], dtype=np.int64), []
+    for _ in range(level + 1):
+        found = _picks(cells, index, taken, value, frontier, width)
+        if not found:
+            break
+        taken[found] = True
+        picks += found
+        frontier = np.asarray(found, dtype=np.int64)
+    return picks
+
+
+def _picks(cells: Cells, index: _GroupIndex, hidden, value, around: np.ndarray, width: float) -> list[int]:
+    """Per group of the `around` cells, its published cell: the smallest at least width, else the largest."""
     picks = []
-    for group in cells.margins:
-        ids = np.unique(group[around & (group >= 0)])
-        idx = np.flatnonzero(np.isin(group, ids) & (group >= 0) & open_)
+    for m, group in enumerate(cells.margins):
+        idx = index.cells_of(m, np.unique(group[around]))
+        idx = idx[cells.eligible[idx] & ~hidden[idx] & ~cells.known[idx] & ~cells.missing[idx]]
         if not len(idx):
             continue
         g, v = group[idx], value[idx]
