@@ -182,6 +182,8 @@ def _values(profile: Profile, extra: dict) -> dict:
         "earliest": profile.date_window[0],
         "latest": profile.date_window[1],
         "fiscal_start": profile.fiscal_year_start,
+        "unknown_parts": list(profile.unknown_parts),
+        "mapped_fields": list(profile.fields),
         **extra,
     }
     return values

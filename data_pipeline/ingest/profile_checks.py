@@ -31,7 +31,7 @@ PROFILE_KEYS = ("name", "dataset", "title", "publisher", "url", "licence", "seri
 DETECT_KEYS = ("columns",)
 READ_KEYS = ("format", "delimiter", "quote", "encoding", "decimal", "thousands", "skip_lines", "shape",
              "value_columns", "records", "properties", "sheet")
-DATES_KEYS = ("formats", "earliest", "latest", "fiscal_year_start")
+DATES_KEYS = ("formats", "earliest", "latest", "fiscal_year_start", "unknown")
 MARKER_KINDS = ("withheld", "missing")
 SECTIONS = ("profile", "detect", "read", "dates", "markers", "fields", "vocab", "dimensions")
 _STRPTIME_ACCEPTS: set[str] = set()  # date formats DuckDB has accepted in this process
@@ -369,6 +369,9 @@ def checked(path: Path) -> dict:
     date_formats = dates.get("formats", ["%Y-%m-%d"])
     _check_date_formats(path, date_formats)
     date_window = _check_date_window(path, dates, dataset)
+    unknown_parts = [m.strip() for m in _strings(path, "[dates] unknown", dates.get("unknown", []))]
+    if any(not m for m in unknown_parts):
+        raise _fail(path, "[dates] unknown must not hold an empty marker (it would stand for every part)")
     markers = raw.get("markers", {})
     _known_keys(path, "markers", markers, MARKER_KINDS)
     for kind, values in markers.items():
@@ -384,4 +387,5 @@ def checked(path: Path) -> dict:
     return {"dataset": dataset, "meta": meta, "read": read, "detect_columns": tuple(detect_columns),
             "fields": fields, "vocab": vocab, "date_formats": tuple(date_formats), "markers": markers,
             "date_window": date_window, "fiscal_year_start": check_fiscal_start(path, dates),
+            "unknown_parts": tuple(unknown_parts),
             "dimensions": check_dimensions(path, dataset.name, raw.get("dimensions", {}), vocab, builtin_vocabulary)}

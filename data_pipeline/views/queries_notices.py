@@ -41,7 +41,7 @@ SORTS = {
 }
 DEFAULT_SORT = "start_desc"
 # The columns of the notices table, on the page and in its downloads.
-SHOWN = ["start_date", "end_date", "notice_id", "designation", "notifying_iso3", "lead_days", "lead", "troops_text",
+SHOWN = ["starts_text", "ends_text", "notice_id", "designation", "notifying_iso3", "lead_days", "lead", "troops_text",
          "battle_tanks_text", "notifiable", "observation_required", "thresholds", "withheld", "observers", "calendar", "distance_to_border_km",
          "border_name", "location_note"]
 CALENDAR_BARS = 250   # up to this many notices the calendar draws one bar each; beyond, counts per month
@@ -127,6 +127,18 @@ def _lead_words(lead_days, late, status) -> str:
     return {"no": "on time", "yes": "late"}.get(late, "unknown")
 
 
+# How a date published to the month or the year is written: never as a day the publisher did not give.
+PRECISION_FORMATS = {"day": "%d %b %Y", "month": "%b %Y", "year": "%Y"}
+
+
+def precise_date(value, precision) -> str:
+    """'15 Jan 1980', 'Jan 1980' (the day unknown) or '1980' (the month unknown); '' for no date."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    given = precision if isinstance(precision, str) else "day"
+    return date_text(value, PRECISION_FORMATS.get(given, PRECISION_FORMATS["day"]))
+
+
 def _yes_no(value, status) -> str:
     return value_text(value, status, lambda v: "yes" if v else "no")
 
@@ -137,6 +149,8 @@ def _words(notices: pd.DataFrame, known: dict) -> pd.DataFrame:
         return notices.assign(**{c: pd.Series(dtype=object) for c in SHOWN if c not in notices.columns})
     notices["lead"] = [_lead_words(d, ok, s) for d, ok, s in zip(notices["lead_days"], notices["late"],
                                                                   notices["notified_on_status"])]
+    for field, shown in (("start_date", "starts_text"), ("end_date", "ends_text")):
+        notices[shown] = [precise_date(v, p) for v, p in zip(notices[field], notices[f"{field}_precision"])]
     notices["thresholds"] = notices["thresholds_crossed"].map(_crossed_words)
     notices["withheld"] = notices["metrics_withheld"].map(_withheld_words)
     notices["observers"] = [_yes_no(v, s) for v, s in zip(notices["observers_invited"],
@@ -276,7 +290,7 @@ def _cell(row: pd.Series, column: str, known: dict) -> str:
     if isinstance(value, (bool, np.bool_)):
         return "yes" if value else "no"
     if isinstance(value, (pd.Timestamp, date)):
-        return date_text(value)
+        return precise_date(value, row.get(f"{column}_precision"))
     if isinstance(value, (float, np.floating)):
         return f"{value:,.1f}" if column in ("distance_to_border_km", "outside_country_km") else f"{value:,.0f}"
     if isinstance(value, (int, np.integer)):

@@ -1,7 +1,12 @@
 -- Type and validate staged exercise notices; reasons lists what is wrong (empty = loadable).
 create or replace temp table _typed as
 with source as (
-    select * from _stg
+    -- a date with an unknown day or month ([dates] unknown) reads as its first day, at month or year precision
+    select *,
+           bl_date_read(notified_on, $date_formats, $unknown_parts::varchar[]) as notified_on_read,
+           bl_date_read(start_date, $date_formats, $unknown_parts::varchar[]) as start_date_read,
+           bl_date_read(end_date, $date_formats, $unknown_parts::varchar[]) as end_date_read
+    from _stg
 ),
 typed as (
     select
@@ -12,9 +17,12 @@ typed as (
         list_transform(bl_list(participating_iso3), lambda x: upper(x)) as participating_list,
         participating_iso3,
         notified_on, start_date, end_date,
-        bl_date(notified_on, $date_formats) as notified_on_date,
-        bl_date(start_date, $date_formats) as start_date_date,
-        bl_date(end_date, $date_formats) as end_date_date,
+        notified_on_read.value as notified_on_date,
+        start_date_read.value as start_date_date,
+        end_date_read.value as end_date_date,
+        notified_on_read.precision as notified_on_precision,
+        start_date_read.precision as start_date_precision,
+        end_date_read.precision as end_date_precision,
         troops, battle_tanks, acvs, artillery, sorties, helicopters,
         bl_number(troops, $decimal, $thousands) as troops_n,
         bl_number(battle_tanks, $decimal, $thousands) as battle_tanks_n,
@@ -41,7 +49,8 @@ checked as (
             case when start_date is null or end_date is null then 'missing_date' end,
             bl_date_reason([notified_on, start_date, end_date], [notified_on_date, start_date_date, end_date_date],
                            $withheld, $missing),
-            bl_date_order_reason([start_date_date], [end_date_date]),
+            bl_date_order_reason_at([start_date_date], [end_date_date], [start_date_precision],
+                                    [end_date_precision]),
             bl_date_range_reason([notified_on_date, start_date_date, end_date_date], $earliest, $latest),
             bl_number_range_reason([troops_n, battle_tanks_n, acvs_n, artillery_n, sorties_n, helicopters_n],
                                    bl_max_notice_count()),
