@@ -103,3 +103,34 @@ def test_a_database_from_before_date_precision_is_migrated(tmp_path: Path):
     assert query(db, """select notice_id, notified_on_precision, start_date_precision, end_date_precision
                         from exercise_notices where notice_id in ('SLASHED', 'SAME-MONTH') order by 1""") == [
         ("SAME-MONTH", None, "day", "day"), ("SLASHED", "day", "day", "day")]
+
+
+def test_a_start_without_its_day_gives_no_lead_time(tmp_path: Path):
+    """Published: SLASHED was notified on 1 Oct 1985 for a start in 'Nov 1985': its lead time is unknown (somewhere
+    between 31 and 60 days), never a count of days from 1 November; the extract carries the precisions."""
+    import csv
+
+    from data_pipeline.views.queries import Filters
+    from data_pipeline.views.queries_notices import notice_detail, notices_page
+
+    db, _ = _ingest(tmp_path)
+    policy = write(tmp_path / "policy.toml", '[policy]\nname = "none"\n\n[[rule]]\nid = "nothing"\n'
+                   'dataset = "exercise_notices"\naction = "drop"\nfields = ["area_name"]\n'
+                   'when = "notice_id = \'none\'"\nreason = "a policy needs a rule"\n')
+    release = tmp_path / "release"
+    run_cli("publish", "--db", db, "--policy", policy, "--out", release)
+    with open(release / "extracts" / "exercise_notices.csv", encoding="utf-8-sig", newline="") as handle:
+        extract = {r["notice_id"]: r for r in csv.DictReader(handle)}
+    assert (extract["SLASHED"]["lead_days"], extract["SLASHED"]["late"]) == ("", "unknown")
+    assert [extract["SLASHED"][f"{f}_precision"] for f in ("notified_on", "start_date", "end_date")] == [
+        "day", "month", "day"]
+    package = (release / "datapackage.json").read_text(encoding="utf-8")
+    assert "start_date_precision" in package and "the day unknown" in package
+    table, _, verdict = notice_detail(str(release), Filters(), "SLASHED")
+    shown = dict(zip(table["field"], table["value"]))
+    assert (shown["Notified on"], shown["Starts"], shown["Ends"]) == ("01 Oct 1985", "Nov 1985", "30 Nov 1985")
+    assert verdict[0] == "dates published less exactly than a day: lead time unknown"
+    page = notices_page(str(release), Filters(), "start_asc", None)
+    leads = dict(zip(page["notice_id"], page["lead"]))
+    assert leads["SLASHED"] == "unknown: a date without its day" and leads["YEAR"] == "not available"
+    assert dict(zip(page["notice_id"], page["starts_text"]))["YEAR"] == "1986"

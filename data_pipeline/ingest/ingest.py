@@ -257,12 +257,12 @@ def ingest_file(con: duckdb.DuckDBPyConnection, item: InputFile | Path, profile_
     raw = exact_lines(con, path, profile, raw, hasher.newlines) if sheet_rows is None else \
         sheet_lines(con, path, raw, sheet_rows)
     say("stage")
+    _drop_working(con)
+    con.execute(sql("canonical/macros"))  # before the staged view, which may call them (a field's scale)
     with _timed("stage"):
         stage(con, path, profile, raw)
     dataset = profile.dataset.name
     say("validate")
-    _drop_working(con)
-    con.execute(sql("canonical/macros"))
     _run(con, f"canonical/{dataset}_typed", profile)
     meta = {**profile.meta, **sidecar_meta(item.shipped)}
     series = meta.get("series", profile.name)

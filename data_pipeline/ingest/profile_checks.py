@@ -15,6 +15,7 @@ from data_pipeline.ingest.cube import check_dimensions, check_fiscal_start, chec
 from data_pipeline.datasets import DATASETS, Dataset
 from data_pipeline.errors import UserError
 from data_pipeline.ingest.field_sources import GENERATED, SOURCES as GENERATING, template_problem
+from data_pipeline.ingest import transforms
 from data_pipeline.ingest.vocabularies import builtin_vocabulary
 
 FORMATS = {"csv", "json", "geojson", "xlsx", "xls", "ods"}
@@ -22,9 +23,10 @@ SHEETS = {"xlsx", "xls", "ods"}
 TEXT_ONLY_KEYS = ("delimiter", "quote", "encoding", "records", "properties")  # not for a workbook
 SHAPES = {"long", "wide"}
 PARSERS = {"wkt_lon", "wkt_lat", "upper", "lower", "json_list"}
-UNMAPPED = {"keep", "null", "slug"}
-FIELD_SOURCES = ("column", "columns", "value", "document", "template", "hash", "generate")  # exactly one per field
-FIELD_OPTIONS = ("parse", "pad", "prefix", "map", "unmapped")  # with column only
+UNMAPPED = {"keep", "null", "slug", "apart"}
+FIELD_SOURCES = ("column", "columns", "value", "document", "template", "hash", "generate",  # exactly one per field
+                 "columns_matching")
+FIELD_OPTIONS = ("parse", "pad", "prefix", "map", "unmapped", "missing", "scale")  # with column (transforms.py)
 FIELD_KEYS = FIELD_SOURCES + FIELD_OPTIONS
 # The sections and keys a profile may use (docs/profiles.md); anything else is a typo, reported as one.
 PROFILE_KEYS = ("name", "dataset", "title", "publisher", "url", "licence", "series", "synthetic", "public")
@@ -278,7 +280,8 @@ def _check_field(path: Path, dataset: Dataset, fmt: str, name: str, spec, vocab:
         said = f"has {' and '.join(sources)}" if sources else "has none"
         raise _fail(path, f"{where} needs exactly one of {', '.join(FIELD_SOURCES)} ({said})")
     source = sources[0]
-    options = [k for k in FIELD_OPTIONS if k in spec and not (k == "prefix" and source in GENERATING)]
+    options = [k for k in FIELD_OPTIONS if k in spec and not (k == "prefix" and source in GENERATING)
+               and not (source == "columns_matching" and k in transforms.MATCHING_OPTIONS)]
     if options and source != "column":
         inside = " (put them in each alternative of columns)" if source == "columns" else ""
         verb = "applies" if len(options) == 1 else "apply"
@@ -297,11 +300,12 @@ def _check_field(path: Path, dataset: Dataset, fmt: str, name: str, spec, vocab:
     elif source == "value":
         if isinstance(spec["value"], (list, dict)):
             raise _fail(path, f"{where} value must be a string, number or boolean, not {_show(spec['value'])}")
-    else:
+    elif source == "document":
         _string(path, f"{where} document", spec["document"])
         if fmt not in ("json", "geojson"):
             raise _fail(path, f"{where} document only applies to json and geojson files, not [read] format = "
                               f"\"{fmt}\"")
+    transforms.check(path, where, name, spec, source)
     if "parse" in spec:
         _string(path, f"{where} parse", spec["parse"], sorted(PARSERS))
     if "pad" in spec:

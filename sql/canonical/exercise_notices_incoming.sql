@@ -10,6 +10,7 @@ renamed as (
         purpose,
         notifying_iso3,
         participating_list as participating_iso3,
+        participants_unmapped_list as participants_unmapped,
         notified_on_date as notified_on,
         bl_status(notified_on, $withheld, $missing) as notified_on_status,
         notified_on_precision,

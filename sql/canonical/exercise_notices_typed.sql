@@ -16,6 +16,7 @@ typed as (
         upper(host_iso3) as host_iso3,
         list_transform(bl_list(participating_iso3), lambda x: upper(x)) as participating_list,
         participating_iso3,
+        bl_list(participants_unmapped) as participants_unmapped_list,
         notified_on, start_date, end_date,
         notified_on_read.value as notified_on_date,
         start_date_read.value as start_date_date,
@@ -68,7 +69,9 @@ checked as (
                    or (bl_given(in_annual_calendar, $withheld, $missing) and bl_bool(in_annual_calendar) is null)
                    or (bl_given(without_advance_notice, $withheld, $missing) and bl_bool(without_advance_notice) is null)
                  then 'unparseable_boolean' end,
-            case when notifying_iso3 is null or notifying_iso3 not in (select iso3 from countries)
+            -- a notifying state is checked when the profile maps one (a compilation may not say who notified)
+            case when (notifying_iso3 is null and list_contains($mapped_fields::varchar[], 'notifying_iso3'))
+                   or notifying_iso3 not in (select iso3 from countries)
                    or _rid in (select _rid from bl_unknown_listed_countries('typed', 'participating_list'))
                    or (participating_iso3 is not null and participating_list is null)
                    or host_iso3 not in (select iso3 from countries)
