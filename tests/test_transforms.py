@@ -92,3 +92,46 @@ def test_a_mistaken_transform_is_one_line(tmp_path: Path, spec: str, said: str):
     data = write(tmp_path / "t.csv", HEADER + ROWS[0] + "\n")
     line = one_line_error(run_cli("ingest", data, "--db", tmp_path / "w.duckdb", "--profile", profile, check=False))
     assert said in line and "bad.toml" in line and name in line
+
+
+def test_the_worked_example_of_the_docs_loads_as_the_docs_say(tmp_path: Path):
+    """docs/profiles.md, "Transforms": the example file with its profile folder, row by row as its table says."""
+    from support import REPO
+
+    db = tmp_path / "compiled.duckdb"
+    result = ingest_json(db, REPO / "docs" / "examples" / "exercises_compiled.csv", "--profiles",
+                         REPO / "docs" / "examples" / "profiles")[0]
+    assert (result["profile"], result["rows_read"], result["rows_loaded"], result["rows_quarantined"]) == (
+        "example-exercises-compiled", 4, 3, 1)
+    rows = {r[0]: r[1:] for r in query(db, """
+        select notice_id, designation, start_date::varchar, start_date_precision, end_date::varchar,
+               end_date_precision, troops, troops_status, participating_iso3, participants_unmapped
+        from exercise_notices""")}
+    assert rows == {
+        "EX-1": ("Spring Shield", "1991-04-01", "month", "1991-04-20", "day", 2500, "reported", ["POL"],
+                 ["Czechoslovakia"]),
+        "EX-2": (None, "1992-11-01", "month", "1992-11-30", "day", None, "missing", ["DEU"], None),
+        "EX-3": ("Autumn Watch", "1993-01-01", "year", "1993-01-01", "year", None, "missing", ["FRA", "ESP", "ITA"],
+                 None),
+    }
+    assert query(db, "select line_no, reasons from quarantine") == [(5, ["end_before_start"])]
+
+
+def test_unknown_date_parts_are_for_notices_only(tmp_path: Path):
+    profile = write(tmp_path / "crossings.toml", """
+[profile]
+name = "c"
+dataset = "crossings"
+[dates]
+unknown = ["xx"]
+[fields]
+location_id = "A"
+direction = { value = "inbound" }
+period = "B"
+period_granularity = { value = "day" }
+measure = { value = "persons" }
+value = "C"
+""")
+    data = write(tmp_path / "c.csv", "A,B,C\nX,2024-01-xx,1\n")
+    line = one_line_error(run_cli("ingest", data, "--db", tmp_path / "w.duckdb", "--profile", profile, check=False))
+    assert "[dates] unknown applies to exercise_notices only" in line

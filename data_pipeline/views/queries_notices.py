@@ -246,6 +246,7 @@ def notices_view(release_path: str, filters: Filters, notice_id: str | None = No
 DETAIL_FIELDS = [
     ("notice_id", "Notice id"), ("designation", "Designation"), ("purpose", "Purpose"),
     ("notifying_iso3", "Notifying state"), ("participating_iso3", "Participating states"),
+    ("participants_unmapped", "Participants without a country code (as published)"),
     ("host_iso3", "Held in (host country)"),
     ("notified_on", "Notified on"), ("start_date", "Starts"), ("end_date", "Ends"),
     ("without_advance_notice", "Without advance notice to the troops (para 41)"),

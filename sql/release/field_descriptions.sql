@@ -38,6 +38,7 @@ with source as (
         ('exercise_notices', 'purpose', 'Purpose of the activity, as notified'),
         ('exercise_notices', 'notifying_iso3', 'State that gave notice (ISO 3166-1 alpha-3)'),
         ('exercise_notices', 'participating_iso3', 'Participating states (ISO 3166-1 alpha-3; semicolon-separated in CSV)'),
+        ('exercise_notices', 'participants_unmapped', 'Participants the publisher names that no ISO 3166-1 code stands for (a former state such as the German Democratic Republic, an alliance such as NATO), as published; semicolon-separated in CSV'),
         ('exercise_notices', 'notified_on', 'Date the notice was given'),
         ('exercise_notices', 'start_date', 'First day of the activity'),
         ('exercise_notices', 'end_date', 'Last day of the activity'),
