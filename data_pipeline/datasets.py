@@ -29,7 +29,7 @@ CROSSINGS = Dataset(
         "location_id", "location_name", "region_code", "region_original", "country_iso3",
         "neighbor_iso3", "reporter_iso3", "reporter_org", "direction", "period", "period_granularity",
         "measure", "measure_original", "value", "lat", "lon", "location_precision", "synthetic",
-        "place_kind", "period_label",
+        "place_kind", "period_label", "value_flag",
     ),
     # country_iso3 is not required of a profile: a route or an organisation's area has none (validation still
     # asks for it, row by row, at a crossing point)

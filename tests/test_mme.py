@@ -138,3 +138,13 @@ def test_shown_honestly_in_a_release(work, tmp_path: Path):
     rows = dict(zip(page["notice_id"], zip(page["starts_text"], page["ends_text"], page["lead"])))
     assert rows["mme88"] == ("Jan 1980", "Jan 1980", "not available")   # the notification date: never late
     assert rows["mme87"] == ("14 Jan 1980", "21 Jan 1980", "not available")
+    # the map's tooltip: the month as published, no notifying state invented
+    from data_pipeline.views import queries_map_areas as A
+    from data_pipeline.views.queries import precision_table
+
+    january = Filters(date_from=date(1980, 1, 1), date_to=date(1980, 1, 31))
+    drawn = A.notice_layer(str(release), january.params(), precision_table(str(release)))
+    tips = {f["properties"]["tooltip"].split("(")[1].split(")")[0]: f["properties"]["tooltip"]
+            for f in drawn.features["features"]}
+    assert "notifying state not published · Jan 1980 – Jan 1980" in tips["mme88"]
+    assert "14 Jan 1980 – 21 Jan 1980" in tips["mme87"] and "notice: unknown" in tips["mme87"]

@@ -28,7 +28,7 @@ withheld = ["(W)"]
 notice_id = "Id"
 designation = { column = "Name", missing = ["-9", "NA"] }
 notifying_iso3 = { column = "State", map = "countries" }
-participating_iso3 = { columns_matching = 'Member[A-Z]', map = "countries", unmapped = "UNMAPPED", missing = ["-9"] }
+participating_iso3 = { columns_matching = 'Member[A-Z]', map = "countries", unmapped = "apart", missing = ["-9"] }
 start_date = "From"
 end_date = "To"
 troops = { column = "Troops (thousands)", scale = 1000, missing = ["-9"] }
@@ -43,7 +43,7 @@ ROWS = [
 
 
 def _ingest(tmp_path: Path, unmapped: str = "apart", rows: list[str] = ROWS):
-    profile = write(tmp_path / "t.toml", PROFILE.replace("UNMAPPED", unmapped))
+    profile = write(tmp_path / "t.toml", PROFILE.replace('unmapped = "apart"', f'unmapped = "{unmapped}"'))
     data = write(tmp_path / "t.csv", HEADER + "\n".join(rows) + "\n")
     db = tmp_path / "work.duckdb"
     return db, ingest_json(db, data, profile=str(profile))[0]
@@ -87,7 +87,7 @@ def test_unmapped_names_kept_in_the_list_are_quarantined_visibly(tmp_path: Path)
 ])
 def test_a_mistaken_transform_is_one_line(tmp_path: Path, spec: str, said: str):
     name = spec.split(" =", 1)[0]
-    lines = [line for line in PROFILE.replace("UNMAPPED", "apart").splitlines() if not line.startswith(f"{name} =")]
+    lines = [line for line in PROFILE.splitlines() if not line.startswith(f"{name} =")]
     profile = write(tmp_path / "bad.toml", "\n".join(lines) + "\n" + spec + "\n")
     data = write(tmp_path / "t.csv", HEADER + ROWS[0] + "\n")
     line = one_line_error(run_cli("ingest", data, "--db", tmp_path / "w.duckdb", "--profile", profile, check=False))
@@ -118,12 +118,10 @@ def test_the_worked_example_of_the_docs_loads_as_the_docs_say(tmp_path: Path):
 
 
 def test_unknown_date_parts_are_for_notices_only(tmp_path: Path):
-    profile = write(tmp_path / "crossings.toml", """
+    profile = write(tmp_path / "crossings.toml", '[dates]\nunknown = ["xx"]\n' + """
 [profile]
 name = "c"
 dataset = "crossings"
-[dates]
-unknown = ["xx"]
 [fields]
 location_id = "A"
 direction = { value = "inbound" }

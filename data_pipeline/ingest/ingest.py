@@ -177,6 +177,7 @@ def _values(profile: Profile, extra: dict) -> dict:
         "date_formats": list(profile.date_formats),
         "withheld": profile.marker_list("withheld"),
         "missing": profile.marker_list("missing"),
+        "estimated": profile.marker_list("estimated"),
         "decimal": read.get("decimal", "."),
         "thousands": read.get("thousands", ","),
         "earliest": profile.date_window[0],

@@ -15,7 +15,7 @@ from data_pipeline.ingest.cube import check_dimensions, check_fiscal_start, chec
 from data_pipeline.datasets import DATASETS, Dataset
 from data_pipeline.errors import UserError
 from data_pipeline.ingest.field_sources import GENERATED, SOURCES as GENERATING, template_problem
-from data_pipeline.ingest import transforms
+from data_pipeline.ingest import row_filters, transforms
 from data_pipeline.ingest.vocabularies import builtin_vocabulary
 
 FORMATS = {"csv", "json", "geojson", "xlsx", "xls", "ods"}
@@ -34,8 +34,8 @@ DETECT_KEYS = ("columns",)
 READ_KEYS = ("format", "delimiter", "quote", "encoding", "decimal", "thousands", "skip_lines", "shape",
              "value_columns", "records", "properties", "sheet")
 DATES_KEYS = ("formats", "earliest", "latest", "fiscal_year_start", "unknown")
-MARKER_KINDS = ("withheld", "missing")
-SECTIONS = ("profile", "detect", "read", "dates", "markers", "fields", "vocab", "dimensions")
+MARKER_KINDS = ("withheld", "missing", "estimated")
+SECTIONS = ("profile", "detect", "read", "dates", "markers", "fields", "vocab", "dimensions", "rows")
 _STRPTIME_ACCEPTS: set[str] = set()  # date formats DuckDB has accepted in this process
 
 
@@ -382,6 +382,7 @@ def checked(path: Path) -> dict:
     _known_keys(path, "markers", markers, MARKER_KINDS)
     for kind, values in markers.items():
         _strings(path, f"[markers] {kind}", values)
+    transforms.check_estimated(path, dataset.name, markers)
     vocab = _check_vocab(path, raw.get("vocab", {}))
     fields = raw.get("fields", {})
     for name, spec in fields.items():
@@ -393,5 +394,5 @@ def checked(path: Path) -> dict:
     return {"dataset": dataset, "meta": meta, "read": read, "detect_columns": tuple(detect_columns),
             "fields": fields, "vocab": vocab, "date_formats": tuple(date_formats), "markers": markers,
             "date_window": date_window, "fiscal_year_start": check_fiscal_start(path, dates),
-            "unknown_parts": tuple(unknown_parts),
+            "unknown_parts": tuple(unknown_parts), "rows": row_filters.check(path, raw.get("rows", {})),
             "dimensions": check_dimensions(path, dataset.name, raw.get("dimensions", {}), vocab, builtin_vocabulary)}

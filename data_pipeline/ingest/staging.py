@@ -32,7 +32,7 @@ from data_pipeline.ingest.text_files import (csv_problem, file_encoding, header_
                                               split_line, unnamed_columns)
 from data_pipeline.ingest.text_files import sniff_header  # noqa: F401 (ingest and the tests take it from here)
 from data_pipeline.ingest.text_files import utf8_copy as _utf8_copy
-from data_pipeline.ingest import transforms
+from data_pipeline.ingest import row_filters, transforms
 from data_pipeline.ingest.vocabularies import builtin_vocabulary
 
 RAW = "_raw"      # the file as read: one text column per publisher column (or one JSON record per row)
@@ -368,6 +368,7 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, profile: Profile, raw: Raw
     selects = [f"{rid} as _rid", f"{line} as _line", f"{column} as _column"]
     stray = [f"nullif(trim(r.{quote_ident(name)}), '') is not null" for name in raw.unnamed]
     selects.append(f"({' or '.join(stray) or 'false'}) as _extra_cells")
+    selects.append(f"{row_filters.skip_sql(profile.rows, resolve, q, str(path))} as _skip")  # [rows] skip
     for name in profile.dataset.staged_fields:
         spec = profile.fields.get(name)
         free_text = name in profile.dataset.free_text_fields

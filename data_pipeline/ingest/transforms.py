@@ -61,6 +61,14 @@ def check(path: Path, where: str, name: str, spec: dict, source: str) -> None:
         raise fail("unmapped only applies with map")
 
 
+def check_estimated(path: Path, dataset: str, markers: dict) -> None:
+    """[markers] estimated marks a crossings figure as the publisher's estimate (value_status estimated)."""
+    if markers.get("estimated") and dataset != "crossings":
+        raise UserError(f"profile {path}: [markers] estimated applies to crossings figures only, not {dataset}")
+    if any(not m.strip() for m in markers.get("estimated", [])):
+        raise UserError(f"profile {path}: [markers] estimated must not hold an empty marker")
+
+
 def missing_sql(expr: str, spec: dict, param: Callable) -> str:
     """The cell as missing (NULL) where it is one of the field's own missing markers (trimmed, any case)."""
     if "missing" not in spec:

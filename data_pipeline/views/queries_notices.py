@@ -13,8 +13,9 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from data_pipeline.views.date_words import precise_date
 from data_pipeline.views.downloads import analysis_frame
-from data_pipeline.views.queries import (DEFAULT_PAGE_SIZE, Filters, Paging, charted_days, date_text, location_marker,
+from data_pipeline.views.queries import (DEFAULT_PAGE_SIZE, Filters, Paging, charted_days, location_marker,
                                    off_chart_words, paging, precision_table, run, status_marker, time_marker,
                                    value_text)
 from data_pipeline.views.verdict_words import verdict_sentences
@@ -127,18 +128,6 @@ def _lead_words(lead_days, late, status) -> str:
             return "unknown: a date without its day"
         return status_marker(status) or "no notification date"
     return {"no": "on time", "yes": "late"}.get(late, "unknown")
-
-
-# How a date published to the month or the year is written: never as a day the publisher did not give.
-PRECISION_FORMATS = {"day": "%d %b %Y", "month": "%b %Y", "year": "%Y"}
-
-
-def precise_date(value, precision) -> str:
-    """'15 Jan 1980', 'Jan 1980' (the day unknown) or '1980' (the month unknown); '' for no date."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return ""
-    given = precision if isinstance(precision, str) else "day"
-    return date_text(value, PRECISION_FORMATS.get(given, PRECISION_FORMATS["day"]))
 
 
 def _yes_no(value, status) -> str:

@@ -20,6 +20,13 @@ create or replace temp macro bl_max_budget() as 1e18;                -- a budget
 create or replace temp macro bl_number_range_reason(numbers, maximum) as
     case when list_bool_or(list_transform(numbers, lambda checked_number: abs(checked_number) > maximum))
          then 'number_out_of_range' end;
+-- A figure the publisher marks as an estimate at its end ('1234 e', '1234e'; [markers] estimated): the figure
+-- without the marker, or NULL when it carries none (no markers: always NULL).
+create or replace temp macro bl_estimate_pattern(markers) as
+    '(?i)^(.*?)\s*(' || array_to_string(list_transform(markers, lambda m: regexp_escape(m)), '|') || ')$';
+create or replace temp macro bl_unflagged(t, markers) as
+    case when len(markers) > 0 and regexp_full_match(t, bl_estimate_pattern(markers))
+         then nullif(regexp_extract(t, bl_estimate_pattern(markers), 1), '') end;
 create or replace temp macro bl_status(t, withheld, missing) as
     case when bl_marked(t, withheld) then 'withheld_by_publisher'
          when bl_empty(t, missing) then 'missing'

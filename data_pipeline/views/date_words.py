@@ -1,0 +1,19 @@
+"""Dates in words as exactly as they were published (issue 11, point 2): a date known only to the month or the year
+is never written as a day."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from data_pipeline.views.queries import date_text
+
+# How a date published to the month or the year is written: never as a day the publisher did not give.
+PRECISION_FORMATS = {"day": "%d %b %Y", "month": "%b %Y", "year": "%Y"}
+
+
+def precise_date(value, precision) -> str:
+    """'15 Jan 1980', 'Jan 1980' (the day unknown) or '1980' (the month unknown); '' for no date."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    given = precision if isinstance(precision, str) else "day"
+    return date_text(value, PRECISION_FORMATS.get(given, PRECISION_FORMATS["day"]))
