@@ -134,3 +134,54 @@ def test_a_start_without_its_day_gives_no_lead_time(tmp_path: Path):
     leads = dict(zip(page["notice_id"], page["lead"]))
     assert leads["SLASHED"] == "unknown: a date without its day" and leads["YEAR"] == "not available"
     assert dict(zip(page["notice_id"], page["starts_text"]))["YEAR"] == "1986"
+
+
+FIELD_FORMATS = """
+[profile]
+name = "field-formats"
+dataset = "exercise_notices"
+
+[dates]
+formats = ["%Y-%m-%d"]
+unknown = ["xx"]
+
+[fields]
+notice_id = "Id"
+notifying_iso3 = "State"
+start_date = { columns = [{ column = "Start" }, { column = "Start (y m d)" }], first = "parseable", formats = ["%Y-%m-%d", "%Y %m %d"] }
+end_date = { column = "End", formats = ["%d.%m.%Y"] }
+"""
+
+
+def test_a_date_field_with_its_own_formats_and_the_first_parseable_column(tmp_path: Path):
+    """end_date reads its own format (with the profile's unknown markers); start_date takes the first of two columns
+    whose date reads: a typo in the first falls through to the parts in the second; none readable: the first
+    text given is quarantined as unparseable_date."""
+    data = write(tmp_path / "f.csv", "Id,State,Start,Start (y m d),End\n"
+                 "A,POL,1990-01-02,,05.01.1990\n"        # the first column reads
+                 "B,POL,1990-13-02,1990 02 03,xx.02.1990\n"   # a typo in Start: the parts' column reads
+                 "C,POL,,1990 03 xx,31.03.1990\n"         # Start empty: the parts, to the month
+                 "D,POL,someday,sometime,31.03.1990\n")   # neither reads
+    db = tmp_path / "w.duckdb"
+    result = ingest_json(db, data, profile=str(write(tmp_path / "f.toml", FIELD_FORMATS)))[0]
+    assert (result["rows_loaded"], result["rows_quarantined"]) == (3, 1)
+    assert query(db, """select notice_id, start_date::varchar, start_date_precision, end_date::varchar,
+                               end_date_precision from exercise_notices order by 1""") == [
+        ("A", "1990-01-02", "day", "1990-01-05", "day"),
+        ("B", "1990-02-03", "day", "1990-02-01", "month"),
+        ("C", "1990-03-01", "month", "1990-03-31", "day")]
+    assert query(db, "select line_no, reasons from quarantine") == [(5, ["unparseable_date"])]
+
+
+def test_a_misplaced_date_option_is_one_line(tmp_path: Path):
+    data = write(tmp_path / "f.csv", "Id,State,Start,End\nA,POL,1990-01-02,05.01.1990\n")
+    for old, new, said in (
+            ('end_date = { column = "End", formats = ["%d.%m.%Y"] }', 'end_date = { column = "End", first = "parseable" }',
+             "goes with columns"),
+            ('end_date = { column = "End", formats = ["%d.%m.%Y"] }', 'end_date = { column = "End", formats = ["%Q"] }',
+             "is not a strptime format"),
+            ('notifying_iso3 = "State"', 'notifying_iso3 = { column = "State", formats = ["%Y"] }', "date field")):
+        profile = write(tmp_path / "bad.toml", FIELD_FORMATS.replace(old, new))
+        line = one_line_error(run_cli("ingest", data, "--db", tmp_path / "w.duckdb", "--profile", profile,
+                                      check=False))
+        assert said in line and "bad.toml" in line, line

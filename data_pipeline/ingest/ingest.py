@@ -27,6 +27,7 @@ from data_pipeline.ingest.profiles import (SHEET_FORMATS, Profile, detect_profil
                                            profile_folders, resolve_profile)
 from data_pipeline.ingest.sheets import sheet_as_csv, sheet_headers, sheet_kind, sheet_lines
 from data_pipeline.ingest.text_files import refuse_non_text
+from data_pipeline.ingest.transforms import DATE_FIELDS
 from data_pipeline.ingest.staging import (RawFile, detach_scratch, json_header, read_csv_raw, read_json_raw, sniff_header,
                                    stage)
 
@@ -187,6 +188,10 @@ def _values(profile: Profile, extra: dict) -> dict:
         "mapped_fields": list(profile.fields),
         **extra,
     }
+    for name in DATE_FIELDS:   # a date field's own formats ([fields] NAME = { ..., formats = [...] }), else [dates]
+        spec = profile.fields.get(name)
+        values[f"{name}_formats"] = list(spec.get("formats") or profile.date_formats) if isinstance(spec, dict) \
+            else list(profile.date_formats)
     return values
 
 

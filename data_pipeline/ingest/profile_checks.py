@@ -27,7 +27,7 @@ UNMAPPED = {"keep", "null", "slug", "apart"}
 FIELD_SOURCES = ("column", "columns", "value", "document", "template", "hash", "generate",  # exactly one per field
                  "columns_matching")
 FIELD_OPTIONS = ("parse", "pad", "prefix", "map", "unmapped", "missing", "scale")  # with column (transforms.py)
-FIELD_KEYS = FIELD_SOURCES + FIELD_OPTIONS
+FIELD_KEYS = FIELD_SOURCES + FIELD_OPTIONS + transforms.DATE_KEYS
 # The sections and keys a profile may use (docs/profiles.md); anything else is a typo, reported as one.
 PROFILE_KEYS = ("name", "dataset", "title", "publisher", "url", "licence", "series", "synthetic", "public")
 DETECT_KEYS = ("columns",)
@@ -193,9 +193,9 @@ def _check_sheet(path: Path, fmt: str, read: dict) -> None:
         _integer(path, "[read] sheet (a name, or a number from 1)", sheet, 1)
 
 
-def _check_date_formats(path: Path, formats) -> None:
+def _check_date_formats(path: Path, formats, where: str = "[dates] formats") -> None:
     """Each format must be one DuckDB's strptime accepts: asked of DuckDB itself, once per format and process."""
-    _strings(path, "[dates] formats", formats, non_empty=True)
+    _strings(path, where, formats, non_empty=True)
     unchecked = [f for f in formats if f not in _STRPTIME_ACCEPTS]
     if not unchecked:
         return
@@ -209,7 +209,7 @@ def _check_date_formats(path: Path, formats) -> None:
             except duckdb.Error as exc:
                 reason = str(exc).splitlines()[0]
                 reason = reason.split(f"Failed to parse format specifier {fmt}: ", 1)[-1]
-                raise _fail(path, f"[dates] formats: {_show(fmt)} is not a strptime format DuckDB accepts "
+                raise _fail(path, f"{where}: {_show(fmt)} is not a strptime format DuckDB accepts "
                                   f"({reason})") from None
             _STRPTIME_ACCEPTS.add(fmt)
     finally:
@@ -305,7 +305,7 @@ def _check_field(path: Path, dataset: Dataset, fmt: str, name: str, spec, vocab:
         if fmt not in ("json", "geojson"):
             raise _fail(path, f"{where} document only applies to json and geojson files, not [read] format = "
                               f"\"{fmt}\"")
-    transforms.check(path, where, name, spec, source)
+    transforms.check(path, where, name, spec, source, _check_date_formats)
     if "parse" in spec:
         _string(path, f"{where} parse", spec["parse"], sorted(PARSERS))
     if "pad" in spec:

@@ -238,6 +238,7 @@ class _Sql:
     record_number: str = "null"                     # the record's number from 1, for generate = "record_number"
     header: list[str] = field(default_factory=list)  # the file's columns, for columns_matching
     read: dict = field(default_factory=dict)          # the profile's [read], for scale
+    dates: tuple = ()                                 # [dates] formats and unknown, for first = "parseable"
 
     def param(self, value) -> str:
         name = f"p{len(self.params)}"
@@ -286,6 +287,8 @@ def _field_sql(spec, resolve, q: _Sql, free_text: bool = False) -> str | None:
         spec = {"column": spec}
     if "columns" in spec:
         parts = [p for p in (_field_sql(s, resolve, q, free_text) for s in spec["columns"]) if p]
+        if parts and spec.get("first") == "parseable":  # the first that reads as a date, else the first given
+            parts = transforms.parseable_first(parts, spec.get("formats") or q.dates[0], q.dates[1], q.param)
         return f"coalesce({', '.join(parts)})" if parts else None
     if "value" in spec:
         return f"{q.param(str(spec['value']))}::varchar"
@@ -361,7 +364,7 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, profile: Profile, raw: Raw
     else:
         rid = line = "r.idx"
     resolve = _column_resolver(profile, header, "r")
-    q.header, q.read = header, profile.read
+    q.header, q.read, q.dates = header, profile.read, (list(profile.date_formats), list(profile.unknown_parts))
     # CSV: data records counted from 1 (a wide row's cells share its number); JSON: records counted from 1
     q.record_number = f"{line_expr} + 1" if profile.format == "csv" else "r.idx"
     column = "r._header" if source == "_long" else "null::varchar"

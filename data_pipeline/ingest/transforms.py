@@ -15,14 +15,18 @@ from data_pipeline.errors import UserError
 LIST_FIELDS = ("participating_iso3", "countries_iso3", "funders", "participants_unmapped")
 APART = {"participating_iso3": "participants_unmapped"}
 MATCHING_OPTIONS = ("map", "unmapped", "missing")   # what goes with columns_matching
+# A date field's own formats, and first = "parseable": of several columns, the first whose date reads
+DATE_KEYS = ("formats", "first")
+DATE_FIELDS = ("notified_on", "start_date", "end_date", "planned_start", "planned_end", "actual_start", "actual_end")
 
 
-def check(path: Path, where: str, name: str, spec: dict, source: str) -> None:
+def check(path: Path, where: str, name: str, spec: dict, source: str, check_formats: Callable) -> None:
     """The transform keys of one field spec: missing (a list of strings), scale (a number, not 0), columns_matching
     (a valid regular expression, for a list field, with map, unmapped and missing only)."""
     def fail(message: str) -> UserError:
         return UserError(f"profile {path}: {where} {message}")
 
+    _check_dates(path, where, name, spec, source, check_formats, fail)
     if "missing" in spec:
         markers = spec["missing"]
         if not isinstance(markers, list) or not markers or not all(isinstance(m, str) and m.strip() for m in markers):
@@ -59,6 +63,24 @@ def check(path: Path, where: str, name: str, spec: dict, source: str) -> None:
         raise fail(f"unmapped = \"apart\" keeps names apart for {', '.join(APART)} only")
     if "unmapped" in spec and "map" not in spec:
         raise fail("unmapped only applies with map")
+
+
+def _check_dates(path: Path, where: str, name: str, spec: dict, source: str, check_formats: Callable,
+                 fail: Callable) -> None:
+    """formats (a list DuckDB's strptime accepts) and first = "parseable" (with columns), on a date field itself."""
+    given = [k for k in DATE_KEYS if k in spec]
+    if not given:
+        return
+    if name not in DATE_FIELDS or where.endswith("]"):
+        raise fail(f"{given[0]} goes on a date field ({', '.join(DATE_FIELDS)}) itself, not on {name} or "
+                   "an alternative of columns")
+    if source not in ("column", "columns"):
+        raise fail(f"{given[0]} applies with column or columns, not with {source}")
+    if "formats" in spec:
+        check_formats(path, spec["formats"], f"{where} formats")
+    if "first" in spec and (spec["first"] != "parseable" or source != "columns"):
+        raise fail(f"first = \"parseable\" is the one choice, and goes with columns, not {spec['first']!r} "
+                   f"with {source}")
 
 
 def check_estimated(path: Path, dataset: str, markers: dict) -> None:
@@ -123,3 +145,13 @@ def apart_sql(spec: dict, header: list[str], resolve, q) -> str | None:
     if items is None:
         return None
     return _joined(f"list_filter({items}, lambda item: {q.vocab(spec['map'])}[lower(item)] is null)")
+
+
+def parseable_first(parts: list[str], formats: list[str], unknown: list[str], param: Callable) -> list[str]:
+    """The alternatives of a date field as coalesce's arguments: each one only where it reads as a date (by the
+    field's formats, with the profile's unknown-part markers), then each as given, so a row none of them fits
+    keeps the first text given and is quarantined as unparseable_date."""
+    fmts, marks = param(list(formats)), param(list(unknown))
+    read = [f"(case when bl_date_read({p}, {fmts}::varchar[], {marks}::varchar[]) is not null then {p} end)"
+            for p in parts]
+    return read + parts

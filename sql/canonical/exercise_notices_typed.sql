@@ -3,9 +3,9 @@ create or replace temp table _typed as
 with source as (
     -- a date with an unknown day or month ([dates] unknown) reads as its first day, at month or year precision
     select *,
-           bl_date_read(notified_on, $date_formats, $unknown_parts::varchar[]) as notified_on_read,
-           bl_date_read(start_date, $date_formats, $unknown_parts::varchar[]) as start_date_read,
-           bl_date_read(end_date, $date_formats, $unknown_parts::varchar[]) as end_date_read
+           bl_date_read(notified_on, $notified_on_formats::varchar[], $unknown_parts::varchar[]) as notified_on_read,
+           bl_date_read(start_date, $start_date_formats::varchar[], $unknown_parts::varchar[]) as start_date_read,
+           bl_date_read(end_date, $end_date_formats::varchar[], $unknown_parts::varchar[]) as end_date_read
     from _stg
 ),
 typed as (
