@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from support import SAMPLE, ingest_json, query, run_cli
+from test_app_release import app_env, no_exception, open_page  # noqa: F401
 
 MME = SAMPLE / "exercises" / "mme_v7_multinational_military_exercises_1980-2010.csv"
 UNKNOWN = ("-9", "NA", "")
@@ -148,3 +149,32 @@ def test_shown_honestly_in_a_release(work, tmp_path: Path):
             for f in drawn.features["features"]}
     assert "notifying state not published · Jan 1980 – Jan 1980" in tips["mme88"]
     assert "14 Jan 1980 – 21 Jan 1980" in tips["mme87"] and "notice: unknown" in tips["mme87"]
+
+
+@pytest.fixture(scope="module")
+def release_dir(work, tmp_path_factory) -> str:  # the release app_env serves: the MME file alone, published
+    db, _ = work
+    folder = tmp_path_factory.mktemp("mme-release")
+    policy = folder / "policy.toml"
+    policy.write_text('[policy]\nname = "none"\n\n[[rule]]\nid = "nothing"\ndataset = "exercise_notices"\n'
+                      'action = "drop"\nfields = ["area_name"]\nwhen = "notice_id = \'none\'"\n'
+                      'reason = "a policy needs a rule"\n', encoding="utf-8")
+    run_cli("publish", "--db", db, "--policy", policy, "--out", folder / "release")
+    return str(folder / "release")
+
+
+def test_the_notices_page_shows_months_and_unknown_lead_times(app_env):
+    """The real page (AppTest): January 1980's exercises, dates to the month where the day is not published, no
+    notice counted late, and the detail of one says why its lead time is unknown."""
+    at = open_page("notices", {"from": "1980-01", "to": "1980-01", "sort": "start_asc", "notice": "mme88"})
+    no_exception(at)
+    table = at.dataframe[0].value
+    rows = dict(zip(table["notice_id"], zip(table["starts_text"], table["ends_text"], table["lead"])))
+    assert rows["mme88"] == ("Jan 1980", "Jan 1980", "not available")
+    assert rows["mme87"] == ("14 Jan 1980", "21 Jan 1980", "not available")
+    late = next(m for m in at.metric if m.label.startswith("Late"))
+    assert late.value == "0"
+    detail = next(d.value for d in at.dataframe if list(d.value.columns) == ["field", "value"])
+    shown = dict(zip(detail["field"], detail["value"]))
+    assert shown["Lead time (para 38 / 41)"] == "notification date not published: lead time unknown"
+    assert (shown["Starts"], shown["Ends"], shown["Notifying state"]) == ("Jan 1980", "Jan 1980", "not published")

@@ -263,6 +263,8 @@ def _cell(row: pd.Series, column: str, known: dict) -> str:
         if marker and marker != "estimated":
             return marker
     value = row.get(column)
+    if column == "notifying_iso3" and (value is None or pd.isna(value)):  # a compilation (MME) names none
+        return "not published"
     if column == "sha256" and (value is None or pd.isna(value)):
         return "not published (the file is not declared public)"
     if column == "source_line" and row.get("line_numbers") == "renumbered" and not pd.isna(value):
