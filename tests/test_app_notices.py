@@ -138,7 +138,7 @@ def test_sort_and_rows_per_page_go_into_the_url_and_restart_at_page_one(app_env)
     troops = _release_rows(app_env, "select max(troops) from exercise_notices")[0][0]
     assert at.dataframe[0].value["troops_text"].iloc[0] == f"{troops:,.0f}"
     at.selectbox(key="notices_rows").set_value(250).run()
-    assert at.query_params["rows"] == "250" and len(at.dataframe[0].value) == len(_in_period(app_env, at))
+    assert at.query_params["rows"] == "250" and len(at.dataframe[0].value) == min(250, len(_in_period(app_env, at)))
 
 
 @pytest.mark.parametrize("link, words", [
