@@ -128,7 +128,7 @@ def test_a_start_without_its_day_gives_no_lead_time(tmp_path: Path):
     assert "start_date_precision" in package and "the day unknown" in package
     table, _, verdict = notice_detail(str(release), Filters(), "SLASHED")
     shown = dict(zip(table["field"], table["value"]))
-    assert (shown["Notified on"], shown["Starts"], shown["Ends"]) == ("01 Oct 1985", "Nov 1985", "30 Nov 1985")
+    assert (shown["Notified on"], shown["Starts"], shown["Ends"]) == ("1985-10-01", "Nov 1985", "1985-11-30")
     assert verdict[0] == "dates published less exactly than a day: lead time unknown"
     page = notices_page(str(release), Filters(), "start_asc", None)
     leads = dict(zip(page["notice_id"], page["lead"]))

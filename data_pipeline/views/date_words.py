@@ -11,9 +11,10 @@ from data_pipeline.views.queries import date_text
 PRECISION_FORMATS = {"day": "%d %b %Y", "month": "%b %Y", "year": "%Y"}
 
 
-def precise_date(value, precision) -> str:
-    """'15 Jan 1980', 'Jan 1980' (the day unknown) or '1980' (the month unknown); '' for no date."""
+def precise_date(value, precision, day_format: str = PRECISION_FORMATS["day"]) -> str:
+    """'15 Jan 1980' (or the date in day_format), 'Jan 1980' (the day unknown) or '1980' (the month unknown); ''
+    for no date."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return ""
     given = precision if isinstance(precision, str) else "day"
-    return date_text(value, PRECISION_FORMATS.get(given, PRECISION_FORMATS["day"]))
+    return date_text(value, day_format if given == "day" else PRECISION_FORMATS.get(given, day_format))

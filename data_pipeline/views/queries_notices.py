@@ -284,7 +284,7 @@ def _cell(row: pd.Series, column: str, known: dict) -> str:
     if isinstance(value, (bool, np.bool_)):
         return "yes" if value else "no"
     if isinstance(value, (pd.Timestamp, date)):
-        return precise_date(value, row.get(f"{column}_precision"))
+        return precise_date(value, row.get(f"{column}_precision"), "%Y-%m-%d")   # a day as ISO, as it always was
     if isinstance(value, (float, np.floating)):
         return f"{value:,.1f}" if column in ("distance_to_border_km", "outside_country_km") else f"{value:,.0f}"
     if isinstance(value, (int, np.integer)):
