@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 WORK_DB := build/work.duckdb
 RELEASE := build/demo-release
 PORT ?= 8501
-SAMPLE_INPUTS := $(wildcard sample_data/crossings/* sample_data/notices/* sample_data/projects/*)
+SAMPLE_INPUTS := $(wildcard sample_data/crossings/* sample_data/notices/* sample_data/exercises/* sample_data/projects/*)
 POLICY := sample_data/policy.toml
 
 # Tests without a browser, a server or a release build (unit tests of the rules, writers and policy checks).
@@ -34,7 +34,7 @@ lock: $(STAMP)
 $(WORK_DB): $(STAMP) $(SAMPLE_INPUTS)
 	mkdir -p build
 	rm -f $(WORK_DB)
-	$(BIN)/borderlens ingest sample_data/crossings sample_data/notices sample_data/projects --db $(WORK_DB)
+	$(BIN)/borderlens ingest sample_data/crossings sample_data/notices sample_data/exercises sample_data/projects --db $(WORK_DB)
 
 $(RELEASE)/release.json: $(WORK_DB) $(POLICY)
 	$(BIN)/borderlens publish --db $(WORK_DB) --policy $(POLICY) --out $(RELEASE)

@@ -29,7 +29,7 @@ CROSSINGS = Dataset(
         "location_id", "location_name", "region_code", "region_original", "country_iso3",
         "neighbor_iso3", "reporter_iso3", "reporter_org", "direction", "period", "period_granularity",
         "measure", "measure_original", "value", "lat", "lon", "location_precision", "synthetic",
-        "place_kind", "period_label",
+        "place_kind", "period_label", "value_flag",
     ),
     # country_iso3 is not required of a profile: a route or an organisation's area has none (validation still
     # asks for it, row by row, at a crossing point)
@@ -48,9 +48,11 @@ EXERCISE_NOTICES = Dataset(
         "notice_id", "designation", "purpose", "notifying_iso3", "participating_iso3", "notified_on",
         "start_date", "end_date", "troops", "battle_tanks", "acvs", "artillery", "sorties", "helicopters",
         "airborne_amphibious", "observers_invited", "in_annual_calendar", "without_advance_notice", "area_name",
-        "area_geojson", "lat", "lon", "location_precision", "synthetic", "host_iso3",
+        "area_geojson", "lat", "lon", "location_precision", "synthetic", "host_iso3", "participants_unmapped",
     ),
-    required_fields=("notice_id", "notifying_iso3", "start_date", "end_date"),
+    # notifying_iso3 is not required of a profile: a compilation of exercises (MME) does not say who notified; a
+    # profile that maps it still has each row checked (unknown_country when empty)
+    required_fields=("notice_id", "start_date", "end_date"),
     key=("notice_id",),
     scope_key_to_series=True,
     free_text_fields=("designation", "purpose", "area_name"),

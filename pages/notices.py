@@ -85,7 +85,9 @@ else:
         full=lambda path=release.path, f=filters, s=sort: notices_table(path, f, s),
         hide_index=True, width="stretch",
         column_config={
-            "start_date": st.column_config.DateColumn("Starts"), "end_date": st.column_config.DateColumn("Ends"),
+            "starts_text": st.column_config.TextColumn("Starts", help="as exactly as published: a day, a month "
+                                                       "(Jan 1980: the day not published) or a year"),
+            "ends_text": st.column_config.TextColumn("Ends", help="as exactly as published"),
             "notice_id": "Notice", "designation": "Designation", "notifying_iso3": "State",
             "lead_days": st.column_config.NumberColumn("Notice given (days)"),
             "lead": st.column_config.TextColumn("Lead time", help=f"on time = at least {view.min_lead_days} days"),

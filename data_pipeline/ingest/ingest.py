@@ -28,6 +28,7 @@ from data_pipeline.ingest.profiles import (SHEET_FORMATS, Profile, detect_profil
                                            profile_folders, resolve_profile)
 from data_pipeline.ingest.sheets import sheet_as_csv, sheet_headers, sheet_kind, sheet_lines
 from data_pipeline.ingest.text_files import refuse_non_text
+from data_pipeline.ingest.transforms import DATE_FIELDS
 from data_pipeline.ingest.staging import (RawFile, detach_scratch, json_header, read_csv_raw, read_json_raw, sniff_header,
                                    stage)
 
@@ -178,13 +179,20 @@ def _values(profile: Profile, extra: dict) -> dict:
         "date_formats": list(profile.date_formats),
         "withheld": profile.marker_list("withheld"),
         "missing": profile.marker_list("missing"),
+        "estimated": profile.marker_list("estimated"),
         "decimal": read.get("decimal", "."),
         "thousands": read.get("thousands", ","),
         "earliest": profile.date_window[0],
         "latest": profile.date_window[1],
         "fiscal_start": profile.fiscal_year_start,
+        "unknown_parts": list(profile.unknown_parts),
+        "mapped_fields": list(profile.fields),
         **extra,
     }
+    for name in DATE_FIELDS:   # a date field's own formats ([fields] NAME = { ..., formats = [...] }), else [dates]
+        spec = profile.fields.get(name)
+        values[f"{name}_formats"] = list(spec.get("formats") or profile.date_formats) if isinstance(spec, dict) \
+            else list(profile.date_formats)
     return values
 
 
@@ -256,12 +264,12 @@ def ingest_file(con: duckdb.DuckDBPyConnection, item: InputFile | Path, profile_
     raw = exact_lines(con, path, profile, raw, hasher.newlines) if sheet_rows is None else \
         sheet_lines(con, path, raw, sheet_rows)
     say("stage")
+    _drop_working(con)
+    con.execute(sql("canonical/macros"))  # before the staged view, which may call them (a field's scale)
     with _timed("stage"):
         stage(con, path, profile, raw)
     dataset = profile.dataset.name
     say("validate")
-    _drop_working(con)
-    con.execute(sql("canonical/macros"))
     _run(con, f"canonical/{dataset}_typed", profile)
     meta = {**profile.meta, **sidecar_meta(item.shipped)}
     series = meta.get("series", profile.name)

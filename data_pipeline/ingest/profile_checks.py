@@ -15,6 +15,7 @@ from data_pipeline.ingest.cube import check_dimensions, check_fiscal_start, chec
 from data_pipeline.datasets import DATASETS, Dataset
 from data_pipeline.errors import UserError
 from data_pipeline.ingest.field_sources import GENERATED, SOURCES as GENERATING, template_problem
+from data_pipeline.ingest import row_filters, transforms
 from data_pipeline.ingest.vocabularies import builtin_vocabulary
 
 FORMATS = {"csv", "json", "geojson", "xlsx", "xls", "ods"}
@@ -22,18 +23,19 @@ SHEETS = {"xlsx", "xls", "ods"}
 TEXT_ONLY_KEYS = ("delimiter", "quote", "encoding", "records", "properties")  # not for a workbook
 SHAPES = {"long", "wide"}
 PARSERS = {"wkt_lon", "wkt_lat", "upper", "lower", "json_list"}
-UNMAPPED = {"keep", "null", "slug"}
-FIELD_SOURCES = ("column", "columns", "value", "document", "template", "hash", "generate")  # exactly one per field
-FIELD_OPTIONS = ("parse", "pad", "prefix", "map", "unmapped")  # with column only
-FIELD_KEYS = FIELD_SOURCES + FIELD_OPTIONS
+UNMAPPED = {"keep", "null", "slug", "apart"}
+FIELD_SOURCES = ("column", "columns", "value", "document", "template", "hash", "generate",  # exactly one per field
+                 "columns_matching")
+FIELD_OPTIONS = ("parse", "pad", "prefix", "map", "unmapped", "missing", "scale")  # with column (transforms.py)
+FIELD_KEYS = FIELD_SOURCES + FIELD_OPTIONS + transforms.DATE_KEYS
 # The sections and keys a profile may use (docs/profiles.md); anything else is a typo, reported as one.
 PROFILE_KEYS = ("name", "dataset", "title", "publisher", "url", "licence", "series", "synthetic", "public")
 DETECT_KEYS = ("columns",)
 READ_KEYS = ("format", "delimiter", "quote", "encoding", "decimal", "thousands", "skip_lines", "shape",
              "value_columns", "records", "properties", "sheet")
-DATES_KEYS = ("formats", "earliest", "latest", "fiscal_year_start")
-MARKER_KINDS = ("withheld", "missing")
-SECTIONS = ("profile", "detect", "read", "dates", "markers", "fields", "vocab", "dimensions")
+DATES_KEYS = ("formats", "earliest", "latest", "fiscal_year_start", "unknown")
+MARKER_KINDS = ("withheld", "missing", "estimated")
+SECTIONS = ("profile", "detect", "read", "dates", "markers", "fields", "vocab", "dimensions", "rows")
 _STRPTIME_ACCEPTS: set[str] = set()  # date formats DuckDB has accepted in this process
 
 
@@ -191,9 +193,9 @@ def _check_sheet(path: Path, fmt: str, read: dict) -> None:
         _integer(path, "[read] sheet (a name, or a number from 1)", sheet, 1)
 
 
-def _check_date_formats(path: Path, formats) -> None:
+def _check_date_formats(path: Path, formats, where: str = "[dates] formats") -> None:
     """Each format must be one DuckDB's strptime accepts: asked of DuckDB itself, once per format and process."""
-    _strings(path, "[dates] formats", formats, non_empty=True)
+    _strings(path, where, formats, non_empty=True)
     unchecked = [f for f in formats if f not in _STRPTIME_ACCEPTS]
     if not unchecked:
         return
@@ -207,7 +209,7 @@ def _check_date_formats(path: Path, formats) -> None:
             except duckdb.Error as exc:
                 reason = str(exc).splitlines()[0]
                 reason = reason.split(f"Failed to parse format specifier {fmt}: ", 1)[-1]
-                raise _fail(path, f"[dates] formats: {_show(fmt)} is not a strptime format DuckDB accepts "
+                raise _fail(path, f"{where}: {_show(fmt)} is not a strptime format DuckDB accepts "
                                   f"({reason})") from None
             _STRPTIME_ACCEPTS.add(fmt)
     finally:
@@ -278,7 +280,8 @@ def _check_field(path: Path, dataset: Dataset, fmt: str, name: str, spec, vocab:
         said = f"has {' and '.join(sources)}" if sources else "has none"
         raise _fail(path, f"{where} needs exactly one of {', '.join(FIELD_SOURCES)} ({said})")
     source = sources[0]
-    options = [k for k in FIELD_OPTIONS if k in spec and not (k == "prefix" and source in GENERATING)]
+    options = [k for k in FIELD_OPTIONS if k in spec and not (k == "prefix" and source in GENERATING)
+               and not (source == "columns_matching" and k in transforms.MATCHING_OPTIONS)]
     if options and source != "column":
         inside = " (put them in each alternative of columns)" if source == "columns" else ""
         verb = "applies" if len(options) == 1 else "apply"
@@ -297,11 +300,12 @@ def _check_field(path: Path, dataset: Dataset, fmt: str, name: str, spec, vocab:
     elif source == "value":
         if isinstance(spec["value"], (list, dict)):
             raise _fail(path, f"{where} value must be a string, number or boolean, not {_show(spec['value'])}")
-    else:
+    elif source == "document":
         _string(path, f"{where} document", spec["document"])
         if fmt not in ("json", "geojson"):
             raise _fail(path, f"{where} document only applies to json and geojson files, not [read] format = "
                               f"\"{fmt}\"")
+    transforms.check(path, where, name, spec, source, _check_date_formats)
     if "parse" in spec:
         _string(path, f"{where} parse", spec["parse"], sorted(PARSERS))
     if "pad" in spec:
@@ -369,10 +373,16 @@ def checked(path: Path) -> dict:
     date_formats = dates.get("formats", ["%Y-%m-%d"])
     _check_date_formats(path, date_formats)
     date_window = _check_date_window(path, dates, dataset)
+    unknown_parts = [m.strip() for m in _strings(path, "[dates] unknown", dates.get("unknown", []))]
+    if any(not m for m in unknown_parts):
+        raise _fail(path, "[dates] unknown must not hold an empty marker (it would stand for every part)")
+    if unknown_parts and dataset.name != "exercise_notices":
+        raise _fail(path, f"[dates] unknown applies to exercise_notices only (not yet to {dataset.name})")
     markers = raw.get("markers", {})
     _known_keys(path, "markers", markers, MARKER_KINDS)
     for kind, values in markers.items():
         _strings(path, f"[markers] {kind}", values)
+    transforms.check_estimated(path, dataset.name, markers)
     vocab = _check_vocab(path, raw.get("vocab", {}))
     fields = raw.get("fields", {})
     for name, spec in fields.items():
@@ -384,4 +394,5 @@ def checked(path: Path) -> dict:
     return {"dataset": dataset, "meta": meta, "read": read, "detect_columns": tuple(detect_columns),
             "fields": fields, "vocab": vocab, "date_formats": tuple(date_formats), "markers": markers,
             "date_window": date_window, "fiscal_year_start": check_fiscal_start(path, dates),
+            "unknown_parts": tuple(unknown_parts), "rows": row_filters.check(path, raw.get("rows", {})),
             "dimensions": check_dimensions(path, dataset.name, raw.get("dimensions", {}), vocab, builtin_vocabulary)}

@@ -38,6 +38,8 @@ class Profile:
     date_window: tuple = ()  # (earliest, latest) plausible dates: the dataset's, as widened by [dates]
     dimensions: dict = field(default_factory=dict)  # crossings: [dimensions] (see cube.py)
     fiscal_year_start: int = 1  # month a fiscal year label's year starts in ([dates] fiscal_year_start)
+    unknown_parts: tuple[str, ...] = ()  # markers of an unknown day or month in a date ([dates] unknown)
+    rows: list = field(default_factory=list)  # [rows] skip rules (row_filters.py)
 
     @property
     def format(self) -> str:

@@ -28,9 +28,11 @@ from data_pipeline.db import sql
 from data_pipeline.errors import UserError
 from data_pipeline.ingest.field_sources import SOURCES, source_sql
 from data_pipeline.ingest.profiles import DUCKDB_ENCODINGS, Profile
-from data_pipeline.ingest.text_files import file_encoding, header_line, lf_copy, mixed_line_ends
+from data_pipeline.ingest.text_files import (csv_problem, file_encoding, header_line, lf_copy, mixed_line_ends,
+                                              split_line, unnamed_columns)
 from data_pipeline.ingest.text_files import sniff_header  # noqa: F401 (ingest and the tests take it from here)
 from data_pipeline.ingest.text_files import utf8_copy as _utf8_copy
+from data_pipeline.ingest import row_filters, transforms
 from data_pipeline.ingest.vocabularies import builtin_vocabulary
 
 RAW = "_raw"      # the file as read: one text column per publisher column (or one JSON record per row)
@@ -140,24 +142,6 @@ def _literal_path(path: Path) -> Path:
     return link
 
 
-def _csv_problem(exc: duckdb.Error) -> str:
-    """DuckDB's reason in one line; its sniffer's long message in plain words (nothing of the file is loaded)."""
-    first = str(exc).splitlines()[0]
-    if "Maximum line size" in str(exc):
-        return ("a line is over the 2 MB maximum, and the header's columns cannot be read in its place (a header "
-                "over 1 MB or naming a column twice); nothing was loaded")
-    if "sniffing" in first:
-        return ("no consistent rows and columns found (an unclosed quote, a line over 2 MB, or not CSV text); "
-                "nothing was loaded")
-    return first
-
-
-def _split_line(text: str, delimiter: str, quote: str) -> list[str]:
-    """A rejected line's values as the CSV reader would split them; a line it cannot split stays one value."""
-    try:
-        return next(csv.reader([text], delimiter=delimiter, quotechar=quote or None), [])
-    except csv.Error:
-        return [text]
 
 
 def read_csv_raw(con: duckdb.DuckDBPyConnection, path: Path, profile: Profile) -> RawFile:
@@ -177,7 +161,7 @@ def read_csv_raw(con: duckdb.DuckDBPyConnection, path: Path, profile: Profile) -
     header = [row[0] for row in con.execute(sql("staging/raw_columns")).fetchall()]
     rejected = []
     for line, error_type, csv_line in con.execute(sql("staging/csv_rejects")).fetchall():
-        values = _split_line((csv_line or "").strip("\r\n"), options[0], options[1])
+        values = split_line((csv_line or "").strip("\r\n"), options[0], options[1])
         record = dict(zip(header, values))
         if len(values) > len(header):
             record["_extra_values"] = values[len(header):]
@@ -185,19 +169,8 @@ def read_csv_raw(con: duckdb.DuckDBPyConnection, path: Path, profile: Profile) -
         rejected.append({"line": int(line), "reason": reason, "raw": json.dumps(record, ensure_ascii=False)})
     rows = con.execute(sql("staging/raw_count")).fetchall()[0][0]
     return RawFile(header=header, rows=rows, rejected=rejected,
-                   unnamed=_unnamed_columns(path, header, options[0], options[1], encoding, options[3]))
+                   unnamed=unnamed_columns(path, header, options[0], options[1], encoding, options[3]))
 
-
-def _unnamed_columns(path: Path, header: list[str], delimiter: str, quote: str, encoding: str, skip: int) -> list[str]:
-    """The reader's names of the columns the header leaves blank (a trailing comma: 'Value,'): a cell under one is
-    beyond what the publisher named, and the row goes to quarantine as extra_cells rather than losing it."""
-    try:
-        names, _ = header_line(path, delimiter, quote, encoding, skip)
-    except (UnicodeDecodeError, LookupError, csv.Error, OSError):
-        return []
-    if len(names) != len(header):
-        return []
-    return [column for column, name in zip(header, names) if not name.strip()]
 
 
 def _read_csv(con: duckdb.DuckDBPyConnection, path: Path, profile: Profile, source: Path, options: list,
@@ -234,7 +207,7 @@ def _read_csv(con: duckdb.DuckDBPyConnection, path: Path, profile: Profile, sour
         finally:
             if reader_path != source:
                 shutil.rmtree(reader_path.parent, ignore_errors=True)
-    problem = _csv_problem(first) if isinstance(first, duckdb.Error) else str(first)
+    problem = csv_problem(first) if isinstance(first, duckdb.Error) else str(first)
     raise UserError(f"{path}: cannot read as CSV with profile {profile.name}: {problem}") from None
 
 
@@ -263,6 +236,9 @@ class _Sql:
     params: dict = field(default_factory=dict)
     maps: list[str] = field(default_factory=list)  # vocabulary names, in the order of their variables
     record_number: str = "null"                     # the record's number from 1, for generate = "record_number"
+    header: list[str] = field(default_factory=list)  # the file's columns, for columns_matching
+    read: dict = field(default_factory=dict)          # the profile's [read], for scale
+    dates: tuple = ()                                 # [dates] formats and unknown, for first = "parseable"
 
     def param(self, value) -> str:
         name = f"p{len(self.params)}"
@@ -311,6 +287,8 @@ def _field_sql(spec, resolve, q: _Sql, free_text: bool = False) -> str | None:
         spec = {"column": spec}
     if "columns" in spec:
         parts = [p for p in (_field_sql(s, resolve, q, free_text) for s in spec["columns"]) if p]
+        if parts and spec.get("first") == "parseable":  # the first that reads as a date, else the first given
+            parts = transforms.parseable_first(parts, spec.get("formats") or q.dates[0], q.dates[1], q.param)
         return f"coalesce({', '.join(parts)})" if parts else None
     if "value" in spec:
         return f"{q.param(str(spec['value']))}::varchar"
@@ -319,10 +297,13 @@ def _field_sql(spec, resolve, q: _Sql, free_text: bool = False) -> str | None:
     if any(k in spec for k in SOURCES):   # template, hash, generate (field_sources)
         expr = source_sql(spec, resolve, q, q.record_number)
         return expr if expr is None or "prefix" not in spec else f"({q.param(str(spec['prefix']))} || {expr})"
+    if "columns_matching" in spec:
+        return transforms.matching_sql(spec, q.header, resolve, q)
     column = resolve(spec["column"], q)
     if column is None:
         return None
     expr = f"nullif({column}, '')" if free_text else f"nullif(trim({column}), '')"
+    expr = transforms.scale_sql(transforms.missing_sql(expr, spec, q.param), spec, q.param, q.read)
     parse = spec.get("parse")
     if parse in ("wkt_lon", "wkt_lat"):
         pattern = q.param(r"^\s*POINT\s*\(\s*(\S+)\s+(\S+)\s*\)\s*$")
@@ -383,16 +364,21 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, profile: Profile, raw: Raw
     else:
         rid = line = "r.idx"
     resolve = _column_resolver(profile, header, "r")
+    q.header, q.read, q.dates = header, profile.read, (list(profile.date_formats), list(profile.unknown_parts))
     # CSV: data records counted from 1 (a wide row's cells share its number); JSON: records counted from 1
     q.record_number = f"{line_expr} + 1" if profile.format == "csv" else "r.idx"
     column = "r._header" if source == "_long" else "null::varchar"
     selects = [f"{rid} as _rid", f"{line} as _line", f"{column} as _column"]
     stray = [f"nullif(trim(r.{quote_ident(name)}), '') is not null" for name in raw.unnamed]
     selects.append(f"({' or '.join(stray) or 'false'}) as _extra_cells")
+    selects.append(f"{row_filters.skip_sql(profile.rows, resolve, q, str(path))} as _skip")  # [rows] skip
     for name in profile.dataset.staged_fields:
         spec = profile.fields.get(name)
         free_text = name in profile.dataset.free_text_fields
         expr = _field_sql(spec, resolve, q, free_text) if spec is not None else None
+        apart = profile.fields.get(next((f for f, a in transforms.APART.items() if a == name), ""))
+        if spec is None and isinstance(apart, dict) and apart.get("unmapped") == "apart":  # names a map left over
+            expr = transforms.apart_sql(apart, header, resolve, q)
         selects.append(f"{expr or 'null::varchar'} as {quote_ident(name)}")
         if name in profile.dataset.text_list_fields:  # untrimmed: the cell as published, kept if its items change
             published = _field_sql(spec, resolve, q, free_text=True) if spec is not None else None

@@ -184,3 +184,35 @@ def utf8_copy(path: Path, encoding: str) -> Path:
         out.unlink(missing_ok=True)
         raise
     return out
+
+
+def csv_problem(exc: Exception) -> str:
+    """DuckDB's reason in one line; its sniffer's long message in plain words (nothing of the file is loaded)."""
+    first = str(exc).splitlines()[0]
+    if "Maximum line size" in str(exc):
+        return ("a line is over the 2 MB maximum, and the header's columns cannot be read in its place (a header "
+                "over 1 MB or naming a column twice); nothing was loaded")
+    if "sniffing" in first:
+        return ("no consistent rows and columns found (an unclosed quote, a line over 2 MB, or not CSV text); "
+                "nothing was loaded")
+    return first
+
+
+def split_line(text: str, delimiter: str, quote: str) -> list[str]:
+    """A rejected line's values as the CSV reader would split them; a line it cannot split stays one value."""
+    try:
+        return next(csv.reader([text], delimiter=delimiter, quotechar=quote or None), [])
+    except csv.Error:
+        return [text]
+
+
+def unnamed_columns(path: Path, header: list[str], delimiter: str, quote: str, encoding: str, skip: int) -> list[str]:
+    """The reader's names of the columns the header leaves blank (a trailing comma: 'Value,'): a cell under one is
+    beyond what the publisher named, and the row goes to quarantine as extra_cells rather than losing it."""
+    try:
+        names, _ = header_line(path, delimiter, quote, encoding, skip)
+    except (UnicodeDecodeError, LookupError, csv.Error, OSError):
+        return []
+    if len(names) != len(header):
+        return []
+    return [column for column, name in zip(header, names) if not name.strip()]

@@ -32,6 +32,8 @@ ANALYSIS_COLUMNS = {
     "budget_text": ("budget", "currency", "budget_status"),
     "funders_text": ("funders", "funders_status"),
     "change": ("change_pct", "change_status"),
+    "starts_text": ("start_date", "start_date_precision"),   # a date to the month or year, with how exact it is
+    "ends_text": ("end_date", "end_date_precision"),
 }
 
 

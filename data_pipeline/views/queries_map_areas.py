@@ -16,7 +16,8 @@ import pandas as pd
 
 from data_pipeline.publish.cells import KM_PER_DEGREE
 from data_pipeline.views.map_style import NOTICE_COLOURS, OTHER_PROJECT, PROJECT_COLOURS
-from data_pipeline.views.queries import date_text, location_marker, run, time_marker, value_text
+from data_pipeline.views.date_words import precise_date
+from data_pipeline.views.queries import location_marker, run, time_marker, value_text
 
 DETAIL_LIMIT = 1_000        # features per layer drawn one by one at most; more are counted per grid cell
 LAYER_BYTES = 500_000       # nor more than this many bytes of features (outlines and tooltips) per layer
@@ -245,10 +246,11 @@ def _layer(release_path: str, params: dict, known: dict[str, float], kind: str, 
 
 def _describe_notice(row, known: dict[str, float]) -> tuple[list[str], list, tuple]:
     lead = "unknown" if pd.isna(row.lead_ok) else ("on time" if row.lead_ok else "late")
-    dates = f"{date_text(row.start_date, '%d %b %Y')} – {date_text(row.end_date, '%d %b %Y')}" \
-        if pd.notna(row.end_date) else f"from {date_text(row.start_date, '%d %b %Y')}"
+    start = precise_date(row.start_date, row.start_date_precision)   # 'Jan 1980' when the day is unknown
+    dates = f"{start} – {precise_date(row.end_date, row.end_date_precision)}" if pd.notna(row.end_date) \
+        else f"from {start}"
     lines = [f"{row.designation or row.notice_id} ({row.notice_id})",
-             f"{row.notifying_iso3} · {dates}",
+             f"{row.notifying_iso3 or 'notifying state not published'} · {dates}",
              f"troops: {value_text(row.troops, row.troops_status)}",
              f"notice: {lead}" + ("" if pd.isna(row.lead_days) else f" ({int(row.lead_days)} days)")]
     if isinstance(row.area_name, str) and row.area_name:

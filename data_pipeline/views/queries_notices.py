@@ -13,8 +13,9 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from data_pipeline.views.date_words import precise_date
 from data_pipeline.views.downloads import analysis_frame
-from data_pipeline.views.queries import (DEFAULT_PAGE_SIZE, Filters, Paging, charted_days, date_text, location_marker,
+from data_pipeline.views.queries import (DEFAULT_PAGE_SIZE, Filters, Paging, charted_days, location_marker,
                                    off_chart_words, paging, precision_table, run, status_marker, time_marker,
                                    value_text)
 from data_pipeline.views.verdict_words import verdict_sentences
@@ -41,7 +42,7 @@ SORTS = {
 }
 DEFAULT_SORT = "start_desc"
 # The columns of the notices table, on the page and in its downloads.
-SHOWN = ["start_date", "end_date", "notice_id", "designation", "notifying_iso3", "lead_days", "lead", "troops_text",
+SHOWN = ["starts_text", "ends_text", "notice_id", "designation", "notifying_iso3", "lead_days", "lead", "troops_text",
          "battle_tanks_text", "notifiable", "observation_required", "thresholds", "withheld", "observers", "calendar", "distance_to_border_km",
          "border_name", "location_note"]
 CALENDAR_BARS = 250   # up to this many notices the calendar draws one bar each; beyond, counts per month
@@ -123,6 +124,8 @@ def _withheld_words(items) -> str:
 def _lead_words(lead_days, late, status) -> str:
     """The stored verdict late (para 38, or 41) in the table's words: on time, late, or why it is unknown."""
     if lead_days is None or pd.isna(lead_days):
+        if status == "reported":  # a notification date there is, but it or the start lacks its day
+            return "unknown: a date without its day"
         return status_marker(status) or "no notification date"
     return {"no": "on time", "yes": "late"}.get(late, "unknown")
 
@@ -137,6 +140,8 @@ def _words(notices: pd.DataFrame, known: dict) -> pd.DataFrame:
         return notices.assign(**{c: pd.Series(dtype=object) for c in SHOWN if c not in notices.columns})
     notices["lead"] = [_lead_words(d, ok, s) for d, ok, s in zip(notices["lead_days"], notices["late"],
                                                                   notices["notified_on_status"])]
+    for field, shown in (("start_date", "starts_text"), ("end_date", "ends_text")):
+        notices[shown] = [precise_date(v, p) for v, p in zip(notices[field], notices[f"{field}_precision"])]
     notices["thresholds"] = notices["thresholds_crossed"].map(_crossed_words)
     notices["withheld"] = notices["metrics_withheld"].map(_withheld_words)
     notices["observers"] = [_yes_no(v, s) for v, s in zip(notices["observers_invited"],
@@ -230,6 +235,7 @@ def notices_view(release_path: str, filters: Filters, notice_id: str | None = No
 DETAIL_FIELDS = [
     ("notice_id", "Notice id"), ("designation", "Designation"), ("purpose", "Purpose"),
     ("notifying_iso3", "Notifying state"), ("participating_iso3", "Participating states"),
+    ("participants_unmapped", "Participants without a country code (as published)"),
     ("host_iso3", "Held in (host country)"),
     ("notified_on", "Notified on"), ("start_date", "Starts"), ("end_date", "Ends"),
     ("without_advance_notice", "Without advance notice to the troops (para 41)"),
@@ -257,6 +263,8 @@ def _cell(row: pd.Series, column: str, known: dict) -> str:
         if marker and marker != "estimated":
             return marker
     value = row.get(column)
+    if column == "notifying_iso3" and (value is None or pd.isna(value)):  # a compilation (MME) names none
+        return "not published"
     if column == "sha256" and (value is None or pd.isna(value)):
         return "not published (the file is not declared public)"
     if column == "source_line" and row.get("line_numbers") == "renumbered" and not pd.isna(value):
@@ -276,7 +284,7 @@ def _cell(row: pd.Series, column: str, known: dict) -> str:
     if isinstance(value, (bool, np.bool_)):
         return "yes" if value else "no"
     if isinstance(value, (pd.Timestamp, date)):
-        return date_text(value)
+        return precise_date(value, row.get(f"{column}_precision"), "%Y-%m-%d")   # a day as ISO, as it always was
     if isinstance(value, (float, np.floating)):
         return f"{value:,.1f}" if column in ("distance_to_border_km", "outside_country_km") else f"{value:,.0f}"
     if isinstance(value, (int, np.integer)):

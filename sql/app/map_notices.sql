@@ -3,12 +3,14 @@
 -- verdict (not late), NULL when unknown.
 with source as (
     select n.notice_id, n.designation, n.notifying_iso3, n.start_date, n.end_date, n.notified_on,
+           n.start_date_precision, n.end_date_precision,
            n.troops, n.troops_status, n.area_name, n.area_geojson, n.location_cell_geojson,
            n.lat, n.lon, n.location_precision, n.location_status, n.time_precision, n.distance_to_border_km,
            n.lead_days, n.late
     from macros.filtered_notices($date_from, $date_to, $border_a, $border_b, $countries) n
 )
-select s.notice_id, s.designation, s.notifying_iso3, s.start_date, s.end_date, s.troops, s.troops_status,
+select s.notice_id, s.designation, s.notifying_iso3, s.start_date, s.end_date, s.start_date_precision,
+       s.end_date_precision, s.troops, s.troops_status,
        s.area_name, coalesce(s.location_cell_geojson, s.area_geojson) as geometry,
        s.location_cell_geojson is not null as coarsened, s.lat, s.lon, s.location_precision, s.location_status,
        s.time_precision, s.distance_to_border_km,

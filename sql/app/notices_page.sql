@@ -27,7 +27,8 @@ page as (
     -- the rows of this page, with the columns shown
     select k.by_start, k.by_lead, k.by_troops, k.by_distance, k.by_id,
            n.notice_id, n.source_id, n.designation, n.purpose, n.notifying_iso3,
-           n.participating_iso3, n.notified_on, n.notified_on_status, n.start_date, n.end_date,
+           n.participating_iso3, n.notified_on, n.notified_on_status, n.notified_on_precision, n.start_date,
+           n.start_date_precision, n.end_date, n.end_date_precision,
            n.lead_days, n.late, n.late_paragraph, n.notifiable, n.notifiable_paragraphs, n.observation_required,
            n.observation_paragraphs, n.without_advance_notice, n.without_advance_notice_status,
            n.troops, n.troops_status, n.battle_tanks, n.battle_tanks_status, n.acvs, n.acvs_status,
@@ -61,7 +62,8 @@ withheld as (
     group by all
 )
 select s.notice_id, s.source_id, s.designation, s.purpose, s.notifying_iso3, s.participating_iso3,
-       s.notified_on, s.notified_on_status, s.start_date, s.end_date, s.lead_days, s.late, s.late_paragraph,
+       s.notified_on, s.notified_on_status, s.notified_on_precision, s.start_date, s.start_date_precision,
+       s.end_date, s.end_date_precision, s.lead_days, s.late, s.late_paragraph,
        s.without_advance_notice, s.without_advance_notice_status,
        s.troops, s.troops_status, s.battle_tanks, s.battle_tanks_status, s.acvs, s.acvs_status,
        s.artillery, s.artillery_status, s.sorties, s.sorties_status,

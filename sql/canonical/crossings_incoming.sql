@@ -27,6 +27,7 @@ renamed as (
         case
             when value_is_withheld then 'withheld_by_publisher'
             when value_is_missing then 'missing'
+            when value_estimated then 'estimated'   -- [markers] estimated
             else 'reported'
         end as value_status,
         lat_number as lat,

@@ -17,7 +17,10 @@
 -- cannot hold parameters).
 create or replace temp view _converted as
 with source as (
-    select *, try_strptime(period, getvariable('bl_date_formats')) as period_written from _stg
+    select *, try_strptime(period, getvariable('bl_date_formats')) as period_written,
+           -- an estimate: a marker after the figure, or in the profile's flag column (value_flag)
+           bl_unflagged(value, getvariable('bl_estimated')::varchar[]) as value_unflagged
+    from _stg
 ),
 fiscal as (
     select
@@ -35,6 +38,7 @@ converted as (
         _line,
         _column,
         _extra_cells,
+        _skip,
         location_id,
         location_name,
         upper(region_code) as region_code,
@@ -55,8 +59,12 @@ converted as (
         lower(period_granularity) as period_granularity,
         measure,
         coalesce(measure_original, measure) as measure_original,
-        value,
-        bl_number(value, getvariable('bl_decimal'), getvariable('bl_thousands')) as value_parsed,
+        coalesce(value_unflagged, value) as value,
+        value_unflagged is not null
+            or coalesce(list_contains(getvariable('bl_estimated')::varchar[], lower(trim(value_flag))), false)
+            as value_estimated,
+        bl_number(coalesce(value_unflagged, value), getvariable('bl_decimal'), getvariable('bl_thousands'))
+            as value_parsed,
         bl_finite(try_cast(lat as double)) as lat_number,
         bl_finite(try_cast(lon as double)) as lon_number,
         lat,
@@ -85,9 +93,9 @@ with marked as (
 ),
 typed as (
     select
-        _rid, _line, _column, _extra_cells, location_id, location_name, region_code, region_original, country_iso3,
+        _rid, _line, _column, _extra_cells, _skip, location_id, location_name, region_code, region_original, country_iso3,
         neighbor_iso3, reporter_iso3, reporter_org, direction, period_start, period, period_granularity, measure,
-        measure_original, value, value_is_withheld, value_is_missing,
+        measure_original, value, value_is_withheld, value_is_missing, value_estimated,
         case when not value_is_withheld and not value_is_missing then value_parsed end as value_number,
         lat_number, lon_number, lat, lon, location_precision, place_kind, period_label, dimensions,
         _dimension_problems, key_hash
@@ -96,6 +104,8 @@ typed as (
 checked as (
     select
         typed.*,
+        -- a row [rows] skip sets aside is no record: that is its one reason
+        case when _skip then ['skipped_by_profile'] else
         list_filter([
             case when _extra_cells then 'extra_cells' end,  -- a cell under a column the header does not name
             case when location_id is null then 'missing_location' end,
@@ -127,7 +137,7 @@ checked as (
                  then 'unknown_reporter_country' end,
             case when direction not in ('inbound', 'outbound', 'both') then 'unknown_direction' end,
             case when period_granularity not in ('day', 'month', 'quarter', 'year') then 'unknown_granularity' end
-        ], lambda r: r is not null) || _dimension_problems as reasons
+        ], lambda r: r is not null) || _dimension_problems end as reasons
     from typed
     left join countries ext on ext.iso3 = typed.country_iso3
 )

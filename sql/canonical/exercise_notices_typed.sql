@@ -1,20 +1,29 @@
 -- Type and validate staged exercise notices; reasons lists what is wrong (empty = loadable).
 create or replace temp table _typed as
 with source as (
-    select * from _stg
+    -- a date with an unknown day or month ([dates] unknown) reads as its first day, at month or year precision
+    select *,
+           bl_date_read(notified_on, $notified_on_formats::varchar[], $unknown_parts::varchar[]) as notified_on_read,
+           bl_date_read(start_date, $start_date_formats::varchar[], $unknown_parts::varchar[]) as start_date_read,
+           bl_date_read(end_date, $end_date_formats::varchar[], $unknown_parts::varchar[]) as end_date_read
+    from _stg
 ),
 typed as (
     select
-        _rid, _line, _column, _extra_cells,
+        _rid, _line, _column, _extra_cells, _skip,
         notice_id, designation, purpose,
         upper(notifying_iso3) as notifying_iso3,
         upper(host_iso3) as host_iso3,
         list_transform(bl_list(participating_iso3), lambda x: upper(x)) as participating_list,
         participating_iso3,
+        bl_list(participants_unmapped) as participants_unmapped_list,
         notified_on, start_date, end_date,
-        bl_date(notified_on, $date_formats) as notified_on_date,
-        bl_date(start_date, $date_formats) as start_date_date,
-        bl_date(end_date, $date_formats) as end_date_date,
+        notified_on_read.value as notified_on_date,
+        start_date_read.value as start_date_date,
+        end_date_read.value as end_date_date,
+        notified_on_read.precision as notified_on_precision,
+        start_date_read.precision as start_date_precision,
+        end_date_read.precision as end_date_precision,
         troops, battle_tanks, acvs, artillery, sorties, helicopters,
         bl_number(troops, $decimal, $thousands) as troops_n,
         bl_number(battle_tanks, $decimal, $thousands) as battle_tanks_n,
@@ -35,13 +44,16 @@ typed as (
 checked as (
     select
         typed.*,
+        -- a row [rows] skip sets aside is no record: that is its one reason
+        case when _skip then ['skipped_by_profile'] else
         list_filter(list_concat([
             case when _extra_cells then 'extra_cells' end,  -- under a column the header does not name
             case when notice_id is null then 'missing_id' end,
             case when start_date is null or end_date is null then 'missing_date' end,
             bl_date_reason([notified_on, start_date, end_date], [notified_on_date, start_date_date, end_date_date],
                            $withheld, $missing),
-            bl_date_order_reason([start_date_date], [end_date_date]),
+            bl_date_order_reason_at([start_date_date], [end_date_date], [start_date_precision],
+                                    [end_date_precision]),
             bl_date_range_reason([notified_on_date, start_date_date, end_date_date], $earliest, $latest),
             bl_number_range_reason([troops_n, battle_tanks_n, acvs_n, artillery_n, sorties_n, helicopters_n],
                                    bl_max_notice_count()),
@@ -59,14 +71,16 @@ checked as (
                    or (bl_given(in_annual_calendar, $withheld, $missing) and bl_bool(in_annual_calendar) is null)
                    or (bl_given(without_advance_notice, $withheld, $missing) and bl_bool(without_advance_notice) is null)
                  then 'unparseable_boolean' end,
-            case when notifying_iso3 is null or notifying_iso3 not in (select iso3 from countries)
+            -- a notifying state is checked when the profile maps one (a compilation may not say who notified)
+            case when (notifying_iso3 is null and list_contains($mapped_fields::varchar[], 'notifying_iso3'))
+                   or notifying_iso3 not in (select iso3 from countries)
                    or _rid in (select _rid from bl_unknown_listed_countries('typed', 'participating_list'))
                    or (participating_iso3 is not null and participating_list is null)
                    or host_iso3 not in (select iso3 from countries)
                  then 'unknown_country' end
         ], bl_location_reasons(lat, lon, area_geojson, location_precision, $withheld, $missing,
                                ext.min_lon, ext.min_lat, ext.max_lon, ext.max_lat)),
-        lambda r: r is not null) as reasons
+        lambda r: r is not null) end as reasons
     from typed
     -- coordinates are checked against the country the place is in: its host, else its own
     left join countries ext on ext.iso3 = coalesce(typed.host_iso3, typed.notifying_iso3)

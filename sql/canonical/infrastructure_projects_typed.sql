@@ -5,7 +5,7 @@ with source as (
 ),
 typed as (
     select
-        _rid, _line, _column, _extra_cells,
+        _rid, _line, _column, _extra_cells, _skip,
         project_id, name,
         lower(kind) as kind,
         lower(replace(status, ' ', '_')) as status,
@@ -20,10 +20,10 @@ typed as (
         bl_number(budget, $decimal, $thousands) as budget_n,
         upper(currency) as currency,
         planned_start, planned_end, actual_start, actual_end,
-        bl_date(planned_start, $date_formats) as planned_start_date,
-        bl_date(planned_end, $date_formats) as planned_end_date,
-        bl_date(actual_start, $date_formats) as actual_start_date,
-        bl_date(actual_end, $date_formats) as actual_end_date,
+        bl_date(planned_start, $planned_start_formats::varchar[]) as planned_start_date,
+        bl_date(planned_end, $planned_end_formats::varchar[]) as planned_end_date,
+        bl_date(actual_start, $actual_start_formats::varchar[]) as actual_start_date,
+        bl_date(actual_end, $actual_end_formats::varchar[]) as actual_end_date,
         geometry_geojson,
         lat, lon,
         bl_location_withheld(lat, lon, geometry_geojson, $withheld) as location_withheld,
@@ -36,6 +36,8 @@ typed as (
 checked as (
     select
         typed.*,
+        -- a row [rows] skip sets aside is no record: that is its one reason
+        case when _skip then ['skipped_by_profile'] else
         list_filter(list_concat([
             case when _extra_cells then 'extra_cells' end,  -- under a column the header does not name
             case when project_id is null then 'missing_id' end,
@@ -62,7 +64,7 @@ checked as (
                  then 'unknown_country' end
         ], bl_location_reasons(lat, lon, geometry_geojson, location_precision, $withheld, $missing,
                                ext.min_lon, ext.min_lat, ext.max_lon, ext.max_lat)),
-        lambda r: r is not null) as reasons
+        lambda r: r is not null) end as reasons
     from typed
     -- coordinates are checked against the country the place is in: its host, else its own
     left join countries ext on ext.iso3 = coalesce(typed.host_iso3, typed.country_iso3)

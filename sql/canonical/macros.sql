@@ -20,6 +20,13 @@ create or replace temp macro bl_max_budget() as 1e18;                -- a budget
 create or replace temp macro bl_number_range_reason(numbers, maximum) as
     case when list_bool_or(list_transform(numbers, lambda checked_number: abs(checked_number) > maximum))
          then 'number_out_of_range' end;
+-- A figure the publisher marks as an estimate at its end ('1234 e', '1234e'; [markers] estimated): the figure
+-- without the marker, or NULL when it carries none (no markers: always NULL).
+create or replace temp macro bl_estimate_pattern(markers) as
+    '(?i)^(.*?)\s*(' || array_to_string(list_transform(markers, lambda m: regexp_escape(m)), '|') || ')$';
+create or replace temp macro bl_unflagged(t, markers) as
+    case when len(markers) > 0 and regexp_full_match(t, bl_estimate_pattern(markers))
+         then nullif(regexp_extract(t, bl_estimate_pattern(markers), 1), '') end;
 create or replace temp macro bl_status(t, withheld, missing) as
     case when bl_marked(t, withheld) then 'withheld_by_publisher'
          when bl_empty(t, missing) then 'missing'
@@ -84,6 +91,33 @@ create or replace temp macro bl_geometry_first(t, n) as
 -- the body, so parameters are named apart from the columns the bodies read. The table macros take the names of a
 -- table or CTE and of its columns as string constants, written in the calling dataset's own SQL file.
 create or replace temp macro bl_date(t, formats) as try_strptime(t, formats)::date;
+-- Partial dates (issue 11, point 2): a date whose day or month the publisher does not know, written with a marker
+-- of the profile's [dates] unknown list in that part ('1980-01-xx', '11/xx/1974', '1980-01--9'). A marker counts
+-- only as a whole part, between separators, compared case-insensitively. The text with each such part filled:
+create or replace temp macro bl_date_filled(t, unknown, fill) as
+    list_reduce(list_prepend(t, unknown), lambda filled_text, marker:
+        regexp_replace(regexp_replace(filled_text, '(?i)(^|[^0-9a-z])' || regexp_escape(marker) || '($|[^0-9a-z])',
+                                      '\1' || fill || '\2', 'g'),
+                       '(?i)(^|[^0-9a-z])' || regexp_escape(marker) || '($|[^0-9a-z])', '\1' || fill || '\2', 'g'));
+-- Which part was unknown is read off two fillings, with 01 and with 02, parsed by the same formats (so any format
+-- the profile lists, whatever the order of its parts): the month differs, the month (and so the day) is unknown:
+-- precision year, the date is 1 January; only the day differs: precision month, the date is the 1st. A filled
+-- year (two dates of different years) is no date at all. bl_date_read returns {value, precision} or NULL.
+create or replace temp macro bl_partial_date(first_fill, second_fill) as
+    case when first_fill is null or second_fill is null or year(first_fill) <> year(second_fill) then null
+         when month(first_fill) <> month(second_fill)
+         then {'value': date_trunc('year', first_fill)::date, 'precision': 'year'}
+         when day(first_fill) <> day(second_fill)
+         then {'value': date_trunc('month', first_fill)::date, 'precision': 'month'} end;
+create or replace temp macro bl_date_read(t, formats, unknown) as
+    case when bl_date(t, formats) is not null then {'value': bl_date(t, formats), 'precision': 'day'}
+         when t is not null and len(unknown) > 0
+         then bl_partial_date(bl_date(bl_date_filled(t, unknown, '01'), formats),
+                              bl_date(bl_date_filled(t, unknown, '02'), formats)) end;
+-- The coarser of two precisions (day < month < year), and a date cut to a precision.
+create or replace temp macro bl_coarser(first_precision, second_precision) as
+    case when 'year' in (first_precision, second_precision) then 'year'
+         when 'month' in (first_precision, second_precision) then 'month' else 'day' end;
 -- texts: the dates as published; dates: the same parsed by bl_date (NULL where none of the formats fits).
 create or replace temp macro bl_date_reason(texts, dates, withheld, missing) as
     case when list_bool_or(list_transform(texts, lambda date_text, n:
@@ -97,6 +131,15 @@ create or replace temp macro bl_date_range_reason(dates, earliest, latest) as
 -- starts[n] and ends[n] bound one period (planned, actual...); a period with a date missing is not checked.
 create or replace temp macro bl_date_order_reason(starts, ends) as
     case when list_bool_or(list_transform(ends, lambda period_end, n: period_end < starts[n]))
+         then 'end_before_start' end;
+-- The same at the dates' precision: each pair is compared at the coarser of its two precisions (start_precisions[n],
+-- end_precisions[n]; NULL is day), so an end in 'January 1980' is not before a start on 15 January 1980.
+create or replace temp macro bl_date_order_reason_at(starts, ends, start_precisions, end_precisions) as
+    case when list_bool_or(list_transform(ends, lambda period_end, n:
+                  date_trunc(bl_coarser(coalesce(start_precisions[n], 'day'), coalesce(end_precisions[n], 'day')),
+                             period_end)
+                  < date_trunc(bl_coarser(coalesce(start_precisions[n], 'day'), coalesce(end_precisions[n], 'day')),
+                               starts[n])))
          then 'end_before_start' end;
 -- A location the publisher withheld: either coordinate or the geometry carries a withheld marker. Never NULL (a
 -- missing geometry must not make "not withheld" unknown and so skip the coordinate checks).

@@ -1,0 +1,187 @@
+"""Dates with an unknown day or month (issue 11, point 2): '1980-01-xx', '11/xx/85' load as the first day of their
+month or year with a precision per date field, and end_before_start compares at the coarser precision; through the
+real CLI on a real DuckDB file, and an older database takes the migration."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from data_pipeline.db import migrations
+from support import ingest_json, one_line_error, query, run_cli, write
+
+PROFILE = """
+[profile]
+name = "partial-dates"
+dataset = "exercise_notices"
+
+[detect]
+columns = ["Id", "State", "From", "To"]
+
+[dates]
+formats = ["%m/%d/%y", "%Y-%m-%d"]
+unknown = ["xx", "-9"]
+
+[fields]
+notice_id = "Id"
+notifying_iso3 = "State"
+notified_on = "Told"
+start_date = "From"
+end_date = "To"
+"""
+
+# id: (told, from, to) as published
+ROWS = {
+    "SAME-MONTH": ("", "1980-01-xx", "1/15/80"),       # an end inside the start's month: not before it
+    "DAY-MONTH": ("", "6/28/80", "1980-06-xx"),        # the other way round
+    "SLASHED": ("10/1/85", "11/xx/85", "11/30/85"),    # the unknown day between slashes
+    "YEAR": ("", "1986-xx-xx", "1986-xx-xx"),          # month and day unknown
+    "MINUS-NINE": ("", "1980-01--9", "1980-02--9"),    # -9 as the marker of the day
+    "MONTH-BEFORE": ("", "1980-02-xx", "1980-01-xx"),  # January is before February at month precision
+    "DAY-BEFORE": ("", "3/10/80", "3/9/80"),           # to the day
+    "MONTH-13": ("", "1980-13-xx", "1980-12-31"),      # no month 13: unparseable, not a partial date
+    "WORDS": ("", "spring 1980", "1980-06-xx"),        # not a date at all
+}
+
+
+def _ingest(tmp_path: Path, profile: str = PROFILE, db_name: str = "work.duckdb"):
+    data = write(tmp_path / "partial.csv", "Id,State,Told,From,To\n" + "".join(
+        f"{key},POL,{told},{start},{end}\n" for key, (told, start, end) in ROWS.items()))
+    db = tmp_path / db_name
+    result = ingest_json(db, data, profile=str(write(tmp_path / "partial.toml", profile)))
+    return db, result[0]
+
+
+def test_partial_dates_load_with_their_precision(tmp_path: Path):
+    db, result = _ingest(tmp_path)
+    assert result["rows_read"] == result["rows_loaded"] + result["rows_quarantined"] == len(ROWS)
+    loaded = {r[0]: r[1:] for r in query(db, """
+        select notice_id, notified_on::varchar, notified_on_precision, start_date::varchar, start_date_precision,
+               end_date::varchar, end_date_precision
+        from exercise_notices""")}
+    assert loaded == {
+        "SAME-MONTH": (None, None, "1980-01-01", "month", "1980-01-15", "day"),
+        "DAY-MONTH": (None, None, "1980-06-28", "day", "1980-06-01", "month"),
+        "SLASHED": ("1985-10-01", "day", "1985-11-01", "month", "1985-11-30", "day"),
+        "YEAR": (None, None, "1986-01-01", "year", "1986-01-01", "year"),
+        "MINUS-NINE": (None, None, "1980-01-01", "month", "1980-02-01", "month"),
+    }
+    quarantined = dict(query(db, "select json_extract_string(raw_record, '$.Id'), reasons from quarantine"))
+    assert quarantined == {"MONTH-BEFORE": ["end_before_start"], "DAY-BEFORE": ["end_before_start"],
+                           "MONTH-13": ["unparseable_date"], "WORDS": ["unparseable_date"]}
+
+
+def test_without_unknown_markers_a_partial_date_is_unparseable(tmp_path: Path):
+    """The markers are the profile's: without [dates] unknown, 'xx' is no date (as before)."""
+    db, result = _ingest(tmp_path, PROFILE.replace('unknown = ["xx", "-9"]\n', ""))
+    reasons = dict(query(db, "select json_extract_string(raw_record, '$.Id'), reasons from quarantine"))
+    assert reasons["SAME-MONTH"] == ["unparseable_date"]
+    assert reasons["YEAR"] == ["unparseable_date"]
+    assert reasons["DAY-BEFORE"] == ["end_before_start"]
+    assert result["rows_loaded"] == 0 and result["rows_quarantined"] == len(ROWS)
+
+
+def test_an_empty_unknown_marker_is_a_profile_mistake(tmp_path: Path):
+    profile = write(tmp_path / "bad.toml", PROFILE.replace('unknown = ["xx", "-9"]', 'unknown = ["xx", " "]'))
+    data = write(tmp_path / "partial.csv", "Id,State,Told,From,To\nA,POL,,1980-01-xx,1980-01-xx\n")
+    line = one_line_error(run_cli("ingest", data, "--db", tmp_path / "w.duckdb", "--profile", profile, check=False))
+    assert "[dates] unknown" in line and "bad.toml" in line
+
+
+def test_a_database_from_before_date_precision_is_migrated(tmp_path: Path):
+    """A working database at schema 10 (no precision columns) takes migration 011 on its next command: the dates it
+    holds were read to the day, and say so."""
+    db, _ = _ingest(tmp_path)
+    con = duckdb.connect(str(db))
+    for column in ("notified_on_precision", "start_date_precision", "end_date_precision"):
+        con.execute(f"alter table exercise_notices drop column {column}")
+    con.execute("delete from schema_version where version >= 11")
+    con.close()
+    run_cli("status", "--db", db)
+    assert query(db, "select max(version) from schema_version") == [(migrations()[-1][0],)]
+    assert query(db, """select notice_id, notified_on_precision, start_date_precision, end_date_precision
+                        from exercise_notices where notice_id in ('SLASHED', 'SAME-MONTH') order by 1""") == [
+        ("SAME-MONTH", None, "day", "day"), ("SLASHED", "day", "day", "day")]
+
+
+def test_a_start_without_its_day_gives_no_lead_time(tmp_path: Path):
+    """Published: SLASHED was notified on 1 Oct 1985 for a start in 'Nov 1985': its lead time is unknown (somewhere
+    between 31 and 60 days), never a count of days from 1 November; the extract carries the precisions."""
+    import csv
+
+    from data_pipeline.views.queries import Filters
+    from data_pipeline.views.queries_notices import notice_detail, notices_page
+
+    db, _ = _ingest(tmp_path)
+    policy = write(tmp_path / "policy.toml", '[policy]\nname = "none"\n\n[[rule]]\nid = "nothing"\n'
+                   'dataset = "exercise_notices"\naction = "drop"\nfields = ["area_name"]\n'
+                   'when = "notice_id = \'none\'"\nreason = "a policy needs a rule"\n')
+    release = tmp_path / "release"
+    run_cli("publish", "--db", db, "--policy", policy, "--out", release)
+    with open(release / "extracts" / "exercise_notices.csv", encoding="utf-8-sig", newline="") as handle:
+        extract = {r["notice_id"]: r for r in csv.DictReader(handle)}
+    assert (extract["SLASHED"]["lead_days"], extract["SLASHED"]["late"]) == ("", "unknown")
+    assert [extract["SLASHED"][f"{f}_precision"] for f in ("notified_on", "start_date", "end_date")] == [
+        "day", "month", "day"]
+    package = (release / "datapackage.json").read_text(encoding="utf-8")
+    assert "start_date_precision" in package and "the day unknown" in package
+    table, _, verdict = notice_detail(str(release), Filters(), "SLASHED")
+    shown = dict(zip(table["field"], table["value"]))
+    assert (shown["Notified on"], shown["Starts"], shown["Ends"]) == ("1985-10-01", "Nov 1985", "1985-11-30")
+    assert verdict[0] == "dates published less exactly than a day: lead time unknown"
+    page = notices_page(str(release), Filters(), "start_asc", None)
+    leads = dict(zip(page["notice_id"], page["lead"]))
+    assert leads["SLASHED"] == "unknown: a date without its day" and leads["YEAR"] == "not available"
+    assert dict(zip(page["notice_id"], page["starts_text"]))["YEAR"] == "1986"
+
+
+FIELD_FORMATS = """
+[profile]
+name = "field-formats"
+dataset = "exercise_notices"
+
+[dates]
+formats = ["%Y-%m-%d"]
+unknown = ["xx"]
+
+[fields]
+notice_id = "Id"
+notifying_iso3 = "State"
+start_date = { columns = [{ column = "Start" }, { column = "Start (y m d)" }], first = "parseable", formats = ["%Y-%m-%d", "%Y %m %d"] }
+end_date = { column = "End", formats = ["%d.%m.%Y"] }
+"""
+
+
+def test_a_date_field_with_its_own_formats_and_the_first_parseable_column(tmp_path: Path):
+    """end_date reads its own format (with the profile's unknown markers); start_date takes the first of two columns
+    whose date reads: a typo in the first falls through to the parts in the second; none readable: the first
+    text given is quarantined as unparseable_date."""
+    data = write(tmp_path / "f.csv", "Id,State,Start,Start (y m d),End\n"
+                 "A,POL,1990-01-02,,05.01.1990\n"        # the first column reads
+                 "B,POL,1990-13-02,1990 02 03,xx.02.1990\n"   # a typo in Start: the parts' column reads
+                 "C,POL,,1990 03 xx,31.03.1990\n"         # Start empty: the parts, to the month
+                 "D,POL,someday,sometime,31.03.1990\n")   # neither reads
+    db = tmp_path / "w.duckdb"
+    result = ingest_json(db, data, profile=str(write(tmp_path / "f.toml", FIELD_FORMATS)))[0]
+    assert (result["rows_loaded"], result["rows_quarantined"]) == (3, 1)
+    assert query(db, """select notice_id, start_date::varchar, start_date_precision, end_date::varchar,
+                               end_date_precision from exercise_notices order by 1""") == [
+        ("A", "1990-01-02", "day", "1990-01-05", "day"),
+        ("B", "1990-02-03", "day", "1990-02-01", "month"),
+        ("C", "1990-03-01", "month", "1990-03-31", "day")]
+    assert query(db, "select line_no, reasons from quarantine") == [(5, ["unparseable_date"])]
+
+
+def test_a_misplaced_date_option_is_one_line(tmp_path: Path):
+    data = write(tmp_path / "f.csv", "Id,State,Start,End\nA,POL,1990-01-02,05.01.1990\n")
+    for old, new, said in (
+            ('end_date = { column = "End", formats = ["%d.%m.%Y"] }', 'end_date = { column = "End", first = "parseable" }',
+             "goes with columns"),
+            ('end_date = { column = "End", formats = ["%d.%m.%Y"] }', 'end_date = { column = "End", formats = ["%Q"] }',
+             "is not a strptime format"),
+            ('notifying_iso3 = "State"', 'notifying_iso3 = { column = "State", formats = ["%Y"] }', "date field")):
+        profile = write(tmp_path / "bad.toml", FIELD_FORMATS.replace(old, new))
+        line = one_line_error(run_cli("ingest", data, "--db", tmp_path / "w.duckdb", "--profile", profile,
+                                      check=False))
+        assert said in line and "bad.toml" in line, line
