@@ -69,7 +69,7 @@ def protect(cells: Cells, secondary, p: float, slices=()) -> tuple[np.ndarray, A
         # Last resort, so that a valid policy never stops the publish: every published cell connected to a
         # failing one through the margin groups is suppressed too; what still fails then is given back by the
         # totals alone (with all of its connected cells hidden) and counted as unprotectable.
-        linked = connected(cells, result.failing)
+        linked = connected(cells, result.failing, index)
         hidden |= linked & cells.eligible & ~cells.known & ~cells.missing
         check = linked & cells.primary
         result = _merged(audit(cells, hidden, p, exempt=exempt, only=check), low, high, ever)
@@ -89,18 +89,18 @@ def _merged(result: Audit, low: np.ndarray, high: np.ndarray, ever: np.ndarray) 
     return result
 
 
-def connected(cells: Cells, seeds: np.ndarray) -> np.ndarray:
+def connected(cells: Cells, seeds: np.ndarray, index: _GroupIndex | None = None) -> np.ndarray:
     """The cells linked to the seeds through shared margin groups, transitively (a mask)."""
-    linked = np.zeros(len(cells.hidden), dtype=bool)
-    linked[seeds] = True
+    index = index or _GroupIndex(cells.margins, ~cells.missing)
+    linked = np.unique(np.asarray(seeds, dtype=np.int64))
     while True:
-        grown = linked.copy()
-        for groups in cells.margins:
-            ids = np.unique(groups[linked & (groups >= 0)])
-            grown |= np.isin(groups, ids) & (groups >= 0)
-        if (grown == linked).all():
-            return linked
+        grown = _neighbours(cells, index, linked)
+        if len(grown) == len(linked):
+            break
         linked = grown
+    mask = np.zeros(len(cells.hidden), dtype=bool)
+    mask[linked] = True
+    return mask
 
 
 class _GroupIndex:
