@@ -132,25 +132,6 @@ def test_the_breakdown_page_shows_labels(app):
         "STL": "not a country code (publisher's own)"}
 
 
-def test_a_release_made_before_the_code_list_still_labels_countries(labelled_release, tmp_path):
-    import shutil
-
-    import duckdb
-
-    from data_pipeline.views.queries import filter_options
-
-    old = tmp_path / "old"
-    shutil.copytree(labelled_release, old)
-    con = duckdb.connect(str(old / "borderlens.duckdb"))
-    try:
-        con.execute("drop table dimension_codes")
-    finally:
-        con.close()
-    frame = filter_options(str(old)).dimensions
-    labels = dict(zip(frame["code"], frame["label"]))
-    assert labels["SYR"] == "Syria" and labels["OOO"] == "OOO" and labels["sea"] == "sea"
-
-
 def test_labels_must_be_a_table_of_texts(tmp_path):
     from support import one_line_error
 

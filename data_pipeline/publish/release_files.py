@@ -15,6 +15,7 @@ from pathlib import Path
 from data_pipeline.publish import policy as policies
 from data_pipeline.db import sql
 from data_pipeline.publish.operator_key import public_id
+from data_pipeline.publish.release_format import FORMAT_KEY, RELEASE_FORMAT
 from data_pipeline.publish.release_sql import DATASETS, REFERENCE_TABLES, checked, run
 
 # The release's tables besides the datasets and the reference tables (conflicting_figures since issue 11,
@@ -42,7 +43,7 @@ def write_release_files(con, folder: Path, policy: policies.Policy, created: dat
                                             "policy": policy.name, "redactions": redactions,
                                             "suppression_audit": audit})
     write_json(folder / "release.json", {
-        "release_id": info["release_id"], "created": created.isoformat(),
+        "release_id": info["release_id"], "created": created.isoformat(), FORMAT_KEY: RELEASE_FORMAT,
         "row_counts": info["row_counts"],
         "policy": {"name": policy.name, "file": Path(policy.path).name,
                    "rules": [r.id for r in policy.rules], "text": policy.plain_text()},
@@ -102,8 +103,8 @@ def write_database(con, path: Path, policy: policies.Policy, created: date, reda
             row_counts[table] = int(count)
         text = policy.plain_text()
         release_id = hashlib.sha256("\n".join([text, *digests]).encode("utf-8")).hexdigest()[:16]
-        keys = ["release_id", "created", "policy_name", "policy_text"]
-        values = [release_id, created.isoformat(), policy.name, text]
+        keys = ["release_id", "created", "policy_name", "policy_text", FORMAT_KEY]
+        values = [release_id, created.isoformat(), policy.name, text, str(RELEASE_FORMAT)]
         if audit is not None:
             keys, values = keys + ["suppression_audit"], values + [json.dumps(audit, sort_keys=True)]
         con.execute(sql("release/release_info"), {"keys": keys, "values": values})
