@@ -159,3 +159,25 @@ def test_labels_must_be_a_table_of_texts(tmp_path):
     result = run_cli("ingest", write(tmp_path / "own.csv", OWN_DATA), "--profile", profile,
                      "--db", tmp_path / "work.duckdb", check=False)
     assert "[dimensions] nationality labels must be a table" in one_line_error(result)
+
+
+def test_datapackage_and_the_downloads_page_carry_the_labels(labelled_release, app):
+    """The publisher's label of its own code (the profile's NONAT) reaches datapackage.json's categories and the
+    Downloads page's code table, beside country names; codes without a code list carry none."""
+    import json
+    from pathlib import Path
+
+    package = json.loads((Path(labelled_release) / "datapackage.json").read_text(encoding="utf-8"))
+    [crossings] = [r for r in package["resources"] if r["name"] == "crossings"]
+    fields = {f["name"]: f for f in crossings["schema"]["fields"]}
+    nationality = {e["value"]: e.get("label") for e in fields["dimension_nationality"]["categories"]}
+    assert nationality == {"NONAT": "Without nationality", "OOO": "not a country code (publisher's own) (OOO)",
+                           "STL": "not a country code (publisher's own) (STL)", "SYR": "Syria", "XKX": "Kosovo"}
+    assert fields["dimension_border_type"]["categories"] == [{"value": "land"}, {"value": "sea"}]
+    assert sorted(fields["dimension_nationality"]["constraints"]["enum"]) == sorted(nationality)
+    at = app(page="downloads")
+    [table] = [d.value for d in at.dataframe if "label" in d.value.columns and "code" in d.value.columns]
+    shown = {(c, code): label for c, code, label in zip(table["column"], table["code"], table["label"])}
+    assert shown[("dimension_nationality", "NONAT")] == "Without nationality"
+    assert shown[("dimension_nationality", "SYR")] == "Syria"
+    assert ("dimension_border_type", "sea") in shown
