@@ -118,9 +118,8 @@ with tab_table:
             "outside_country_km": st.column_config.NumberColumn("Outside its country (km)", format="%.0f"),
             "distance_to_border_km": st.column_config.NumberColumn("Distance to border (km)", format="%.1f"),
             "border_name": "Nearest border", "budget_text": "Budget", "funders_text": "Funders",
-            "planned_start": st.column_config.DateColumn("Planned start"),
-            "planned_end": st.column_config.DateColumn("Planned end"),
-            "actual_start": st.column_config.DateColumn("Started"), "actual_end": st.column_config.DateColumn("Finished"),
+            "planned_start_text": "Planned start", "planned_end_text": "Planned end",
+            "actual_start_text": "Started", "actual_end_text": "Finished",
             "dates_note": "Dates", "location_note": "Location precision", "publisher": "Source",
             "file_name": "File", "source_line": "Line",
         })
@@ -158,9 +157,10 @@ with tab_time:
             y=alt.Y("name:N", sort=alt.EncodingSortField("starts"), title=None),
             color=alt.Color("status_label:N", title="Status", scale=status_scale),
             tooltip=[alt.Tooltip("name:N", title="Project"), alt.Tooltip("status_label:N", title="Status"),
-                     alt.Tooltip("planned_start:T", title="Planned start"),
-                     alt.Tooltip("planned_end:T", title="Planned end"),
-                     alt.Tooltip("actual_start:T", title="Started"), alt.Tooltip("actual_end:T", title="Finished"),
+                     alt.Tooltip("planned_start_text:N", title="Planned start"),
+                     alt.Tooltip("planned_end_text:N", title="Planned end"),
+                     alt.Tooltip("actual_start_text:N", title="Started"),
+                     alt.Tooltip("actual_end_text:N", title="Finished"),
                      alt.Tooltip("dates_note:N", title="Dates")],
         ).properties(height=max(200, 16 * len(timeline)))
         by_status = timeline["status_label"].value_counts()
@@ -168,8 +168,9 @@ with tab_time:
                      f"{len(timeline)} projects with dates, from {timeline['starts'].min():%b %Y} to "
                      f"{timeline['ends'].max():%b %Y}; " + ", ".join(f"{n} {k}" for k, n in by_status.items()) + ".",
                      "infrastructure-timeline", "infrastructure_projects",
-                     ["name", "status_label", "starts", "ends", "planned_start", "planned_end", "actual_start",
-                      "actual_end", "dates_note"])
+                     ["name", "status_label", "starts", "ends", "planned_start", "planned_start_precision",
+                      "planned_end", "planned_end_precision", "actual_start", "actual_start_precision", "actual_end",
+                      "actual_end_precision", "dates_note"])
         st.caption("Bars run from the actual start (else the planned start) to the actual end (else the planned "
                    "end); a project still under construction or suspended runs at least to the release date.")
     if view.off_timeline:
