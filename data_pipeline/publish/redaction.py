@@ -17,6 +17,11 @@ from data_pipeline.errors import UserError
 from data_pipeline.publish.release_sql import BORDER_COLUMN, DATASETS, checked, flag, render, run
 from data_pipeline.publish.suppression import audit_figures, secondary_suppression, suppress_primary
 
+# Time precisions from finest to coarsest, as sql/release/coarsen_time.sql orders them (%s: the precision).
+TIME_ORDER = "list_position(['day', 'week', 'month', 'year'], %s)"
+PUBLISHED_PRECISION = {"exercise_notices": "notices_time_precision",
+                       "infrastructure_projects": "projects_time_precision"}
+
 
 def apply_policy(con, policy: policies.Policy, created: date, previous=None) -> tuple[list[dict], dict]:
     """Load scratch copies and run the rules on them; returns the redaction counts (never values) and notes
@@ -34,6 +39,8 @@ def apply_policy(con, policy: policies.Policy, created: date, previous=None) -> 
         if dataset == "crossings":
             con.execute(sql("release/crossings_time_precision"))
             con.execute(sql("release/crossings_true_value"))
+        else:   # the coarsest precision its dates were published at (a date to the month: month)
+            con.execute(sql(f"release/{PUBLISHED_PRECISION[dataset]}"))
         for rule in policy.rules_for(dataset):
             run(con, "release/flag_add", table=dataset, flag=flag(rule))
             if rule.when:
@@ -76,8 +83,14 @@ def apply_policy(con, policy: policies.Policy, created: date, previous=None) -> 
                 statement, params = "release/coarsen_time", {"unit": rule.precision}
             for field in rule.fields:
                 parts = dict(table=rule.dataset, flag=flag(rule), field=checked(field, columns[rule.dataset]))
-                counts.add(rule, field, run(con, "release/count_by_publisher", table=rule.dataset,
-                                            predicate=f'"{flag(rule)}" and "{field}" is not null'))
+                hit, bound = f'"{flag(rule)}" and "{field}" is not null', []
+                if rule.action == "coarsen_time":   # a date already as coarse as the unit is left as published
+                    precision = checked(f"{field}_precision", columns[rule.dataset])
+                    published = TIME_ORDER % ('coalesce("' + precision + '", ' + "'day')")
+                    hit += f" and {TIME_ORDER % '?'} > {published}"
+                    bound = [rule.precision]
+                counts.add(rule, field, run(con, "release/count_by_publisher", bound, table=rule.dataset,
+                                            predicate=hit))
                 if rule.action == "round_to":
                     _round(con, policy, rule, field, parts, params)
                 else:

@@ -12,11 +12,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from data_pipeline.views.date_words import precise_date
+from data_pipeline.views.date_words import coarsened_words, precise_date
 from data_pipeline.views.downloads import analysis_frame
 from data_pipeline.views.queries import (DEFAULT_PAGE_SIZE, Filters, Paging, charted_days, location_marker,
-                                   off_chart_words, paging, precision_table, run, time_marker,
-                                   value_text)
+                                   off_chart_words, paging, precision_table, run, value_text)
 from data_pipeline.views.queries_map import OTHER_PROJECT, PROJECT_COLOURS, _collection, _coords, _feature, _geometry, _point
 from data_pipeline.views.queries_map_areas import (DETAIL_LIMIT, LAYER_BYTES, MAX_CELLS, STEPS, Drawn, project_cells,
                                              simplified, steps_for)
@@ -83,7 +82,7 @@ def _words(rows: pd.DataFrame, known: dict) -> pd.DataFrame:
     rows["budget_text"] = [_money(b, s, c) for b, s, c in zip(rows["budget"], rows["budget_status"], rows["currency"])]
     rows["funders_text"] = [_funders(f, s) for f, s in zip(rows["funders"], rows["funders_status"])]
     rows["location_note"] = [location_marker(p, known) for p in rows["location_precision"]]
-    rows["dates_note"] = [time_marker(t) for t in rows["time_precision"]]
+    rows["dates_note"] = [coarsened_words(t) for t in rows["time_coarsened_to"]]   # the policy's, not the publisher's
     for field in DATES:   # 'Jan 1980' for a date published without its day, never a day the publisher did not give
         rows[f"{field}_text"] = _date_texts(rows[field], rows[f"{field}_precision"])
     rows["status_label"] = rows["status"].fillna("unknown").str.replace("_", " ")
