@@ -18,8 +18,9 @@ from data_pipeline.views import embeds as E
 from data_pipeline.views import queries_params as P
 from data_pipeline.views.charts import PALETTE
 from data_pipeline.views.map_deck import TOOLTIP
+from data_pipeline.views.map_style import view_state
 from data_pipeline.views.queries_map import (BASEMAP_LAYERS, BASEMAP_LEGEND, GREY, PROJECT_COLOURS, CompactDeck,
-                                       legend_item, view_for)
+                                       legend_item)
 from data_pipeline.views.queries_projects import (DEFAULT_SORT, DISTANCES, SHOWN, SORTS, STATUSES, TIMELINE_BARS,
                                             projects_table, projects_view)
 
@@ -80,9 +81,7 @@ def project_map() -> None:
                                 filled=True, get_fill_color="properties.colour", get_line_color="properties.colour",
                                 get_point_radius=3000, point_radius_min_pixels=5, line_width_min_pixels=3))
     width, height = (E.MAP_FIT_WIDTH, E.MAP_HEIGHT) if embed else (900, 480)   # an embed fits any frame
-    lon, lat, zoom = view_for(drawn.bounds, width, height)
-    st.pydeck_chart(CompactDeck(layers=layers, map_provider=None,
-                                 initial_view_state=pdk.ViewState(longitude=lon, latitude=lat, zoom=zoom),
+    st.pydeck_chart(CompactDeck(layers=layers, map_provider=None, initial_view_state=view_state(drawn.bounds, width, height),
                                  tooltip=TOOLTIP), height=height, width="stretch")
     colours = ", ".join(legend_item(colour, status.replace("_", " ")) for status, colour in PROJECT_COLOURS.items())
     if drawn.aggregated:
