@@ -188,3 +188,31 @@ def test_coarsen_time_takes_week_month_or_year(mme_work, tmp_path: Path, to: str
     else:
         assert result.returncode == 2
         assert "to must be one of week, month, year" in one_line_error(result)
+
+
+EMBARGO = """[policy]
+name = "embargo"
+
+[[rule]]
+id = "recent"
+dataset = "exercise_notices"
+action = "embargo_days"
+fields = ["start_date"]
+days = 20
+reason = "recent activities wait"
+"""
+
+
+def test_an_embargo_judges_a_date_to_the_month_by_its_last_day(mme_work, tmp_path: Path):
+    """Published on 10 Feb 1980 with a 20-day embargo (cutoff 21 Jan): mme87 started on 14 Jan and is out; mme88
+    started in 'Jan 1980', maybe on the 31st, so it waits (read as 1 January it would have been let out early)."""
+    release = tmp_path / "release"
+    run_cli("publish", "--db", mme_work, "--policy", _policy(tmp_path, "embargo", EMBARGO), "--out", release,
+            env={"BORDERLENS_PUBLISH_DATE": "1980-02-10"})
+    public = release / "borderlens.duckdb"
+    shown = {n for (n,) in query(public, "select notice_id from exercise_notices where start_date < '1980-02-01'")}
+    assert "mme87" in shown and "mme88" not in shown
+    january = query(mme_work, """select notice_id, start_date_precision from exercise_notices
+                                 where start_date between '1980-01-01' and '1980-01-31'""")
+    assert {n for n, p in january if p == "day" and n in shown} and not {n for n, p in january
+                                                                          if p == "month" and n in shown}

@@ -143,11 +143,21 @@ def _previous_cells(con, previous) -> None:
 def _embargo(con, rule: policies.Rule, columns: dict, created: date, counts: Counts) -> None:
     assert isinstance(rule.options, policies.EmbargoDays)
     cutoff = created - timedelta(days=rule.options.days)
-    newer = " or ".join(f'"{checked(f, columns)}" > ?' for f in rule.fields)
+    newer = " or ".join(f"{_latest_day(checked(f, columns), columns)} > ?" for f in rule.fields)
     predicate, params = f'"{flag(rule)}" and ({newer})', [cutoff] * len(rule.fields)
     counts.add(rule, "*", run(con, "release/count_by_publisher", params, table=rule.dataset, predicate=predicate),
                detail=f"newer than {cutoff.isoformat()}")
     run(con, "release/embargo_delete", params, table=rule.dataset, predicate=predicate)
+
+
+def _latest_day(field: str, columns: dict) -> str:
+    """The latest day a date can stand for: a date published to the month ('Jun 2025', stored as 1 June) may be any
+    day of June, so an embargo judges it by 30 June, never letting it out early. Identifiers only (checked)."""
+    precision = f"{field}_precision"
+    if precision not in columns:
+        return f'"{field}"'
+    return (f'(case "{checked(precision, columns)}" when \'year\' then "{field}" + interval 1 year - interval 1 day '
+            f'when \'month\' then "{field}" + interval 1 month - interval 1 day else "{field}" end)')
 
 
 def _round(con, policy: policies.Policy, rule: policies.Rule, field: str, parts: dict, params: dict) -> None:
