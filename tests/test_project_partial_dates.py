@@ -137,6 +137,12 @@ def test_the_release_keeps_each_date_as_exactly_as_published(release_dir):
     assert shown["SAME-MONTH"] == ("Jan 1980", "1980-01-15", "Jan 1980", "Jan 1980")
     assert shown["YEAR"] == ("1986", "1986", "1986-03-01", "1986")
     assert shown["PLAIN"] == ("2001-02-03", "2002-03-04", "2001-05-06", "2003-07-08")
+    # the timeline's tooltips: the same words (its bars still run from the first day of the month)
+    from data_pipeline.views.queries_projects import projects_view
+
+    timeline = projects_view(release_dir, Filters(), "any", ()).timeline.set_index("project_id")
+    assert (timeline.loc["SAME-MONTH", "planned_start_text"], timeline.loc["YEAR", "actual_end_text"]) == (
+        "Jan 1980", "1986")
     # the download holds the date as a date, and how exact it is beside it (not the words)
     table = projects_table(release_dir, Filters(), "any", ())
     assert {"planned_start", "planned_start_precision"} <= set(table.columns)
