@@ -31,12 +31,14 @@ $(STAMP): pyproject.toml requirements.lock
 lock: $(STAMP)
 	$(BIN)/uv pip compile -q pyproject.toml --extra test --python-version 3.11 -o requirements.lock
 
-$(WORK_DB): $(STAMP) $(SAMPLE_INPUTS)
+# Built again after a new migration (sql/schema) and, for the release, a new release format: the dashboard serves
+# only releases of its own format (data_pipeline/publish/release_format.py).
+$(WORK_DB): $(STAMP) $(SAMPLE_INPUTS) $(wildcard sql/schema/*.sql)
 	mkdir -p build
 	rm -f $(WORK_DB)
 	$(BIN)/borderlens ingest sample_data/crossings sample_data/notices sample_data/exercises sample_data/projects --db $(WORK_DB)
 
-$(RELEASE)/release.json: $(WORK_DB) $(POLICY)
+$(RELEASE)/release.json: $(WORK_DB) $(POLICY) data_pipeline/publish/release_format.py
 	$(BIN)/borderlens publish --db $(WORK_DB) --policy $(POLICY) --out $(RELEASE)
 
 demo-release: $(RELEASE)/release.json

@@ -11,6 +11,7 @@ BORDERLENS_RELEASE is the path as given, not resolved: the app resolves it on ev
 from __future__ import annotations
 
 import ctypes
+import json
 import os
 import shutil
 import signal
@@ -24,6 +25,7 @@ from pathlib import Path
 
 from data_pipeline.errors import UserError
 from data_pipeline.paths import resource_root
+from data_pipeline.publish.release_format import format_problem
 from data_pipeline.release_addresses import run_folder
 
 REPO = resource_root()  # app.py, pages/, .streamlit/ and deploy/: the checkout, or the installed copy
@@ -69,6 +71,13 @@ def check_release(release: Path) -> None:
     if not (release / "release.json").is_file() or not (release / "borderlens.duckdb").is_file():
         raise UserError(f"{release} is not a release folder (no release.json or borderlens.duckdb); "
                         f"build one with borderlens publish")
+    try:
+        info = json.loads((release / "release.json").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return  # a damaged release: the dashboard shows its maintenance page and names the file
+    outdated = format_problem(release, info) if isinstance(info, dict) else None
+    if outdated:
+        raise UserError(outdated)
 
 
 def find_nginx() -> str:

@@ -12,6 +12,7 @@ from dashboard_ui.sharing import embed_heading, share_view
 from dashboard_ui.sidebar import dimension_codes, dimension_title
 from dashboard_ui.tables import show_table
 from data_pipeline.views import queries_params as P
+from data_pipeline.views.charts import GRAIN_AXES
 from data_pipeline.views.queries import measure_label
 from data_pipeline.views.queries_breakdown import (ALL_PLACES, GRAINS, TOP_CODES, breakdown_view,
                                                    dimension_measures)
@@ -99,7 +100,8 @@ else:
                alt.Tooltip("withheld:Q", title="Withheld (not counted)")]
     order = list(dict.fromkeys(series.sort_values("series_rank")["series"]))
     chart = alt.Chart(series).mark_line(point=True).encode(
-        x=alt.X("period:T", title=None), y=alt.Y("value:Q", title=f"per {grain}", axis=alt.Axis(format="~s")),
+        x=alt.X("period:T", title=None, axis=alt.Axis(**GRAIN_AXES[grain])),
+        y=alt.Y("value:Q", title=f"per {grain}", axis=alt.Axis(format="~s")),
         color=alt.Color("series:N", title=dimension_title(dimension), sort=order,
                         legend=alt.Legend(orient="bottom", columns=3)),
         tooltip=tooltip).properties(height=340, title=title)

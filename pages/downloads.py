@@ -55,6 +55,13 @@ st.caption("From datapackage.json (Frictionless Data Package): every column of e
 show_table(files.dictionary, "data-dictionary", hide_index=True, width="stretch",
              column_config={"dataset": "Dataset", "column": "Column", "type": "Type",
                             "description": st.column_config.TextColumn("Meaning", width="large")})
+if not files.codes.empty:
+    st.markdown("**Codes of the dimension columns**")
+    st.caption("Each `dimension_…` column holds codes as the publisher gave them; here is what each means, as "
+               "datapackage.json lists it (the column's `categories`). A label that stands for several codes "
+               "carries the code; a code kept as published without a code list has no label.")
+    show_table(files.codes, "dimension-codes", hide_index=True, width="stretch",
+               column_config={"dataset": "Dataset", "column": "Column", "code": "Code", "label": "Label"})
 package = f"{release.path}/datapackage.json"
 ui.download_button("datapackage.json", data=lambda: D.read_file(package), file_name="datapackage.json",
                    mime="application/json", key="datapackage", on_click="ignore", icon=":material/download:")

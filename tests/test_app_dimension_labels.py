@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from cube_support import ingest_profiled, profile_mistake, publish
 from support import REPO, query, run_cli, write
 from test_app_release import APP
 
@@ -44,8 +45,6 @@ value = "persons"
 nationality = { column = "nat", codes = "iso3166", open = ["NONAT"], labels = { NONAT = "Without nationality" } }
 """
 OWN_DATA = "region,nat,month,persons\nNorth,NONAT,2024-01,30\nNorth,SYR,2024-01,70\n"
-POLICY = ('[policy]\nname = "no crossings rule"\n\n[[rule]]\nid = "round"\ndataset = "infrastructure_projects"\n'
-          'action = "round_to"\nfields = ["budget"]\nbase = 1000\nreason = "none"\n')
 
 
 @pytest.fixture(scope="module")
@@ -53,10 +52,8 @@ def labelled_release(tmp_path_factory) -> str:
     folder = tmp_path_factory.mktemp("labels")
     work, release = folder / "work.duckdb", folder / "release"
     run_cli("ingest", write(folder / "frontex_layout_synthetic.csv", FRONTEX_LAYOUT), "--db", work, "--no-progress")
-    run_cli("ingest", write(folder / "own.csv", OWN_DATA), "--profile", write(folder / "own.toml", OWN_PROFILE),
-            "--db", work, "--no-progress")
-    run_cli("publish", "--db", work, "--policy", write(folder / "policy.toml", POLICY), "--out", release)
-    return str(release)
+    ingest_profiled(folder, OWN_PROFILE, OWN_DATA, name="own")
+    return str(publish(work, release))
 
 
 @pytest.fixture
@@ -132,30 +129,30 @@ def test_the_breakdown_page_shows_labels(app):
         "STL": "not a country code (publisher's own)"}
 
 
-def test_a_release_made_before_the_code_list_still_labels_countries(labelled_release, tmp_path):
-    import shutil
-
-    import duckdb
-
-    from data_pipeline.views.queries import filter_options
-
-    old = tmp_path / "old"
-    shutil.copytree(labelled_release, old)
-    con = duckdb.connect(str(old / "borderlens.duckdb"))
-    try:
-        con.execute("drop table dimension_codes")
-    finally:
-        con.close()
-    frame = filter_options(str(old)).dimensions
-    labels = dict(zip(frame["code"], frame["label"]))
-    assert labels["SYR"] == "Syria" and labels["OOO"] == "OOO" and labels["sea"] == "sea"
-
-
 def test_labels_must_be_a_table_of_texts(tmp_path):
-    from support import one_line_error
+    line, _ = profile_mistake(tmp_path, OWN_PROFILE.replace('labels = { NONAT = "Without nationality" }',
+                                                            'labels = "Without nationality"'), OWN_DATA,
+                              data_name="own.csv")
+    assert "[dimensions] nationality labels must be a table" in line
 
-    profile = write(tmp_path / "bad.toml", OWN_PROFILE.replace('labels = { NONAT = "Without nationality" }',
-                                                              'labels = "Without nationality"'))
-    result = run_cli("ingest", write(tmp_path / "own.csv", OWN_DATA), "--profile", profile,
-                     "--db", tmp_path / "work.duckdb", check=False)
-    assert "[dimensions] nationality labels must be a table" in one_line_error(result)
+
+def test_datapackage_and_the_downloads_page_carry_the_labels(labelled_release, app):
+    """The publisher's label of its own code (the profile's NONAT) reaches datapackage.json's categories and the
+    Downloads page's code table, beside country names; codes without a code list carry none."""
+    import json
+    from pathlib import Path
+
+    package = json.loads((Path(labelled_release) / "datapackage.json").read_text(encoding="utf-8"))
+    [crossings] = [r for r in package["resources"] if r["name"] == "crossings"]
+    fields = {f["name"]: f for f in crossings["schema"]["fields"]}
+    nationality = {e["value"]: e.get("label") for e in fields["dimension_nationality"]["categories"]}
+    assert nationality == {"NONAT": "Without nationality", "OOO": "not a country code (publisher's own) (OOO)",
+                           "STL": "not a country code (publisher's own) (STL)", "SYR": "Syria", "XKX": "Kosovo"}
+    assert fields["dimension_border_type"]["categories"] == [{"value": "land"}, {"value": "sea"}]
+    assert sorted(fields["dimension_nationality"]["constraints"]["enum"]) == sorted(nationality)
+    at = app(page="downloads")
+    [table] = [d.value for d in at.dataframe if "label" in d.value.columns and "code" in d.value.columns]
+    shown = {(c, code): label for c, code, label in zip(table["column"], table["code"], table["label"])}
+    assert shown[("dimension_nationality", "NONAT")] == "Without nationality"
+    assert shown[("dimension_nationality", "SYR")] == "Syria"
+    assert ("dimension_border_type", "sea") in shown

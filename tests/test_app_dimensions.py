@@ -6,6 +6,7 @@ worked out by hand from the small file below, or read from the Frontex CSV with 
 from __future__ import annotations
 
 import csv
+import json
 from collections import Counter
 from datetime import date
 
@@ -161,6 +162,18 @@ def test_the_breakdown_page_ranks_a_routes_nationalities(app_env):
                 expected[row["nat"]] += int(row["n"])
     assert dict(zip(table["code"], table["total"])) == {c: float(v) for c, v in expected.items()}
     assert list(table["code"][:3]) == [c for c, _ in expected.most_common(3)]
+
+
+@pytest.mark.parametrize("grain, interval, step", [("year", "year", 1), ("quarter", "month", 3)])
+def test_the_breakdown_chart_ticks_at_its_time_step(app_env, grain, interval, step):
+    """Two yearly points drew twelve monthly ticks (Jan 2023, Feb 2023, ...): a tick is one step of the figures."""
+    at = open_page("breakdown", {"dimension": "nationality", "place": "FRX-ROUTE-eastern_mediterranean_route",
+                                 "grain": grain, "from": "2023-01", "to": "2024-12"})
+    no_exception(at)
+    specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+    axes = [spec["encoding"]["x"].get("axis", {}) for spec in specs if "encoding" in spec]
+    assert axes and all(axis.get("tickCount") == {"interval": interval, "step": step} for axis in axes), axes
+    assert all(axis.get("format") == ("%Y" if grain == "year" else "%b %Y") for axis in axes), axes
 
 
 def test_bad_breakdown_links_fall_back_with_a_message(app_env):

@@ -117,3 +117,63 @@ def test_each_dataset_carries_the_licences_of_its_own_sources(release_dir):
         assert {entry["name"] for entry in resource["licenses"]} == own, resource["name"]
     by_name = {r["name"]: {e["name"] for e in r["licenses"]} for r in package["resources"]}
     assert "ODbL-1.0" in by_name["infrastructure_projects"] and "ODbL-1.0" not in by_name["crossings"]
+
+
+def _dimension_fields(package: dict) -> dict[str, dict]:
+    [crossings] = [r for r in package["resources"] if r["name"] == "crossings"]
+    return {f["name"]: f for f in crossings["schema"]["fields"] if f["name"].startswith("dimension_")}
+
+
+def _v2_categories(field: dict) -> None:
+    """Table Schema v2 (datapackage.org/standard/table-schema, `categories`): objects with a `value` and an optional
+    string `label`, labels unique within the field, and an enum a subset of the categories' values."""
+    entries = field["categories"]
+    assert all(set(e) <= {"value", "label"} and isinstance(e["value"], str) for e in entries), field["name"]
+    labels = [e["label"] for e in entries if "label" in e]
+    assert all(isinstance(label, str) and label.strip() for label in labels), field["name"]
+    assert len(labels) == len(set(labels)), field["name"]
+    assert set(field["constraints"]["enum"]) <= {e["value"] for e in entries}
+
+
+def test_the_demo_release_lists_each_dimension_code_with_its_label(release_dir):  # noqa: F811
+    """The real Frontex file in the demo release: every nationality code of the published extract has its category,
+    an ISO 3166 code named as pycountry names the country (Syria, not SYR), Frontex's own codes (read as "other
+    codes" only) labelled as no country and told apart by their code, border types kept as published without one."""
+    import csv
+
+    import pycountry
+
+    folder = Path(release_dir)
+    package = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    fields = _dimension_fields(package)
+    for field in fields.values():
+        _v2_categories(field)
+    nationality = {e["value"]: e.get("label") for e in fields["dimension_nationality"]["categories"]}
+    with open(folder / "extracts" / "crossings.csv", newline="", encoding="utf-8") as handle:
+        published = {row["dimension_nationality"] for row in csv.DictReader(handle)} - {""}
+    assert published == set(nationality)
+    frontex = SAMPLE / "crossings" / "frontex_irregular_border_crossings_monthly_2009-01_2025-04.csv"
+    with open(frontex, newline="", encoding="utf-8") as handle:
+        in_file = {row["nat"].upper() for row in csv.DictReader(handle)}
+    assert in_file <= set(nationality)
+    assert nationality["SYR"] == "Syria" and nationality["AFG"] == "Afghanistan" and nationality["XKX"] == "Kosovo"
+    for code, label in nationality.items():
+        country = pycountry.countries.get(alpha_3=code)
+        if country is not None:
+            assert label in {getattr(country, "common_name", None), country.name}, code
+    own = {code for code in in_file if pycountry.countries.get(alpha_3=code) is None} - {"XKX"}
+    assert own and {nationality[code] for code in own} == {f"not a country code (publisher's own) ({code})"
+                                                            for code in own}
+    assert all("label" not in e for e in fields["dimension_border_type"]["categories"])
+    assert "categories" in fields["dimension_nationality"]["description"]
+
+
+def test_a_publishers_own_total_is_a_labelled_category():
+    """_total (a publisher's total row kept as a cell) is among a column's codes: it gets a label of its own, so
+    the enum stays a subset of the categories and no code reads as a country."""
+    from data_pipeline.export.cube_extracts import categories
+
+    entries = categories(["MEX", "USA", "_total"], {"MEX": "Mexico", "USA": "United States"})
+    labels = {e["value"]: e.get("label") for e in entries}
+    assert labels["MEX"] == "Mexico" and labels["_total"] and "total" in labels["_total"]
+    assert len(set(labels.values())) == 3

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import duckdb
 
-from support import REPO, ingest_json, one_line_error, query, run_cli, write
+from cube_support import ingest_profiled, profile_mistake
+from support import REPO, ingest_json, query, run_cli, write
 
 FRONTEX = (REPO / "sample_data" / "crossings"
            / "frontex_irregular_border_crossings_monthly_2009-01_2025-04.csv")
@@ -99,10 +100,7 @@ ON,Visitors,ZZZ,FY2021 March,4
 
 
 def test_breakdown_is_no_duplicate_but_a_real_duplicate_is(tmp_path: Path):
-    profile = write(tmp_path / "cube.toml", CUBE_PROFILE)
-    data = write(tmp_path / "cube.csv", CUBE_CSV)
-    db = tmp_path / "work.duckdb"
-    [source] = ingest_json(db, data, profile=str(profile))
+    db, source = ingest_profiled(tmp_path, CUBE_PROFILE, CUBE_CSV)
     assert (source["rows_read"], source["rows_loaded"], source["rows_quarantined"]) == (9, 5, 4)
     quarantined = dict(query(db, "select line_no, reasons from quarantine order by line_no"))
     assert quarantined == {7: ["exact_duplicate"], 8: ["conflicting_duplicate"], 9: ["conflicting_duplicate"],
@@ -123,18 +121,15 @@ def test_breakdown_is_no_duplicate_but_a_real_duplicate_is(tmp_path: Path):
 
 
 def test_unknown_dimension_key_is_one_line(tmp_path: Path):
-    profile = write(tmp_path / "cube.toml", CUBE_PROFILE.replace('codes = "iso3166"', 'codez = "iso3166"'))
-    data = write(tmp_path / "cube.csv", CUBE_CSV)
-    result = run_cli("ingest", data, "--db", tmp_path / "work.duckdb", "--profile", profile, check=False)
-    line = one_line_error(result)
+    line, profile = profile_mistake(tmp_path, CUBE_PROFILE.replace('codes = "iso3166"', 'codez = "iso3166"'), CUBE_CSV,
+                                    profile_name="cube.toml", data_name="cube.csv")
     assert str(profile) in line and "[dimensions] nationality" in line and "codez" in line
 
 
 def test_fiscal_start_out_of_range_is_one_line(tmp_path: Path):
-    profile = write(tmp_path / "cube.toml", CUBE_PROFILE.replace("fiscal_year_start = 10", "fiscal_year_start = 13"))
-    data = write(tmp_path / "cube.csv", CUBE_CSV)
-    result = run_cli("ingest", data, "--db", tmp_path / "work.duckdb", "--profile", profile, check=False)
-    assert "fiscal_year_start" in one_line_error(result)
+    line, _ = profile_mistake(tmp_path, CUBE_PROFILE.replace("fiscal_year_start = 10", "fiscal_year_start = 13"),
+                              CUBE_CSV, profile_name="cube.toml", data_name="cube.csv")
+    assert "fiscal_year_start" in line
 
 
 def test_database_of_schema_6_stays_readable(tmp_path: Path):
@@ -159,10 +154,8 @@ def test_database_of_schema_6_stays_readable(tmp_path: Path):
 
 
 def test_publisher_total_dropped_when_the_profile_says_so(tmp_path: Path):
-    profile = write(tmp_path / "cube.toml", CUBE_PROFILE.replace('total = "TOTAL"', 'total = "TOTAL", totals = "drop"'))
-    data = write(tmp_path / "cube.csv", CUBE_CSV)
-    db = tmp_path / "work.duckdb"
-    [source] = ingest_json(db, data, profile=str(profile))
+    db, source = ingest_profiled(tmp_path, CUBE_PROFILE.replace('total = "TOTAL"', 'total = "TOTAL", totals = "drop"'),
+                                 CUBE_CSV)
     assert (source["rows_read"], source["rows_loaded"], source["rows_quarantined"]) == (9, 4, 5)
     assert query(db, "select reasons from quarantine where line_no = 5") == [(["publisher_total_dropped"],)]
     assert query(db, "select count(*) from crossings where dimensions['nationality'] = '_total'") == [(0,)]
@@ -270,7 +263,5 @@ def test_profile_mistakes_of_the_cube_are_one_line(tmp_path: Path):
         (notices + '\n[dimensions]\nnationality = "nat"\n', "[dimensions] only applies to the crossings dataset"),
     ]
     for text, words in cases:
-        profile = write(tmp_path / "bad.toml", text)
-        result = run_cli("ingest", data, "--db", tmp_path / "work.duckdb", "--profile", profile, check=False)
-        line = one_line_error(result)
+        line, profile = profile_mistake(tmp_path, text, data)
         assert str(profile) in line and words in line, line

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import duckdb
 
+from cube_support import ingest_profiled, profile_mistake, publish
 from data_pipeline.db import migrations
-from support import ingest_json, one_line_error, query, run_cli, write
+from support import query, run_cli, write
 
 PROFILE = """
 [profile]
@@ -46,11 +47,9 @@ ROWS = {
 
 
 def _ingest(tmp_path: Path, profile: str = PROFILE, db_name: str = "work.duckdb"):
-    data = write(tmp_path / "partial.csv", "Id,State,Told,From,To\n" + "".join(
-        f"{key},POL,{told},{start},{end}\n" for key, (told, start, end) in ROWS.items()))
-    db = tmp_path / db_name
-    result = ingest_json(db, data, profile=str(write(tmp_path / "partial.toml", profile)))
-    return db, result[0]
+    data = "Id,State,Told,From,To\n" + "".join(
+        f"{key},POL,{told},{start},{end}\n" for key, (told, start, end) in ROWS.items())
+    return ingest_profiled(tmp_path, profile, data, name="partial", db_name=db_name)
 
 
 def test_partial_dates_load_with_their_precision(tmp_path: Path):
@@ -83,9 +82,9 @@ def test_without_unknown_markers_a_partial_date_is_unparseable(tmp_path: Path):
 
 
 def test_an_empty_unknown_marker_is_a_profile_mistake(tmp_path: Path):
-    profile = write(tmp_path / "bad.toml", PROFILE.replace('unknown = ["xx", "-9"]', 'unknown = ["xx", " "]'))
-    data = write(tmp_path / "partial.csv", "Id,State,Told,From,To\nA,POL,,1980-01-xx,1980-01-xx\n")
-    line = one_line_error(run_cli("ingest", data, "--db", tmp_path / "w.duckdb", "--profile", profile, check=False))
+    line, _ = profile_mistake(tmp_path, PROFILE.replace('unknown = ["xx", "-9"]', 'unknown = ["xx", " "]'),
+                              "Id,State,Told,From,To\nA,POL,,1980-01-xx,1980-01-xx\n", data_name="partial.csv",
+                              db_name="w.duckdb")
     assert "[dates] unknown" in line and "bad.toml" in line
 
 
@@ -114,11 +113,9 @@ def test_a_start_without_its_day_gives_no_lead_time(tmp_path: Path):
     from data_pipeline.views.queries_notices import notice_detail, notices_page
 
     db, _ = _ingest(tmp_path)
-    policy = write(tmp_path / "policy.toml", '[policy]\nname = "none"\n\n[[rule]]\nid = "nothing"\n'
-                   'dataset = "exercise_notices"\naction = "drop"\nfields = ["area_name"]\n'
-                   'when = "notice_id = \'none\'"\nreason = "a policy needs a rule"\n')
-    release = tmp_path / "release"
-    run_cli("publish", "--db", db, "--policy", policy, "--out", release)
+    release = publish(db, tmp_path / "release", '[policy]\nname = "none"\n\n[[rule]]\nid = "nothing"\n'
+                      'dataset = "exercise_notices"\naction = "drop"\nfields = ["area_name"]\n'
+                      'when = "notice_id = \'none\'"\nreason = "a policy needs a rule"\n')
     with open(release / "extracts" / "exercise_notices.csv", encoding="utf-8-sig", newline="") as handle:
         extract = {r["notice_id"]: r for r in csv.DictReader(handle)}
     assert (extract["SLASHED"]["lead_days"], extract["SLASHED"]["late"]) == ("", "unknown")
@@ -157,13 +154,12 @@ def test_a_date_field_with_its_own_formats_and_the_first_parseable_column(tmp_pa
     """end_date reads its own format (with the profile's unknown markers); start_date takes the first of two columns
     whose date reads: a typo in the first falls through to the parts in the second; none readable: the first
     text given is quarantined as unparseable_date."""
-    data = write(tmp_path / "f.csv", "Id,State,Start,Start (y m d),End\n"
-                 "A,POL,1990-01-02,,05.01.1990\n"        # the first column reads
-                 "B,POL,1990-13-02,1990 02 03,xx.02.1990\n"   # a typo in Start: the parts' column reads
-                 "C,POL,,1990 03 xx,31.03.1990\n"         # Start empty: the parts, to the month
-                 "D,POL,someday,sometime,31.03.1990\n")   # neither reads
-    db = tmp_path / "w.duckdb"
-    result = ingest_json(db, data, profile=str(write(tmp_path / "f.toml", FIELD_FORMATS)))[0]
+    data = ("Id,State,Start,Start (y m d),End\n"
+            "A,POL,1990-01-02,,05.01.1990\n"        # the first column reads
+            "B,POL,1990-13-02,1990 02 03,xx.02.1990\n"   # a typo in Start: the parts' column reads
+            "C,POL,,1990 03 xx,31.03.1990\n"         # Start empty: the parts, to the month
+            "D,POL,someday,sometime,31.03.1990\n")   # neither reads
+    db, result = ingest_profiled(tmp_path, FIELD_FORMATS, data, name="f", db_name="w.duckdb")
     assert (result["rows_loaded"], result["rows_quarantined"]) == (3, 1)
     assert query(db, """select notice_id, start_date::varchar, start_date_precision, end_date::varchar,
                                end_date_precision from exercise_notices order by 1""") == [
@@ -181,7 +177,5 @@ def test_a_misplaced_date_option_is_one_line(tmp_path: Path):
             ('end_date = { column = "End", formats = ["%d.%m.%Y"] }', 'end_date = { column = "End", formats = ["%Q"] }',
              "is not a strptime format"),
             ('notifying_iso3 = "State"', 'notifying_iso3 = { column = "State", formats = ["%Y"] }', "date field")):
-        profile = write(tmp_path / "bad.toml", FIELD_FORMATS.replace(old, new))
-        line = one_line_error(run_cli("ingest", data, "--db", tmp_path / "w.duckdb", "--profile", profile,
-                                      check=False))
+        line, _ = profile_mistake(tmp_path, FIELD_FORMATS.replace(old, new), data, db_name="w.duckdb")
         assert said in line and "bad.toml" in line, line

@@ -11,6 +11,7 @@ rows included) and its published cells; with primary suppression alone it is."""
 from __future__ import annotations
 
 import csv
+import io
 import itertools
 import json
 import re
@@ -22,7 +23,8 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from support import query, run_cli, write
+from cube_support import ingest_profiled, publish
+from support import query
 
 K = 500_000
 PUBLISH_DATE = "2025-06-30"
@@ -132,16 +134,12 @@ def _cells(db: Path) -> pd.DataFrame:
 class Cube:
     def __init__(self, folder: Path):
         header = ["route_code", "route_name", "type", "nat", "t", "n", "lat", "lon"]
-        with open(folder / "cube_synthetic.csv", "w", newline="", encoding="utf-8") as handle:
-            csv.writer(handle, lineterminator="\n").writerows([header, *_rows()])
-        self.work, self.release, self.open = folder / "work.duckdb", folder / "release", folder / "open"
+        text = io.StringIO()
+        csv.writer(text, lineterminator="\n").writerows([header, *_rows()])
+        self.work, _ = ingest_profiled(folder, PROFILE, text.getvalue(), data_name="cube_synthetic.csv")
         env = {"BORDERLENS_PUBLISH_DATE": PUBLISH_DATE}
-        run_cli("ingest", folder / "cube_synthetic.csv", "--profile", write(folder / "cube.toml", PROFILE),
-                "--db", self.work, "--no-progress")
-        run_cli("publish", "--db", self.work, "--policy", write(folder / "policy.toml", PROTECTING),
-                "--out", self.release, env=env)
-        run_cli("publish", "--db", self.work, "--policy", write(folder / "open.toml", OPEN), "--out", self.open,
-                env=env)
+        self.release = publish(self.work, folder / "release", PROTECTING, env=env)
+        self.open = publish(self.work, folder / "open", OPEN, policy_name="open.toml", env=env)
         truth = _cells(self.work).rename(columns={"value": "true_value"}).drop(columns="value_status")
         self.cells = truth.merge(_cells(self.release / "borderlens.duckdb"), on=CELL, validate="one_to_one")
         hidden = self.cells[self.cells["value_status"] == "suppressed"]

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from support import ingest_json, one_line_error, query, run_cli, write
+from cube_support import ingest_profiled, profile_mistake
+from support import ingest_json, query
 
 PROFILE = """
 [profile]
@@ -43,10 +44,8 @@ ROWS = [
 
 
 def _ingest(tmp_path: Path, unmapped: str = "apart", rows: list[str] = ROWS):
-    profile = write(tmp_path / "t.toml", PROFILE.replace('unmapped = "apart"', f'unmapped = "{unmapped}"'))
-    data = write(tmp_path / "t.csv", HEADER + "\n".join(rows) + "\n")
-    db = tmp_path / "work.duckdb"
-    return db, ingest_json(db, data, profile=str(profile))[0]
+    return ingest_profiled(tmp_path, PROFILE.replace('unmapped = "apart"', f'unmapped = "{unmapped}"'),
+                           HEADER + "\n".join(rows) + "\n", name="t")
 
 
 def test_missing_markers_scale_and_a_list_of_columns(tmp_path: Path):
@@ -88,9 +87,8 @@ def test_unmapped_names_kept_in_the_list_are_quarantined_visibly(tmp_path: Path)
 def test_a_mistaken_transform_is_one_line(tmp_path: Path, spec: str, said: str):
     name = spec.split(" =", 1)[0]
     lines = [line for line in PROFILE.splitlines() if not line.startswith(f"{name} =")]
-    profile = write(tmp_path / "bad.toml", "\n".join(lines) + "\n" + spec + "\n")
-    data = write(tmp_path / "t.csv", HEADER + ROWS[0] + "\n")
-    line = one_line_error(run_cli("ingest", data, "--db", tmp_path / "w.duckdb", "--profile", profile, check=False))
+    line, _ = profile_mistake(tmp_path, "\n".join(lines) + "\n" + spec + "\n", HEADER + ROWS[0] + "\n",
+                              data_name="t.csv", db_name="w.duckdb")
     assert said in line and "bad.toml" in line and name in line
 
 
@@ -118,7 +116,7 @@ def test_the_worked_example_of_the_docs_loads_as_the_docs_say(tmp_path: Path):
 
 
 def test_unknown_date_parts_are_not_for_crossings(tmp_path: Path):
-    profile = write(tmp_path / "crossings.toml", '[dates]\nunknown = ["xx"]\n' + """
+    profile = ('[dates]\nunknown = ["xx"]\n' + """
 [profile]
 name = "c"
 dataset = "crossings"
@@ -130,6 +128,6 @@ period_granularity = { value = "day" }
 measure = { value = "persons" }
 value = "C"
 """)
-    data = write(tmp_path / "c.csv", "A,B,C\nX,2024-01-xx,1\n")
-    line = one_line_error(run_cli("ingest", data, "--db", tmp_path / "w.duckdb", "--profile", profile, check=False))
+    line, _ = profile_mistake(tmp_path, profile, "A,B,C\nX,2024-01-xx,1\n", profile_name="crossings.toml",
+                              data_name="c.csv", db_name="w.duckdb")
     assert "[dates] unknown applies to exercise_notices and infrastructure_projects only" in line

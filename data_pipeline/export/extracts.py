@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 
 from data_pipeline.export import exports
-from data_pipeline.export.cube_extracts import PREFIX, dimension_codes, dimension_columns
+from data_pipeline.export.cube_extracts import dimension_codes, dimension_columns, dimension_field, dimension_labels
 from data_pipeline.datasets import DATASET_NAMES
 from data_pipeline.db import connect, sql
 from data_pipeline.errors import UserError, io_failure
@@ -177,7 +177,7 @@ def write_release_extracts(folder: Path, info: dict) -> None:
                    for row in con.execute(sql("release/sources_for_package")).fetchall()]
         descriptions = {(d, f): text for d, f, text in con.execute(sql("release/field_descriptions")).fetchall()}
         codes = {dataset: dimension_codes(con, dataset, columns[dataset]) for dataset in EXTRACT_DATASETS}
-        package = datapackage(info, columns, sources, descriptions, codes)
+        package = datapackage(info, columns, sources, descriptions, codes, dimension_labels(con, columns))
         for dataset in EXTRACT_DATASETS:
             query, names = _rows_query(dataset, "true", codes[dataset])
             for fmt in FORMATS:
@@ -200,9 +200,9 @@ def parquet_metadata(package: dict) -> dict[str, str]:
 
 
 def datapackage(info: dict, columns: dict, sources: list[dict], descriptions: dict,
-                codes: dict | None = None) -> dict:
-    """A Frictionless Data Package (v1 with Table Schema; list fields as in v2) for the release's extracts; a
-    crossings dimension's column lists its codes as published (an enum)."""
+                codes: dict | None = None, labels: dict | None = None) -> dict:
+    """A Frictionless Data Package (v1 with Table Schema; list fields and categories as in v2) for the release's
+    extracts; a crossings dimension's column lists its codes as published (an enum) and their labels (categories)."""
     licences = sorted({s["licence"] for s in sources if s["licence"]})
     publishers = sorted({s["publisher"] for s in sources if s["publisher"]})
     resources = []
@@ -210,7 +210,8 @@ def datapackage(info: dict, columns: dict, sources: list[dict], descriptions: di
         dimensions = (codes or {}).get(dataset, {})
         schema = {"fields": [_field(dataset, name, data_type, descriptions)
                              for name, data_type in columns[dataset].items()]
-                  + [_dimension_field(name, values) for name, values in dimensions.items()],
+                  + [dimension_field(name, values, (labels or {}).get(name, {}))
+                     for name, values in dimensions.items()],
                   "missingValues": [""]}
         # each dataset's own licences (its sources'): an ODbL source binds that extract, not the others
         own = sorted({s["licence"] for s in sources if s["licence"] and s.get("dataset") == dataset})
@@ -257,12 +258,6 @@ def _field(dataset: str, name: str, data_type: str, descriptions: dict) -> dict:
         field["constraints"] = {"enum": STATUS_VALUES}
     field["description"] = description or name.replace("_", " ")
     return field
-
-
-def _dimension_field(name: str, values: list[str]) -> dict:
-    return {"name": PREFIX + name, "type": "string", "constraints": {"enum": values},
-            "description": f"The figure's {name.replace('_', ' ')} (a dimension of the publisher's breakdown; empty "
-                           f"for a figure without it; _total is the publisher's own total, never computed)"}
 
 
 def _source(s: dict) -> dict:

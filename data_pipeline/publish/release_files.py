@@ -15,14 +15,17 @@ from pathlib import Path
 from data_pipeline.publish import policy as policies
 from data_pipeline.db import sql
 from data_pipeline.publish.operator_key import public_id
+from data_pipeline.publish.release_format import FORMAT_KEY, RELEASE_FORMAT
 from data_pipeline.publish.release_sql import DATASETS, REFERENCE_TABLES, checked, run
 
 # The release's tables besides the datasets and the reference tables (conflicting_figures since issue 11,
-# dimension_codes since issue 10's labels).
+# dimension_codes since issue 10's labels, crossing_series for the app's coverage of a few years).
+PUBLIC_TABLES = ("sources", "revisions", "redactions", "conflicting_figures", "dimension_codes", "crossing_series")
+# The release's rows in the order of their period where the app filters by it, then of all columns (a stable order).
+ROW_ORDER = {"crossings": "period_start, columns(*)"}
 # The label of a code beyond a dimension's code list (ISO 3166) whose meaning the profile does not give: borderlens
 # does not guess what a publisher's own code means.
 BEYOND_LIST = "not a country code (publisher's own)"
-PUBLIC_TABLES = ("sources", "revisions", "redactions", "conflicting_figures", "dimension_codes")
 
 
 def write_release_files(con, folder: Path, policy: policies.Policy, created: date, redactions: list[dict],
@@ -42,7 +45,7 @@ def write_release_files(con, folder: Path, policy: policies.Policy, created: dat
                                             "policy": policy.name, "redactions": redactions,
                                             "suppression_audit": audit})
     write_json(folder / "release.json", {
-        "release_id": info["release_id"], "created": created.isoformat(),
+        "release_id": info["release_id"], "created": created.isoformat(), FORMAT_KEY: RELEASE_FORMAT,
         "row_counts": info["row_counts"],
         "policy": {"name": policy.name, "file": Path(policy.path).name,
                    "rules": [r.id for r in policy.rules], "text": policy.plain_text()},
@@ -87,7 +90,7 @@ def write_database(con, path: Path, policy: policies.Policy, created: date, reda
     try:
         public_source_ids(con, key)
         for table in DATASETS:
-            run(con, "release/public_dataset", table=checked(table, DATASETS))
+            run(con, "release/public_dataset", table=checked(table, DATASETS), row_order=ROW_ORDER.get(table, "all"))
         for table in references:
             run(con, "release/public_table", table=checked(table, REFERENCE_TABLES))
         con.execute(sql("release/public_sources"))
@@ -95,6 +98,7 @@ def write_database(con, path: Path, policy: policies.Policy, created: date, reda
         con.execute(sql("release/public_conflicting_figures"))
         con.execute(sql("release/public_dimension_codes"), {"beyond_list": BEYOND_LIST})
         con.execute(sql("release/public_redactions"))
+        con.execute(sql("release/public_crossing_series"))
         digests, row_counts = [], {}
         for table in sorted((*DATASETS, *references, *PUBLIC_TABLES)):
             digest, count = run(con, "release/table_digest", table=table)[0]
@@ -102,8 +106,8 @@ def write_database(con, path: Path, policy: policies.Policy, created: date, reda
             row_counts[table] = int(count)
         text = policy.plain_text()
         release_id = hashlib.sha256("\n".join([text, *digests]).encode("utf-8")).hexdigest()[:16]
-        keys = ["release_id", "created", "policy_name", "policy_text"]
-        values = [release_id, created.isoformat(), policy.name, text]
+        keys = ["release_id", "created", "policy_name", "policy_text", FORMAT_KEY]
+        values = [release_id, created.isoformat(), policy.name, text, str(RELEASE_FORMAT)]
         if audit is not None:
             keys, values = keys + ["suppression_audit"], values + [json.dumps(audit, sort_keys=True)]
         con.execute(sql("release/release_info"), {"keys": keys, "values": values})

@@ -113,6 +113,7 @@ def database_problems(folder: Path, info: dict) -> list[str]:
     import duckdb
 
     from data_pipeline.db import sql
+    from data_pipeline.publish.release_files import PUBLIC_TABLES
     from data_pipeline.publish.release_sql import DATASETS, REFERENCE_TABLES, checked, run
 
     try:
@@ -127,8 +128,7 @@ def database_problems(folder: Path, info: dict) -> list[str]:
             problems.append(f"altered: {DB_FILE} (its release_id {ids[0] if ids else 'is missing'}, "
                             f"release.json says {info['release_id']})")
         tables = {r[0] for r in con.execute(sql("verify/tables")).fetchall()}
-        allowed = (*DATASETS, *REFERENCE_TABLES, "sources", "revisions", "redactions", "conflicting_figures",
-                   "dimension_codes")
+        allowed = (*DATASETS, *REFERENCE_TABLES, *PUBLIC_TABLES)
         for table, want in sorted((info.get("row_counts") or {}).items()):
             if table not in allowed or table not in tables:
                 problems.append(f"altered: {DB_FILE} (no table {table}, which release.json counts)")

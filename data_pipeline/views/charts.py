@@ -184,6 +184,10 @@ def spec_of(chart, keep_frames: bool = False) -> dict:
 
 
 YEAR_MONTH = "%b %Y"   # a time axis says the year on every label ("May 2024", never a bare "May")
+# A time axis per step of the figures drawn: a yearly point gets a yearly tick labelled with its year, a quarterly
+# one a tick every three months (a chart of two yearly points otherwise got twelve monthly ticks).
+GRAIN_AXES = {"month": {}, "quarter": {"tickCount": {"interval": "month", "step": 3}},
+              "year": {"format": "%Y", "tickCount": {"interval": "year", "step": 1}}}
 # The smallest step between time ticks, in milliseconds (Vega reads it in domain units): figures are at least
 # monthly, so a short period gets no ticks between months, whose month-year labels would repeat ("Nov 2024" x4).
 MONTH_MS = 28 * 24 * 3600 * 1000

@@ -127,6 +127,7 @@ def _kind(values: pd.Series) -> str:
 class ReleaseFiles:
     extracts: pd.DataFrame      # dataset, format, path, file_name, size_kb, rows, mime
     dictionary: pd.DataFrame    # dataset, column, type, description
+    codes: pd.DataFrame         # dataset, column, code, label: the categories of the dimension columns
     citation: str
     licences: str
     title: str
@@ -138,13 +139,16 @@ def release_files(release_path: str) -> ReleaseFiles:
     folder = Path(release_path)
     package = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
     rows_by: dict[str, int | None] = {}
-    dictionary = []
+    dictionary: list[dict] = []
+    codes: list[dict] = []
     for resource in package.get("resources", []):  # one resource per file: crossings, crossings-parquet, …
         dataset = Path(str(resource.get("path") or resource.get("name"))).stem
         rows_by.setdefault(dataset, resource.get("row_count"))
         for f in resource.get("schema", {}).get("fields", []):
             dictionary.append({"dataset": dataset, "column": f.get("name"), "type": f.get("type"),
                                "description": f.get("description", "")})
+            codes.extend({"dataset": dataset, "column": f.get("name"), "code": str(c.get("value")),
+                          "label": c.get("label")} for c in f.get("categories") or [] if isinstance(c, dict))
     extracts = []
     for path in sorted((folder / "extracts").glob("*")):
         fmt = path.suffix.lstrip(".")
@@ -156,9 +160,11 @@ def release_files(release_path: str) -> ReleaseFiles:
     feed = folder / "feed.atom"
     dictionary_df = pd.DataFrame(dictionary, columns=["dataset", "column", "type", "description"])
     dictionary_df = dictionary_df.drop_duplicates(["dataset", "column"]).reset_index(drop=True)
+    codes_df = pd.DataFrame(codes, columns=["dataset", "column", "code", "label"])
+    codes_df = codes_df.drop_duplicates(["dataset", "column", "code"]).reset_index(drop=True)
     return ReleaseFiles(extracts=pd.DataFrame(extracts, columns=["dataset", "format", "path", "file_name", "size_kb",
                                                                   "rows", "mime"]),
-                        dictionary=dictionary_df, citation=str(package.get("citation", "")), licences=licences,
+                        dictionary=dictionary_df, codes=codes_df, citation=str(package.get("citation", "")), licences=licences,
                         title=str(package.get("title", "")), feed=str(feed) if feed.is_file() else None)
 
 

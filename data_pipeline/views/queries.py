@@ -137,6 +137,7 @@ def open_release(path: str | Path) -> Release:
     manifest, db = folder / "release.json", folder / DB_FILE
     if not manifest.is_file() or not db.is_file():
         raise ReleaseError(f"{folder} is not a release folder (release.json and {DB_FILE} are expected).")
+    from data_pipeline.publish.release_format import format_problem
     from data_pipeline.publish.verify import release_problems
 
     problems = release_problems(folder)  # a few stat calls; the files' SHA-256 once per change
@@ -146,6 +147,9 @@ def open_release(path: str | Path) -> Release:
         info = json.loads(manifest.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:
         raise ReleaseError(f"{manifest} cannot be read: {exc}") from None
+    outdated = format_problem(folder, info)
+    if outdated:  # its tables are not the ones the pages read: one line, never a binder error mid-page
+        raise ReleaseError(outdated)
     return Release(path=str(folder), release_id=str(info.get("release_id", "")),
                    created=str(info.get("created", ""))[:10])
 
@@ -206,10 +210,6 @@ MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "
 MONTH_ABBR = tuple(name[:3] for name in MONTH_NAMES)
 
 
-def tables(release_path: str) -> set[str]:
-    return set(run(release_path, "tables")["table_name"])
-
-
 # ---------------------------------------------------------------------------------------------- shared answers
 
 
@@ -234,8 +234,7 @@ def filter_options(release_path: str) -> FilterOptions:
     return FilterOptions(borders=borders, countries=countries, months=months,
                          latest_month=months[-1] if months else "", measures=measures,
                          port_measures=tuple(m for m in measures if m == PEOPLE or m in at_ports),
-                         dimensions=run(release_path, "filter_dimensions" if "dimension_codes" in tables(release_path)
-                                        else "filter_dimensions_countries"))
+                         dimensions=run(release_path, "filter_dimensions"))
 
 
 def charted_days(release_path: str) -> tuple[pd.Timestamp, pd.Timestamp]:

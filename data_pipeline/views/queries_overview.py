@@ -9,7 +9,7 @@ import pandas as pd
 
 from data_pipeline.datasets import DATASETS
 from data_pipeline.views.queries_notices import rule_phrase, undecided_words
-from data_pipeline.views.queries_ranking import Ranking, change_pct, change_status, ranking
+from data_pipeline.views.queries_ranking import Ranking, change_pct, change_status, ranking, two_year_params
 from data_pipeline.views.queries import (PEOPLE, PEOPLE_MEASURES, STATUS_LABELS, WITHHELD_STATUSES, Filters,
                                    measure_label, run)
 
@@ -67,7 +67,8 @@ def _per_measure(rows: pd.DataFrame) -> pd.DataFrame:
 
 def overview(release_path: str, filters: Filters, release_created: str) -> Overview:
     params = filters.params()
-    rows = run(release_path, "overview_crossings", params)
+    rows = run(release_path, "overview_crossings",
+               two_year_params(release_path, {**params, "measures": None}, by_location=False))
     crossings = _per_measure(rows) if len(rows) else rows
     windows = (rows.groupby("reporter", as_index=False)["latest_month"].max() if len(rows)
                else pd.DataFrame(columns=["reporter", "latest_month"]))

@@ -104,10 +104,18 @@ def trends_link(location_id: str, measure: str, filters: Filters, latest_month) 
     return "trends?" + urlencode(query)
 
 
+def two_year_params(release_path: str, params: dict, by_location: bool) -> dict:
+    """params with $months_from, the month from which a statement of each owner's latest 24 months reads (a
+    constant, so that DuckDB skips the row groups of older figures; None when no figure is chosen)."""
+    start = run(release_path, "two_year_start", {**params, "by_location": by_location})["months_from"].iloc[0]
+    return {**params, "months_from": None if pd.isna(start) else start}
+
+
 def ranking(release_path: str, filters: Filters, measure: str, sort: str = DEFAULT_SORT) -> Ranking:
     if sort not in RANKING_SORTS:
         raise ValueError("sort not in the allowed values")
-    rows = run(release_path, "crossing_ranking", {**filters.params(), "measures": measures_for(measure)})
+    params = {**filters.params(), "measures": measures_for(measure)}
+    rows = run(release_path, "crossing_ranking", two_year_params(release_path, params, by_location=True))
     label = measure_label(measure)
     if rows.empty:
         return Ranking(table=pd.DataFrame(columns=COLUMNS), measure_label=label, windows="", uncertain=0)

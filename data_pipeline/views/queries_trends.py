@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from data_pipeline.views.queries import (WITHHELD_STATUSES, Filters, count_text, finite, md_escape, measure_label,
-                                         measures_for, run, tables)
+                                         measures_for, run)
 
 GRAINS = ("month", "quarter", "year")
 SPLITS = {
@@ -113,9 +113,7 @@ def trends_view(release_path: str, filters: Filters, measure: str, grain: str, s
 
 def conflicting_figures(release_path: str, params: dict, measures) -> tuple[int, str]:
     """How many figures of these measures in the period chosen the release withholds because the publisher gave
-    conflicting values for them, and whose files they are (a release made before it counted them: 0)."""
-    if "conflicting_figures" not in tables(release_path):
-        return 0, ""
+    conflicting values for them, and whose files they are."""
     row = run(release_path, "trends_conflicting", {"measures": measures, "date_from": params["date_from"],
                                                    "date_to": params["date_to"]}).iloc[0]
     return int(row["figures"]), str(row["publishers"])

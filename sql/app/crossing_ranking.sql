@@ -5,9 +5,11 @@
 -- withheld or missing (a month a publisher left without a figure: macros.covered_crossings). Where two reporters
 -- count the same flow, only the inbound figure counts; a point both sides report takes its name and countries
 -- from the inbound side. Sums over no published figure are NULL, never 0.
-with source as not materialized (
+-- $months_from: the first month read (two_year_start.sql), a constant, so older row groups are skipped.
+with source as materialized (
     select *, location_id as owner, '' as part
-    from macros.covered_crossings($border_a, $border_b, $countries, $dim_names, $dim_codes, $measures, null, null, $date_to)
+    from macros.covered_crossings($border_a, $border_b, $countries, $dim_names, $dim_codes, $measures, null, null, $date_to,
+                                   $months_from)
 ),
 deduplicated as (
     select * from macros.inbound_first('source')

@@ -5,9 +5,11 @@
 -- (macros.covered_crossings). The change pairs figure with figure: compared_last and compared_previous sum the
 -- figures published in both years (same crossing point, measure, direction and month). Where two reporters
 -- count the same flow, only the inbound figure counts.
-with source as not materialized (
+-- $months_from: the first month read (two_year_start.sql), a constant, so older row groups are skipped.
+with source as materialized (
     select *, reporter as owner, measure as part
-    from macros.covered_crossings($border_a, $border_b, $countries, $dim_names, $dim_codes, null, null, null, $date_to)
+    from macros.covered_crossings($border_a, $border_b, $countries, $dim_names, $dim_codes, null, null, null, $date_to,
+                                   $months_from)
 ),
 deduplicated as (
     select * from macros.inbound_first('source')

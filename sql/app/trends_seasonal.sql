@@ -2,9 +2,9 @@
 -- the app draws as time, macros.charted; border, countries and crossing point filters apply), with the count of
 -- figures, of published figures and of withheld and missing figures (a month a publisher left without a figure
 -- counts as missing: macros.covered_crossings). A sum over no published figure is NULL, never 0.
-with source as not materialized (
+with source as materialized (
     select *
-    from macros.covered_crossings($border_a, $border_b, $countries, $dim_names, $dim_codes, $measures, $location, null, null)
+    from macros.covered_crossings($border_a, $border_b, $countries, $dim_names, $dim_codes, $measures, $location, null, null, null)
 ),
 deduplicated as (
     select * from macros.inbound_first('source')

@@ -8,10 +8,10 @@
 -- with the same figure twelve months earlier, also published; a period with some months only (the last year of
 -- the data, a quarter cut by the period chosen) is compared over those same months a year before. The year
 -- before the period chosen is read for that comparison only.
-with source as not materialized (
+with source as materialized (
     select *
     from macros.covered_crossings($border_a, $border_b, $countries, $dim_names, $dim_codes, $measures, $location,
-                                  date_trunc('month', $date_from - interval 1 year)::date, $date_to)
+                                  date_trunc('month', $date_from - interval 1 year)::date, $date_to, null)
 ),
 deduplicated as (
     select * from macros.inbound_first('source')

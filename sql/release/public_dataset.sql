@@ -2,6 +2,8 @@
 -- out): each row cites its source by the source's public id, and a source whose line numbers are 'renumbered'
 -- (_source_ids) has its published rows numbered 1..n in file order, so no gap shows where a withheld row sat.
 -- Only those rows are numbered (a window over them alone: no extra sort of a large table that needs none).
+-- {row_order}: `all`, or for crossings its period first (release_files.ROW_ORDER): a page reading a few years of
+-- decades of figures then skips the row groups outside them (DuckDB's min/max per row group).
 create table pub.main."{table}" as
 with scratch as (
     select * from "{table}"
@@ -31,4 +33,4 @@ renamed as (
 )
 select columns(lambda c: not starts_with(c, '_'))
 from renamed
-order by all
+order by {row_order}
