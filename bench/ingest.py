@@ -1,6 +1,7 @@
 """Ingest benchmark: `borderlens ingest` against a plain DuckDB CSV load of the same file.
 
     .venv/bin/python bench/ingest.py --rows 10000000 [--repeat K] [--keep DIR] [--json]
+    .venv/bin/python bench/ingest.py --rows 400000 --gzip --detect --repeat 3   # BTS's full history as shipped
 
 1. Generates, inside DuckDB (COPY ... TO, no Python loop over rows), a CSV of N rows in the BTS "Border
    Crossing Entry Data" layout: header `Port Name,State,Port Code,Border,Date,Measure,Value,Latitude,Longitude,
@@ -13,6 +14,8 @@
 2. Runs, each in a fresh subprocess and a fresh database file:
      (a) `borderlens ingest FILE --db NEW.duckdb --json --profile bts-border-crossings`
      (b) `CREATE TABLE t AS SELECT * FROM read_csv('FILE')` (python -c, duckdb default settings)
+   With --gzip both read FILE.csv.gz, the CSV gzip-compressed as BTS ships its full history; with --detect the
+   ingest names no profile (detection must find bts-border-crossings, or the run does not reconcile).
    and measures for each the wall time of the whole process (start-up and imports included, for both), rows/s,
    and the peak RSS of that child alone (os.wait4 returns the rusage of the one child waited for; getrusage
    RUSAGE_CHILDREN would give the maximum over all children so far).
@@ -27,6 +30,7 @@ Set BORDERLENS_TIMINGS=1 to have the ingest print its per-step timings (shown un
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import math
 import os
@@ -40,9 +44,12 @@ from pathlib import Path
 
 import duckdb
 
+from ingest_report import print_table, summary_of
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 SAMPLE = ROOT / "sample_data" / "crossings" / "bts_border_crossing_entry_data_2023-01_2025-02.csv"
+PROFILE = "bts-border-crossings"
 HEADER = ["Port Name", "State", "Port Code", "Border", "Date", "Measure", "Value", "Latitude", "Longitude", "Point"]
 MEASURES = [
     "Personal Vehicle Passengers", "Personal Vehicles", "Pedestrians", "Bus Passengers", "Buses", "Trucks",
@@ -227,6 +234,17 @@ def borderlens_command() -> list[str]:
     return [found] if found else [sys.executable, "-m", "data_pipeline"]
 
 
+def shipped_gzip(csv_path: Path) -> Path:
+    """The CSV gzip-compressed beside it (level 6, gzip's default), as a publisher ships a full history; a kept
+    one is reused when it is newer than the CSV."""
+    packed = csv_path.with_name(csv_path.name + ".gz")
+    if not packed.is_file() or packed.stat().st_mtime < csv_path.stat().st_mtime:
+        with open(csv_path, "rb") as plain, gzip.open(packed.with_suffix(".part"), "wb", compresslevel=6) as out:
+            shutil.copyfileobj(plain, out, 1 << 20)
+        packed.with_suffix(".part").replace(packed)
+    return packed
+
+
 def bench_csv(rows: int, workdir: Path, withheld: float, bad: float) -> tuple[Path, dict]:
     """The benchmark CSV of `rows` rows in workdir: a kept one generated the same way is reused."""
     csv_path = workdir / f"bts_bench_{rows}.csv"
@@ -244,12 +262,16 @@ def bench_csv(rows: int, workdir: Path, withheld: float, bad: float) -> tuple[Pa
 
 
 def bench(rows: int, workdir: Path, withheld: float, bad: float, tree: Path | None = None,
-          repeat: int = 1) -> dict:
+          repeat: int = 1, packed: bool = False, detect: bool = False) -> dict:
     csv_path, generated = bench_csv(rows, workdir, withheld, bad)
+    if packed:
+        csv_path = shipped_gzip(csv_path)
     report = {
         "rows": rows,
         "file": str(csv_path),
-        "file_mb": round(generated["bytes"] / 1e6, 1),
+        "file_mb": round(csv_path.stat().st_size / 1e6, 1),
+        "gzip": packed,
+        "detect": detect,
         "generated": generated,
         "repeat": repeat,
         "machine": {"cpus": os.cpu_count(), "memory_gb": _memory_gb(), "platform": platform.platform(),
@@ -263,9 +285,9 @@ def bench(rows: int, workdir: Path, withheld: float, bad: float, tree: Path | No
     baselines, ingests = [], []
     for _ in range(repeat):  # alternate, so that a change in the machine's load hits both sides alike
         baselines.append(_run_baseline(csv_path, workdir / "baseline.duckdb", rows))
-        ingests.append(_run_ingest(command, env, tree, csv_path, workdir / "ingest.duckdb", rows))
-    report["baseline"] = _summary(baselines)
-    report["ingest"] = _summary(ingests)
+        ingests.append(_run_ingest(command, env, tree, csv_path, workdir / "ingest.duckdb", rows, detect))
+    report["baseline"] = summary_of(baselines)
+    report["ingest"] = summary_of(ingests)
     report["reconciled"] = all(run["reconciled"] for run in ingests)
     report["ratio_seconds"] = round(report["ingest"]["wall_seconds"] / report["baseline"]["wall_seconds"], 2)
     report["ratio_seconds_best"] = round(min(r["wall_seconds"] for r in ingests)
@@ -289,28 +311,19 @@ def _run_baseline(csv_path: Path, db: Path, n: int) -> dict:
     return {**_figures(result, n, out["rows"], db), "statement_seconds": round(out["statement_seconds"], 3)}
 
 
-def _run_ingest(command: list[str], env: dict | None, tree: Path | None, csv_path: Path, db: Path, n: int) -> dict:
-    argv = [*command, "ingest", str(csv_path), "--db", str(_fresh(db)), "--json", "--profile", "bts-border-crossings"]
+def _run_ingest(command: list[str], env: dict | None, tree: Path | None, csv_path: Path, db: Path, n: int,
+                detect: bool = False) -> dict:
+    argv = [*command, "ingest", str(csv_path), "--db", str(_fresh(db)), "--json"]
+    argv += [] if detect else ["--profile", PROFILE]
     result = run_child(argv, env=env, cwd=tree)
     if result["returncode"] != 0:
         _fail("borderlens ingest", result)
     source = json.loads(result["stdout"])["sources"][0]
     read, loaded, quarantined = source["rows_read"], source["rows_loaded"], source["rows_quarantined"]
     return {**_figures(result, n, read, db), "rows_loaded": loaded, "rows_quarantined": quarantined,
-            "status": source["status"], "reconciled": read == loaded + quarantined == n,
+            "status": source["status"], "profile": source["profile"],
+            "reconciled": read == loaded + quarantined == n and source["profile"] == PROFILE,
             "timings": [line for line in result["stderr"].splitlines() if line.startswith("timing")]}
-
-
-def _summary(runs: list[dict]) -> dict:
-    """The run with the median wall time, plus the spread over all runs."""
-    ordered = sorted(runs, key=lambda r: r["wall_seconds"])
-    median = ordered[(len(ordered) - 1) // 2]
-    summary = {**median, "peak_rss_mb": max(r["peak_rss_mb"] for r in runs)}
-    if len(runs) > 1:
-        summary["wall_seconds_all"] = [r["wall_seconds"] for r in runs]
-        summary["peak_rss_mb_all"] = [r["peak_rss_mb"] for r in runs]
-        summary["cpu_seconds_all"] = [r["cpu_seconds"] for r in runs]
-    return summary
 
 
 def _figures(result: dict, n: int, rows: int, db: Path) -> dict:
@@ -331,35 +344,6 @@ def _memory_gb() -> float | None:
         return None
 
 
-def print_table(r: dict) -> None:
-    m = r["machine"]
-    print(f"ingest benchmark: N={r['rows']:,} rows, {r['file_mb']:,} MB CSV "
-          f"({r['generated']['ports']:,} ports x {r['generated']['months']} months x 12 measures, "
-          + ("reused)" if r["generated"].get("reused") else f"generated in {r['generated']['seconds']} s)"))
-    print(f"machine: {m['cpus']} cpus, {m['memory_gb']} GB, python {m['python']}, duckdb {m['duckdb']}, "
-          f"load average before {m['load_average_before'][0]}")
-    if r["repeat"] > 1:
-        print(f"{r['repeat']} runs each, alternating; figures of the median run, peak RSS the largest")
-    print()
-    print(f"{'run':<34}{'wall s':>9}{'rows/s':>13}{'peak RSS MB':>13}{'cpu s':>8}{'db MB':>8}")
-    for name, key in (("baseline read_csv CREATE TABLE", "baseline"), ("borderlens ingest", "ingest")):
-        f = r[key]
-        print(f"{name:<34}{f['wall_seconds']:>9.2f}{f['rows_per_second']:>13,}{f['peak_rss_mb']:>13,.0f}"
-              f"{f['cpu_seconds']:>8.1f}{f['db_mb']:>8,.0f}")
-        if "wall_seconds_all" in f:
-            print(f"{'':<34}  all runs: " + ", ".join(f"{w:.2f}" for w in f["wall_seconds_all"]) + " s")
-    print()
-    print(f"ratio ingest/baseline: time {r['ratio_seconds']:.2f}x, peak RSS {r['ratio_peak_rss']:.2f}x"
-          + (f" (best run against best run: time {r['ratio_seconds_best']:.2f}x)" if r["repeat"] > 1 else ""))
-    i = r["ingest"]
-    verdict = "OK" if r["reconciled"] else "MISMATCH"
-    print(f"reconciled: rows_read {i['rows']:,} = loaded {i['rows_loaded']:,} + quarantined "
-          f"{i['rows_quarantined']:,}, N = {r['rows']:,}: {verdict}")
-    if i["timings"]:
-        print()
-        print("\n".join(i["timings"]))
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, required=True, help="rows in the generated CSV")
@@ -371,6 +355,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=1, help="runs of each side, alternating (median reported)")
     parser.add_argument("--tree", metavar="DIR", type=Path,
                         help="run `python -m data_pipeline` from this source tree instead of `borderlens`")
+    parser.add_argument("--gzip", action="store_true", help="both sides read the CSV gzip-compressed (.csv.gz)")
+    parser.add_argument("--detect", action="store_true", help="the ingest names no profile: it must detect it")
     parser.add_argument("--max-ratio", type=float, help="exit 1 if ingest/baseline time exceeds this")
     parser.add_argument("--max-rss-mb", type=float, help="exit 1 if the ingest's peak RSS exceeds this")
     args = parser.parse_args(argv)
@@ -382,10 +368,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.keep:
         workdir = Path(args.keep)
         workdir.mkdir(parents=True, exist_ok=True)
-        report = bench(args.rows, workdir, args.withheld, args.bad, args.tree, args.repeat)
+        report = bench(args.rows, workdir, args.withheld, args.bad, args.tree, args.repeat, args.gzip, args.detect)
     else:
         with tempfile.TemporaryDirectory(prefix="borderlens-bench-") as tmp:
-            report = bench(args.rows, Path(tmp), args.withheld, args.bad, args.tree, args.repeat)
+            report = bench(args.rows, Path(tmp), args.withheld, args.bad, args.tree, args.repeat, args.gzip,
+                           args.detect)
 
     ok = report["reconciled"]
     if args.max_ratio is not None and report["ratio_seconds"] > args.max_ratio:

@@ -18,8 +18,9 @@ from data_pipeline.views import embeds as E
 from data_pipeline.views import queries_params as P
 from data_pipeline.views.charts import PALETTE
 from data_pipeline.views.map_deck import TOOLTIP
+from data_pipeline.views.map_style import view_state
 from data_pipeline.views.queries_map import (BASEMAP_LAYERS, BASEMAP_LEGEND, GREY, PROJECT_COLOURS, CompactDeck,
-                                       legend_item, view_for)
+                                       legend_item)
 from data_pipeline.views.queries_projects import (DEFAULT_SORT, DISTANCES, SHOWN, SORTS, STATUSES, TIMELINE_BARS,
                                             projects_table, projects_view)
 
@@ -80,9 +81,7 @@ def project_map() -> None:
                                 filled=True, get_fill_color="properties.colour", get_line_color="properties.colour",
                                 get_point_radius=3000, point_radius_min_pixels=5, line_width_min_pixels=3))
     width, height = (E.MAP_FIT_WIDTH, E.MAP_HEIGHT) if embed else (900, 480)   # an embed fits any frame
-    lon, lat, zoom = view_for(drawn.bounds, width, height)
-    st.pydeck_chart(CompactDeck(layers=layers, map_provider=None,
-                                 initial_view_state=pdk.ViewState(longitude=lon, latitude=lat, zoom=zoom),
+    st.pydeck_chart(CompactDeck(layers=layers, map_provider=None, initial_view_state=view_state(drawn.bounds, width, height),
                                  tooltip=TOOLTIP), height=height, width="stretch")
     colours = ", ".join(legend_item(colour, status.replace("_", " ")) for status, colour in PROJECT_COLOURS.items())
     if drawn.aggregated:
@@ -118,9 +117,8 @@ with tab_table:
             "outside_country_km": st.column_config.NumberColumn("Outside its country (km)", format="%.0f"),
             "distance_to_border_km": st.column_config.NumberColumn("Distance to border (km)", format="%.1f"),
             "border_name": "Nearest border", "budget_text": "Budget", "funders_text": "Funders",
-            "planned_start": st.column_config.DateColumn("Planned start"),
-            "planned_end": st.column_config.DateColumn("Planned end"),
-            "actual_start": st.column_config.DateColumn("Started"), "actual_end": st.column_config.DateColumn("Finished"),
+            "planned_start_text": "Planned start", "planned_end_text": "Planned end",
+            "actual_start_text": "Started", "actual_end_text": "Finished",
             "dates_note": "Dates", "location_note": "Location precision", "publisher": "Source",
             "file_name": "File", "source_line": "Line",
         })
@@ -158,9 +156,10 @@ with tab_time:
             y=alt.Y("name:N", sort=alt.EncodingSortField("starts"), title=None),
             color=alt.Color("status_label:N", title="Status", scale=status_scale),
             tooltip=[alt.Tooltip("name:N", title="Project"), alt.Tooltip("status_label:N", title="Status"),
-                     alt.Tooltip("planned_start:T", title="Planned start"),
-                     alt.Tooltip("planned_end:T", title="Planned end"),
-                     alt.Tooltip("actual_start:T", title="Started"), alt.Tooltip("actual_end:T", title="Finished"),
+                     alt.Tooltip("planned_start_text:N", title="Planned start"),
+                     alt.Tooltip("planned_end_text:N", title="Planned end"),
+                     alt.Tooltip("actual_start_text:N", title="Started"),
+                     alt.Tooltip("actual_end_text:N", title="Finished"),
                      alt.Tooltip("dates_note:N", title="Dates")],
         ).properties(height=max(200, 16 * len(timeline)))
         by_status = timeline["status_label"].value_counts()
@@ -168,8 +167,9 @@ with tab_time:
                      f"{len(timeline)} projects with dates, from {timeline['starts'].min():%b %Y} to "
                      f"{timeline['ends'].max():%b %Y}; " + ", ".join(f"{n} {k}" for k, n in by_status.items()) + ".",
                      "infrastructure-timeline", "infrastructure_projects",
-                     ["name", "status_label", "starts", "ends", "planned_start", "planned_end", "actual_start",
-                      "actual_end", "dates_note"])
+                     ["name", "status_label", "starts", "ends", "planned_start", "planned_start_precision",
+                      "planned_end", "planned_end_precision", "actual_start", "actual_start_precision", "actual_end",
+                      "actual_end_precision", "dates_note"])
         st.caption("Bars run from the actual start (else the planned start) to the actual end (else the planned "
                    "end); a project still under construction or suspended runs at least to the release date.")
     if view.off_timeline:

@@ -195,7 +195,10 @@ def test_the_download_holds_every_matching_project(app_env, deferred_downloads):
     assert int(label.group(1).replace(",", "")) == len(expected)
     rows = list(csv.DictReader(io.StringIO(made["infrastructure-projects.csv"]().decode("utf-8"), newline="")))
     assert sorted(r["project_id"] for r in rows) == sorted(p[0] for p in expected)
-    analysis = {"budget_text": ["budget", "currency", "budget_status"], "funders_text": ["funders", "funders_status"]}
+    analysis = {"budget_text": ["budget", "currency", "budget_status"], "funders_text": ["funders", "funders_status"],
+                # a date in words ('Jan 1980') is, in the download, the date and how exactly it was published
+                **{f"{d}_text": [d, f"{d}_precision"]
+                   for d in ("planned_start", "planned_end", "actual_start", "actual_end")}}
     shown = [c for column in at.dataframe[0].value.columns for c in analysis.get(column, [column])]
     assert list(rows[0]) == shown     # numbers as numbers, with their status
     assert [r["project_id"] for r in rows[:50]] == list(at.dataframe[0].value["project_id"])

@@ -1,6 +1,7 @@
 """The dashboard's test harness: one real release per test session, built by the real CLI, and AppTest helpers.
 
-`borderlens ingest sample_data/... + hostile seed files --db tmp/work.duckdb` then
+`borderlens ingest sample_data/... (the demo's every input, the real MME exercises world-wide among them) + hostile
+seed files --db tmp/work.duckdb` then
 `borderlens publish --db ... --policy sample_data/policy.toml --out tmp/release`, once per process.
 The seed files put HTML, script and markdown into text fields that the pages show (notice designation,
 purpose and area, a crossing point's name, a project's name and description), so every page test also
@@ -83,8 +84,8 @@ def build_release() -> str:
         (seeds / "hostile_crossings.csv").write_text(HOSTILE_CROSSINGS, encoding="utf-8")
         (seeds / "hostile_projects.csv").write_text(HOSTILE_PROJECTS, encoding="utf-8")
         work, release = tmp / "work.duckdb", tmp / "release"
-        _cli("ingest", "sample_data/crossings", "sample_data/notices", "sample_data/projects", seeds, "--db", work,
-             "--no-progress")
+        _cli("ingest", "sample_data/crossings", "sample_data/notices", "sample_data/exercises", "sample_data/projects",
+             seeds, "--db", work, "--no-progress")
         _cli("publish", "--db", work, "--policy", "sample_data/policy.toml", "--out", release)
         _BUILT["path"] = str(release)
         return _BUILT["path"]

@@ -25,6 +25,18 @@ def test_bench_prints_ratio_and_reconciles(tmp_path):
     assert (tmp_path / "bts_bench_2000.csv").is_file()
 
 
+def test_bench_reads_the_gzip_file_as_shipped_and_detects_the_profile(tmp_path):
+    """--gzip: both sides read FILE.csv.gz; --detect: the ingest is given no profile and must find BTS's."""
+    result = subprocess.run([sys.executable, str(BENCH), "--rows", "2000", "--keep", str(tmp_path), "--gzip",
+                             "--detect"], capture_output=True, text=True, cwd=REPO, timeout=300)
+    out = result.stdout
+    assert result.returncode == 0, f"{out}\n{result.stderr}"
+    assert re.search(r"^ingest benchmark: N=2,000 rows, [\d.]+ MB csv\.gz ", out, re.M), out
+    assert "profile detected without --profile: bts-border-crossings" in out
+    assert re.search(r"^reconciled: rows_read 2,000 = .*: OK$", out, re.M), out
+    assert (tmp_path / "bts_bench_2000.csv.gz").is_file()
+
+
 def test_designs_bench_runs_each_design_over_every_row(tmp_path):
     script = REPO / "bench" / "ingest_designs.py"
     result = subprocess.run([sys.executable, str(script), "--rows", "2000", "--keep", str(tmp_path)],

@@ -115,7 +115,7 @@ def test_the_worked_example_of_the_docs_loads_as_the_docs_say(tmp_path: Path):
     assert query(db, "select line_no, reasons from quarantine") == [(5, ["end_before_start"])]
 
 
-def test_unknown_date_parts_are_for_notices_only(tmp_path: Path):
+def test_unknown_date_parts_are_not_for_crossings(tmp_path: Path):
     profile = ('[dates]\nunknown = ["xx"]\n' + """
 [profile]
 name = "c"
@@ -130,4 +130,4 @@ value = "C"
 """)
     line, _ = profile_mistake(tmp_path, profile, "A,B,C\nX,2024-01-xx,1\n", profile_name="crossings.toml",
                               data_name="c.csv", db_name="w.duckdb")
-    assert "[dates] unknown applies to exercise_notices only" in line
+    assert "[dates] unknown applies to exercise_notices and infrastructure_projects only" in line

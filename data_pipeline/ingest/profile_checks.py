@@ -376,8 +376,9 @@ def checked(path: Path) -> dict:
     unknown_parts = [m.strip() for m in _strings(path, "[dates] unknown", dates.get("unknown", []))]
     if any(not m for m in unknown_parts):
         raise _fail(path, "[dates] unknown must not hold an empty marker (it would stand for every part)")
-    if unknown_parts and dataset.name != "exercise_notices":
-        raise _fail(path, f"[dates] unknown applies to exercise_notices only (not yet to {dataset.name})")
+    if unknown_parts and dataset.name not in ("exercise_notices", "infrastructure_projects"):
+        raise _fail(path, f"[dates] unknown applies to exercise_notices and infrastructure_projects only (a "
+                          f"{dataset.name} period is its own precision)")
     markers = raw.get("markers", {})
     _known_keys(path, "markers", markers, MARKER_KINDS)
     for kind, values in markers.items():

@@ -32,7 +32,7 @@ __all__ = ["ACTIONS", "P_DEFAULT", "WHEN_MAX_CHARS", "Condition", "Policy", "Rul
 RULE_KEYS = {"id", "dataset", "action", "fields", "when", "reason"}
 EMBARGO_DEFAULT = {"crossings": "period_start", "exercise_notices": "start_date",
                    "infrastructure_projects": "planned_start"}
-TIME_UNITS = ("week", "month")
+TIME_UNITS = ("week", "month", "year")
 # Bounds of the action parameters (docs/policy.md): anything outside is refused before anything is published.
 K_MAX = 1_000_000_000               # suppress_below k
 P_DEFAULT = 20                      # suppress_below p: the audit's protection level, in % of a cell's value
@@ -104,7 +104,7 @@ class Rule:
 
     @property
     def precision(self) -> str | None:
-        """For coarsen_location: h3_<res> or grid_<degrees>; for coarsen_time: week or month."""
+        """For coarsen_location: h3_<res> or grid_<degrees>; for coarsen_time: week, month or year."""
         options = self.options
         if isinstance(options, CoarsenLocation):
             if options.h3_resolution is not None:

@@ -63,6 +63,8 @@ def allowed_fields(dataset: str, action: str) -> set[str]:
     columns = dataset_columns()[dataset]
     protected = not_null_columns()[dataset] | {"source_id", "source_line", "location_precision"}
     protected |= {c for c in columns if c.endswith("_status")}
+    # how exactly a date was published: without it a date to the month would read as a day nobody gave
+    protected |= {c for c in columns if c.endswith("_precision")}
     if dataset == "crossings":  # the cube's key and the counting side, NOT NULL until schema 7 (issue 10)
         protected |= {"country_iso3", "place_kind", "dimensions"}
     numeric = {c for c, t in columns.items() if t.startswith(NUMERIC_TYPES)} - {"lat", "lon", "source_line"}

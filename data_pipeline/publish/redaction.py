@@ -17,6 +17,11 @@ from data_pipeline.errors import UserError
 from data_pipeline.publish.release_sql import BORDER_COLUMN, DATASETS, checked, flag, render, run
 from data_pipeline.publish.suppression import audit_figures, secondary_suppression, suppress_primary
 
+# Time precisions from finest to coarsest, as sql/release/coarsen_time.sql orders them (%s: the precision).
+TIME_ORDER = "list_position(['day', 'week', 'month', 'year'], %s)"
+PUBLISHED_PRECISION = {"exercise_notices": "notices_time_precision",
+                       "infrastructure_projects": "projects_time_precision"}
+
 
 def apply_policy(con, policy: policies.Policy, created: date, previous=None) -> tuple[list[dict], dict]:
     """Load scratch copies and run the rules on them; returns the redaction counts (never values) and notes
@@ -34,6 +39,8 @@ def apply_policy(con, policy: policies.Policy, created: date, previous=None) -> 
         if dataset == "crossings":
             con.execute(sql("release/crossings_time_precision"))
             con.execute(sql("release/crossings_true_value"))
+        else:   # the coarsest precision its dates were published at (a date to the month: month)
+            con.execute(sql(f"release/{PUBLISHED_PRECISION[dataset]}"))
         for rule in policy.rules_for(dataset):
             run(con, "release/flag_add", table=dataset, flag=flag(rule))
             if rule.when:
@@ -76,8 +83,14 @@ def apply_policy(con, policy: policies.Policy, created: date, previous=None) -> 
                 statement, params = "release/coarsen_time", {"unit": rule.precision}
             for field in rule.fields:
                 parts = dict(table=rule.dataset, flag=flag(rule), field=checked(field, columns[rule.dataset]))
-                counts.add(rule, field, run(con, "release/count_by_publisher", table=rule.dataset,
-                                            predicate=f'"{flag(rule)}" and "{field}" is not null'))
+                hit, bound = f'"{flag(rule)}" and "{field}" is not null', []
+                if rule.action == "coarsen_time":   # a date already as coarse as the unit is left as published
+                    precision = checked(f"{field}_precision", columns[rule.dataset])
+                    published = TIME_ORDER % ('coalesce("' + precision + '", ' + "'day')")
+                    hit += f" and {TIME_ORDER % '?'} > {published}"
+                    bound = [rule.precision]
+                counts.add(rule, field, run(con, "release/count_by_publisher", bound, table=rule.dataset,
+                                            predicate=hit))
                 if rule.action == "round_to":
                     _round(con, policy, rule, field, parts, params)
                 else:
@@ -130,11 +143,21 @@ def _previous_cells(con, previous) -> None:
 def _embargo(con, rule: policies.Rule, columns: dict, created: date, counts: Counts) -> None:
     assert isinstance(rule.options, policies.EmbargoDays)
     cutoff = created - timedelta(days=rule.options.days)
-    newer = " or ".join(f'"{checked(f, columns)}" > ?' for f in rule.fields)
+    newer = " or ".join(f"{_latest_day(checked(f, columns), columns)} > ?" for f in rule.fields)
     predicate, params = f'"{flag(rule)}" and ({newer})', [cutoff] * len(rule.fields)
     counts.add(rule, "*", run(con, "release/count_by_publisher", params, table=rule.dataset, predicate=predicate),
                detail=f"newer than {cutoff.isoformat()}")
     run(con, "release/embargo_delete", params, table=rule.dataset, predicate=predicate)
+
+
+def _latest_day(field: str, columns: dict) -> str:
+    """The latest day a date can stand for: a date published to the month ('Jun 2025', stored as 1 June) may be any
+    day of June, so an embargo judges it by 30 June, never letting it out early. Identifiers only (checked)."""
+    precision = f"{field}_precision"
+    if precision not in columns:
+        return f'"{field}"'
+    return (f'(case "{checked(precision, columns)}" when \'year\' then "{field}" + interval 1 year - interval 1 day '
+            f'when \'month\' then "{field}" + interval 1 month - interval 1 day else "{field}" end)')
 
 
 def _round(con, policy: policies.Policy, rule: policies.Rule, field: str, parts: dict, params: dict) -> None:

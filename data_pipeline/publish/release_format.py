@@ -9,7 +9,9 @@ not (tests/golden/release_formats.json keeps the columns' digest per format).
 
 from __future__ import annotations
 
-RELEASE_FORMAT = 1   # 1: the crossings cube, dimension labels and date precisions (schema 011); none before it
+# 1: the crossings cube, dimension labels and date precisions (schema 011); none before it
+# 2: the projects' date precisions (schema 012) and time_coarsened_to (issue 11)
+RELEASE_FORMAT = 2
 FORMAT_KEY = "release_format"
 
 

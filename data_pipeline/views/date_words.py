@@ -18,3 +18,9 @@ def precise_date(value, precision, day_format: str = PRECISION_FORMATS["day"]) -
         return ""
     given = precision if isinstance(precision, str) else "day"
     return date_text(value, day_format if given == "day" else PRECISION_FORMATS.get(given, day_format))
+
+
+def coarsened_words(unit) -> str:
+    """The marker of a date the policy coarsened (time_coarsened_to: week, month or year); '' when no rule did. A
+    date published to the month says so by being written 'Jan 1980', not by this marker: nobody coarsened it."""
+    return f"date coarsened to the {unit}" if unit in ("week", "month", "year") else ""

@@ -34,6 +34,10 @@ ANALYSIS_COLUMNS = {
     "change": ("change_pct", "change_status"),
     "starts_text": ("start_date", "start_date_precision"),   # a date to the month or year, with how exact it is
     "ends_text": ("end_date", "end_date_precision"),
+    "planned_start_text": ("planned_start", "planned_start_precision"),
+    "planned_end_text": ("planned_end", "planned_end_precision"),
+    "actual_start_text": ("actual_start", "actual_start_precision"),
+    "actual_end_text": ("actual_end", "actual_end_precision"),
 }
 
 

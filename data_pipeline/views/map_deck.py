@@ -7,7 +7,7 @@ import pydeck as pdk
 from data_pipeline.views.map_style import (AREA_COLOUR, AREA_LEGEND, BASEMAP_LAYERS, BASEMAP_LEGEND, CROSSING_COLOUR,
                                      CROSSING_LEGEND,
                                      CROSSING_WITHHELD_COLOUR, NOTICE_COLOURS, NOTICE_LINE_COLOUR, PROJECT_COLOURS,
-                                     CompactDeck, legend_item, view_for)
+                                     CompactDeck, legend_item, view_state)
 from data_pipeline.views.queries_map import MapData
 from data_pipeline.views.queries_map_areas import NARROW
 
@@ -65,9 +65,8 @@ def deck_for(data: MapData, width_px: int = 900, height_px: int = 540) -> pdk.De
                                 get_alignment_baseline=pdk.types.String("top"),
                                 get_pixel_offset=[0, 10], background=True,
                                 get_background_color=[255, 255, 255, 200]))
-    lon, lat, zoom = view_for(data.bounds, width_px, height_px)
-    return CompactDeck(layers=layers, map_provider=None,
-                       initial_view_state=pdk.ViewState(longitude=lon, latitude=lat, zoom=zoom), tooltip=TOOLTIP)
+    return CompactDeck(layers=layers, map_provider=None, initial_view_state=view_state(data.bounds, width_px, height_px),
+                       tooltip=TOOLTIP)
 
 
 def _detail_note(layer, what: str) -> str:

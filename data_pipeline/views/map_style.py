@@ -75,22 +75,48 @@ class CompactDeck(pdk.Deck):
         return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"), ensure_ascii=False)
 
 
+WORLD = (-180.0, -85.0, 180.0, 85.0)   # the Web Mercator world, as far north and south as a map draws it
+MAX_ZOOM = 9.0                          # a single point: about a town across
+
+
+def _mercator_y(lat: float) -> float:
+    lat = max(-85.0, min(85.0, lat))
+    return math.degrees(math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)))
+
+
+def _fit_zoom(bounds: tuple[float, float, float, float], width_px: int, height_px: int) -> float:
+    """The zoom at which the bounds, with a 15% margin, fill a map of width_px x height_px (deck.gl's MapView: the
+    world is 512 * 2**zoom pixels wide)."""
+    min_x, min_y, max_x, max_y = bounds
+    span_x = max(max_x - min_x, 0.2)
+    span_y = max(_mercator_y(max_y) - _mercator_y(min_y), 0.2)
+    return min(math.log2(width_px * 360.0 / (512.0 * span_x * 1.15)),
+               math.log2(height_px * 360.0 / (512.0 * span_y * 1.15)))
+
+
+def world_zoom(width_px: int, height_px: int) -> float:
+    """The zoom at which the whole world fits the map: no data needs a wider view, so it is the floor. Below 0 for
+    a frame narrower than the world at zoom 0 (a 320 x 200 embed: about -1.6), where exercises held on several
+    continents must still be whole."""
+    return _fit_zoom(WORLD, width_px, height_px)
+
+
 def view_for(bounds: tuple[float, float, float, float] | None, width_px: int = 900,
              height_px: int = 540) -> tuple[float, float, float]:
     """(longitude, latitude, zoom) that fits the bounds in a map of about width_px x height_px (Web Mercator)."""
     if bounds is None:
         return 15.0, 50.0, 2.5
     min_x, min_y, max_x, max_y = bounds
-
-    def mercator_y(lat: float) -> float:
-        lat = max(-85.0, min(85.0, lat))
-        return math.degrees(math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)))
-
-    span_x = max(max_x - min_x, 0.2)
-    span_y = max(mercator_y(max_y) - mercator_y(min_y), 0.2)
-    zoom_x = math.log2(width_px * 360.0 / (512.0 * span_x * 1.15))
-    zoom_y = math.log2(height_px * 360.0 / (512.0 * span_y * 1.15))
-    zoom = max(0.3, min(9.0, min(zoom_x, zoom_y)))
-    centre_y = (mercator_y(max_y) + mercator_y(min_y)) / 2
+    zoom = max(world_zoom(width_px, height_px), min(MAX_ZOOM, _fit_zoom(bounds, width_px, height_px)))
+    centre_y = (_mercator_y(max_y) + _mercator_y(min_y)) / 2
     centre_lat = math.degrees(2 * math.atan(math.exp(math.radians(centre_y))) - math.pi / 2)
     return (min_x + max_x) / 2, centre_lat, zoom
+
+
+def view_state(bounds: tuple[float, float, float, float] | None, width_px: int, height_px: int) -> pdk.ViewState:
+    """The deck's initial view for the bounds (view_for). Its min_zoom is the world's zoom in this frame when that is
+    below deck.gl's default floor of 0, else a reader's first pan would snap a world-wide view back to zoom 0,
+    wider than the frame."""
+    lon, lat, zoom = view_for(bounds, width_px, height_px)
+    return pdk.ViewState(longitude=lon, latitude=lat, zoom=zoom,
+                         min_zoom=min(0.0, world_zoom(width_px, height_px)))

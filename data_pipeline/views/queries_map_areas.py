@@ -16,8 +16,8 @@ import pandas as pd
 
 from data_pipeline.publish.cells import KM_PER_DEGREE
 from data_pipeline.views.map_style import NOTICE_COLOURS, OTHER_PROJECT, PROJECT_COLOURS
-from data_pipeline.views.date_words import precise_date
-from data_pipeline.views.queries import location_marker, run, time_marker, value_text
+from data_pipeline.views.date_words import coarsened_words, precise_date
+from data_pipeline.views.queries import location_marker, run, value_text
 
 DETAIL_LIMIT = 1_000        # features per layer drawn one by one at most; more are counted per grid cell
 LAYER_BYTES = 500_000       # nor more than this many bytes of features (outlines and tooltips) per layer
@@ -255,7 +255,7 @@ def _describe_notice(row, known: dict[str, float]) -> tuple[list[str], list, tup
              f"notice: {lead}" + ("" if pd.isna(row.lead_days) else f" ({int(row.lead_days)} days)")]
     if isinstance(row.area_name, str) and row.area_name:
         lines.append(f"area: {row.area_name}")
-    notes = [n for n in (location_marker(row.location_precision, known), time_marker(row.time_precision)) if n]
+    notes = [n for n in (location_marker(row.location_precision, known), coarsened_words(row.time_coarsened_to)) if n]
     record = (row.notice_id, row.designation, row.notifying_iso3, row.start_date, row.end_date, lead,
               row.lead_days, "; ".join(notes), row.lon, row.lat)
     return lines + notes, NOTICE_COLOURS[lead][0], record

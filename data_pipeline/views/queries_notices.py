@@ -13,11 +13,10 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from data_pipeline.views.date_words import precise_date
+from data_pipeline.views.date_words import coarsened_words, precise_date
 from data_pipeline.views.downloads import analysis_frame
 from data_pipeline.views.queries import (DEFAULT_PAGE_SIZE, Filters, Paging, charted_days, location_marker,
-                                   off_chart_words, paging, precision_table, run, status_marker, time_marker,
-                                   value_text)
+                                   off_chart_words, paging, precision_table, run, status_marker, value_text)
 from data_pipeline.views.verdict_words import verdict_sentences
 
 METRIC_WORDS = {
@@ -150,8 +149,8 @@ def _words(notices: pd.DataFrame, known: dict) -> pd.DataFrame:
                                                            notices["in_annual_calendar_status"])]
     for column in ("troops", "battle_tanks"):
         notices[f"{column}_text"] = [value_text(v, st) for v, st in zip(notices[column], notices[f"{column}_status"])]
-    notices["location_note"] = [" · ".join(x for x in (location_marker(p, known), time_marker(t)) if x)
-                                for p, t in zip(notices["location_precision"], notices["time_precision"])]
+    notices["location_note"] = [" · ".join(x for x in (location_marker(p, known), coarsened_words(t)) if x)
+                                for p, t in zip(notices["location_precision"], notices["time_coarsened_to"])]
     return notices.drop(columns=["thresholds_crossed", "metrics_withheld", "participating_iso3",
                                  "notifiable_paragraphs", "observation_paragraphs"])
 
@@ -273,7 +272,7 @@ def _cell(row: pd.Series, column: str, known: dict) -> str:
         if row.get("location_status") not in (None, "reported") and not pd.isna(row.get("location_status")):
             return status_marker(row["location_status"])
         note = " · ".join(x for x in (location_marker(row.get("location_precision"), known),
-                                      time_marker(row.get("time_precision"))) if x)
+                                      coarsened_words(row.get("time_coarsened_to"))) if x)
         if pd.isna(row.get("lat")) or pd.isna(row.get("lon")):
             return note or "not given"
         return f"{row['lat']:.3f}, {row['lon']:.3f}" + (f" ({note})" if note else "")

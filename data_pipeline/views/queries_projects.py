@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from data_pipeline.views.date_words import coarsened_words, precise_date
 from data_pipeline.views.downloads import analysis_frame
 from data_pipeline.views.queries import (DEFAULT_PAGE_SIZE, Filters, Paging, charted_days, location_marker,
-                                   off_chart_words, paging, precision_table, run, time_marker,
-                                   value_text)
+                                   off_chart_words, paging, precision_table, run, value_text)
 from data_pipeline.views.queries_map import OTHER_PROJECT, PROJECT_COLOURS, _collection, _coords, _feature, _geometry, _point
 from data_pipeline.views.queries_map_areas import (DETAIL_LIMIT, LAYER_BYTES, MAX_CELLS, STEPS, Drawn, project_cells,
                                              simplified, steps_for)
@@ -34,11 +34,12 @@ DEFAULT_SORT = "distance_asc"
 # The columns of the projects table, on the page and in its downloads.
 SHOWN = ["project_id", "name", "kind", "status_label", "country_iso3", "host_iso3", "distance_to_border_km",
          "border_name", "outside_country_km",
-         "budget_text", "funders_text", "planned_start", "planned_end", "actual_start", "actual_end", "dates_note",
-         "location_note", "publisher", "file_name", "source_line"]
+         "budget_text", "funders_text", "planned_start_text", "planned_end_text", "actual_start_text",
+         "actual_end_text", "dates_note", "location_note", "publisher", "file_name", "source_line"]
+DATES = ("planned_start", "planned_end", "actual_start", "actual_end")
 TIMELINE_BARS = 250   # up to this many dated projects the timeline draws one bar each; beyond, counts per year
-TIMELINE_COLUMNS = ["project_id", "name", "status_label", "starts", "ends", "dates_note", "planned_start",
-                    "planned_end", "actual_start", "actual_end"]
+TIMELINE_COLUMNS = ["project_id", "name", "status_label", "starts", "ends", "dates_note",
+                    *DATES, *(f"{d}_precision" for d in DATES)]
 
 
 @dataclass(frozen=True)
@@ -81,9 +82,16 @@ def _words(rows: pd.DataFrame, known: dict) -> pd.DataFrame:
     rows["budget_text"] = [_money(b, s, c) for b, s, c in zip(rows["budget"], rows["budget_status"], rows["currency"])]
     rows["funders_text"] = [_funders(f, s) for f, s in zip(rows["funders"], rows["funders_status"])]
     rows["location_note"] = [location_marker(p, known) for p in rows["location_precision"]]
-    rows["dates_note"] = [time_marker(t) for t in rows["time_precision"]]
+    rows["dates_note"] = [coarsened_words(t) for t in rows["time_coarsened_to"]]   # the policy's, not the publisher's
+    for field in DATES:   # 'Jan 1980' for a date published without its day, never a day the publisher did not give
+        rows[f"{field}_text"] = _date_texts(rows[field], rows[f"{field}_precision"])
     rows["status_label"] = rows["status"].fillna("unknown").str.replace("_", " ")
     return rows
+
+
+def _date_texts(values: pd.Series, precisions: pd.Series) -> list[str]:
+    """Each date as exactly as it was published: ISO for a day (as the table showed it), 'Jan 1980', '1980'."""
+    return [precise_date(v, p, "%Y-%m-%d") for v, p in zip(values, precisions)]
 
 
 def projects_page(release_path: str, params: dict, sort: str, limit: int | None, offset: int = 0,
@@ -139,8 +147,9 @@ def _timeline(rows: pd.DataFrame, first: pd.Timestamp, last: pd.Timestamp) -> pd
     timeline = rows[TIMELINE_COLUMNS].dropna(subset=["starts"])
     timeline["ends"] = timeline["ends"].fillna(timeline["starts"])
     timeline = timeline[timeline["starts"].between(first, last) & timeline["ends"].between(first, last)].copy()
-    for column in ("planned_start", "planned_end", "actual_start", "actual_end"):   # tooltips: a far date is not
-        timeline[column] = timeline[column].where(timeline[column].between(first, last))   # drawn (the table has it)
+    for column in DATES:   # tooltips: a far date is not drawn (the table has it); a date to the month reads 'Jan 1980'
+        timeline[column] = timeline[column].where(timeline[column].between(first, last))
+        timeline[f"{column}_text"] = _date_texts(timeline[column], timeline[f"{column}_precision"])
     return timeline
 
 

@@ -34,7 +34,8 @@ page as (
            n.troops, n.troops_status, n.battle_tanks, n.battle_tanks_status, n.acvs, n.acvs_status,
            n.artillery, n.artillery_status, n.sorties, n.sorties_status, n.airborne_amphibious,
            n.observers_invited, n.observers_invited_status, n.in_annual_calendar, n.in_annual_calendar_status,
-           n.area_name, n.location_precision, n.location_status, n.time_precision, n.distance_to_border_km,
+           n.area_name, n.location_precision, n.location_status, n.time_precision, n.time_coarsened_to,
+           n.distance_to_border_km,
            b.name as border_name
     from keys k
     join exercise_notices n on n.notice_id = k.notice_id and n.source_id = k.source_id
@@ -71,7 +72,7 @@ select s.notice_id, s.source_id, s.designation, s.purpose, s.notifying_iso3, s.p
        s.notifiable, s.notifiable_paragraphs, s.observation_required, s.observation_paragraphs,
        p.thresholds_crossed, w.metrics_withheld,
        s.observers_invited, s.observers_invited_status, s.in_annual_calendar, s.in_annual_calendar_status,
-       s.area_name, s.location_precision, s.location_status, s.time_precision,
+       s.area_name, s.location_precision, s.location_status, s.time_precision, s.time_coarsened_to,
        s.distance_to_border_km, s.border_name
 from page s
 left join per_notice p on p.notice_id = s.notice_id and p.source_id = s.source_id

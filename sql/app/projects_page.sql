@@ -26,7 +26,8 @@ provenance as (
 )
 select p.project_id, p.name, p.kind, p.status, p.country_iso3, p.host_iso3, p.countries_iso3, p.funders, p.funders_status,
        p.budget, p.budget_status, p.currency, p.planned_start, p.planned_end, p.actual_start, p.actual_end,
-       p.time_precision, p.distance_to_border_km, b.name as border_name, p.location_precision, p.location_status,
+       p.planned_start_precision, p.planned_end_precision, p.actual_start_precision, p.actual_end_precision,
+       p.time_precision, p.time_coarsened_to, p.distance_to_border_km, b.name as border_name, p.location_precision, p.location_status,
        coalesce(p.location_cell_geojson, p.geometry_geojson) as geometry, p.lat, p.lon,
        p.location_outside_country, p.outside_country_km,
        p.description, s.publisher, s.file_name, p.source_line, k.starts, k.ends

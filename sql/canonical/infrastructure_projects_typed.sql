@@ -1,7 +1,13 @@
 -- Type and validate staged infrastructure projects; reasons lists what is wrong (empty = loadable).
 create or replace temp table _typed as
 with source as (
-    select * from _stg
+    -- a date with an unknown day or month ([dates] unknown) reads as its first day, at month or year precision
+    select *,
+           bl_date_read(planned_start, $planned_start_formats::varchar[], $unknown_parts::varchar[]) as planned_start_read,
+           bl_date_read(planned_end, $planned_end_formats::varchar[], $unknown_parts::varchar[]) as planned_end_read,
+           bl_date_read(actual_start, $actual_start_formats::varchar[], $unknown_parts::varchar[]) as actual_start_read,
+           bl_date_read(actual_end, $actual_end_formats::varchar[], $unknown_parts::varchar[]) as actual_end_read
+    from _stg
 ),
 typed as (
     select
@@ -20,10 +26,14 @@ typed as (
         bl_number(budget, $decimal, $thousands) as budget_n,
         upper(currency) as currency,
         planned_start, planned_end, actual_start, actual_end,
-        bl_date(planned_start, $planned_start_formats::varchar[]) as planned_start_date,
-        bl_date(planned_end, $planned_end_formats::varchar[]) as planned_end_date,
-        bl_date(actual_start, $actual_start_formats::varchar[]) as actual_start_date,
-        bl_date(actual_end, $actual_end_formats::varchar[]) as actual_end_date,
+        planned_start_read.value as planned_start_date,
+        planned_end_read.value as planned_end_date,
+        actual_start_read.value as actual_start_date,
+        actual_end_read.value as actual_end_date,
+        planned_start_read.precision as planned_start_precision,
+        planned_end_read.precision as planned_end_precision,
+        actual_start_read.precision as actual_start_precision,
+        actual_end_read.precision as actual_end_precision,
         geometry_geojson,
         lat, lon,
         bl_location_withheld(lat, lon, geometry_geojson, $withheld) as location_withheld,
@@ -50,7 +60,10 @@ checked as (
             bl_date_reason([planned_start, planned_end, actual_start, actual_end],
                            [planned_start_date, planned_end_date, actual_start_date, actual_end_date],
                            $withheld, $missing),
-            bl_date_order_reason([planned_start_date, actual_start_date], [planned_end_date, actual_end_date]),
+            -- each pair compared at the coarser precision of its two dates ('1980-01-xx' is not after 15 Jan 1980)
+            bl_date_order_reason_at([planned_start_date, actual_start_date], [planned_end_date, actual_end_date],
+                                    [planned_start_precision, actual_start_precision],
+                                    [planned_end_precision, actual_end_precision]),
             bl_date_range_reason([planned_start_date, planned_end_date, actual_start_date, actual_end_date],
                                  $earliest, $latest),
             case when bl_given(budget, $withheld, $missing) and budget_n is null then 'unparseable_number' end,

@@ -128,12 +128,9 @@ create or replace temp macro bl_date_reason(texts, dates, withheld, missing) as
 create or replace temp macro bl_date_range_reason(dates, earliest, latest) as
     case when list_bool_or(list_transform(dates, lambda checked_date: checked_date < earliest or checked_date > latest))
          then 'date_out_of_range' end;
--- starts[n] and ends[n] bound one period (planned, actual...); a period with a date missing is not checked.
-create or replace temp macro bl_date_order_reason(starts, ends) as
-    case when list_bool_or(list_transform(ends, lambda period_end, n: period_end < starts[n]))
-         then 'end_before_start' end;
--- The same at the dates' precision: each pair is compared at the coarser of its two precisions (start_precisions[n],
--- end_precisions[n]; NULL is day), so an end in 'January 1980' is not before a start on 15 January 1980.
+-- starts[n] and ends[n] bound one period (planned, actual...); a period with a date missing is not checked. Each
+-- pair is compared at the coarser of its two precisions (start_precisions[n], end_precisions[n]; NULL is day), so an
+-- end in 'January 1980' is not before a start on 15 January 1980.
 create or replace temp macro bl_date_order_reason_at(starts, ends, start_precisions, end_precisions) as
     case when list_bool_or(list_transform(ends, lambda period_end, n:
                   date_trunc(bl_coarser(coalesce(start_precisions[n], 'day'), coalesce(end_precisions[n], 'day')),
