@@ -4,7 +4,7 @@ The dashboard's statements read the release's tables by name; a release publishe
 borderlens lacks a column they read and would fail mid-page with a binder error. A release says its format in
 release.json and release_info; the app and `borderlens serve` refuse any other format in one line that says how
 to publish it again. tests/test_release_format.py fails when the release's columns change while this number does
-not (tests/golden/release_formats.json keeps the columns' digest per format).
+not (tests/golden/release_formats.json keeps each format's tables and columns).
 """
 
 from __future__ import annotations
