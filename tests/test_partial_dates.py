@@ -179,3 +179,25 @@ def test_a_misplaced_date_option_is_one_line(tmp_path: Path):
             ('notifying_iso3 = "State"', 'notifying_iso3 = { column = "State", formats = ["%Y"] }', "date field")):
         line, _ = profile_mistake(tmp_path, FIELD_FORMATS.replace(old, new), data, db_name="w.duckdb")
         assert said in line and "bad.toml" in line, line
+
+
+def test_a_period_filter_keeps_a_notice_that_may_be_under_way_in_it(tmp_path: Path):
+    """'1980-06-xx' ends some day in June 1980: a period from 20 to 30 June keeps DAY-MONTH (from 28 June), and
+    '1986' may run to 31 December; stored as the 1st of the unit, they were left out of periods after it."""
+    from datetime import date
+
+    from data_pipeline.views.queries import Filters
+    from data_pipeline.views.queries_notices import notices_page
+
+    db, _ = _ingest(tmp_path)
+    release = publish(db, tmp_path / "release", '[policy]\nname = "none"\n\n[[rule]]\nid = "nothing"\n'
+                      'dataset = "exercise_notices"\naction = "drop"\nfields = ["area_name"]\n'
+                      'when = "notice_id = \'none\'"\nreason = "a policy needs a rule"\n')
+
+    def shown(first: date, last: date) -> set[str]:
+        return set(notices_page(str(release), Filters(date_from=first, date_to=last), "start_asc", None)["notice_id"])
+
+    assert "DAY-MONTH" in shown(date(1980, 6, 29), date(1980, 6, 30))
+    assert "YEAR" in shown(date(1986, 12, 1), date(1986, 12, 31))
+    assert shown(date(1987, 1, 1), date(1987, 12, 31)).isdisjoint({"YEAR", "DAY-MONTH"})
+    assert "SAME-MONTH" not in shown(date(1980, 1, 16), date(1980, 1, 31))  # its end was published to the day

@@ -159,3 +159,21 @@ def test_the_infrastructure_page_writes_months_not_days(app_env):
         "Jan 1980", "1980-01-15")
     assert rows["YEAR"]["actual_end_text"] == "1986"
     assert "1980-01-01" not in table.to_string() and "1986-01-01" not in table.to_string()
+
+
+def test_a_period_filter_keeps_a_project_that_may_be_under_way_in_it(release_dir):
+    """YEAR was built from 1 March 1986 to some day of 1986, so it may still be under way in December; stored as
+    1 January, it was left out of any period after that day. DAY-MONTH's plan ends some day in June 1980."""
+    from datetime import date
+
+    from data_pipeline.views.queries import Filters
+    from data_pipeline.views.queries_projects import projects_page
+
+    def shown(first: date, last: date) -> set[str]:
+        params = {**Filters(date_from=first, date_to=last).params(), "max_km": None, "statuses": None}
+        return set(projects_page(release_dir, params, "project_id", None)["project_id"])
+
+    assert "YEAR" in shown(date(1986, 12, 1), date(1986, 12, 31))
+    assert "DAY-MONTH" in shown(date(1980, 6, 29), date(1980, 6, 30))
+    assert "YEAR" not in shown(date(1987, 1, 1), date(1987, 12, 31))
+    assert "PLAIN" not in shown(date(2003, 7, 9), date(2003, 12, 31))  # ended on a published day

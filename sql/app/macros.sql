@@ -17,6 +17,15 @@ create or replace macro macros.first_charted_day() as date '1900-01-01';
 create or replace macro macros.last_charted_day() as date '2199-12-31';
 create or replace macro macros.charted(d) as d between macros.first_charted_day() and macros.last_charted_day();
 
+-- The last day a date published (or coarsened) to a week, month or year can stand for: 'Jan 1980' is stored as
+-- 1980-01-01 with precision 'month', and an exercise that ends then may run to 31 January. A period filter
+-- compares a row's end with it, so a row that may be under way in the period is never left out of it.
+create or replace macro macros.last_possible_day(d, precision) as
+    case precision when 'week' then d + 6
+                   when 'month' then last_day(d)
+                   when 'year' then make_date(year(d), 12, 31)
+                   else d end;
+
 -- True when the two countries iso3_a, iso3_b (in either order) are the border chosen: border_a, border_b, a
 -- sorted ISO3 pair; always true when none is (border_a NULL).
 create or replace macro macros.on_border(iso3_a, iso3_b, border_a, border_b) as
@@ -319,17 +328,25 @@ create or replace macro macros.notices_near(border_a, border_b, countries) as ta
 create or replace macro macros.filtered_notices(date_from, date_to, border_a, border_b, countries) as table
     select *
     from macros.notices_near(border_a, border_b, countries)
-    where start_date <= date_to and coalesce(end_date, start_date) >= date_from;
+    where start_date <= date_to
+      and coalesce(macros.last_possible_day(end_date, end_date_precision),
+                   macros.last_possible_day(start_date, start_date_precision)) >= date_from;
 
 -- Infrastructure projects of a border (their nearest border, as for notices) and of countries (the project's
 -- country or one of its countries), any dates; every column of infrastructure_projects, and when the project
 -- starts and ends (starts, ends: actual, else planned; a project under construction or suspended without an
--- actual end still runs on the release date, whatever end was planned).
+-- actual end still runs on the release date, whatever end was planned; ends_latest: the last day `ends` can stand
+-- for, macros.last_possible_day, which the period filter compares).
 create or replace macro macros.projects_near(border_a, border_b, countries) as table
     select p.*, coalesce(p.actual_start, p.planned_start) as starts,
            case when p.actual_end is null and p.status in ('under_construction', 'suspended')
                 then greatest(p.planned_end, (select try_cast(value as date) from release_info where key = 'created'))
-                else coalesce(p.actual_end, p.planned_end) end as ends
+                else coalesce(p.actual_end, p.planned_end) end as ends,
+           case when p.actual_end is null and p.status in ('under_construction', 'suspended')
+                then greatest(macros.last_possible_day(p.planned_end, p.planned_end_precision),
+                              (select try_cast(value as date) from release_info where key = 'created'))
+                when p.actual_end is not null then macros.last_possible_day(p.actual_end, p.actual_end_precision)
+                else macros.last_possible_day(p.planned_end, p.planned_end_precision) end as ends_latest
     from infrastructure_projects p
     left join borders b on b.border_id = p.nearest_border_id
     where macros.on_border(b.iso3_a, b.iso3_b, border_a, border_b)
@@ -343,7 +360,7 @@ create or replace macro macros.filtered_projects(date_from, date_to, border_a, b
                                                  statuses) as table
     select *
     from macros.projects_near(border_a, border_b, countries)
-    where (starts is null or starts <= date_to) and (ends is null or ends >= date_from)
+    where (starts is null or starts <= date_to) and (ends_latest is null or ends_latest >= date_from)
       and (max_km is null or distance_to_border_km <= max_km)
       and (statuses is null or list_contains(statuses, status));
 
