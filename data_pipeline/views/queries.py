@@ -313,10 +313,6 @@ def location_marker(precision: str | None, known_km: dict[str, float] | None = N
     return f"location coarsened to about {shown:g} km"
 
 
-def time_marker(precision: str | None) -> str:
-    return f"date coarsened to the {precision}" if precision in ("week", "month") else ""
-
-
 def status_marker(status: str | None, k: float | int | None = None, secondary: bool = False) -> str:
     """The words shown in place of a withheld value (docs/release.md, 'Markers shown to people')."""
     if status == "withheld_by_publisher":
