@@ -1,14 +1,16 @@
 """Suppression audit bench: a generated crossings table of N cells, ingested and published under a suppress_below
 policy, with the audit's own figures beside the time of a plain DuckDB read of the same file.
 
-    .venv/bin/python bench/audit.py [--cells 1000000] [--keep DIR] [--json]
+    .venv/bin/python bench/audit.py [--cells 1000000] [--keep DIR] [--json] [--attack]
 
 The table is bench/ingest.py's BTS-layout generator (ports x months x measures, skewed counts, some withheld by
 the publisher): small counts fall under k = 10 and are suppressed, with secondary suppression and the linear-
 programming audit of docs/policy.md. Each step runs in a fresh process (`borderlens ingest`, `borderlens publish
 --json`, and the baseline `create table as select * from read_csv`), timed with its peak RSS. Prints: cells,
 primary and secondary suppressions, linear programs solved, the narrowest interval as a share of its value, cells
-nothing can protect, publish seconds, and publish / baseline. Exit 0 when the publish passed its audit, 1 when it
+nothing can protect, publish seconds, and publish / baseline. With --attack, bench/attack.py's LP attack over every
+margin then runs on the release (issue 15's generated 1M-cell release: minutes, too slow for the test suite).
+Exit 0 when the publish passed its audit (and the attack recovered no more than the release declares), 1 when it
 did not, 2 on a usage mistake.
 """
 
@@ -42,7 +44,7 @@ reason = "Counts of fewer than 10 can single out the people or vehicles counted.
 """
 
 
-def run(cells: int, workdir: Path) -> dict:
+def run(cells: int, workdir: Path, with_attack: bool = False) -> dict:
     csv_path, _ = ingest_bench.bench_csv(cells, workdir, withheld=0.001, bad=0.0)
     command = ingest_bench.borderlens_command()
     db, release, policy = workdir / "audit.duckdb", workdir / "release", workdir / "policy.toml"
@@ -59,7 +61,7 @@ def run(cells: int, workdir: Path) -> dict:
         return {"cells": cells, "passed": False, "error": publish["stderr"].strip().splitlines()[-1:],
                 "publish_seconds": round(publish["wall_seconds"], 2)}
     audit = json.loads(publish["stdout"])["notes"]["suppression_audit"]
-    return {
+    figures = {
         "cells": audit["cells"], "passed": audit["passed"],
         "primaries": audit["primaries"], "secondaries": audit["secondaries"],
         "unprotectable": audit["unprotectable"], "linear_programs": audit["linear_programs"],
@@ -69,6 +71,13 @@ def run(cells: int, workdir: Path) -> dict:
         "baseline_seconds": baseline["wall_seconds"],
         "publish_over_baseline": None,
     }
+    if with_attack:
+        import attack  # noqa: PLC0415  (bench/attack.py: reads the tests' attacker only when asked)
+
+        found = attack.attack(db, release)
+        figures.update({"attack_narrowed": found["narrowed"], "attack_seconds": found["attack_seconds"],
+                        "attack_unknown_cells": found["unknown_cells"], "passed": audit["passed"] and found["passed"]})
+    return figures
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -76,16 +85,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cells", type=int, default=1_000_000, help="generated crossing figures (default 1M)")
     parser.add_argument("--keep", type=Path, help="work in this folder and keep the generated file")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--attack", action="store_true", help="attack the release by LP afterwards (bench/attack.py)")
     args = parser.parse_args(argv)
     if not 100 <= args.cells <= 50_000_000:
         print(f"audit.py: --cells must be 100 to 50,000,000, not {args.cells}", file=sys.stderr)
         return 2
     if args.keep:
         args.keep.mkdir(parents=True, exist_ok=True)
-        figures = run(args.cells, args.keep)
+        figures = run(args.cells, args.keep, args.attack)
     else:
         with tempfile.TemporaryDirectory(prefix="borderlens-audit-") as folder:
-            figures = run(args.cells, Path(folder))
+            figures = run(args.cells, Path(folder), args.attack)
     if figures.get("baseline_seconds"):
         figures["publish_over_baseline"] = round(figures["publish_seconds"] / figures["baseline_seconds"], 1)
     if args.json:

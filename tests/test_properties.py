@@ -279,6 +279,11 @@ MARGINS = (  # docs/policy.md, "Secondary suppression (crossings)": the totals a
     ("location_id", "direction", "period_start"),
     ("country_iso3", "neighbor_iso3", "direction", "period_start", "measure"),
     ("location_id", "direction", "measure", "year"),
+    # the wider totals (one reporter here): a border's year, a country's month, a place's years, a reporter's month
+    ("country_iso3", "neighbor_iso3", "direction", "measure", "year"),
+    ("country_iso3", "direction", "period_start", "measure"),
+    ("location_id", "direction", "measure"),
+    ("period_start", "measure"),
 )
 BTS_HEADER = "Port Name,State,Port Code,Border,Date,Measure,Value,Latitude,Longitude\n"
 MEASURES = ["Trucks", "Buses", "Pedestrians", "Trains"]

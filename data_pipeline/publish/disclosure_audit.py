@@ -20,6 +20,7 @@ from scipy.sparse.csgraph import connected_components
 TOLERANCE = 1e-6
 WARM_HIGHS = True  # scipy's own HiGHS binding, kept warm between solves; False: scipy.optimize.linprog each time
 BATCH_ROUNDS = 8  # solves over all unsettled targets of a component, while each settles a tenth of them
+EXACT_UNKNOWNS = 5_000  # a wide margin's group is not allowed to link sets of more unknowns than this (split)
 
 
 @dataclass
@@ -33,6 +34,7 @@ class Cells:
     known: np.ndarray           # published exactly by the previous release: known to readers whatever we do
     primary: np.ndarray         # cells whose value must be protected by +-p %
     margins: list[np.ndarray]
+    wide: tuple[int, ...] = ()  # positions of margins whose groups span the table (every place's month, ...)
 
 
 @dataclass
@@ -46,6 +48,7 @@ class Audit:
     failing: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # positions, narrowest first
     programs: int = 0
     groups: int = 0
+    split_groups: int = 0       # wide groups solved as their parts per set of unknowns (a narrower, safe bound)
     known_primaries: int = 0    # primary cells the previous release published exactly: no longer protectable
     unprotectable: int = 0      # primary cells the margin totals alone give back, whatever is suppressed
     exempt: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # per checked primary
@@ -67,9 +70,10 @@ def requirement(value: np.ndarray, p: float) -> tuple[np.ndarray, np.ndarray]:
 
 
 def audit(cells: Cells, hidden: np.ndarray, p: float, exempt: np.ndarray | None = None,
-          only: np.ndarray | None = None) -> Audit:
+          only: np.ndarray | None = None, exact_unknowns: float = EXACT_UNKNOWNS) -> Audit:
     """The attacker's interval for every primary cell that is hidden (of the `only` cells, if given), and those
-    narrower than required (not counting exempt cells: unprotectable ones)."""
+    narrower than required (not counting exempt cells: unprotectable ones). A wide margin's group that would
+    link more than exact_unknowns unknowns into one program is split (_split_wide: intervals never wider)."""
     n = len(hidden)
     present = ~cells.missing
     unknown = ((hidden & ~cells.known) | cells.withheld) & present
@@ -82,7 +86,7 @@ def audit(cells: Cells, hidden: np.ndarray, p: float, exempt: np.ndarray | None 
     uidx = np.flatnonzero(unknown)
     position = np.full(n, -1, dtype=np.int64)
     position[uidx] = np.arange(len(uidx))
-    rows, cols, offset = [], [], 0
+    rows, cols, starts, offset = [], [], [], 0
     for group in cells.margins:
         member = (group >= 0) & present
         size = np.bincount(group[member], minlength=1)
@@ -90,16 +94,18 @@ def audit(cells: Cells, hidden: np.ndarray, p: float, exempt: np.ndarray | None 
         pick = valid & unknown
         rows.append(group[pick] + offset)
         cols.append(position[pick])
+        starts.append(offset)
         offset += len(size)
     row_of, col_of = np.concatenate(rows), np.concatenate(cols)
     constraint_ids, row_of = np.unique(row_of, return_inverse=True)
+    margin_of = np.searchsorted(np.asarray(starts), constraint_ids, side="right") - 1
     m, k = len(constraint_ids), len(uidx)
     A = sparse.csr_matrix((np.ones(len(row_of)), (row_of, col_of)), shape=(m, k))
+    A, result.split_groups = _split_wide(A, margin_of, cells.wide, k, exact_unknowns)
+    A = _distinct_rows(A)
     residual = A @ truth[uidx]
     # components of the bipartite graph unknowns <-> constraints: each one is an independent program
-    graph = sparse.bmat([[None, A.T], [A, None]], format="csr") if m and k else sparse.csr_matrix((k, k))
-    _, label = connected_components(graph, directed=False)
-    var_label, con_label = label[:k], label[k:]
+    var_label, con_label = _components(A, k)
     result.groups = int(len(np.unique(con_label)))
     lo_need, hi_need = requirement(truth[targets], p)
     lower = np.zeros(len(targets))
@@ -140,6 +146,71 @@ def audit(cells: Cells, hidden: np.ndarray, p: float, exempt: np.ndarray | None 
     order = np.flatnonzero(fails)[np.argsort(width[fails], kind="stable")]
     result.failing = targets[order]
     return result
+
+
+def _components(A, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Labels of the connected sets of the bipartite graph unknowns <-> constraints: (per unknown, per row)."""
+    m = A.shape[0]
+    graph = sparse.bmat([[None, A.T], [A, None]], format="csr") if m and k else sparse.csr_matrix((k + m, k + m))
+    _, label = connected_components(graph, directed=False)
+    return label[:k], label[k:]
+
+
+def _distinct_rows(A):
+    """The rows of A, each set of unknowns once: a wide group's part inside one set of unknowns is often a group of
+    a narrower margin again (a place's years inside a border's year: the place's year), and the same sum twice
+    only makes every solve slower. Rows are compared exactly (their columns), so no constraint is lost."""
+    A = sparse.csr_matrix(A)
+    A.sort_indices()
+    if A.shape[0] < 2:
+        return A
+    keys = np.empty(A.shape[0], dtype=object)
+    keys[:] = [A.indices[a:b].tobytes() for a, b in zip(A.indptr[:-1], A.indptr[1:])]
+    _, first = np.unique(keys, return_index=True)
+    return A[np.sort(first)] if len(first) < A.shape[0] else A
+
+
+def _split_wide(A, margin_of: np.ndarray, wide, k: int, cap: float):
+    """The rows of the wide margins (in order) join the sets of unknowns the others link while the joined set
+    holds at most `cap` unknowns; a group that would join a larger one is split into one row per set it
+    touches, each fixed at its part's true sum. That is more than an attacker knows (the parts of a total, not
+    only the total), so every interval found is inside the attacker's: a cell that passes is protected, and one
+    that fails may be protected after all (it is given complements, or counted unprotectable). Returns the
+    matrix and how many groups were split."""
+    is_wide = np.isin(margin_of, np.asarray(wide, dtype=np.int64))
+    if not is_wide.any():
+        return A, 0
+    kept = A[~is_wide]
+    label, _ = _components(kept, k)
+    pieces, split = [], 0
+    for margin in wide:
+        sub = A[np.flatnonzero(margin_of == margin)].tocoo()
+        if not sub.nnz:
+            continue
+        size = np.bincount(label)
+        pair = np.unique(np.stack([sub.row, label[sub.col]], axis=1), axis=0)   # (row, set) touched
+        touched = np.bincount(pair[:, 0], minlength=sub.shape[0])
+        # the sets each row would join, and how large the joined sets become
+        nodes = len(size)
+        link = sparse.csr_matrix((np.ones(len(pair)), (pair[:, 0] + nodes, pair[:, 1])),
+                                 shape=(nodes + sub.shape[0],) * 2)
+        _, joined = connected_components(link, directed=False)
+        joined_size = np.bincount(joined[:nodes], weights=size, minlength=joined.max() + 1)
+        refuse = (touched > 1) & (joined_size[joined[nodes:]] > cap)
+        whole = sub.row[~refuse[sub.row]]
+        accepted = sparse.csr_matrix((np.ones(len(whole)), (whole, sub.col[~refuse[sub.row]])), shape=sub.shape)
+        accepted = accepted[np.flatnonzero(~refuse & (touched > 0))]
+        if refuse.any():
+            cut = refuse[sub.row]
+            _, piece = np.unique(np.stack([sub.row[cut], label[sub.col[cut]]], axis=1), axis=0,
+                                 return_inverse=True)
+            piece = piece.ravel()
+            pieces.append(sparse.csr_matrix((np.ones(len(piece)), (piece, sub.col[cut])),
+                                            shape=(piece.max() + 1, k)))
+            split += int(refuse.sum())
+        kept = sparse.vstack([kept, accepted], format="csr")
+        label, _ = _components(kept, k)
+    return sparse.vstack([kept] + pieces, format="csr"), split
 
 
 class _Program:

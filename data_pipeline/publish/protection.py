@@ -11,6 +11,7 @@ GLOBAL_CHECK_CELLS = 200_000  # up to this many cells, a cell no slice pins is t
 STUBBORN = 2    # rounds a failing cell gets single complements before all cells of its groups are taken
 MAX_ROUNDS = 12  # rounds of extra complements before the audit gives up and publish refuses
 NEIGHBOURHOOD_CELLS = 1_000  # a stubborn cell's groups of groups beyond this: chains of complements instead
+WHOLE_TABLE_EXACT = 100_000  # the whole-table test keeps every wide total whole up to this many cells
 
 
 def protect(cells: Cells, secondary, p: float, slices=()) -> tuple[np.ndarray, Audit]:
@@ -90,11 +91,13 @@ def _merged(result: Audit, low: np.ndarray, high: np.ndarray, ever: np.ndarray) 
 
 
 def connected(cells: Cells, seeds: np.ndarray, index: _GroupIndex | None = None) -> np.ndarray:
-    """The cells linked to the seeds through shared margin groups, transitively (a mask)."""
+    """The cells linked to the seeds through shared margin groups, transitively (a mask). Not through the wide
+    margins' groups: through them every cell of the table is linked to every other."""
     index = index or _GroupIndex(cells.margins, ~cells.missing)
     linked = np.unique(np.asarray(seeds, dtype=np.int64))
+    narrow = [m for m in range(len(cells.margins)) if m not in cells.wide]
     while True:
-        grown = _neighbours(cells, index, linked)
+        grown = _neighbours(cells, index, linked, narrow)
         if len(grown) == len(linked):
             break
         linked = grown
@@ -143,8 +146,9 @@ def _pinned_on_slice(cells: Cells, index: _GroupIndex, cell: int, p: float, slic
         margins.append(np.where(whole[inverse], inverse, -1).astype(np.int64))
     everything = np.ones(len(sub), dtype=bool)
     local = Cells(cells.true_value[sub], everything, cells.withheld[sub], ~everything, cells.eligible[sub],
-                  cells.known[sub], sub == cell, margins)
-    return bool(len(audit(local, everything, p).failing))
+                  cells.known[sub], sub == cell, margins, cells.wide)
+    # every total whole (the slice is one set of unknowns already): pinned here is pinned for the attacker
+    return bool(len(audit(local, everything, p, exact_unknowns=np.inf).failing))
 
 
 def unprotectable(cells: Cells, failing: np.ndarray, p: float, hidden: np.ndarray | None = None,
@@ -170,8 +174,10 @@ def unprotectable(cells: Cells, failing: np.ndarray, p: float, hidden: np.ndarra
         only = np.zeros(len(present), dtype=bool)
         only[rest] = True
         trial = Cells(cells.true_value, cells.hidden, cells.withheld, cells.missing, cells.eligible, cells.known,
-                      cells.primary & only, cells.margins)
-        found += [int(c) for c in audit(trial, present, p).failing]
+                      cells.primary & only, cells.margins, cells.wide)
+        # every wide total whole (up to WHOLE_TABLE_EXACT cells, the demo's size): a cell counted as unprotectable
+        # is then one the attacker gets back; in larger tables the count may include cells a split total narrows
+        found += [int(c) for c in audit(trial, present, p, exact_unknowns=WHOLE_TABLE_EXACT).failing]
     return np.asarray(sorted(found), dtype=np.int64)
 
 
@@ -180,24 +186,33 @@ def _complements(cells: Cells, index: _GroupIndex, hidden, value, cell: int, wid
     the same in the groups of every cell that shares a group with it (level 2: with those, and so on), while
     that neighbourhood stays within NEIGHBOURHOOD_CELLS; beyond, a chain: complements of the complements, level
     deep (in a table of millions, a group of groups is a whole border's cells)."""
+    # the neighbours are linked through the narrower margins, and only the cell itself gets complements in its
+    # wide groups: a wide group's cells are a whole month, and one pick per wide group of every neighbour (or of
+    # every link of a chain) would hide thousands of cells for one
     around = np.array([cell], dtype=np.int64)
-    for _ in range(max(level, 0)):
-        around = _neighbours(cells, index, around)
+    narrow = [m for m in range(len(cells.margins)) if m not in cells.wide]
+    if level <= 0:
+        return _picks(cells, index, hidden, value, around, width)
+    for _ in range(level):
+        around = _neighbours(cells, index, around, narrow)
         if len(around) > NEIGHBOURHOOD_CELLS:
-            return _chained(cells, index, hidden, value, cell, width, level)
-    return _picks(cells, index, hidden, value, around, width)
+            return _chained(cells, index, hidden, value, cell, width, level, narrow)
+    own = _picks(cells, index, hidden, value, np.array([cell]), width, cells.wide)
+    return own + _picks(cells, index, hidden, value, around, width, narrow)
 
 
-def _neighbours(cells: Cells, index: _GroupIndex, around: np.ndarray) -> np.ndarray:
-    parts = [around] + [index.cells_of(m, np.unique(group[around])) for m, group in enumerate(cells.margins)]
+def _neighbours(cells: Cells, index: _GroupIndex, around: np.ndarray, margins=None) -> np.ndarray:
+    chosen = range(len(cells.margins)) if margins is None else margins
+    parts = [around] + [index.cells_of(m, np.unique(cells.margins[m][around])) for m in chosen]
     return np.unique(np.concatenate(parts))
 
 
-def _chained(cells: Cells, index: _GroupIndex, hidden, value, cell: int, width: float, level: int) -> list[int]:
+def _chained(cells: Cells, index: _GroupIndex, hidden, value, cell: int, width: float, level: int,
+             narrow=None) -> list[int]:
     taken = hidden.copy()
     frontier, picks = np.array([cell], dtype=np.int64), []
-    for _ in range(level + 1):
-        found = _picks(cells, index, taken, value, frontier, width)
+    for step in range(level + 1):
+        found = _picks(cells, index, taken, value, frontier, width, None if step == 0 else narrow)
         if not found:
             break
         taken[found] = True
@@ -206,10 +221,13 @@ def _chained(cells: Cells, index: _GroupIndex, hidden, value, cell: int, width: 
     return picks
 
 
-def _picks(cells: Cells, index: _GroupIndex, hidden, value, around: np.ndarray, width: float) -> list[int]:
-    """Per group of the `around` cells, its published cell: the smallest at least width, else the largest."""
+def _picks(cells: Cells, index: _GroupIndex, hidden, value, around: np.ndarray, width: float,
+           margins=None) -> list[int]:
+    """Per group of the `around` cells (of the given margins, default all), its published cell: the smallest at
+    least width, else the largest."""
     picks = []
-    for m, group in enumerate(cells.margins):
+    for m in range(len(cells.margins)) if margins is None else margins:
+        group = cells.margins[m]
         idx = index.cells_of(m, np.unique(group[around]))
         idx = idx[cells.eligible[idx] & ~hidden[idx] & ~cells.known[idx] & ~cells.missing[idx]]
         if not len(idx):

@@ -16,7 +16,11 @@ from data_pipeline.db import sql
 from data_pipeline.errors import UserError
 from data_pipeline.publish.release_sql import checked, flag, render, run
 
-MARGINS = ("m_location_period_measure", "m_location_period", "m_border_period_measure", "m_location_year_measure")
+MARGINS = ("m_location_period_measure", "m_location_period", "m_border_period_measure", "m_location_year_measure",
+           # the wider totals the dashboard prints (docs/policy.md): solved exactly while their groups link few
+           # unknowns, else split into parts (disclosure_audit._split_wide)
+           "m_border_year_measure", "m_country_period_measure", "m_location_measure", "m_reporter_period_measure")
+WIDE = MARGINS[4:]
 # the same margins over the cells the previous release held: its totals are known too (-1: not held)
 PREVIOUS_MARGINS = tuple("prev_" + m[2:] for m in MARGINS)
 
@@ -53,7 +57,9 @@ def secondary_suppression(con, k: float | None, p: float) -> tuple[list[tuple], 
     cells = disclosure_audit.Cells(true_value=true_value, hidden=hidden, withheld=column("withheld", bool),
                                    missing=column("missing", bool),
                                    eligible=column("eligible", bool) & ~column("known", bool),
-                                   known=column("known", bool), primary=primary, margins=margins)
+                                   known=column("known", bool), primary=primary, margins=margins,
+                                   wide=tuple(i for i, m in enumerate(MARGINS + PREVIOUS_MARGINS)
+                                              if m.replace("prev_", "m_") in WIDE))
     value = column("value", float)
     dense = [_dense(g) for g in margins]
     alone_mask = np.zeros(len(hidden), dtype=bool)

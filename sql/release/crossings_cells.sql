@@ -3,6 +3,12 @@
 --   m_location_period          one reporter, place, direction and period, across measures
 --   m_border_period_measure    one reporter, country pair, direction, period and measure, across places
 --   m_location_year_measure    one reporter, place, direction and measure, across the periods of a year
+-- and the wider totals the dashboard prints at its filters (a border's year, a country's month, a place over all
+-- its years, a reporter's month; totals over several of them are sums of these), each over places of one kind:
+--   m_border_year_measure      one reporter, country pair, direction and measure, across places and a year's periods
+--   m_country_period_measure   one reporter, country, direction, period and measure, across its borders' places
+--   m_location_measure         one reporter, place, direction and measure, across all periods
+--   m_reporter_period_measure  one reporter, period and measure, across every place and direction
 -- Within a cube (crossings broken down by dimensions) the last three hold every dimension's code too (a route's
 -- Syrians over a year is a total a reader might know; the route's year over all nationalities is a sum of its
 -- months' totals), and each dimension has a margin of its own (crossings_dimension_margins.sql).
@@ -50,9 +56,19 @@ keyed as (
         dense_rank() over (order by reporter_iso3, reporter_org, location_id, place_kind, direction, measure,
                                     period_granularity, year(period_start), codes) - 1
             as m_location_year_measure,
-        dense_rank() over (order by reporter_iso3, reporter_org, country_iso3, neighbor_iso3, direction, measure,
+        dense_rank() over (order by reporter_iso3, reporter_org, place_kind, country_iso3, neighbor_iso3, direction,
+                                    measure,
                                     period_granularity, year(period_start), codes) - 1
             as m_border_year_measure,
+        dense_rank() over (order by reporter_iso3, reporter_org, place_kind, country_iso3, direction, period_start,
+                                    period_granularity, measure, codes) - 1
+            as m_country_period_measure,
+        dense_rank() over (order by reporter_iso3, reporter_org, location_id, place_kind, direction, measure,
+                                    period_granularity, codes) - 1
+            as m_location_measure,
+        dense_rank() over (order by reporter_iso3, reporter_org, place_kind, period_start, period_granularity, measure,
+                                    codes) - 1
+            as m_reporter_period_measure,
         dense_rank() over (partition by in_previous
                            order by location_id, place_kind, period_start, period_granularity, measure) - 1
             as prev_location_period_measure,
@@ -69,9 +85,22 @@ keyed as (
                                     period_granularity, year(period_start), codes) - 1
             as prev_location_year_measure,
         dense_rank() over (partition by in_previous
-                           order by reporter_iso3, reporter_org, country_iso3, neighbor_iso3, direction, measure,
+                           order by reporter_iso3, reporter_org, place_kind, country_iso3, neighbor_iso3, direction,
+                                    measure,
                                     period_granularity, year(period_start), codes) - 1
             as prev_border_year_measure,
+        dense_rank() over (partition by in_previous
+                           order by reporter_iso3, reporter_org, place_kind, country_iso3, direction, period_start,
+                                    period_granularity, measure, codes) - 1
+            as prev_country_period_measure,
+        dense_rank() over (partition by in_previous
+                           order by reporter_iso3, reporter_org, location_id, place_kind, direction, measure,
+                                    period_granularity, codes) - 1
+            as prev_location_measure,
+        dense_rank() over (partition by in_previous
+                           order by reporter_iso3, reporter_org, place_kind, period_start, period_granularity, measure,
+                                    codes) - 1
+            as prev_reporter_period_measure,
         reporter_iso3, reporter_org, location_id, direction, period_start, period_granularity, measure,
         source_id, source_line
     from joined
@@ -79,10 +108,15 @@ keyed as (
 select
     _rid, value, true_value, hidden, withheld, missing, eligible, carried, known,
     m_location_period_measure, m_location_period, m_border_period_measure, m_location_year_measure,
+    m_border_year_measure, m_country_period_measure, m_location_measure, m_reporter_period_measure,
     case when in_previous then prev_location_period_measure else -1 end as prev_location_period_measure,
     case when in_previous then prev_location_period else -1 end as prev_location_period,
     case when in_previous then prev_border_period_measure else -1 end as prev_border_period_measure,
-    case when in_previous then prev_location_year_measure else -1 end as prev_location_year_measure
+    case when in_previous then prev_location_year_measure else -1 end as prev_location_year_measure,
+    case when in_previous then prev_border_year_measure else -1 end as prev_border_year_measure,
+    case when in_previous then prev_country_period_measure else -1 end as prev_country_period_measure,
+    case when in_previous then prev_location_measure else -1 end as prev_location_measure,
+    case when in_previous then prev_reporter_period_measure else -1 end as prev_reporter_period_measure
 from keyed
 order by reporter_iso3, reporter_org, location_id, direction, period_start, period_granularity, measure,
          source_id, source_line
