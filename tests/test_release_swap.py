@@ -19,12 +19,15 @@ from test_app_release import app_env, new_app, no_exception, release_dir  # noqa
 
 @pytest.fixture(scope="session")
 def releases(tmp_path_factory) -> dict:
-    """{"a": path, "b": path, "work": db, "policy_b": path}: the sample data published under the demo policy and
+    """{"a": path, "b": path, "work": db, "policy_b": path}: sample data published under the demo policy and
     under the same policy renamed (so another release id), into releases/a and releases/b. Built once per session
-    (tests/browser/test_serve_replicas.py uses it too); never modify: copy."""
+    (tests/browser/test_serve_replicas.py uses it too); never modify: copy. One crossings file of the sample (the
+    2019 BTS slice) beside the notices and projects: a swap needs two whole releases, not the whole demo (whose
+    suppression audit made this fixture take two minutes on each test worker)."""
     root = tmp_path_factory.mktemp("swap")
     work = root / "work.duckdb"
-    run_cli("ingest", SAMPLE / "crossings", SAMPLE / "notices", SAMPLE / "projects", "--db", work, "--no-progress")
+    run_cli("ingest", SAMPLE / "crossings" / "bts_border_crossing_entry_data_2019_insight_sample.csv",
+            SAMPLE / "notices", SAMPLE / "projects", "--db", work, "--no-progress")
     policy_b = root / "policy-b.toml"
     text = (SAMPLE / "policy.toml").read_text(encoding="utf-8")
     assert 'name = "borderlens demo policy"' in text
