@@ -24,6 +24,7 @@ import duckdb
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 from test_disclosure_audit import K, KEY, MARGINS, _component_intervals, _truth  # noqa: E402
+from figures import print_figures  # noqa: E402  (bench/figures.py)
 
 
 def attack(work_db: Path, release: Path) -> dict:
@@ -59,11 +60,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"attack.py: no such file: {path}", file=sys.stderr)
             return 2
     figures = attack(args.db, args.release)
-    if args.json:
-        print(json.dumps(figures, indent=2))
-    else:
-        for key, value in figures.items():
-            print(f"{key:<26} {value}")
+    print_figures(figures, args.json)
     return 0 if figures["passed"] else 1
 
 

@@ -25,6 +25,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import ingest as ingest_bench  # noqa: E402  (bench/ingest.py: the generator and the child runner)
+from figures import print_figures  # noqa: E402  (bench/figures.py)
 
 POLICY = """
 [policy]
@@ -98,11 +99,7 @@ def main(argv: list[str] | None = None) -> int:
             figures = run(args.cells, Path(folder), args.attack)
     if figures.get("baseline_seconds"):
         figures["publish_over_baseline"] = round(figures["publish_seconds"] / figures["baseline_seconds"], 1)
-    if args.json:
-        print(json.dumps(figures, indent=2))
-    else:
-        for key, value in figures.items():
-            print(f"{key:<26} {value}")
+    print_figures(figures, args.json)
     return 0 if figures["passed"] else 1
 
 

@@ -14,7 +14,6 @@ PYTHONPATH=OTHER_CHECKOUT runs another checkout's protect on the same table (bef
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 
@@ -22,6 +21,8 @@ import numpy as np
 
 from data_pipeline.publish import disclosure_audit, protection
 from data_pipeline.publish.suppression import _dense, secondary_cells
+
+from figures import print_figures  # bench/figures.py
 
 MONTHS, MEASURES, K, P = 170, 12, 10, 20.0
 
@@ -80,11 +81,7 @@ def main(argv: list[str] | None = None) -> int:
                "unprotectable": result.unprotectable, "failing": len(result.failing),
                "margins": len(cells.margins), "split_groups": getattr(result, "split_groups", None),
                "build_seconds": round(built - started, 1), "protect_seconds": round(done - built, 1)}
-    if args.json:
-        print(json.dumps(figures, indent=2))
-    else:
-        for key, value in figures.items():
-            print(f"{key:<18} {value}")
+    print_figures(figures, args.json)
     return 0 if not len(result.failing) else 1
 
 
