@@ -157,9 +157,13 @@ st.caption("Counted over every notice of the state in this release, whatever the
 if ch8.empty:
     st.info("No notices by these states in these years.")
 else:
+    over_limit = ch8["over_limit"].astype("boolean")   # NULL: a date without its day leaves it open
+    counts = ch8["activities"].map("{:,}".format).where(
+        ch8["activities_possible"] == ch8["activities"],
+        ch8["activities"].map("{:,}".format) + " to " + ch8["activities_possible"].map("{:,}".format))
     ch8 = ch8.assign(rule=ch8["paragraph"] + " · at most " + ch8["limit_value"].map("{:,.0f}".format),
-                     result=ch8["activities"].map("{:,}".format)
-                     + ch8["over_limit"].map({True: " – over the limit", False: ""}))
+                     result=counts + over_limit.map({True: " – over the limit", False: ""}).fillna(
+                         " – unknown: may be over the limit"))
     wide = ch8.pivot_table(index=["state", "year", "notices", "unclassified"], columns="rule", values="result",
                            aggfunc="first").reset_index()
     show_table(wide, "chapter8", "exercise_notices", hide_index=True, width="stretch",
@@ -168,7 +172,10 @@ else:
                                     "Troops or tanks withheld", help="Cannot be classified with certainty for "
                                     "Chapter VIII: counted in the paragraphs their published numbers reach, but the "
                                     "withheld number might change that")})
-    over = ch8[ch8["over_limit"]]
+    if (ch8["activities_possible"] != ch8["activities"]).any():
+        st.caption("A count “a to b” is of notices whose dates are published without their day: a of them are under "
+                   "way on the same day for certain, b may be; where only b passes the limit, the result is unknown.")
+    over = ch8[over_limit.fillna(False)]
     if len(over):
         st.markdown("**Over a limit** (on the published notices):")
         show_table(over[["state", "year", "paragraph", "activities", "limit_value", "description", "notice_ids"]],

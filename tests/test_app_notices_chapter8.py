@@ -3,15 +3,17 @@ release built for it, and a notice with troops or tanks withheld counted as uncl
 
 from __future__ import annotations
 
+import calendar
 import csv
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from data_pipeline.views.queries import Filters, run
 from support import query, run_cli, write
-from test_app_release import (XSS_DESIGNATION, XSS_NOTICE_ID, app_env, no_exception, open_page,  # noqa: F401
+from test_app_release import (REPO, XSS_DESIGNATION, XSS_NOTICE_ID, app_env, no_exception, open_page,  # noqa: F401
                               release_dir, warnings_text, whole_period)
 
 NOTICE_COLUMNS = ("notice_id,designation,purpose,notifying_iso3,participating_iso3,notified_on,start_date,end_date,"
@@ -137,3 +139,90 @@ def test_chapter8_counts_a_notice_with_troops_or_tanks_withheld_as_unclassified(
     assert any(n for n in expected.values())  # the demo withholds some troops: the check below means something
     got = run(str(app_env), "notices_chapter8", {**Filters(date_from=first, date_to=last).params(), "ids_shown": 5})
     assert {(r.notifying_iso3, r.year): r.unclassified for r in got.itertuples()} == expected
+
+
+# Dates without their day (a profile with [dates] unknown = ["xx"]): (id, state, start, end, troops). FIN: three
+# day-precision activities surely under way on 12 March 2024 (3, at the limit of 3), and PM, a March 2024 activity
+# with no days known, which may be a fourth; PJ1 ends some day in June, so PJ2 may overlap it; PF starts some day
+# in February and ends on 5 February. EST: four surely under way on 3 May 2024 (over the limit for certain), and
+# PE4, which starts some day in May, may be a fifth.
+PARTIAL = [
+    ("PA1", "FIN", "2024-03-10", "2024-03-12", "14000"), ("PA2", "FIN", "2024-03-11", "2024-03-13", "14000"),
+    ("PA3", "FIN", "2024-03-12", "2024-03-12", "14000"), ("PM", "FIN", "2024-03-xx", "2024-03-xx", "14000"),
+    ("PJ1", "FIN", "2024-06-01", "2024-06-xx", "14000"), ("PJ2", "FIN", "2024-06-20", "2024-06-21", "14000"),
+    ("PF", "FIN", "2024-02-xx", "2024-02-05", "14000"),
+    ("PE1", "EST", "2024-05-01", "2024-05-03", "14000"), ("PE2", "EST", "2024-05-02", "2024-05-04", "14000"),
+    ("PE3", "EST", "2024-05-03", "2024-05-03", "14000"), ("PE4", "EST", "2024-05-xx", "2024-05-03", "14000"),
+    ("PE5", "EST", "2024-04-29", "2024-05-03", "14000"),
+]
+
+
+def _last_possible_day(day: date, precision: str) -> date:
+    if precision == "month":
+        return date(day.year, day.month, calendar.monthrange(day.year, day.month)[1])
+    return date(day.year, 12, 31) if precision == "year" else day
+
+
+def _brute_force_simultaneous(db: Path) -> dict:
+    """Paragraph 69 by its definition with dates known to a month: per state and year, the most notices surely
+    under way on a day a notice of the year surely starts (start and end known to the day where they count), and
+    the most that may be under way on any day a notice of the year may start."""
+    notices = query(db, "select notice_id, notifying_iso3, start_date, start_date_precision, "
+                        "coalesce(end_date, start_date), coalesce(end_date_precision, start_date_precision) "
+                        "from exercise_notices where troops > 13000")
+    spans = [(i, s, first, _last_possible_day(first, sp), end, _last_possible_day(end, ep))
+             for i, s, first, sp, end, ep in notices]
+    result: dict = {}
+    for state, year in {(s[1], s[2].year) for s in spans}:
+        mine = [s for s in spans if s[1] == state]
+        sure = max((len({b[0] for b in mine if b[3] <= a[2] <= b[4]})
+                    for a in mine if a[2].year == year and a[2] == a[3]), default=0)
+        days = {a[2] + timedelta(days=n) for a in mine if a[2].year == year for n in range((a[3] - a[2]).days + 1)}
+        maybe = max((len({b[0] for b in mine if b[2] <= d <= b[5]}) for d in days), default=0)
+        result[(state, year)] = (sure, maybe)
+    return result
+
+
+@pytest.fixture(scope="module")
+def partial_release(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("chapter8-partial")
+    profile = (REPO / "data_pipeline" / "profiles" / "borderlens-exercise-notices-csv.toml").read_text(
+        encoding="utf-8").replace('name = "borderlens-exercise-notices-csv"', 'name = "notices-partial-dates"')
+    write(folder / "notices-partial.toml", profile.replace('[dates]\n', '[dates]\nunknown = ["xx"]\n'))
+    write(folder / "partial.csv", _notices_csv([(i, s, a, b, t, "0") for i, s, a, b, t in PARTIAL]))
+    run_cli("ingest", folder / "partial.csv", "--profile", folder / "notices-partial.toml", "--db",
+            folder / "work.duckdb")
+    run_cli("publish", "--db", folder / "work.duckdb", "--policy", REPO / "sample_data" / "policy.toml", "--out",
+            folder / "release", env={"BORDERLENS_PUBLISH_DATE": "2025-12-31"})
+    return folder / "release"
+
+
+def test_chapter8_says_unknown_where_a_date_without_its_day_could_pass_the_simultaneous_limit(partial_release):
+    db = partial_release / "borderlens.duckdb"
+    assert query(db, "select count(*) from exercise_notices where start_date_precision = 'month' "
+                     "or end_date_precision = 'month'") == [(4,)]
+    expected = _brute_force_simultaneous(db)
+    # the cases the rows were made for (so that the brute force is checked too)
+    assert expected == {("FIN", 2024): (3, 4), ("EST", 2024): (4, 5)}
+    got = run(str(partial_release), "notices_chapter8",
+              {**Filters(date_from=date(2024, 1, 1), date_to=date(2024, 12, 31)).params(), "ids_shown": 5})
+    para69 = got[got["paragraph"] == "69"]
+    assert {(r.notifying_iso3, r.year): (r.activities, r.activities_possible)
+            for r in para69.itertuples()} == expected
+    verdict = {r.notifying_iso3: r.over_limit for r in para69.itertuples()}
+    assert not pd.isna(verdict["EST"]) and bool(verdict["EST"]) and pd.isna(verdict["FIN"])   # FIN: 3 surely, 4 possibly, limit 3: unknown
+    others = got[got["paragraph"] != "69"]
+    assert (others["activities"] == others["activities_possible"]).all() and others["over_limit"].notna().all()
+
+
+def test_the_notices_page_prints_a_count_a_date_leaves_open_as_a_range_and_its_verdict_unknown(app_env,
+                                                                                            partial_release,
+                                                                                            monkeypatch):
+    monkeypatch.setenv("BORDERLENS_RELEASE", str(partial_release))
+    at = open_page("notices", {"from": "2024-01", "to": "2024-12"})
+    no_exception(at)
+    table = next(t.value for t in at.dataframe if "State" in t.value.columns or "state" in t.value.columns)
+    cells = {str(v) for v in table.to_numpy().ravel()}
+    assert "3 to 4 – unknown: may be over the limit" in cells     # FIN, paragraph 69
+    assert "4 to 5 – over the limit" in cells                     # EST: 4 for certain
+    assert any("under way on the same day for certain" in c.value for c in at.caption)

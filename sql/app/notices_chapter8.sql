@@ -4,15 +4,24 @@
 -- release, whatever the border; the period chooses the years. A notice with its troops or its tanks withheld
 -- cannot be classified with certainty (the withheld number might reach a threshold, or pass a ceiling): it is
 -- counted as unclassified, besides the paragraphs its published numbers reach; never as below the thresholds.
+-- A date published without its day (precision week, month or year) leaves open which days a notice was under way:
+-- paragraph 69 is counted twice, on the days it is surely under way (from the last day its start can stand for to
+-- the first its end can: `activities`) and on the days it may be (from the first to the last possible day:
+-- `activities_possible`); over_limit is NULL (unknown) when only the second passes the limit. Paragraphs 67 and 68
+-- count by the start's calendar year, which a month or year precision leaves known.
 with source as (
     select notice_id, notifying_iso3, start_date, coalesce(end_date, start_date) as end_date,
+           macros.last_possible_day(start_date, start_date_precision) as start_latest,
+           coalesce(macros.last_possible_day(end_date, end_date_precision),
+                    macros.last_possible_day(start_date, start_date_precision)) as end_latest,
            troops, battle_tanks, year(start_date) as year
     from exercise_notices
     where notifying_iso3 is not null and start_date is not null
       and ($countries is null or list_contains($countries, notifying_iso3))
 ),
 metrics as (
-    unpivot (select notice_id, notifying_iso3, start_date, end_date, year, troops, battle_tanks from source)
+    unpivot (select notice_id, notifying_iso3, start_date, end_date, start_latest, end_latest, year, troops,
+                    battle_tanks from source)
     on troops, battle_tanks into name metric value amount
 ),
 above_ceiling as (
@@ -23,7 +32,8 @@ above_ceiling as (
     where case t.operator when '>' then m.amount > t.value when '>=' then m.amount >= t.value else false end
 ),
 qualifying as (
-    select distinct m.notice_id, m.notifying_iso3, m.start_date, m.end_date, m.year, t.paragraph
+    select distinct m.notice_id, m.notifying_iso3, m.start_date, m.end_date, m.start_latest, m.end_latest, m.year,
+           t.paragraph
     from metrics m
     join vd_thresholds t on t.metric = m.metric and t.applies_to = 'constraint_activity'
     anti join above_ceiling c on c.notice_id = m.notice_id and c.paragraph = t.paragraph
@@ -51,11 +61,18 @@ yearly as (
                        and y.year
     group by all
 ),
-spans as (
-    -- each notice's days under way, per state and paragraph (a notice whose end is before its start has none)
-    select notifying_iso3, paragraph, notice_id, count(*) as spans, min(start_date) as start_date,
-           max(end_date) as end_date
+bounded as (
+    -- each qualifying notice's days under way, surely (bound 'certain') and possibly (bound 'possible'); a notice
+    -- whose end is before its start has none, and one whose days are all uncertain is surely under way on none
+    select notifying_iso3, paragraph, notice_id, 'certain' as bound, start_latest as start_date, end_date
     from qualifying
+    union all
+    select notifying_iso3, paragraph, notice_id, 'possible', start_date, end_latest from qualifying
+),
+spans as (
+    select bound, notifying_iso3, paragraph, notice_id, count(*) as spans, min(start_date) as start_date,
+           max(end_date) as end_date
+    from bounded
     where end_date >= start_date
     group by all
 ),
@@ -63,58 +80,74 @@ islands as (
     -- the days under way as disjoint intervals, so that each notice id counts once, as count(distinct notice_id)
     -- would: one interval per id, or, for an id published with different dates (two publishers), its
     -- overlapping intervals merged (gaps and islands)
-    select notifying_iso3, paragraph, notice_id, start_date, end_date from spans where spans = 1
+    select bound, notifying_iso3, paragraph, notice_id, start_date, end_date from spans where spans = 1
     union all
-    select notifying_iso3, paragraph, notice_id, min(start_date), max(end_date)
+    select bound, notifying_iso3, paragraph, notice_id, min(start_date), max(end_date)
     from (
         select *, sum(case when start_date <= ended_before then 0 else 1 end)
-                      over (partition by notifying_iso3, paragraph, notice_id order by start_date, end_date
+                      over (partition by bound, notifying_iso3, paragraph, notice_id order by start_date, end_date
                             rows between unbounded preceding and current row) as island
         from (
-            select q.notifying_iso3, q.paragraph, q.notice_id, q.start_date, q.end_date,
-                   max(q.end_date) over (partition by q.notifying_iso3, q.paragraph, q.notice_id
-                                         order by q.start_date, q.end_date
+            select b.bound, b.notifying_iso3, b.paragraph, b.notice_id, b.start_date, b.end_date,
+                   max(b.end_date) over (partition by b.bound, b.notifying_iso3, b.paragraph, b.notice_id
+                                         order by b.start_date, b.end_date
                                          rows between unbounded preceding and 1 preceding) as ended_before
-            from qualifying q
-            semi join spans s on s.notifying_iso3 = q.notifying_iso3 and s.paragraph = q.paragraph
-                and s.notice_id = q.notice_id and s.spans > 1
-            where q.end_date >= q.start_date
+            from bounded b
+            semi join spans s on s.bound = b.bound and s.notifying_iso3 = b.notifying_iso3
+                and s.paragraph = b.paragraph and s.notice_id = b.notice_id and s.spans > 1
+            where b.end_date >= b.start_date
         )
     )
-    group by notifying_iso3, paragraph, notice_id, island
+    group by bound, notifying_iso3, paragraph, notice_id, island
+),
+probes as (
+    -- where the count under way is read (paragraph 69): the start day of each qualifying notice of the year; for
+    -- the sure count only a start published to the day (it is a day an activity starts), for the possible count
+    -- every day the start can stand for
+    select 'certain' as bound, notifying_iso3, paragraph, year, start_date as probe_from, start_date as probe_to
+    from qualifying
+    where start_latest = start_date
+    union all
+    select 'possible', notifying_iso3, paragraph, year, start_date, start_latest from qualifying
 ),
 events as (
-    -- a sweep instead of a self-join: +1 where an activity starts, -1 the day after it ends, and a probe at
-    -- every qualifying start, where the count under way is read; one row per state, paragraph and day
-    select notifying_iso3, paragraph, day, sum(delta) as delta, bool_or(probe) as probe
+    -- a sweep instead of a self-join: +1 where an activity starts, -1 the day after it ends, and 0 on the first
+    -- day of each probe, so that the count there is read; one row per bound, state, paragraph and day
+    select bound, notifying_iso3, paragraph, day, sum(delta) as delta
     from (
-        select notifying_iso3, paragraph, start_date as day, 1 as delta, false as probe from islands
+        select bound, notifying_iso3, paragraph, start_date as day, 1 as delta from islands
         union all
-        select notifying_iso3, paragraph, end_date + 1, -1, false from islands
+        select bound, notifying_iso3, paragraph, end_date + 1, -1 from islands
         union all
-        select notifying_iso3, paragraph, start_date, 0, true from qualifying
+        select bound, notifying_iso3, paragraph, probe_from, 0 from probes
     )
     group by all
 ),
 under_way as (
     -- activities under way on each day: the running sum includes every event of that day, so an activity
     -- ending the day before does not count and one starting that day does (b.start <= day <= b.end)
-    select notifying_iso3, paragraph, day, probe,
-           sum(delta) over (partition by notifying_iso3, paragraph order by day
+    select bound, notifying_iso3, paragraph, day,
+           sum(delta) over (partition by bound, notifying_iso3, paragraph order by day
                             range between unbounded preceding and current row) as activities
     from events
 ),
 simultaneous as (
-    -- the most activities under way on the start day of any activity starting in the year (paragraph 69)
-    select notifying_iso3, year(day) as year, paragraph, max(activities)::bigint as activities
-    from under_way
-    where probe
+    -- the most activities under way on the start day of any activity starting in the year (paragraph 69): surely,
+    -- and possibly
+    select p.notifying_iso3, p.year, p.paragraph,
+           max(u.activities) filter (where p.bound = 'certain')::bigint as activities,
+           max(u.activities) filter (where p.bound = 'possible')::bigint as activities_possible
+    from probes p
+    join under_way u on u.bound = p.bound and u.notifying_iso3 = p.notifying_iso3 and u.paragraph = p.paragraph
+        and u.day between p.probe_from and p.probe_to
     group by all
 ),
 counted as (
     select y.notifying_iso3, y.year, l.paragraph, y.notices, y.unclassified,
            case when l.limit_metric = 'simultaneous_activities' then coalesce(s.activities, 0)
                 else coalesce(c.activities, 0) end as activities,
+           case when l.limit_metric = 'simultaneous_activities' then coalesce(s.activities_possible, 0)
+                else coalesce(c.activities, 0) end as activities_possible,
            c.notice_ids, coalesce(c.activities, 0) as notice_ids_total, l.limit_metric, l.limit_value,
            l.description
     from state_years y
@@ -123,7 +156,9 @@ counted as (
     left join simultaneous s on s.notifying_iso3 = y.notifying_iso3 and s.year = y.year and s.paragraph = l.paragraph
 )
 select c.notifying_iso3, coalesce(n.name, c.notifying_iso3) as state, c.year, c.paragraph, c.activities,
-       c.limit_value, c.activities > c.limit_value as over_limit, c.limit_metric, c.description, c.notices,
+       c.activities_possible, c.limit_value,
+       case when c.activities > c.limit_value then true when c.activities_possible > c.limit_value then null
+            else false end as over_limit, c.limit_metric, c.description, c.notices,
        c.unclassified, c.notice_ids, c.notice_ids_total
 from counted c left join countries n on n.iso3 = c.notifying_iso3
 order by state, c.year, string_split(c.paragraph, '.')[1]::int, c.paragraph
