@@ -85,7 +85,9 @@ def open_work_db(path: str | Path, create: bool = True) -> duckdb.DuckDBPyConnec
 def memory_limit(con: duckdb.DuckDBPyConnection):
     """BORDERLENS_MEMORY_LIMIT (e.g. 1GB) caps DuckDB's memory during an ingest or a publish; joins
     and sorts then spill to disk.
-    Without it DuckDB may use 80% of RAM (figures in docs/performance.md)."""
+    Without it DuckDB may use 80% of RAM (figures in docs/performance.md). Afterwards the connection's limit is
+    DuckDB's default again, exactly; a limit set on it before by other code comes back as DuckDB printed it
+    (rounded to 0.1 of its unit)."""
     limit = os.environ.get("BORDERLENS_MEMORY_LIMIT", "").strip()
     if not limit:
         yield
@@ -93,10 +95,10 @@ def memory_limit(con: duckdb.DuckDBPyConnection):
     if not re.fullmatch(r"\d+(\.\d+)?\s*[KMGT]i?B", limit, re.IGNORECASE):
         raise UserError(f"BORDERLENS_MEMORY_LIMIT: '{limit}' is not a size like 1500MB or 2GB")
     previous = con.execute("select current_setting('memory_limit')").fetchall()[0][0]
-    con.execute(f"set memory_limit = '{limit}'")
+    con.execute("set memory_limit = $limit", {"limit": limit})
     try:
         yield
     finally:
         con.execute("reset memory_limit")  # the exact default, which the text of `previous` only rounds
         if con.execute("select current_setting('memory_limit')").fetchall()[0][0] != previous:
-            con.execute(f"set memory_limit = '{previous}'")
+            con.execute("set memory_limit = $limit", {"limit": previous})
