@@ -14,8 +14,9 @@
 -- months' totals), and each dimension has a margin of its own (crossings_dimension_margins.sql).
 -- A place is a location_id of one place_kind: a crossing point and a route that share a code are two places, in
 -- margins of their own and matched only to their own kind's cells of the previous release.
--- and the same four over the cells the previous release held (prev_*, -1 for a cell it did not hold): a reader
--- who kept the previous release knows its totals too. true_value is the working value (the audit's truth).
+-- and the same over the cells the previous release held (prev_*: the group's id, -1 for a cell it did not hold;
+-- the ids are the m_* ones, so not dense, which the audit does not need): a reader who kept the previous release
+-- knows its totals too. true_value is the working value (the audit's truth).
 with source as (
     select * from crossings
 ),
@@ -69,38 +70,6 @@ keyed as (
         dense_rank() over (order by reporter_iso3, reporter_org, place_kind, period_start, period_granularity, measure,
                                     codes) - 1
             as m_reporter_period_measure,
-        dense_rank() over (partition by in_previous
-                           order by location_id, place_kind, period_start, period_granularity, measure) - 1
-            as prev_location_period_measure,
-        dense_rank() over (partition by in_previous
-                           order by reporter_iso3, reporter_org, location_id, place_kind, direction, period_start,
-                                    period_granularity, codes) - 1
-            as prev_location_period,
-        dense_rank() over (partition by in_previous
-                           order by reporter_iso3, reporter_org, country_iso3, neighbor_iso3, direction,
-                                    period_start, period_granularity, measure, codes) - 1
-            as prev_border_period_measure,
-        dense_rank() over (partition by in_previous
-                           order by reporter_iso3, reporter_org, location_id, place_kind, direction, measure,
-                                    period_granularity, year(period_start), codes) - 1
-            as prev_location_year_measure,
-        dense_rank() over (partition by in_previous
-                           order by reporter_iso3, reporter_org, place_kind, country_iso3, neighbor_iso3, direction,
-                                    measure,
-                                    period_granularity, year(period_start), codes) - 1
-            as prev_border_year_measure,
-        dense_rank() over (partition by in_previous
-                           order by reporter_iso3, reporter_org, place_kind, country_iso3, direction, period_start,
-                                    period_granularity, measure, codes) - 1
-            as prev_country_period_measure,
-        dense_rank() over (partition by in_previous
-                           order by reporter_iso3, reporter_org, location_id, place_kind, direction, measure,
-                                    period_granularity, codes) - 1
-            as prev_location_measure,
-        dense_rank() over (partition by in_previous
-                           order by reporter_iso3, reporter_org, place_kind, period_start, period_granularity, measure,
-                                    codes) - 1
-            as prev_reporter_period_measure,
         reporter_iso3, reporter_org, location_id, direction, period_start, period_granularity, measure,
         source_id, source_line
     from joined
@@ -109,14 +78,14 @@ select
     _rid, value, true_value, hidden, withheld, missing, eligible, carried, known,
     m_location_period_measure, m_location_period, m_border_period_measure, m_location_year_measure,
     m_border_year_measure, m_country_period_measure, m_location_measure, m_reporter_period_measure,
-    case when in_previous then prev_location_period_measure else -1 end as prev_location_period_measure,
-    case when in_previous then prev_location_period else -1 end as prev_location_period,
-    case when in_previous then prev_border_period_measure else -1 end as prev_border_period_measure,
-    case when in_previous then prev_location_year_measure else -1 end as prev_location_year_measure,
-    case when in_previous then prev_border_year_measure else -1 end as prev_border_year_measure,
-    case when in_previous then prev_country_period_measure else -1 end as prev_country_period_measure,
-    case when in_previous then prev_location_measure else -1 end as prev_location_measure,
-    case when in_previous then prev_reporter_period_measure else -1 end as prev_reporter_period_measure
+    case when in_previous then m_location_period_measure else -1 end as prev_location_period_measure,
+    case when in_previous then m_location_period else -1 end as prev_location_period,
+    case when in_previous then m_border_period_measure else -1 end as prev_border_period_measure,
+    case when in_previous then m_location_year_measure else -1 end as prev_location_year_measure,
+    case when in_previous then m_border_year_measure else -1 end as prev_border_year_measure,
+    case when in_previous then m_country_period_measure else -1 end as prev_country_period_measure,
+    case when in_previous then m_location_measure else -1 end as prev_location_measure,
+    case when in_previous then m_reporter_period_measure else -1 end as prev_reporter_period_measure
 from keyed
 order by reporter_iso3, reporter_org, location_id, direction, period_start, period_granularity, measure,
          source_id, source_line

@@ -22,15 +22,15 @@ parts as (
                   as other_codes
     from source
     where dimensions[summed_dimension] <> '_total'
-)
-select _rid, summed_dimension,
-       dense_rank() over (partition by summed_dimension
-                          order by reporter_iso3, reporter_org, location_id, place_kind, direction, period_start,
-                                   period_granularity, measure, other_codes) - 1 as margin_group,
-       case when in_previous then
-           dense_rank() over (partition by summed_dimension, in_previous
+),
+grouped as (
+    select _rid, summed_dimension, in_previous,
+           dense_rank() over (partition by summed_dimension
                               order by reporter_iso3, reporter_org, location_id, place_kind, direction, period_start,
-                                       period_granularity, measure, other_codes) - 1
-       else -1 end as previous_group
-from parts
+                                       period_granularity, measure, other_codes) - 1 as margin_group
+    from parts
+)
+-- previous_group: the same groups over the cells the previous release held (their ids, not dense; -1: not held)
+select _rid, summed_dimension, margin_group, case when in_previous then margin_group else -1 end as previous_group
+from grouped
 order by summed_dimension, _rid
