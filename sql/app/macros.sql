@@ -276,22 +276,20 @@ create or replace macro macros.latest_two_years(cells) as table
         where c.period_start <= o.latest_month and c.period_start > o.latest_month - interval 24 month
     ),
     paired as (
-        select n.location_id, n.measure, n.direction, n.country_iso3, n.neighbor_iso3, n.reporter, n.period_start,
-               b.value as value_before_paired
-        from windowed n
-        join windowed b on b.owner is not distinct from n.owner and b.location_id is not distinct from n.location_id
-            and b.measure = n.measure and b.direction is not distinct from n.direction
-            and b.country_iso3 is not distinct from n.country_iso3
-            and b.neighbor_iso3 is not distinct from n.neighbor_iso3 and b.reporter is not distinct from n.reporter
-            and b.period_start = n.period_start - interval 12 month
-        where n.period_window = 'last' and n.published = n.figures and b.published = b.figures
+        -- each figure of the last 12 months with its same figure 12 months earlier, when both are published in
+        -- full: a key has one row a month at most (covered_crossings), so the window's frame is that one row
+        select *,
+               case when period_window = 'last' and published = figures then
+                   max(case when published = figures then value end) over (
+                       partition by owner, location_id, measure, direction, country_iso3, neighbor_iso3, reporter
+                       order by period_start
+                       range between interval 12 month preceding and interval 12 month preceding)
+               end as value_before_paired
+        from windowed
     )
-    select w.*, case when p.period_start is not null then w.value end as value_paired, p.value_before_paired
-    from windowed w
-    left join paired p on p.location_id is not distinct from w.location_id and p.measure = w.measure
-        and p.direction is not distinct from w.direction and p.country_iso3 is not distinct from w.country_iso3
-        and p.neighbor_iso3 is not distinct from w.neighbor_iso3 and p.reporter is not distinct from w.reporter
-        and p.period_start = w.period_start and w.period_window = 'last';
+    select * exclude (value_before_paired),
+           case when value_before_paired is not null then value end as value_paired, value_before_paired
+    from paired;
 
 -- latest_two_years summed per owner and part (the CTE named by `cells` also has a column `part`: what an owner's
 -- figures are split by, e.g. the measure; a constant for none): both totals (NULL over no published figure),
