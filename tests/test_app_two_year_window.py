@@ -113,3 +113,39 @@ def test_the_shared_release_answers_the_same_both_ways(release_dir, statement, b
                                               by_location)
     assert months_from is not None and len(windowed) > 3
     pd.testing.assert_frame_equal(windowed, whole)
+
+
+def _starts(release: str, combos) -> list[tuple]:
+    """(combination, start from the series table, start from the figures) for each combination of filters."""
+    out = []
+    for border, dims, measures, by_location in combos:
+        params = {**_params(None, measures), "border_a": border[0] if border else None,
+                  "border_b": border[1] if border else None, "dim_names": dims[0] if dims else None,
+                  "dim_codes": dims[1] if dims else None, "by_location": by_location}
+        series = run(release, "two_year_start_series", params).iloc[0]
+        assert bool(series["series_cover"])    # no end date: the series table answers
+        out.append(((border, dims, measures, by_location), series["months_from"],
+                    run(release, "two_year_start", params)["months_from"].iloc[0]))
+    return out
+
+
+def test_the_series_table_gives_the_month_the_figures_give_when_the_period_ends_after_them(
+        release_dir, stopped_release, outbound_tail_release):  # noqa: F811
+    borders = [None, ("CAN", "USA"), ("MEX", "USA"), ("FIN", "RUS"), ("EST", "FIN")]
+    dims = [None, (["nationality"], ["nationality=SYR"]), (["nationality"], ["nationality=_total"])]
+    measures = [None, ["persons"], ["trucks", "personal_vehicles"]]
+    combos = [(b, d, m, by) for b in borders for d in dims for m in measures for by in (False, True)]
+    checked = _starts(release_dir, combos)
+    checked += _starts(stopped_release, [(None, None, None, by) for by in (False, True)])
+    checked += _starts(outbound_tail_release, [(None, None, None, by) for by in (False, True)])
+    chosen = [combo for combo, s, _ in checked if pd.notna(s)]
+    # combinations that choose figures: of a border, of a nationality (Frontex's cube) and a few dozen in all
+    assert len(chosen) >= 20 and any(c[0] for c in chosen) and any(c[1] for c in chosen)
+    assert [(c, s) for c, s, f in checked if not (s == f or (pd.isna(s) and pd.isna(f)))] == []
+
+
+def test_a_period_that_ends_before_the_latest_series_month_is_read_from_the_figures(stopped_release):
+    series = run(stopped_release, "two_year_start_series", {**_params(dt.date(2024, 11, 30)), "by_location": False})
+    assert not bool(series["series_cover"].iloc[0])
+    assert bool(run(stopped_release, "two_year_start_series",
+                    {**_params(dt.date(2024, 12, 31)), "by_location": False})["series_cover"].iloc[0])

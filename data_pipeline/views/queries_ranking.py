@@ -106,8 +106,14 @@ def trends_link(location_id: str, measure: str, filters: Filters, latest_month) 
 
 def two_year_params(release_path: str, params: dict, by_location: bool) -> dict:
     """params with $months_from, the month from which a statement of each owner's latest 24 months reads (a
-    constant, so that DuckDB skips the row groups of older figures; None when no figure is chosen)."""
-    start = run(release_path, "two_year_start", {**params, "by_location": by_location})["months_from"].iloc[0]
+    constant, so that DuckDB skips the row groups of older figures; None when no figure is chosen). From the
+    release's series table when the period ends after every series' last month (the default view), else from a
+    scan of the figures."""
+    asked = {**params, "by_location": by_location}
+    from_series = run(release_path, "two_year_start_series", asked).iloc[0]
+    covered = from_series["series_cover"]
+    start = from_series["months_from"] if pd.notna(covered) and bool(covered) else \
+        run(release_path, "two_year_start", asked)["months_from"].iloc[0]
     return {**params, "months_from": None if pd.isna(start) else start}
 
 

@@ -252,6 +252,29 @@ create or replace macro macros.two_year_start(border_a, border_b, countries, dim
     )
 );
 
+-- The same month read from the release's crossing_series (one row per series, with its first and last month)
+-- instead of the figures: equal to two_year_start when its last_month is on or after the last day of the series'
+-- latest month (the Overview's and the Ranking's default period ends there), since then no figure is cut off, and
+-- crossings_near only leaves out a figure whose publisher's total of the same owner and month it keeps.
+create or replace macro macros.two_year_start_series(border_a, border_b, countries, dim_names, dim_codes, measures,
+                                                     by_location) as (
+    select (min(case when latest_kept = latest then latest else coalesce(latest_kept, earliest) end)
+            - interval 26 month)::date
+    from (
+        select case when by_location then location_id else coalesce(reporter_iso3, reporter_org) end as owner,
+               max(charted_to) as latest,
+               max(charted_to) filter (where direction <> 'outbound') as latest_kept,
+               min(charted_from) as earliest
+        from crossing_series
+        where period_granularity in ('day', 'month')
+          and macros.on_border(country_iso3, neighbor_iso3, border_a, border_b)
+          and (countries is null or list_contains(countries, country_iso3) or list_contains(countries, neighbor_iso3))
+          and macros.dimensions_match(dimensions, dim_names, dim_codes)
+          and (measures is null or list_contains(measures, measure))
+        group by owner
+    )
+);
+
 -- The last 12 complete months and the 12 before of each owner in the CTE named by `cells` (rows of
 -- covered_crossings after inbound_first, with a column `owner`: whose months they are, a reporter or a crossing
 -- point). An owner's months end at its latest complete month with a published or withheld row (a monthly
