@@ -23,6 +23,7 @@ from data_pipeline.ingest.compressed import InputFile, inputs, is_data_file
 from data_pipeline.ingest.cube import code_list_rows
 from data_pipeline.db import memory_limit, sql
 from data_pipeline.errors import UserError
+from data_pipeline.ingest import identifiers
 from data_pipeline.ingest.line_numbers import exact_lines
 from data_pipeline.ingest.profiles import (SHEET_FORMATS, Profile, detect_profile, file_format, known_profiles,
                                            profile_folders, resolve_profile)
@@ -230,7 +231,7 @@ def _run(con: duckdb.DuckDBPyConnection, name: str, profile: Profile, **extra):
     with _timed(name):
         for key, value in values.items():
             if f"getvariable('bl_{key}')" in text:
-                con.execute(f"set variable bl_{key} = $value", {"value": value})
+                con.execute(identifiers.set_variable(f"bl_{key}"), {"value": value})
         return con.execute(text, {k: v for k, v in values.items() if f"${k}" in text}).fetchall()
 
 
@@ -242,7 +243,7 @@ def _drop_working(con: duckdb.DuckDBPyConnection) -> None:
                             "union all select 'table' from duckdb_tables() where temporary and table_name = $name",
                             {"name": name}).fetchall()
         for (kind,) in kinds:
-            con.execute(f"drop {kind} {name}")
+            con.execute(identifiers.drop(kind, name))
 
 
 def _existing(con: duckdb.DuckDBPyConnection, sha256: str, profile: Profile) -> dict | None:
