@@ -370,8 +370,10 @@ def _ensure_reference(con: duckdb.DuckDBPyConnection) -> None:
 
 def _ingest(con: duckdb.DuckDBPyConnection, files: list[Path], profile_arg: str | None,
             show_progress: bool, profiles: dict[str, Profile]) -> list[dict]:
+    imports = None
     if not all(name in sys.modules for name in GEO_MODULES):
-        _GeoImports().start()
+        imports = _GeoImports()
+        imports.start()
     results: list[dict] = []
     try:
         for number, path in enumerate(files, start=1):
@@ -387,6 +389,8 @@ def _ingest(con: duckdb.DuckDBPyConnection, files: list[Path], profile_arg: str 
                 _geo("places").derive(con)
             with _timed("geo.host_country"):
                 _geo("host_country").check(con)
+        if imports is not None:  # never left importing while the process exits (after a refused file, say)
+            imports.join()
     return results
 
 
