@@ -286,6 +286,9 @@ def bench(rows: int, workdir: Path, withheld: float, bad: float, tree: Path | No
     for _ in range(repeat):  # alternate, so that a change in the machine's load hits both sides alike
         baselines.append(_run_baseline(csv_path, workdir / "baseline.duckdb", rows))
         ingests.append(_run_ingest(command, env, tree, csv_path, workdir / "ingest.duckdb", rows, detect))
+    # a machine shared with others: the load during the runs says how far to trust the wall times (the CPU seconds
+    # move much less)
+    report["machine"]["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     report["baseline"] = summary_of(baselines)
     report["ingest"] = summary_of(ingests)
     report["reconciled"] = all(run["reconciled"] for run in ingests)

@@ -46,9 +46,23 @@ def migrations() -> list[tuple[int, Path]]:
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> int:
-    """Bring a database to the newest schema version; returns that version."""
+    """Bring a database to the newest schema version; returns that version. A new database gets every migration in
+    one transaction (one commit instead of one per file: each commit writes the log to disk, which cost 0.05-0.1 s
+    of every first ingest on a busy machine); an existing one is migrated file by file, each in its transaction."""
     con.execute(sql("meta/schema_version_table"))
     current = con.execute(sql("meta/current_version")).fetchall()[0][0]
+    if current == 0:
+        con.execute("begin transaction")
+        try:
+            for number, path in migrations():
+                con.execute(path.read_text(encoding="utf-8"))
+                con.execute(sql("meta/record_version"), [number, path.name])
+                current = number
+            con.execute("commit")
+        except BaseException:
+            con.execute("rollback")
+            raise
+        return current
     for number, path in migrations():
         if number <= current:
             continue

@@ -7,6 +7,7 @@ Per source the invariant rows_read = rows_loaded + rows_quarantined holds; a fil
 from __future__ import annotations
 
 import hashlib
+import importlib
 import os
 import sys
 import threading
@@ -18,11 +19,11 @@ from pathlib import Path
 
 import duckdb
 
-from data_pipeline.geo import host_country, places, reference
 from data_pipeline.ingest.compressed import InputFile, inputs, is_data_file
 from data_pipeline.ingest.cube import code_list_rows
 from data_pipeline.db import memory_limit, sql
 from data_pipeline.errors import UserError
+from data_pipeline.ingest import identifiers
 from data_pipeline.ingest.line_numbers import exact_lines
 from data_pipeline.ingest.profiles import (SHEET_FORMATS, Profile, detect_profile, file_format, known_profiles,
                                            profile_folders, resolve_profile)
@@ -48,6 +49,32 @@ def _timed(step: str):
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         sys.stderr.write(f"timing {step:<36} {time.perf_counter() - started:8.3f} s wall "
                          f"{time.process_time() - cpu:8.3f} s cpu {peak_mb:8.0f} MB peak\n")
+
+
+# geo's modules import pandas, numpy, shapely and pyproj: about 0.35 s of a new process, which the ingest needs only
+# for the reference tables and, at the end, geo.derive. They are imported on a second thread while the first file is
+# unpacked and read (DuckDB and zlib release the GIL), and imported here, lazily, where they are used: an import that
+# the thread has begun waits for it to finish (Python's per-module import lock).
+GEO_MODULES = ("data_pipeline.geo.reference", "data_pipeline.geo.places", "data_pipeline.geo.host_country")
+
+
+class _GeoImports(threading.Thread):
+    """Import GEO_MODULES ahead of their use; a failure is left for the using thread's own import to raise."""
+
+    def __init__(self):
+        super().__init__(daemon=True, name="borderlens-geo-imports")
+
+    def run(self) -> None:
+        for name in GEO_MODULES:
+            try:
+                importlib.import_module(name)
+            except Exception:  # noqa: BLE001 (raised again, where it is used, by that import)
+                return
+
+
+def _geo(name: str):
+    """data_pipeline.geo.<name>, imported where it is first used (see GEO_MODULES)."""
+    return importlib.import_module(f"data_pipeline.geo.{name}")
 
 
 class _Hasher(threading.Thread):
@@ -204,7 +231,7 @@ def _run(con: duckdb.DuckDBPyConnection, name: str, profile: Profile, **extra):
     with _timed(name):
         for key, value in values.items():
             if f"getvariable('bl_{key}')" in text:
-                con.execute(f"set variable bl_{key} = $value", {"value": value})
+                con.execute(identifiers.set_variable(f"bl_{key}"), {"value": value})
         return con.execute(text, {k: v for k, v in values.items() if f"${k}" in text}).fetchall()
 
 
@@ -216,7 +243,7 @@ def _drop_working(con: duckdb.DuckDBPyConnection) -> None:
                             "union all select 'table' from duckdb_tables() where temporary and table_name = $name",
                             {"name": name}).fetchall()
         for (kind,) in kinds:
-            con.execute(f"drop {kind} {name}")
+            con.execute(identifiers.drop(kind, name))
 
 
 def _existing(con: duckdb.DuckDBPyConnection, sha256: str, profile: Profile) -> dict | None:
@@ -263,6 +290,7 @@ def ingest_file(con: duckdb.DuckDBPyConnection, item: InputFile | Path, profile_
     summary = _summary(item, profile, hasher)
     raw = exact_lines(con, path, profile, raw, hasher.newlines) if sheet_rows is None else \
         sheet_lines(con, path, raw, sheet_rows)
+    _ensure_reference(con)
     say("stage")
     _drop_working(con)
     con.execute(sql("canonical/macros"))  # before the staged view, which may call them (a field's scale)
@@ -333,10 +361,19 @@ def ingest(con: duckdb.DuckDBPyConnection, paths: list[str], profile_arg: str | 
         return _ingest(con, files, profile_arg, show_progress, profiles)
 
 
+def _ensure_reference(con: duckdb.DuckDBPyConnection) -> None:
+    """The countries and borders tables, loaded into a database that lacks them (one query when present). Before a
+    file's rows are validated (they are checked against countries), and at the end of every ingest."""
+    with _timed("geo.ensure_reference"):
+        _geo("reference").ensure_reference(con)
+
+
 def _ingest(con: duckdb.DuckDBPyConnection, files: list[Path], profile_arg: str | None,
             show_progress: bool, profiles: dict[str, Profile]) -> list[dict]:
-    with _timed("geo.ensure_reference"):
-        reference.ensure_reference(con)
+    imports = None
+    if not all(name in sys.modules for name in GEO_MODULES):
+        imports = _GeoImports()
+        imports.start()
     results: list[dict] = []
     try:
         for number, path in enumerate(files, start=1):
@@ -345,12 +382,15 @@ def _ingest(con: duckdb.DuckDBPyConnection, files: list[Path], profile_arg: str 
                                            _progress_printer(number, len(files), item) if show_progress else None))
     finally:
         detach_scratch(con)
+        _ensure_reference(con)  # also when no file got as far as validation (unchanged, or refused)
         # Also when a later file failed: the files loaded before it get their border fields now, not never.
         if any(r["status"] == "loaded" for r in results):
             with _timed("geo.derive"):
-                places.derive(con)
+                _geo("places").derive(con)
             with _timed("geo.host_country"):
-                host_country.check(con)
+                _geo("host_country").check(con)
+        if imports is not None:  # never left importing while the process exits (after a refused file, say)
+            imports.join()
     return results
 
 

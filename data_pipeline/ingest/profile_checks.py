@@ -7,8 +7,10 @@ import difflib
 import io
 import json
 import re
+import threading
 import tomllib
 from datetime import date, datetime
+from functools import cache
 from pathlib import Path
 
 from data_pipeline.ingest.cube import check_dimensions, check_fiscal_start, check_place_kind
@@ -37,6 +39,7 @@ DATES_KEYS = ("formats", "earliest", "latest", "fiscal_year_start", "unknown")
 MARKER_KINDS = ("withheld", "missing", "estimated")
 SECTIONS = ("profile", "detect", "read", "dates", "markers", "fields", "vocab", "dimensions", "rows")
 _STRPTIME_ACCEPTS: set[str] = set()  # date formats DuckDB has accepted in this process
+_STRPTIME_LOCK = threading.Lock()
 
 
 def _fail(path: Path, message: str) -> UserError:
@@ -201,19 +204,26 @@ def _check_date_formats(path: Path, formats, where: str = "[dates] formats") -> 
         return
     import duckdb
 
-    con = duckdb.connect()
-    try:
-        for fmt in unchecked:
-            try:
+    con = _strptime_checker()
+    for fmt in unchecked:
+        try:
+            with _STRPTIME_LOCK:  # a connection serves one statement at a time
                 con.execute("select try_strptime('x', ?)", [fmt]).fetchall()
-            except duckdb.Error as exc:
-                reason = str(exc).splitlines()[0]
-                reason = reason.split(f"Failed to parse format specifier {fmt}: ", 1)[-1]
-                raise _fail(path, f"{where}: {_show(fmt)} is not a strptime format DuckDB accepts "
-                                  f"({reason})") from None
-            _STRPTIME_ACCEPTS.add(fmt)
-    finally:
-        con.close()
+        except duckdb.Error as exc:
+            reason = str(exc).splitlines()[0]
+            reason = reason.split(f"Failed to parse format specifier {fmt}: ", 1)[-1]
+            raise _fail(path, f"{where}: {_show(fmt)} is not a strptime format DuckDB accepts "
+                              f"({reason})") from None
+        _STRPTIME_ACCEPTS.add(fmt)
+
+
+@cache
+def _strptime_checker():
+    """One in-memory DuckDB connection per process for the format checks: opening one per profile cost about 5 ms
+    each, 0.045 s of every `borderlens ingest` (it checks every built-in profile)."""
+    import duckdb
+
+    return duckdb.connect()
 
 
 def _check_date_window(path: Path, dates: dict, dataset: Dataset) -> tuple[date, date]:

@@ -32,7 +32,7 @@ from data_pipeline.ingest.text_files import (csv_problem, file_encoding, header_
                                               split_line, unnamed_columns)
 from data_pipeline.ingest.text_files import sniff_header  # noqa: F401 (ingest and the tests take it from here)
 from data_pipeline.ingest.text_files import utf8_copy as _utf8_copy
-from data_pipeline.ingest import row_filters, transforms
+from data_pipeline.ingest import identifiers, row_filters, transforms
 from data_pipeline.ingest.vocabularies import builtin_vocabulary
 
 RAW = "_raw"      # the file as read: one text column per publisher column (or one JSON record per row)
@@ -253,10 +253,11 @@ class _Sql:
 
     def bind(self, con: duckdb.DuckDBPyConnection, profile: Profile) -> None:
         for name, value in self.params.items():
-            con.execute(f"set variable bl_stg_{name} = $value", {"value": value})
+            con.execute(identifiers.set_variable(f"bl_stg_{name}"), {"value": value})
         for number, name in enumerate(self.maps):
             table = {**(builtin_vocabulary(name) or {}), **profile.vocab.get(name, {})}   # the profile's words win
-            con.execute(f"set variable bl_stg_v{number} = map($keys::varchar[], $values::varchar[])",
+            con.execute(f"set variable {identifiers.variable(f'bl_stg_v{number}')} = "
+                        "map($keys::varchar[], $values::varchar[])",
                         {"keys": list(table), "values": list(table.values())})
 
 

@@ -1,12 +1,12 @@
 -- The loadable rows of this source in the canonical shape; withheld values stay NULL with their status.
--- A view over _checked (see crossings_typed.sql): rows without reasons that _typed does not hold as a later
--- duplicate (a row is _rid and, for a wide layout, the _column of its cell). getvariable('bl_source_id') is
--- bound by the caller.
+-- A view over _valued (see crossings_typed.sql): the rows _typed does not hold (a row is _rid and, for a wide
+-- layout, the _column of its cell). _typed holds every row with a reason and every later or conflicting duplicate,
+-- so what is left is exactly the rows without reasons that are no such duplicate, and their reasons need not be
+-- computed again here. getvariable('bl_source_id') is bound by the caller.
 create or replace temp view _incoming as
 with source as (
-    select * from _checked c
-    where len(c.reasons) = 0
-      and not exists (select 1 from _typed t where t._rid = c._rid and t._column is not distinct from c._column)
+    select * from _valued c
+    where not exists (select 1 from _typed t where t._rid = c._rid and t._column is not distinct from c._column)
 ),
 renamed as (
     select

@@ -2,12 +2,14 @@
 -- No full-width copy of a large file is ever stored; the work is split so that each pass computes only what it
 -- needs:
 --   _converted (view)  every staged row with its fields converted to types, and its key hash (no joins)
---   _checked   (view)  the same rows with their reasons; computed each time it is read
+--   _valued    (view)  the same rows with the value's marks (withheld, missing) and its number
+--   _checked   (view)  _valued with each row's reasons; computed each time it is read
 --   _repeated  (table) key hashes that more than one row carries (usually none)
 --   _typed     (table) the rows that cannot be loaded: their reasons, plus 'exact_duplicate' for the later rows
 --                      of a key that loadable rows alike in every field share, or 'conflicting_duplicate' for
 --                      every row of a key whose loadable rows differ (none is picked).
--- The loadable rows are _checked without reasons and not in _typed (see crossings_incoming.sql).
+-- The loadable rows are those of _valued that _typed does not hold: every row with a reason is in _typed (see
+-- crossings_incoming.sql).
 -- The key is the cube's (issue 10): reporter, place kind and place, direction, period, measure and the row's
 -- dimensions (a MAP with its keys in order, staged by data_pipeline/ingest/cube.py), so a breakdown is no duplicate.
 -- A fiscal year label (FY2021 March) parses to its calendar month once bl_fiscal_start says when the year
@@ -83,23 +85,28 @@ select
         as key_hash
 from converted;
 
-create or replace temp view _checked as
+-- The typed values of every row, without its reasons: what crossings_incoming.sql loads (the rows _typed does not
+-- hold), so the load computes no reasons and joins no countries a second time.
+create or replace temp view _valued as
 with marked as (
     select
         *,
         list_contains(getvariable('bl_withheld'), lower(value)) as value_is_withheld,
         value is null or list_contains(getvariable('bl_missing'), lower(value)) as value_is_missing
     from _converted
-),
-typed as (
-    select
-        _rid, _line, _column, _extra_cells, _skip, location_id, location_name, region_code, region_original, country_iso3,
-        neighbor_iso3, reporter_iso3, reporter_org, direction, period_start, period, period_granularity, measure,
-        measure_original, value, value_is_withheld, value_is_missing, value_estimated,
-        case when not value_is_withheld and not value_is_missing then value_parsed end as value_number,
-        lat_number, lon_number, lat, lon, location_precision, place_kind, period_label, dimensions,
-        _dimension_problems, key_hash
-    from marked
+)
+select
+    _rid, _line, _column, _extra_cells, _skip, location_id, location_name, region_code, region_original, country_iso3,
+    neighbor_iso3, reporter_iso3, reporter_org, direction, period_start, period, period_granularity, measure,
+    measure_original, value, value_is_withheld, value_is_missing, value_estimated,
+    case when not value_is_withheld and not value_is_missing then value_parsed end as value_number,
+    lat_number, lon_number, lat, lon, location_precision, place_kind, period_label, dimensions,
+    _dimension_problems, key_hash
+from marked;
+
+create or replace temp view _checked as
+with typed as (
+    select * from _valued
 ),
 checked as (
     select
