@@ -96,9 +96,10 @@ def release_dir() -> str:
     return build_release()
 
 
-@pytest.fixture
-def app_env(release_dir, monkeypatch):
-    """AppTest as the real server runs it: the entry script runs on every page (st.navigation, not pages/)."""
+def serve_in_apptest(monkeypatch, release) -> None:
+    """Make AppTest run the dashboard on `release` as the real server runs it: the entry script runs on every page
+    (st.navigation, not pages/), with BORDERLENS_RELEASE set and the checkout as working directory. Every AppTest
+    fixture goes through here (app_env for the demo release; a module's own fixture for a release of its own)."""
     import streamlit.testing.v1.app_test as app_test_module
     from streamlit.runtime.pages_manager import PagesManager
 
@@ -110,23 +111,32 @@ def app_env(release_dir, monkeypatch):
             PagesManager.uses_pages_directory = False
 
     monkeypatch.setattr(app_test_module, "PagesManager", NavigationPagesManager)
-    monkeypatch.setenv("BORDERLENS_RELEASE", release_dir)
+    monkeypatch.setenv("BORDERLENS_RELEASE", str(release))
     monkeypatch.chdir(REPO)
+
+
+@pytest.fixture
+def app_env(release_dir, monkeypatch):
+    """AppTest as the real server runs it, on the demo release (serve_in_apptest)."""
+    serve_in_apptest(monkeypatch, release_dir)
     return release_dir
 
 
-def new_app(query: dict | None = None):
+def new_app(query: dict | None = None, embedded: bool = False):
+    """AppTest of app.py (not run yet); query = URL parameters of the first request; embedded: as in an iframe."""
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(str(APP), default_timeout=60)
+    if embedded:
+        at.context["is_embedded"] = True
     for key, value in (query or {}).items():
         at.query_params[key] = value
     return at
 
 
-def open_page(page: str | None, query: dict | None = None):
+def open_page(page: str | None, query: dict | None = None, embedded: bool = False):
     """Run the app (overview) and switch to pages/<page>.py; query = URL parameters of the first request."""
-    at = new_app(query).run()
+    at = new_app(query, embedded).run()
     if page:
         at.switch_page(f"pages/{page}.py").run()
     return at
