@@ -2,7 +2,8 @@
 
 `borderlens ingest sample_data/... (the demo's every input, the real MME exercises world-wide among them) + hostile
 seed files --db tmp/work.duckdb` then
-`borderlens publish --db ... --policy sample_data/policy.toml --out tmp/release`, once per process.
+`borderlens publish --db ... --policy sample_data/policy.toml --out tmp/release`, once per test session (shared by
+the pytest-xdist workers: build_release).
 The seed files put HTML, script and markdown into text fields that the pages show (notice designation,
 purpose and area, a crossing point's name, a project's name and description), so every page test also
 renders hostile text. Set BORDERLENS_TEST_RELEASE to an existing release folder to skip the build.
@@ -12,17 +13,15 @@ The tests in this file check the release contract the dashboard relies on (docs/
 
 from __future__ import annotations
 
-import atexit
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
-import threading
 from pathlib import Path
 
 import duckdb
 import pytest
+
+from support import built_once
 
 REPO = Path(__file__).resolve().parent.parent
 APP = REPO / "app.py"
@@ -56,9 +55,6 @@ HOSTILE_PROJECTS = (
     '23.2,52.9,exact,"<script>alert(\'xss-description\')</script>",true\n'
 )
 
-_LOCK = threading.Lock()
-_BUILT: dict[str, str] = {}
-
 
 def _cli(*args) -> None:
     result = subprocess.run([BORDERLENS, *map(str, args)], capture_output=True, text=True, cwd=REPO,
@@ -68,32 +64,33 @@ def _cli(*args) -> None:
                              f"{result.stdout}\n{result.stderr}")
 
 
-def build_release() -> str:
-    """The path of a release built from sample_data + the hostile seed files (once per process)."""
+def _build(folder: Path) -> Path:
+    """sample_data + the hostile seed files, ingested and published into folder (the work of build_release)."""
+    seeds = folder / "seeds"
+    seeds.mkdir(parents=True)
+    (seeds / "hostile_notices.csv").write_text(HOSTILE_NOTICES, encoding="utf-8")
+    (seeds / "hostile_crossings.csv").write_text(HOSTILE_CROSSINGS, encoding="utf-8")
+    (seeds / "hostile_projects.csv").write_text(HOSTILE_PROJECTS, encoding="utf-8")
+    work, release = folder / "work.duckdb", folder / "release"
+    _cli("ingest", "sample_data/crossings", "sample_data/notices", "sample_data/exercises", "sample_data/projects",
+         seeds, "--db", work, "--no-progress")
+    _cli("publish", "--db", work, "--policy", "sample_data/policy.toml", "--out", release)
+    return release
+
+
+def build_release(tmp_path_factory) -> str:
+    """The path of a release built from sample_data + the hostile seed files, once per test session and shared by
+    the pytest-xdist workers (support.built_once); nothing may change it. BORDERLENS_TEST_RELEASE: a release
+    folder to use instead."""
     given = os.environ.get("BORDERLENS_TEST_RELEASE")
     if given:
         return given
-    with _LOCK:
-        if "path" in _BUILT:
-            return _BUILT["path"]
-        tmp = Path(tempfile.mkdtemp(prefix="borderlens-ui-"))
-        atexit.register(shutil.rmtree, tmp, True)
-        seeds = tmp / "seeds"
-        seeds.mkdir()
-        (seeds / "hostile_notices.csv").write_text(HOSTILE_NOTICES, encoding="utf-8")
-        (seeds / "hostile_crossings.csv").write_text(HOSTILE_CROSSINGS, encoding="utf-8")
-        (seeds / "hostile_projects.csv").write_text(HOSTILE_PROJECTS, encoding="utf-8")
-        work, release = tmp / "work.duckdb", tmp / "release"
-        _cli("ingest", "sample_data/crossings", "sample_data/notices", "sample_data/exercises", "sample_data/projects",
-             seeds, "--db", work, "--no-progress")
-        _cli("publish", "--db", work, "--policy", "sample_data/policy.toml", "--out", release)
-        _BUILT["path"] = str(release)
-        return _BUILT["path"]
+    return built_once(tmp_path_factory, "borderlens-ui", _build)
 
 
 @pytest.fixture(scope="session")
-def release_dir() -> str:
-    return build_release()
+def release_dir(tmp_path_factory) -> str:
+    return build_release(tmp_path_factory)
 
 
 def serve_in_apptest(monkeypatch, release) -> None:

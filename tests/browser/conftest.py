@@ -1,7 +1,7 @@
 """Browser harness: one `streamlit run app.py` per test session on a real release, driven by Debian Chromium.
 
 - The release is the one the AppTests use (tests/test_app_release.py: real `borderlens ingest` + `publish`,
-  with hostile seed text), built once per session.
+  with hostile seed text), built once per session for every test worker.
 - The server starts on a free local port with BORDERLENS_RELEASE set; the fixture waits for /_stcore/health.
 - Chromium is /usr/bin/chromium through Playwright (never `playwright install`), with the flags of
   shared/FIELD_NOTES.md.
@@ -59,8 +59,8 @@ TOOLTIP_JS = """(wanted) => {
 
 
 @pytest.fixture(scope="session")
-def browser_release() -> str:
-    return build_release()
+def browser_release(tmp_path_factory) -> str:
+    return build_release(tmp_path_factory)
 
 
 @pytest.fixture(scope="session")
