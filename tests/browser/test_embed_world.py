@@ -4,13 +4,12 @@ zoom at which the whole world fits (map_style.world_zoom); deck.gl must honour t
 
 from __future__ import annotations
 
-import html
 import io
 
 import pytest
 from PIL import Image
 
-from conftest import ARTIFACTS, PAGE_TIMEOUT_MS
+from conftest import ARTIFACTS, PAGE_TIMEOUT_MS, framed
 
 pytestmark = pytest.mark.browser
 
@@ -31,20 +30,13 @@ def test_a_world_wide_embed_shows_the_whole_world_in_a_320px_frame(browser, serv
                     ("notices",))
     _, _, zoom = view_for(data.bounds, MAP_FIT_WIDTH, MAP_HEIGHT)
     assert world_zoom(MAP_FIT_WIDTH, MAP_HEIGHT) <= zoom < 0   # below deck.gl's default floor, as the data needs
-    page = browser.new_page(viewport={"width": 400, "height": 640})
-    try:
-        src = html.escape(f"{server}{WORLD_EMBED}", quote=True)
-        page.set_content(f'<html><body style="margin:0"><iframe src="{src}" width="{FRAME_W}" height="{FRAME_H}" '
-                         f'style="border:0;display:block"></iframe></body></html>')
-        frame = page.frame_locator("iframe")
+    with framed(browser, f"{server}{WORLD_EMBED}", FRAME_W, FRAME_H, {"width": 400, "height": 640}) as (page, frame):
         canvas = frame.locator("[data-testid='stDeckGlJsonChart'] canvas").first
         canvas.wait_for(timeout=PAGE_TIMEOUT_MS)
         frame.locator("[data-testid='stStatusWidget']").wait_for(state="detached", timeout=PAGE_TIMEOUT_MS)
         page.wait_for_timeout(2500)   # the basemap is fetched as a static file, then drawn
         page.screenshot(path=str(ARTIFACTS / "embed-world-320.png"))
         image = Image.open(io.BytesIO(canvas.screenshot())).convert("RGB")
-    finally:
-        page.close()
     width, height = image.size
     columns = [x for x in range(width) if any(
         all(abs(a - b) < 6 for a, b in zip(image.getpixel((x, y)), LAND)) for y in range(0, height, 2))]
