@@ -47,13 +47,14 @@ run: $(RELEASE)/release.json
 	BORDERLENS_RELEASE=$(RELEASE) $(BIN)/borderlens serve --release $(RELEASE) --port $(PORT)
 
 # The whole suite in TEST_WORKERS processes (pytest-xdist), one test file to a process: most tests wait on a
-# subprocess, a server or Chromium, so three keep two cores busy (TEST_WORKERS=0: one process). It ends with line
+# subprocess, a server or Chromium, so three keep two cores busy (TEST_WORKERS=0: one process); the longest files
+# first, in the order tests/conftest.py gives them (FIRST_FILES), not the most tests first. It ends with line
 # and branch coverage of data_pipeline/, dashboard_ui/, pages/ and app.py ([tool.coverage] in pyproject.toml); htmlcov/ has the
 # details.
 TEST_WORKERS ?= 3
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --cov --cov-report=term:skip-covered --cov-report=html
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder --cov --cov-report=term:skip-covered --cov-report=html
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

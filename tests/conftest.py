@@ -219,6 +219,21 @@ def build_release_secret_inputs(folder: Path, key_from: Path | None = None) -> S
     return secrets
 
 
+# The order pytest-xdist hands the files out in (make test: --dist loadfile --no-loadscope-reorder; xdist would
+# otherwise hand out the files with the most tests first, and the long files below, with few tests, last, leaving
+# one worker running one of them alone at the end). First test_app_release, whose worker builds the dashboard tests'
+# release that most files wait for (support.built_once), while the other workers run the files that take longest
+# and need no such release (pytest --durations, make test on the 2-core CI machine), longest first; then the rest in
+# collection order.
+FIRST_FILES = ["test_app_release.py", "test_disclosure_audit.py", "test_docs.py", "test_bench_pages_smoke.py",
+               "test_make_run.py", "test_wheel.py", "test_bench_audit.py", "test_publish_faults.py"]
+
+
+def pytest_collection_modifyitems(items):
+    first = {name: i for i, name in enumerate(FIRST_FILES)}
+    items.sort(key=lambda item: first.get(item.path.name, len(FIRST_FILES)))   # stable: the rest keep their order
+
+
 @pytest.fixture(scope="session")
 def release_secret_inputs(tmp_path_factory) -> SecretRelease:
     """The seeded working database and its release (built once per session; tests must not change it)."""

@@ -36,7 +36,9 @@ def profile_mistake(folder: Path, profile: str, data: str | Path, profile_name: 
 
 
 def publish(db: Path, out: Path, policy: str = QUIET_POLICY, policy_name: str = "policy.toml",
-            env: dict | None = None) -> Path:
-    """`borderlens publish` of db to out under the policy's text (written beside out as policy_name)."""
-    run_cli("publish", "--db", db, "--policy", write(out.parent / policy_name, policy), "--out", out, env=env)
+            env: dict | None = None, previous: Path | None = None) -> Path:
+    """`borderlens publish` of db to out under the policy's text (written beside out as policy_name); previous: the
+    release to pass as --previous."""
+    run_cli("publish", "--db", db, "--policy", write(out.parent / policy_name, policy), "--out", out,
+            *(["--previous", previous] if previous is not None else []), env=env)
     return out

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -47,6 +50,38 @@ def run_cli(*args, check: bool = True, env: dict | None = None) -> subprocess.Co
         raise AssertionError(f"borderlens {' '.join(map(str, args))} failed ({result.returncode}):\n"
                              f"{result.stdout}\n{result.stderr}")
     return result
+
+
+def built_once(tmp_path_factory, name: str, build: Callable[[Path], object]):
+    """build(folder) run once per test session, its result (JSON: paths as text) shared by every pytest-xdist worker.
+
+    The folder is <the workers' shared temporary folder>/<name> (the parent of each worker's own; a run without
+    xdist uses its own). The first worker to ask builds while holding a file lock; the others wait on the lock, not
+    for a fixed time, then read the result. A failed build is recorded, so the others fail with its message instead
+    of building again. What is built is read by every worker: a test must copy it before changing it."""
+    base = tmp_path_factory.getbasetemp()
+    root = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    folder = root / name
+    done, failed = root / f"{name}.json", root / f"{name}.failed"
+    with open(root / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)   # blocks while another worker builds
+        try:
+            if done.is_file():
+                return json.loads(done.read_text(encoding="utf-8"))
+            if failed.is_file():
+                raise AssertionError(f"{name} failed to build in another test worker:\n"
+                                     f"{failed.read_text(encoding='utf-8')}")
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            try:
+                result = json.loads(json.dumps(build(folder), default=str))
+            except BaseException as exc:
+                failed.write_text(f"{type(exc).__name__}: {exc}", encoding="utf-8")
+                raise
+            done.write_text(json.dumps(result), encoding="utf-8")
+            return result
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def ingest_json(db: Path, *paths, profile: str | None = None) -> list[dict]:

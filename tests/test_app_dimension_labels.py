@@ -9,8 +9,8 @@ from __future__ import annotations
 import pytest
 
 from cube_support import ingest_profiled, profile_mistake, publish
-from support import REPO, query, run_cli, write
-from test_app_release import APP
+from support import query, run_cli, write
+from test_app_release import open_page, serve_in_apptest
 
 # Frontex's layout: its own codes OOO and STL beside ISO codes and Kosovo's user-assigned XKX
 FRONTEX_LAYOUT = ("route,type,nat,t,n\n"
@@ -58,28 +58,11 @@ def labelled_release(tmp_path_factory) -> str:
 
 @pytest.fixture
 def app(labelled_release, monkeypatch):
-    """AppTest on the release, as the real server runs it (the entry script runs on every page: test_app_release)."""
-    import streamlit.testing.v1.app_test as app_test_module
-    from streamlit.runtime.pages_manager import PagesManager
-
-    class NavigationPagesManager(PagesManager):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(app_test_module, "PagesManager", NavigationPagesManager)
-    monkeypatch.setenv("BORDERLENS_RELEASE", labelled_release)
-    monkeypatch.chdir(REPO)
+    """AppTest on the release, as the real server runs it (test_app_release.serve_in_apptest)."""
+    serve_in_apptest(monkeypatch, labelled_release)
 
     def open_app(params: dict | None = None, page: str | None = None):
-        from streamlit.testing.v1 import AppTest
-
-        at = AppTest.from_file(str(APP), default_timeout=60)
-        for key, value in (params or {}).items():
-            at.query_params[key] = value
-        at.run()
-        if page:
-            at.switch_page(f"pages/{page}.py").run()
+        at = open_page(page, params)
         assert not at.exception, [e.value for e in at.exception]
         return at
     return open_app

@@ -16,7 +16,7 @@ import duckdb
 import pytest
 
 from support import REPO, SAMPLE, run_cli
-from test_app_release import APP, no_exception
+from test_app_release import no_exception, open_page, serve_in_apptest
 
 FAR_DATES = ["0006-01-01 (BC)", "0001-01-01 (BC)", "1200-01-01", "9999-12-01", "12345-06-01"]
 HUGE = [1e308, 1.7976931348623157e308, float("inf"), float("nan")]
@@ -79,18 +79,8 @@ def extreme_release(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def extreme_env(extreme_release, monkeypatch):
-    """AppTest on the extreme release, run as the real server runs it (see test_app_release.app_env)."""
-    import streamlit.testing.v1.app_test as app_test_module
-    from streamlit.runtime.pages_manager import PagesManager
-
-    class NavigationPagesManager(PagesManager):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(app_test_module, "PagesManager", NavigationPagesManager)
-    monkeypatch.setenv("BORDERLENS_RELEASE", str(extreme_release))
-    monkeypatch.chdir(REPO)
+    """AppTest on the extreme release, run as the real server runs it (test_app_release.serve_in_apptest)."""
+    serve_in_apptest(monkeypatch, extreme_release)
     return extreme_release
 
 
@@ -111,18 +101,8 @@ def test_the_release_holds_the_extreme_values(extreme_release):
 
 
 def _run(page: str | None, view: str):
-    from streamlit.testing.v1 import AppTest
-
-    at = AppTest.from_file(str(APP), default_timeout=60)
-    if view == "embed":
-        at.context["is_embedded"] = True
     query = {**QUERY.get(page or "", {}), **({"print": "true"} if view == "print" else {})}
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    if page:
-        at.switch_page(f"pages/{page}.py").run()
-    return at
+    return open_page(page, query, embedded=view == "embed")
 
 
 def _texts(at) -> list[str]:
@@ -186,12 +166,7 @@ def test_every_page_renders_on_extreme_values(extreme_env, page, view):
 @pytest.mark.parametrize("query", [{"grain": "year"}, {"grain": "quarter", "by": "location"}, {"by": "reporter"},
                                    {"by": "measure", "port": "all"}])
 def test_every_trends_view_renders_on_extreme_values(extreme_env, query):
-    from streamlit.testing.v1 import AppTest
-
-    at = AppTest.from_file(str(APP), default_timeout=60)
-    for key, value in {**QUERY["trends"], **query}.items():
-        at.query_params[key] = value
-    at.run().switch_page("pages/trends.py").run()
+    at = open_page("trends", {**QUERY["trends"], **query})
     no_exception(at)
     assert not [t for t in _texts(at) if SHOWN_AS_NUMBER.search(t)]
     years, not_finite = _drawn(_chart_tables(at))

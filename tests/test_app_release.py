@@ -2,7 +2,8 @@
 
 `borderlens ingest sample_data/... (the demo's every input, the real MME exercises world-wide among them) + hostile
 seed files --db tmp/work.duckdb` then
-`borderlens publish --db ... --policy sample_data/policy.toml --out tmp/release`, once per process.
+`borderlens publish --db ... --policy sample_data/policy.toml --out tmp/release`, once per test session (shared by
+the pytest-xdist workers: build_release).
 The seed files put HTML, script and markdown into text fields that the pages show (notice designation,
 purpose and area, a crossing point's name, a project's name and description), so every page test also
 renders hostile text. Set BORDERLENS_TEST_RELEASE to an existing release folder to skip the build.
@@ -12,17 +13,15 @@ The tests in this file check the release contract the dashboard relies on (docs/
 
 from __future__ import annotations
 
-import atexit
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
-import threading
 from pathlib import Path
 
 import duckdb
 import pytest
+
+from support import built_once
 
 REPO = Path(__file__).resolve().parent.parent
 APP = REPO / "app.py"
@@ -56,9 +55,6 @@ HOSTILE_PROJECTS = (
     '23.2,52.9,exact,"<script>alert(\'xss-description\')</script>",true\n'
 )
 
-_LOCK = threading.Lock()
-_BUILT: dict[str, str] = {}
-
 
 def _cli(*args) -> None:
     result = subprocess.run([BORDERLENS, *map(str, args)], capture_output=True, text=True, cwd=REPO,
@@ -68,37 +64,39 @@ def _cli(*args) -> None:
                              f"{result.stdout}\n{result.stderr}")
 
 
-def build_release() -> str:
-    """The path of a release built from sample_data + the hostile seed files (once per process)."""
+def _build(folder: Path) -> Path:
+    """sample_data + the hostile seed files, ingested and published into folder (the work of build_release)."""
+    seeds = folder / "seeds"
+    seeds.mkdir(parents=True)
+    (seeds / "hostile_notices.csv").write_text(HOSTILE_NOTICES, encoding="utf-8")
+    (seeds / "hostile_crossings.csv").write_text(HOSTILE_CROSSINGS, encoding="utf-8")
+    (seeds / "hostile_projects.csv").write_text(HOSTILE_PROJECTS, encoding="utf-8")
+    work, release = folder / "work.duckdb", folder / "release"
+    _cli("ingest", "sample_data/crossings", "sample_data/notices", "sample_data/exercises", "sample_data/projects",
+         seeds, "--db", work, "--no-progress")
+    _cli("publish", "--db", work, "--policy", "sample_data/policy.toml", "--out", release)
+    return release
+
+
+def build_release(tmp_path_factory) -> str:
+    """The path of a release built from sample_data + the hostile seed files, once per test session and shared by
+    the pytest-xdist workers (support.built_once); nothing may change it. BORDERLENS_TEST_RELEASE: a release
+    folder to use instead."""
     given = os.environ.get("BORDERLENS_TEST_RELEASE")
     if given:
         return given
-    with _LOCK:
-        if "path" in _BUILT:
-            return _BUILT["path"]
-        tmp = Path(tempfile.mkdtemp(prefix="borderlens-ui-"))
-        atexit.register(shutil.rmtree, tmp, True)
-        seeds = tmp / "seeds"
-        seeds.mkdir()
-        (seeds / "hostile_notices.csv").write_text(HOSTILE_NOTICES, encoding="utf-8")
-        (seeds / "hostile_crossings.csv").write_text(HOSTILE_CROSSINGS, encoding="utf-8")
-        (seeds / "hostile_projects.csv").write_text(HOSTILE_PROJECTS, encoding="utf-8")
-        work, release = tmp / "work.duckdb", tmp / "release"
-        _cli("ingest", "sample_data/crossings", "sample_data/notices", "sample_data/exercises", "sample_data/projects",
-             seeds, "--db", work, "--no-progress")
-        _cli("publish", "--db", work, "--policy", "sample_data/policy.toml", "--out", release)
-        _BUILT["path"] = str(release)
-        return _BUILT["path"]
+    return built_once(tmp_path_factory, "borderlens-ui", _build)
 
 
 @pytest.fixture(scope="session")
-def release_dir() -> str:
-    return build_release()
+def release_dir(tmp_path_factory) -> str:
+    return build_release(tmp_path_factory)
 
 
-@pytest.fixture
-def app_env(release_dir, monkeypatch):
-    """AppTest as the real server runs it: the entry script runs on every page (st.navigation, not pages/)."""
+def serve_in_apptest(monkeypatch, release) -> None:
+    """Make AppTest run the dashboard on `release` as the real server runs it: the entry script runs on every page
+    (st.navigation, not pages/), with BORDERLENS_RELEASE set and the checkout as working directory. Every AppTest
+    fixture goes through here (app_env for the demo release; a module's own fixture for a release of its own)."""
     import streamlit.testing.v1.app_test as app_test_module
     from streamlit.runtime.pages_manager import PagesManager
 
@@ -110,23 +108,32 @@ def app_env(release_dir, monkeypatch):
             PagesManager.uses_pages_directory = False
 
     monkeypatch.setattr(app_test_module, "PagesManager", NavigationPagesManager)
-    monkeypatch.setenv("BORDERLENS_RELEASE", release_dir)
+    monkeypatch.setenv("BORDERLENS_RELEASE", str(release))
     monkeypatch.chdir(REPO)
+
+
+@pytest.fixture
+def app_env(release_dir, monkeypatch):
+    """AppTest as the real server runs it, on the demo release (serve_in_apptest)."""
+    serve_in_apptest(monkeypatch, release_dir)
     return release_dir
 
 
-def new_app(query: dict | None = None):
+def new_app(query: dict | None = None, embedded: bool = False):
+    """AppTest of app.py (not run yet); query = URL parameters of the first request; embedded: as in an iframe."""
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(str(APP), default_timeout=60)
+    if embedded:
+        at.context["is_embedded"] = True
     for key, value in (query or {}).items():
         at.query_params[key] = value
     return at
 
 
-def open_page(page: str | None, query: dict | None = None):
+def open_page(page: str | None, query: dict | None = None, embedded: bool = False):
     """Run the app (overview) and switch to pages/<page>.py; query = URL parameters of the first request."""
-    at = new_app(query).run()
+    at = new_app(query, embedded).run()
     if page:
         at.switch_page(f"pages/{page}.py").run()
     return at

@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 
 from support import query, run_cli, write
-from test_app_release import no_exception, release_dir  # noqa: F401
+from test_app_release import no_exception, release_dir, serve_in_apptest  # noqa: F401
 
 VERDICTS = ["lead_days", "late", "late_paragraph", "notifiable", "notifiable_paragraphs", "observation_required",
             "observation_paragraphs"]
@@ -156,19 +156,7 @@ def test_every_extract_and_the_datapackage_carry_the_same_verdicts(verdict_relea
 @pytest.fixture
 def verdict_app(verdict_release, monkeypatch):
     """AppTest on the small release, as test_app_release.app_env runs it on the demo release."""
-    import streamlit.testing.v1.app_test as app_test_module
-    from streamlit.runtime.pages_manager import PagesManager
-
-    from test_app_release import REPO
-
-    class NavigationPagesManager(PagesManager):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(app_test_module, "PagesManager", NavigationPagesManager)
-    monkeypatch.setenv("BORDERLENS_RELEASE", str(verdict_release))
-    monkeypatch.chdir(REPO)
+    serve_in_apptest(monkeypatch, verdict_release)
     return verdict_release
 
 

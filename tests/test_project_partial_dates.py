@@ -12,7 +12,8 @@ import duckdb
 import pytest
 
 from data_pipeline.db import migrations
-from support import ingest_json, query, run_cli, write
+from cube_support import ingest_profiled, publish
+from support import query, run_cli
 from test_app_release import app_env, no_exception, open_page  # noqa: F401
 
 PROFILE = """
@@ -64,10 +65,9 @@ NO_RULE = ('[policy]\nname = "none"\n\n[[rule]]\nid = "nothing"\ndataset = "infr
 
 
 def _ingest(folder: Path, profile: str = PROFILE) -> tuple[Path, dict]:
-    data = write(folder / "fence.csv", "Id,Name,Planned from,Planned to,Built from,Built to,Lon,Lat\n" + "".join(
-        f"{key},Fence {key},{','.join(dates)},-106.5,31.8\n" for key, dates in ROWS.items()))
-    db = folder / "work.duckdb"
-    return db, ingest_json(db, data, profile=str(write(folder / "partial.toml", profile)))[0]
+    data = "Id,Name,Planned from,Planned to,Built from,Built to,Lon,Lat\n" + "".join(
+        f"{key},Fence {key},{','.join(dates)},-106.5,31.8\n" for key, dates in ROWS.items())
+    return ingest_profiled(folder, profile, data, name="partial", data_name="fence.csv")
 
 
 def _loaded(db: Path) -> dict:
@@ -114,8 +114,7 @@ def test_a_database_from_before_project_date_precision_is_migrated(tmp_path: Pat
 def release_dir(tmp_path_factory) -> str:   # the release app_env serves: the file above alone, published
     folder = tmp_path_factory.mktemp("partial-projects")
     db, _ = _ingest(folder)
-    run_cli("publish", "--db", db, "--policy", write(folder / "policy.toml", NO_RULE), "--out", folder / "release")
-    return str(folder / "release")
+    return str(publish(db, folder / "release", NO_RULE))
 
 
 def test_the_release_keeps_each_date_as_exactly_as_published(release_dir):

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from support import query, run_cli, write
+from cube_support import ingest_profiled, publish
+from support import query
 
 K = 10
 CODE = "X-1"
@@ -63,8 +64,8 @@ def _point_rows() -> list[tuple[str, str, int]]:
     return rows
 
 
-def _csv(path: Path, rows) -> Path:
-    return write(path, "code,month,dir,measure,n\n" + "".join(f"{CODE},{m},inbound,{me},{n}\n" for m, me, n in rows))
+def _csv(rows) -> str:
+    return "code,month,dir,measure,n\n" + "".join(f"{CODE},{m},inbound,{me},{n}\n" for m, me, n in rows)
 
 
 def _cells(release: Path, kind: str) -> dict[tuple[str, str], tuple]:
@@ -77,19 +78,14 @@ def _cells(release: Path, kind: str) -> dict[tuple[str, str], tuple]:
 @pytest.fixture(scope="module")
 def releases(tmp_path_factory):
     folder = tmp_path_factory.mktemp("place-kind")
-    points = _csv(folder / "points.csv", _point_rows())
-    routes = _csv(folder / "routes.csv", [(m, "persons", n) for m, n in ROUTE.items()])
-    point_profile = write(folder / "points.toml", POINT_PROFILE)
-    route_profile = write(folder / "routes.toml", ROUTE_PROFILE)
-    policy = write(folder / "policy.toml", POLICY)
+    points, routes = _csv(_point_rows()), _csv([(m, "persons", n) for m, n in ROUTE.items()])
     # first release: the crossing point alone; its small count is suppressed
-    run_cli("ingest", points, "--profile", point_profile, "--db", folder / "w1.duckdb", "--no-progress")
-    run_cli("publish", "--db", folder / "w1.duckdb", "--policy", policy, "--out", folder / "r1")
+    first, _ = ingest_profiled(folder, POINT_PROFILE, points, name="points", db_name="w1.duckdb")
+    publish(first, folder / "r1", POLICY)
     # second: the route arrives, with figures under the very key of the crossing point's suppressed cells
-    work = folder / "w2.duckdb"
-    run_cli("ingest", points, "--profile", point_profile, "--db", work, "--no-progress")
-    run_cli("ingest", routes, "--profile", route_profile, "--db", work, "--no-progress")
-    run_cli("publish", "--db", work, "--policy", policy, "--out", folder / "r2", "--previous", folder / "r1")
+    work, _ = ingest_profiled(folder, POINT_PROFILE, points, name="points", db_name="w2.duckdb")
+    ingest_profiled(folder, ROUTE_PROFILE, routes, name="routes", db_name="w2.duckdb")
+    publish(work, folder / "r2", POLICY, previous=folder / "r1")
     return folder / "r1", folder / "r2", work
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from support import SAMPLE, run_cli
+from support import SAMPLE, built_once, run_cli
 from test_app_release import app_env, new_app, no_exception, release_dir  # noqa: F401 (fixtures)
 
 
@@ -21,10 +21,14 @@ from test_app_release import app_env, new_app, no_exception, release_dir  # noqa
 def releases(tmp_path_factory) -> dict:
     """{"a": path, "b": path, "work": db, "policy_b": path}: sample data published under the demo policy and
     under the same policy renamed (so another release id), into releases/a and releases/b. Built once per session
-    (tests/browser/test_serve_replicas.py uses it too); never modify: copy. One crossings file of the sample (the
+    and shared by the test workers (support.built_once; test_release_addresses, test_serve_options and
+    tests/browser/test_serve_replicas.py use it too); never modify: copy. One crossings file of the sample (the
     2019 BTS slice) beside the notices and projects: a swap needs two whole releases, not the whole demo (whose
     suppression audit made this fixture take two minutes on each test worker)."""
-    root = tmp_path_factory.mktemp("swap")
+    return {name: Path(path) for name, path in built_once(tmp_path_factory, "swap", _build_releases).items()}
+
+
+def _build_releases(root: Path) -> dict:
     work = root / "work.duckdb"
     run_cli("ingest", SAMPLE / "crossings" / "bts_border_crossing_entry_data_2019_insight_sample.csv",
             SAMPLE / "notices", SAMPLE / "projects", "--db", work, "--no-progress")

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from cube_support import publish
 from support import SAMPLE, ingest_json, one_line_error, query, run_cli, write
 from test_mme import _read_date, _records
 from test_project_partial_dates import EXPECTED as PROJECT_DATES
@@ -66,10 +67,6 @@ reason = "test"
 """
 
 
-def _policy(folder: Path, name: str, text: str) -> Path:
-    return write(folder / f"{name}.toml", text)
-
-
 @pytest.fixture(scope="module")
 def mme_work(tmp_path_factory) -> Path:
     db = tmp_path_factory.mktemp("mme-precision") / "work.duckdb"
@@ -77,16 +74,15 @@ def mme_work(tmp_path_factory) -> Path:
     return db
 
 
-def _published(folder: Path, db: Path, policy: Path) -> Path:
-    release = folder / "release"
-    run_cli("publish", "--db", db, "--policy", policy, "--out", release)
-    return release / "borderlens.duckdb"
+def _published(folder: Path, db: Path, policy: str, name: str) -> Path:
+    """The release database of db published to folder/release under the policy's text (folder/<name>.toml)."""
+    return publish(db, folder / "release", policy, f"{name}.toml") / "borderlens.duckdb"
 
 
 def test_the_release_states_the_precision_mme_published(mme_work, tmp_path: Path):
     """Oracle: the file read by Python's csv module; a notice's time precision is the coarser of its start's and
     end's, as published, and nothing says the policy coarsened it."""
-    public = _published(tmp_path, mme_work, _policy(tmp_path, "none", NO_RULE))
+    public = _published(tmp_path, mme_work, NO_RULE, "none")
     expected = {}
     for _, record in _records():
         precisions = [_read_date(record[c])[1] for c in ("StartDate", "EndDate")]
@@ -107,8 +103,7 @@ def test_the_release_states_the_precision_mme_published(mme_work, tmp_path: Path
 
 
 def test_coarsening_dates_to_the_month_to_the_year(mme_work, tmp_path: Path):
-    policy = _policy(tmp_path, "years", YEARS)
-    public = _published(tmp_path, mme_work, policy)
+    public = _published(tmp_path, mme_work, YEARS, "years")
     rows = query(public, """select notice_id, start_date, start_date_precision, end_date, end_date_precision,
                                    time_precision, time_coarsened_to from exercise_notices""")
     assert rows and all(s == date(s.year, 1, 1) and e == date(e.year, 1, 1) for _, s, _, e, *_ in rows)
@@ -127,8 +122,7 @@ def test_coarsening_a_date_to_the_month_to_the_week_invents_no_day(mme_work, tmp
     published and is not counted; a date to the day becomes its week's Monday."""
     before = dict(((n, (s, sp)) for n, s, sp in query(
         mme_work, "select notice_id, start_date, start_date_precision from exercise_notices")))
-    policy = _policy(tmp_path, "weeks", WEEKS)
-    public = _published(tmp_path, mme_work, policy)
+    public = _published(tmp_path, mme_work, WEEKS, "weeks")
     after = {n: r for n, *r in query(public, """select notice_id, start_date, start_date_precision, time_precision,
                                                      time_coarsened_to from exercise_notices""")}
     months = [n for n, (_, p) in before.items() if p == "month"]
@@ -157,8 +151,7 @@ def test_projects_carry_their_published_precision_and_the_policys(tmp_path: Path
     """A project published to the month is month; coarsened to the month by a rule, one published to the day reads
     'Feb 2001' with the marker, and one already to the month or year is left alone."""
     db, _ = ingest_projects(tmp_path)
-    policy = _policy(tmp_path, "months", MONTHS)
-    public = _published(tmp_path, db, policy)
+    public = _published(tmp_path, db, MONTHS, "months")
     rows = {r[0]: r[1:] for r in query(public, """
         select project_id, planned_start::varchar, planned_start_precision, actual_end::varchar, actual_end_precision,
                time_precision, time_coarsened_to
@@ -181,7 +174,7 @@ def test_projects_carry_their_published_precision_and_the_policys(tmp_path: Path
 
 @pytest.mark.parametrize("to, allowed", [("year", True), ("day", False), ("quarter", False)])
 def test_coarsen_time_takes_week_month_or_year(mme_work, tmp_path: Path, to: str, allowed: bool):
-    policy = _policy(tmp_path, "p", YEARS.replace('to = "year"', f'to = "{to}"'))
+    policy = write(tmp_path / "p.toml", YEARS.replace('to = "year"', f'to = "{to}"'))
     result = run_cli("publish", "--db", mme_work, "--policy", policy, "--out", tmp_path / "r", check=False)
     if allowed:
         assert result.returncode == 0, result.stderr
@@ -206,9 +199,8 @@ reason = "recent activities wait"
 def test_an_embargo_judges_a_date_to_the_month_by_its_last_day(mme_work, tmp_path: Path):
     """Published on 10 Feb 1980 with a 20-day embargo (cutoff 21 Jan): mme87 started on 14 Jan and is out; mme88
     started in 'Jan 1980', maybe on the 31st, so it waits (read as 1 January it would have been let out early)."""
-    release = tmp_path / "release"
-    run_cli("publish", "--db", mme_work, "--policy", _policy(tmp_path, "embargo", EMBARGO), "--out", release,
-            env={"BORDERLENS_PUBLISH_DATE": "1980-02-10"})
+    release = publish(mme_work, tmp_path / "release", EMBARGO, "embargo.toml",
+                      env={"BORDERLENS_PUBLISH_DATE": "1980-02-10"})
     public = release / "borderlens.duckdb"
     shown = {n for (n,) in query(public, "select notice_id from exercise_notices where start_date < '1980-02-01'")}
     assert "mme87" in shown and "mme88" not in shown

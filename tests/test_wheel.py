@@ -1,6 +1,6 @@
 """A built wheel runs on its own: `uv build` (sdist, then the wheel from it), installed in a fresh venv, then
-`borderlens ingest` -> `publish` -> `serve` from a folder outside the checkout, and the Overview rendered in
-Chromium. The wheel must carry app.py, pages/, sql/, static/ and the reference geometry (setup.py), and the
+`borderlens ingest` -> `publish` (with the suppression audit's linear programs) -> `serve` from a folder outside
+the checkout, and the Overview rendered in Chromium. The wheel must carry app.py, pages/, sql/, static/ and the reference geometry (setup.py), and the
 installed package must find them there, not in this checkout."""
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from support import BIN, CHROMIUM, REPO, SAMPLE, free_port, rendered
+from test_disclosure_audit import _generated
 
 UV = BIN / "uv"
 CLEAN_ENV = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME")}
@@ -59,10 +60,16 @@ def test_the_installed_package_reads_its_own_files(installed, tmp_path):
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed (apt-get install chromium)")
 def test_ingest_publish_serve_from_the_wheel(installed, tmp_path):
     borderlens = installed / "borderlens"
-    _run(borderlens, "ingest", SAMPLE / "crossings", SAMPLE / "notices", SAMPLE / "projects", "--db", "work.duckdb",
-         "--no-progress", cwd=tmp_path)
-    _run(borderlens, "publish", "--db", "work.duckdb", "--policy", SAMPLE / "policy.toml", "--out", "release",
-         cwd=tmp_path)
+    # Not the whole demo (its suppression audit took 2-3 minutes here): one crossings file of the sample (the 2019
+    # BTS slice) and two generated ports with small counts, so that the audit solves linear programs from the wheel
+    # too, beside the sample's notices and projects.
+    small = _generated(tmp_path, ports=2)
+    _run(borderlens, "ingest", SAMPLE / "crossings" / "bts_border_crossing_entry_data_2019_insight_sample.csv",
+         small, SAMPLE / "notices", SAMPLE / "projects", "--db", "work.duckdb", "--no-progress", cwd=tmp_path)
+    published = _run(borderlens, "publish", "--db", "work.duckdb", "--policy", SAMPLE / "policy.toml", "--out",
+                     "release", "--json", cwd=tmp_path)
+    audit = json.loads(published.stdout)["notes"]["suppression_audit"]
+    assert audit["passed"] and audit["primaries"] > 0 and audit["linear_programs"] > 0, audit
     release_id = json.loads((tmp_path / "release" / "release.json").read_text(encoding="utf-8"))["release_id"]
 
     port = free_port()

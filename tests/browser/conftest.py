@@ -1,7 +1,7 @@
 """Browser harness: one `streamlit run app.py` per test session on a real release, driven by Debian Chromium.
 
 - The release is the one the AppTests use (tests/test_app_release.py: real `borderlens ingest` + `publish`,
-  with hostile seed text), built once per session.
+  with hostile seed text), built once per session for every test worker.
 - The server starts on a free local port with BORDERLENS_RELEASE set; the fixture waits for /_stcore/health.
 - Chromium is /usr/bin/chromium through Playwright (never `playwright install`), with the flags of
   shared/FIELD_NOTES.md.
@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import subprocess
@@ -59,8 +60,8 @@ TOOLTIP_JS = """(wanted) => {
 
 
 @pytest.fixture(scope="session")
-def browser_release() -> str:
-    return build_release()
+def browser_release(tmp_path_factory) -> str:
+    return build_release(tmp_path_factory)
 
 
 @pytest.fixture(scope="session")
@@ -202,6 +203,20 @@ def _recorded_tab(browser, base: str, request):
     finally:
         context.close()
     assert not v.dialogs, f"a dialog fired: {v.dialogs}"
+
+
+@contextmanager
+def framed(browser, url: str, width: int, height: int, viewport: dict):
+    """A new tab (of viewport's size) whose page is just an iframe of url, width x height px at its top left and
+    without a border, as a web page embeds a view; yields (tab, the frame's locator) and closes the tab."""
+    page = browser.new_page(viewport=viewport)
+    try:
+        src = html.escape(url, quote=True)
+        page.set_content(f'<html><body style="margin:0"><iframe src="{src}" width="{width}" height="{height}" '
+                         f'style="border:0;display:block"></iframe></body></html>')
+        yield page, page.frame_locator("iframe")
+    finally:
+        page.close()
 
 
 @contextmanager

@@ -4,13 +4,12 @@ view offers the iframe snippet ("Embed this chart")."""
 
 from __future__ import annotations
 
-import html
 import json
 from pathlib import Path
 
 import pytest
 
-from conftest import ARTIFACTS, PAGE_TIMEOUT_MS
+from conftest import ARTIFACTS, PAGE_TIMEOUT_MS, framed
 
 FRAME_W, FRAME_H = 800, 520
 EMBEDS = [("/trends?measure=trucks", "stVegaLiteChart", "Trucks per month"),
@@ -20,12 +19,8 @@ EMBEDS = [("/trends?measure=trucks", "stVegaLiteChart", "Trucks per month"),
 @pytest.mark.parametrize("path, main, title", EMBEDS, ids=["trends", "map"])
 def test_an_embed_fits_an_800x520_iframe(browser, server, browser_release, path, main, title):
     release_id = json.loads((Path(browser_release) / "release.json").read_text(encoding="utf-8"))["release_id"]
-    page = browser.new_page(viewport={"width": 900, "height": 640})
-    try:
-        src = html.escape(f"{server}{path}&embed=true", quote=True)
-        page.set_content(f'<html><body style="margin:0"><iframe src="{src}" width="{FRAME_W}" height="{FRAME_H}" '
-                         f'style="border:0;display:block"></iframe></body></html>')
-        frame = page.frame_locator("iframe")
+    tab = {"width": 900, "height": 640}
+    with framed(browser, f"{server}{path}&embed=true", FRAME_W, FRAME_H, tab) as (page, frame):
         source = frame.locator("[data-testid='stCaptionContainer']", has_text="Source:")
         source.wait_for(state="visible", timeout=PAGE_TIMEOUT_MS)
         shown = frame.locator(f"[data-testid='{main}']")
@@ -48,8 +43,6 @@ def test_an_embed_fits_an_800x520_iframe(browser, server, browser_release, path,
         assert source.bounding_box()["height"] < 45   # one line (two would be 60)
         back = source.locator("a").get_attribute("href") or ""
         assert back.startswith(f"{server}{path.split('?')[0]}?") and "measure=trucks" in back and "embed" not in back
-    finally:
-        page.close()
 
 
 def test_the_full_view_offers_the_iframe_snippet(visit, server):

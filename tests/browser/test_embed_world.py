@@ -4,19 +4,26 @@ zoom at which the whole world fits (map_style.world_zoom); deck.gl must honour t
 
 from __future__ import annotations
 
-import html
 import io
+import time
 
 import pytest
 from PIL import Image
 
-from conftest import ARTIFACTS, PAGE_TIMEOUT_MS
+from conftest import ARTIFACTS, PAGE_TIMEOUT_MS, framed
 
 pytestmark = pytest.mark.browser
 
 FRAME_W, FRAME_H = 320, 520
 WORLD_EMBED = "/map?layers=notices&from=1980-01&to=2010-12&embed=true"
 LAND = (236, 236, 232)   # the basemap's country fill (map_style.BASEMAP_LAYERS)
+
+
+def _land_columns(image) -> list[int]:
+    """The x of every column of the image with a pixel of the basemap's land (every second row looked at)."""
+    width, height = image.size
+    return [x for x in range(width) if any(
+        all(abs(a - b) < 6 for a, b in zip(image.getpixel((x, y)), LAND)) for y in range(0, height, 2))]
 
 
 def test_a_world_wide_embed_shows_the_whole_world_in_a_320px_frame(browser, server, browser_release):
@@ -31,24 +38,22 @@ def test_a_world_wide_embed_shows_the_whole_world_in_a_320px_frame(browser, serv
                     ("notices",))
     _, _, zoom = view_for(data.bounds, MAP_FIT_WIDTH, MAP_HEIGHT)
     assert world_zoom(MAP_FIT_WIDTH, MAP_HEIGHT) <= zoom < 0   # below deck.gl's default floor, as the data needs
-    page = browser.new_page(viewport={"width": 400, "height": 640})
-    try:
-        src = html.escape(f"{server}{WORLD_EMBED}", quote=True)
-        page.set_content(f'<html><body style="margin:0"><iframe src="{src}" width="{FRAME_W}" height="{FRAME_H}" '
-                         f'style="border:0;display:block"></iframe></body></html>')
-        frame = page.frame_locator("iframe")
+    with framed(browser, f"{server}{WORLD_EMBED}", FRAME_W, FRAME_H, {"width": 400, "height": 640}) as (page, frame):
         canvas = frame.locator("[data-testid='stDeckGlJsonChart'] canvas").first
         canvas.wait_for(timeout=PAGE_TIMEOUT_MS)
         frame.locator("[data-testid='stStatusWidget']").wait_for(state="detached", timeout=PAGE_TIMEOUT_MS)
-        page.wait_for_timeout(2500)   # the basemap is fetched as a static file, then drawn
+        # the basemap is fetched as a static file, then drawn: until the canvas shows land and two shots in a row
+        # are the same (each shot takes its own time; no fixed wait)
+        deadline, before = time.monotonic() + PAGE_TIMEOUT_MS / 1000, None
+        while True:
+            image = Image.open(io.BytesIO(canvas.screenshot())).convert("RGB")
+            columns = _land_columns(image)
+            if columns and before is not None and image.tobytes() == before.tobytes():
+                break
+            assert time.monotonic() < deadline, "the basemap's land is not drawn" if not columns else "never settles"
+            before = image
         page.screenshot(path=str(ARTIFACTS / "embed-world-320.png"))
-        image = Image.open(io.BytesIO(canvas.screenshot())).convert("RGB")
-    finally:
-        page.close()
-    width, height = image.size
-    columns = [x for x in range(width) if any(
-        all(abs(a - b) < 6 for a, b in zip(image.getpixel((x, y)), LAND)) for y in range(0, height, 2))]
-    assert columns, "the basemap's land is not drawn"
+    width = image.size[0]
     # deck.gl draws the world 512 * 2**zoom px wide (about 280 px here): the land spans about that, inside the
     # canvas. Had deck.gl clamped the view to its floor of 0 (or had the old floor of 0.3 held), the world would be
     # 512 or 630 px wide, and the land would run past both edges of the frame, exercises cut off with it.

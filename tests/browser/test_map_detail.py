@@ -19,7 +19,7 @@ PATH = "/map?layers=notices&from=2019-01&to=2026-10"
 
 @pytest.fixture(scope="module")
 def many_url(serve_release, tmp_path_factory) -> tuple[str, str]:
-    release = build_many_release(build_release(), tmp_path_factory.mktemp("many-browser") / "release")
+    release = build_many_release(build_release(tmp_path_factory), tmp_path_factory.mktemp("many-browser") / "release")
     return release, serve_release(release, "many")
 
 
