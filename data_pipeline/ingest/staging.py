@@ -90,10 +90,6 @@ def json_header(path: Path, record_path: str | None = None, prefix: str | None =
     return list(keys)
 
 
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def _scratch_attached(con: duckdb.DuckDBPyConnection) -> str | None:
     rows = con.execute("select path from duckdb_databases() where database_name = ?", [SCRATCH]).fetchall()
     return rows[0][0] if rows else None
@@ -105,10 +101,10 @@ def attach_scratch(con: duckdb.DuckDBPyConnection) -> None:
     if _scratch_attached(con):
         return
     folder = Path(tempfile.mkdtemp(prefix="borderlens-stage-"))
-    con.execute(f"attach {_literal((folder / 'stage.duckdb').as_posix())} as {SCRATCH}")
+    con.execute("attach $path as " + SCRATCH, {"path": (folder / "stage.duckdb").as_posix()})
     search_path = con.execute("select current_setting('search_path')").fetchall()[0][0]
     con.execute("set variable bl_scratch_search_path = $path", {"path": search_path})
-    con.execute(f"set search_path = {_literal((search_path or 'main') + f',{SCRATCH}.main')}")
+    con.execute("set search_path = $path", {"path": f"{search_path or 'main'},{SCRATCH}.main"})
 
 
 def detach_scratch(con: duckdb.DuckDBPyConnection) -> None:
@@ -117,9 +113,9 @@ def detach_scratch(con: duckdb.DuckDBPyConnection) -> None:
     if not path:
         return
     search_path = con.execute("select getvariable('bl_scratch_search_path')").fetchall()[0][0]
-    con.execute(f"set search_path = {_literal(search_path or '')}")
-    con.execute(f"drop view if exists {STAGED}")  # it reads the scratch table
-    con.execute(f"detach {SCRATCH}")
+    con.execute("set search_path = $path", {"path": search_path or ""})
+    con.execute("drop view if exists " + STAGED)  # it reads the scratch table
+    con.execute("detach " + SCRATCH)
     shutil.rmtree(Path(path).parent, ignore_errors=True)
 
 
