@@ -1,4 +1,4 @@
-"""LP attack on a published release: the attacker of tests/test_disclosure_audit.py (its own scipy programs, not
+"""LP attack on a published release: the attacker of tests/attacker.py (its own scipy programs, not
 the audit's code) knows every published cell and the true total of every margin group that docs/policy.md lists,
 the wider ones included (a border's year, a country's month, a place over all years, a reporter's month), and
 bounds each suppressed small count by linear programming, per connected set of suppressed cells.
@@ -23,7 +23,7 @@ import duckdb
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
-from test_disclosure_audit import K, KEY, MARGINS, _component_intervals, _truth  # noqa: E402
+from attacker import K, KEY, MARGINS, _component_intervals, _truth  # noqa: E402
 from figures import print_figures  # noqa: E402  (bench/figures.py)
 
 

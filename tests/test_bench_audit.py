@@ -11,7 +11,7 @@ import subprocess
 import sys
 
 from support import REPO, one_line_error
-from test_disclosure_audit import K, MARGINS, _component_intervals, _truth
+from attacker import K, MARGINS, _component_intervals, _truth
 
 BENCH = REPO / "bench" / "audit.py"
 

@@ -1,7 +1,7 @@
 """The suppression audit, attacked from outside: on real releases built by the CLI, an attacker who knows every
 margin total (docs/policy.md) and the published cells solves linear programs of their own (scipy, written here,
-not the audit's code) for each suppressed small count; no count may come out narrower than +-p % (p = 20), nor
-across two releases. A release that cannot be protected is refused in one line."""
+not the audit's code: tests/attacker.py) for each suppressed small count; no count may come out narrower than
++-p % (p = 20), nor across two releases. A release that cannot be protected is refused in one line."""
 
 from __future__ import annotations
 
@@ -11,30 +11,11 @@ import random
 import numpy as np
 import pandas as pd
 import pytest
-from scipy import sparse
-from scipy.optimize import linprog
-from scipy.sparse.csgraph import connected_components
 
+from attacker import (K, KEY, MARGINS, P, WIDER_MARGINS, _cells, _component_intervals, _intervals,
+                      _narrow, _truth)
 from support import REPO, query, run_cli, write
 
-KEY = ["reporter_iso3", "location_id", "direction", "period_start", "period_granularity", "measure"]
-BASE_MARGINS = {  # the documented margins, written out again from docs/policy.md
-    "place x period x measure": ["location_id", "period_start", "period_granularity", "measure"],
-    "place x period": ["reporter_iso3", "location_id", "direction", "period_start", "period_granularity"],
-    "border x period x measure": ["reporter_iso3", "country_iso3", "neighbor_iso3", "direction", "period_start",
-                                  "period_granularity", "measure"],
-    "place x year x measure": ["reporter_iso3", "location_id", "direction", "measure", "period_granularity", "year"],
-}
-WIDER_MARGINS = {  # and the wider totals the dashboard prints at its filters (across borders, countries, years)
-    "border x year x measure": ["reporter_iso3", "country_iso3", "neighbor_iso3", "direction", "measure",
-                                "period_granularity", "year"],
-    "country x period x measure": ["reporter_iso3", "country_iso3", "direction", "period_start",
-                                   "period_granularity", "measure"],
-    "place x all years x measure": ["reporter_iso3", "location_id", "direction", "measure", "period_granularity"],
-    "reporter x period x measure": ["reporter_iso3", "period_start", "period_granularity", "measure"],
-}
-MARGINS = {**BASE_MARGINS, **WIDER_MARGINS}
-K, P = 10, 20
 HEADER = "Port Name,State,Port Code,Border,Date,Measure,Value,Latitude,Longitude\n"
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 MEASURES = ["Trucks", "Buses", "Pedestrians", "Personal Vehicles", "Trains", "Truck Containers Loaded"]
@@ -79,75 +60,6 @@ def _generated(folder, ports: int = 30, seed: int = 15) -> str:
                 value = rng.randint(0, K - 1) if rng.random() < 0.1 else rng.randint(K, 400)
                 lines.append(f"Port {code},Vermont,{code},US-Canada Border,{month} 2024,{measure},{value},{lat},{lon}\n")
     return str(write(folder / "generated.csv", HEADER + "".join(lines)))
-
-
-def _cells(db) -> pd.DataFrame:
-    """The crossing points' cells (KEY is their whole key): the demo policy's suppression applies to them only, and
-    a route's cells broken down by dimensions have margins of their own (attacked in the cube's tests)."""
-    rows = query(db, "select reporter_iso3, location_id, direction, period_start, period_granularity, measure, "
-                     "country_iso3, neighbor_iso3, value, value_status from crossings "
-                     "where place_kind = 'crossing_point' and cardinality(dimensions) = 0")
-    frame = pd.DataFrame(rows, columns=KEY + ["country_iso3", "neighbor_iso3", "value", "value_status"])
-    frame["year"] = pd.to_datetime(frame["period_start"]).dt.year
-    return frame
-
-
-def _intervals(truth: pd.DataFrame, unknown: pd.Series, tables: list[pd.DataFrame] | None = None) -> pd.DataFrame:
-    """The attacker's interval of every unknown cell of truth (one row per cell, KEY order), from the true
-    totals of every margin group of two or more cells, over truth itself and any other release's table of
-    cells (same KEY; its groups are formed over its own cells). Counts are never negative."""
-    unknown_idx = np.flatnonzero(unknown.to_numpy())
-    column = {i: j for j, i in enumerate(unknown_idx)}
-    rows, b = [], []
-    for table in [truth] + (tables or []):
-        index = truth.reset_index().merge(table[KEY], on=KEY)["index"].to_numpy() if table is not truth \
-            else np.arange(len(truth))
-        sub = truth.iloc[index]
-        for columns in MARGINS.values():
-            for _, group in sub.groupby(columns, dropna=False):
-                if len(group) < 2:
-                    continue
-                members = [column[i] for i in group.index if i in column]
-                if not members:
-                    continue
-                known = group.loc[[i for i in group.index if i not in column], "true_value"].sum()
-                rows.append(members)
-                b.append(group["true_value"].sum() - known)
-    a = np.zeros((len(rows), len(unknown_idx)))
-    for r, members in enumerate(rows):
-        a[r, members] = 1.0
-    out = []
-    for j, i in enumerate(unknown_idx):
-        if truth.at[i, "true_value"] >= K:
-            continue  # only small counts need +-P %: the others are not solved for
-        c = np.zeros(len(unknown_idx))
-        c[j] = 1.0
-        low = linprog(c, A_eq=a, b_eq=b, bounds=(0, None), method="highs")
-        high = linprog(-c, A_eq=a, b_eq=b, bounds=(0, None), method="highs")
-        out.append((i, low.fun, -high.fun if high.status == 0 else np.inf))
-    return pd.DataFrame(out, columns=["row", "low", "high"]).set_index("row")
-
-
-def _narrow(truth: pd.DataFrame, intervals: pd.DataFrame) -> list[str]:
-    """Small counts whose interval does not reach +-P % (and +-1) of the value."""
-    found = []
-    for i, r in intervals.iterrows():
-        v = truth.at[i, "true_value"]
-        if v >= K:
-            continue
-        q = max(v * P / 100, 1.0)
-        if r["low"] > max(v - q, 0) + 1e-6 or r["high"] < v + q - 1e-6:
-            found.append(f"{truth.at[i, 'location_id']} {truth.at[i, 'period_start']} {truth.at[i, 'measure']}: "
-                         f"{v:g} in [{r['low']:g}, {r['high']:g}]")
-    return found
-
-
-def _truth(work_db, release_db) -> tuple[pd.DataFrame, pd.Series]:
-    truth = _cells(work_db).rename(columns={"value": "true_value"})
-    public = _cells(release_db)
-    truth = truth.merge(public[KEY + ["value", "value_status"]], on=KEY, how="inner", suffixes=("_work", ""))
-    truth = truth.sort_values(KEY).reset_index(drop=True)
-    return truth, truth["value_status"].isin(["suppressed", "dropped", "withheld_by_publisher"])
 
 
 @pytest.fixture(scope="module")
@@ -281,68 +193,6 @@ def test_the_warm_solver_and_linprog_give_the_same_intervals(monkeypatch):
 
 
 # --- the demo release -----------------------------------------------------------------------------------------
-def _component_intervals(truth: pd.DataFrame, unknown: np.ndarray, margins: dict) -> pd.DataFrame:
-    """The attacker's interval of every small count among the unknown cells, as _intervals but fast enough for
-    the demo's 21k cells: the group sums are split into connected sets of unknown cells (cells linked by a
-    shared group), and each set's programs are solved on their own. Every solution found is a feasible table,
-    so it also widens the other cells' intervals; a cell is solved for only while no solution yet shows it
-    reaching +-P %. Withheld counts enter the totals as 0 (the audit's attacker model)."""
-    value = truth["true_value"].fillna(0).to_numpy(float)
-    present = (truth["value_status"] != "missing").to_numpy()
-    unk = np.flatnonzero(unknown & present)
-    column = np.full(len(truth), -1)
-    column[unk] = np.arange(len(unk))
-    rows, cols, b, offset = [], [], [], 0
-    idx = np.flatnonzero(present)
-    for columns in margins.values():
-        gid = truth.iloc[idx].groupby(columns, dropna=False).ngroup().to_numpy()
-        in_total = np.bincount(gid)[gid] >= 2  # a total of one figure is the figure: not assumed known
-        hidden = in_total & (column[idx] >= 0)
-        used, local = np.unique(gid[hidden], return_inverse=True)
-        rows.append(local + offset)
-        cols.append(column[idx[hidden]])
-        b.append(np.bincount(gid[hidden], weights=value[idx[hidden]], minlength=gid.max() + 1)[used])
-        offset += len(used)
-    a = sparse.csr_matrix((np.ones(sum(len(r) for r in rows)), (np.concatenate(rows), np.concatenate(cols))),
-                          shape=(offset, len(unk)))
-    rhs = np.concatenate(b)
-    _, label = connected_components(sparse.bmat([[None, a.T], [a, None]], format="csr"), directed=False)
-    var_label, con_label = label[:len(unk)], label[len(unk):]
-    v = value[unk]
-    small = (v > 0) & (v < K)
-    q = np.maximum(v * P / 100, 1.0)
-    lo_need, hi_need = np.maximum(v - q, 0), v + q
-    low, high = v.copy(), v.copy()
-    for component in np.unique(var_label[small]):
-        vs, cs = np.flatnonzero(var_label == component), np.flatnonzero(con_label == component)
-        sub, sub_rhs = a[cs][:, vs], rhs[cs]
-        targets = np.flatnonzero(small[vs])
-
-        def solve(cost, sub=sub, sub_rhs=sub_rhs, vs=vs):
-            result = linprog(cost, A_eq=sub, b_eq=sub_rhs, bounds=(0, None), method="highs")
-            if result.status == 0:
-                np.minimum.at(low, vs, result.x)
-                np.maximum.at(high, vs, result.x)
-            return result
-
-        for sign in (-1.0, 1.0):  # all targets at once: one feasible table each way
-            cost = np.zeros(len(vs))
-            cost[targets] = sign / hi_need[vs[targets]]
-            if solve(cost).status == 3:
-                high[vs[targets]] = np.inf
-        for t in targets:
-            g = vs[t]
-            for sign in (-1.0, 1.0):
-                if (high[g] >= hi_need[g] - 1e-6) if sign < 0 else (low[g] <= lo_need[g] + 1e-6):
-                    continue
-                cost = np.zeros(len(vs))
-                cost[t] = sign
-                if solve(cost).status == 3:
-                    high[g] = np.inf
-    narrow = small & ((low > lo_need + 1e-6) | (high < hi_need - 1e-6))
-    return truth.iloc[unk[narrow]].assign(low=low[narrow], high=high[narrow])
-
-
 @pytest.fixture(scope="module")
 def demo_release(tmp_path_factory):
     """The demo release as `make demo-release` builds it: sample_data under sample_data/policy.toml."""
