@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import random
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -14,7 +15,8 @@ import pytest
 
 from attacker import (K, KEY, MARGINS, P, WIDER_MARGINS, _cells, _component_intervals, _intervals,
                       _narrow, _truth)
-from support import REPO, query, run_cli, write
+from support import query, run_cli, write
+from test_app_release import release_dir  # noqa: F401
 
 HEADER = "Port Name,State,Port Code,Border,Date,Measure,Value,Latitude,Longitude\n"
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
@@ -194,17 +196,15 @@ def test_the_warm_solver_and_linprog_give_the_same_intervals(monkeypatch):
 
 # --- the demo release -----------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def demo_release(tmp_path_factory):
-    """The demo release as `make demo-release` builds it: sample_data under sample_data/policy.toml."""
-    folder = tmp_path_factory.mktemp("demo")
-    db, release = folder / "work.duckdb", folder / "release"
-    run_cli("ingest", REPO / "sample_data/crossings", REPO / "sample_data/notices", REPO / "sample_data/projects",
-            "--db", db, "--no-progress")
-    result = run_cli("publish", "--db", db, "--policy", REPO / "sample_data/policy.toml", "--out", release,
-                     "--json")
-    truth, _ = _truth(db, release / "borderlens.duckdb")
+def demo_release(release_dir):
+    """The demo release as the dashboard's tests serve it (test_app_release.build_release: sample_data and the
+    hostile seed files under sample_data/policy.toml, built once per session), its working database beside it, and
+    the audit's figures as the release states them."""
+    release = Path(release_dir)
+    truth, _ = _truth(release.parent / "work.duckdb", release / "borderlens.duckdb")
     unknown = truth["value_status"].isin(["suppressed", "withheld_by_publisher"]).to_numpy()
-    return truth, unknown, json.loads(result.stdout)["notes"]["suppression_audit"]
+    [(stated,)] = query(release / "borderlens.duckdb", "select value from release_info where key = 'suppression_audit'")
+    return truth, unknown, json.loads(stated)
 
 
 @pytest.fixture(scope="module")
