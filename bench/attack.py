@@ -3,12 +3,17 @@ the audit's code) knows every published cell and the true total of every margin 
 the wider ones included (a border's year, a country's month, a place over all years, a reporter's month), and
 bounds each suppressed small count by linear programming, per connected set of suppressed cells.
 
-    .venv/bin/python bench/attack.py --db WORK.duckdb --release RELEASE_DIR [--json]
+    .venv/bin/python bench/attack.py --db WORK.duckdb --release RELEASE_DIR [--previous RELEASE_DIR]
+                                     [--input FILE] [--json]
 
 Prints the crossing cells, the small counts, the counts the attack narrows below +-p % and the number the release
-declares unprotectable, and the attack's seconds. Exit 0 when the attack narrows no more counts than the release
-declares unprotectable (and every narrowed one is still suppressed), 1 otherwise, 2 on a usage mistake.
-bench/audit.py --attack runs it on the release it publishes (issue 15's generated 1M-cell release).
+declares unprotectable, and the attack's seconds. With --previous, the differencing attack as well: the attacker
+also holds that earlier release's cells and every total over them. With --input, the hash attack: any digest of
+the input file (the attacker's best candidate) in any byte or text cell of the release (a control: the digest of
+the release's own database, which digests.json lists, must be found). Exit 0 when the attacks narrow no more counts
+than the release declares unprotectable (and every narrowed one is still suppressed) and find no digest, 1
+otherwise, 2 on a usage mistake. bench/audit.py --attack runs them on the releases it publishes (issue 15's
+generated 1M-cell releases).
 """
 
 from __future__ import annotations
@@ -23,11 +28,11 @@ import duckdb
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
-from attacker import K, KEY, MARGINS, _component_intervals, _truth  # noqa: E402
+from attacker import K, KEY, MARGINS, _cells, _component_intervals, _truth, hash_attack  # noqa: E402
 from figures import print_figures  # noqa: E402  (bench/figures.py)
 
 
-def attack(work_db: Path, release: Path) -> dict:
+def attack(work_db: Path, release: Path, previous: Path | None = None, input_file: Path | None = None) -> dict:
     started = time.perf_counter()
     truth, _ = _truth(work_db, release / "borderlens.duckdb")
     with duckdb.connect(str(release / "borderlens.duckdb"), read_only=True) as con:
@@ -38,7 +43,7 @@ def attack(work_db: Path, release: Path) -> dict:
     narrow = _component_intervals(truth, unknown, MARGINS)
     done = time.perf_counter()
     unprotectable = int(declared.get("unprotectable", 0))
-    return {
+    figures = {
         "cells": len(truth), "small_counts": int(truth["true_value"].between(1, K - 1).sum()),
         "unknown_cells": int(unknown.sum()), "margins": list(MARGINS),
         "narrowed": len(narrow), "declared_unprotectable": unprotectable,
@@ -47,19 +52,58 @@ def attack(work_db: Path, release: Path) -> dict:
         "narrowed_cells": narrow[KEY + ["true_value", "low", "high"]].astype(str).values.tolist()[:20],
         "read_seconds": round(loaded - started, 2), "attack_seconds": round(done - loaded, 2),
     }
+    if previous is not None:
+        figures.update(_differencing(truth, previous, unprotectable))
+        figures["passed"] = figures["passed"] and figures["differencing_passed"]
+    if input_file is not None:
+        started = time.perf_counter()
+        found = hash_attack(input_file, release)
+        if previous is not None:
+            earlier = hash_attack(input_file, previous)
+            found = {"found": {**earlier["found"], **found["found"]},
+                     "size_published": found["size_published"] or earlier["size_published"],
+                     "control_found": found["control_found"] and earlier["control_found"]}
+        figures.update({"hash_digests_found": found["found"], "hash_size_published": found["size_published"],
+                        "hash_control_found": found["control_found"],
+                        "hash_seconds": round(time.perf_counter() - started, 2)})
+        figures["passed"] = (figures["passed"] and not found["found"] and not found["size_published"]
+                             and found["control_found"])
+    return figures
+
+
+def _differencing(truth, previous: Path, unprotectable: int) -> dict:
+    """The attack with the earlier release's cells and totals as well: unknown are the cells this release hides
+    that the earlier one did not publish; no count the earlier one hid may be published now."""
+    started = time.perf_counter()
+    one = _cells(previous / "borderlens.duckdb")
+    both = truth.merge(one[KEY + ["value_status"]], on=KEY, how="left", suffixes=("", "_1"), indicator=True)
+    in_first = (both["_merge"] == "both").to_numpy()
+    unknown = (truth["value_status"].eq("suppressed") & ~both["value_status_1"].isin(["reported", "estimated"])
+               | truth["value_status"].eq("withheld_by_publisher")).to_numpy()
+    came_back = int(((both["value_status_1"] == "suppressed") & (both["value_status"] != "suppressed")).sum())
+    narrow = _component_intervals(truth, unknown, MARGINS, releases=(in_first,))
+    return {"previous_cells": len(one), "previous_cells_in_both": int(in_first.sum()),
+            "suppressed_before_published_now": came_back, "differencing_narrowed": len(narrow),
+            "differencing_passed": came_back == 0 and len(narrow) <= unprotectable
+            and set(narrow["value_status"]) <= {"suppressed"},
+            "differencing_seconds": round(time.perf_counter() - started, 2)}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", type=Path, required=True, help="the working database the release came from")
     parser.add_argument("--release", type=Path, required=True, help="the release folder (borderlens.duckdb)")
+    parser.add_argument("--previous", type=Path, help="an earlier release the attacker also holds (differencing)")
+    parser.add_argument("--input", type=Path, help="the input file, for the hash attack")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
-    for path in (args.db, args.release / "borderlens.duckdb"):
+    wanted = [args.db, args.release / "borderlens.duckdb"] + ([args.previous / "borderlens.duckdb"] if args.previous
+                                                             else []) + ([args.input] if args.input else [])
+    for path in wanted:
         if not path.is_file():
             print(f"attack.py: no such file: {path}", file=sys.stderr)
             return 2
-    figures = attack(args.db, args.release)
+    figures = attack(args.db, args.release, args.previous, args.input)
     print_figures(figures, args.json)
     return 0 if figures["passed"] else 1
 

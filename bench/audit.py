@@ -8,8 +8,10 @@ the publisher): small counts fall under k = 10 and are suppressed, with secondar
 programming audit of docs/policy.md. Each step runs in a fresh process (`borderlens ingest`, `borderlens publish
 --json`, and the baseline `create table as select * from read_csv`), timed with its peak RSS. Prints: cells,
 primary and secondary suppressions, linear programs solved, the narrowest interval as a share of its value, cells
-nothing can protect, publish seconds, and publish / baseline. With --attack, bench/attack.py's LP attack over every
-margin then runs on the release (issue 15's generated 1M-cell release: minutes, too slow for the test suite).
+nothing can protect, publish seconds, and publish / baseline. With --attack, an earlier release is published first
+(dated 15 January 2025: its last three months embargoed) and the release then with --previous, and bench/attack.py
+attacks them: the LP attack over every margin, the differencing attack with both releases, and the hash attack with
+the input file (issue 15's generated 1M-cell releases: minutes, too slow for the test suite).
 Exit 0 when the publish passed its audit (and the attack recovered no more than the release declares), 1 when it
 did not, 2 on a usage mistake.
 """
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -42,7 +45,15 @@ keep_zeros = true
 p = 20
 accept_unprotectable = true
 reason = "Counts of fewer than 10 can single out the people or vehicles counted."
+
+[[rule]]
+id = "crossings-recent"
+dataset = "crossings"
+action = "embargo_days"
+days = 90
+reason = "Recent months wait 90 days (the generated months end in December 2024: nothing waits today)."
 """
+EARLIER = "2025-01-15"   # --attack: the earlier release's publish date, October to December 2024 held back
 
 
 def run(cells: int, workdir: Path, with_attack: bool = False) -> dict:
@@ -56,8 +67,14 @@ def run(cells: int, workdir: Path, with_attack: bool = False) -> dict:
     ingest = ingest_bench.run_child([*command, "ingest", str(csv_path), "--db", str(db), "--no-progress"])
     if ingest["returncode"] != 0:
         ingest_bench._fail("ingest", ingest)
+    previous = workdir / "previous"
+    if with_attack:   # the differencing attack's earlier release: same data, its last three months embargoed
+        earlier = ingest_bench.run_child([*command, "publish", "--db", str(db), "--policy", str(policy), "--out",
+                                          str(previous)], env={**os.environ, "BORDERLENS_PUBLISH_DATE": EARLIER})
+        if earlier["returncode"] != 0:
+            ingest_bench._fail("publish of the earlier release", earlier)
     publish = ingest_bench.run_child([*command, "publish", "--db", str(db), "--policy", str(policy), "--out",
-                                      str(release), "--json"])
+                                      str(release), "--json"] + (["--previous", str(previous)] if with_attack else []))
     if publish["returncode"] != 0:
         return {"cells": cells, "passed": False, "error": publish["stderr"].strip().splitlines()[-1:],
                 "publish_seconds": round(publish["wall_seconds"], 2)}
@@ -75,9 +92,15 @@ def run(cells: int, workdir: Path, with_attack: bool = False) -> dict:
     if with_attack:
         import attack  # noqa: PLC0415  (bench/attack.py: reads the tests' attacker only when asked)
 
-        found = attack.attack(db, release)
+        found = attack.attack(db, release, previous, csv_path)
         figures.update({"attack_narrowed": found["narrowed"], "attack_seconds": found["attack_seconds"],
-                        "attack_unknown_cells": found["unknown_cells"], "passed": audit["passed"] and found["passed"]})
+                        "attack_unknown_cells": found["unknown_cells"],
+                        "differencing_narrowed": found["differencing_narrowed"],
+                        "suppressed_before_published_now": found["suppressed_before_published_now"],
+                        "previous_cells": found["previous_cells"], "differencing_seconds": found["differencing_seconds"],
+                        "hash_digests_found": len(found["hash_digests_found"]),
+                        "hash_control_found": found["hash_control_found"], "hash_seconds": found["hash_seconds"],
+                        "passed": audit["passed"] and found["passed"]})
     return figures
 
 

@@ -4,6 +4,11 @@ audit's code) over the true totals of every margin docs/policy.md lists, for eac
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import re
+from pathlib import Path
+
 import duckdb
 import numpy as np
 import pandas as pd
@@ -177,3 +182,66 @@ def _component_intervals(truth: pd.DataFrame, unknown: np.ndarray, margins: dict
                     high[g] = np.inf
     narrow = small & ((low > lo_need + 1e-6) | (high < hi_need - 1e-6))
     return truth.iloc[unk[narrow]].assign(low=low[narrow], high=high[narrow])
+
+
+RUNS = rb"[0-9a-fA-F]{10,}|[A-Za-z0-9+/_=-]{16,}"   # where a digest can sit as hex or base64
+CHUNK = 32 << 20
+
+
+def digests_of(data: bytes) -> dict[str, bytes]:
+    return {name: hashlib.new(name, data).digest() for name in ("md5", "sha1", "sha256", "sha512", "blake2b")}
+
+
+class ReleaseText:
+    """What a release holds where a digest could sit: every run of 10 or more hex digits or 16 or more base64
+    characters in any of its files (read in chunks: the extracts of a million cells are over a gigabyte) and in
+    any text cell of its database (DuckDB compresses strings, so the file's bytes alone would not show them), and
+    which of the given 8-byte prefixes occur anywhere in its bytes."""
+
+    def __init__(self, release: Path, prefixes: list[bytes]):
+        self.runs: set[str] = set()
+        self.raw: set[bytes] = set()
+        for path in sorted(p for p in release.rglob("*") if p.is_file()):
+            with open(path, "rb") as handle:
+                tail = b""
+                while chunk := handle.read(CHUNK):
+                    window = tail + chunk
+                    self.runs |= {r.decode() for r in re.findall(RUNS, window)}
+                    self.raw |= {prefix for prefix in prefixes if prefix in window}
+                    tail = window[-64:]
+        with duckdb.connect(str(release / "borderlens.duckdb"), read_only=True) as con:
+            columns = con.execute("select schema_name, table_name, column_name from duckdb_columns() "
+                                  "where not internal and database_name = current_database() "
+                                  "and (data_type = 'VARCHAR' or data_type like '%[]' or data_type like 'MAP%' "
+                                  "or data_type like 'STRUCT%' or data_type = 'JSON')").fetchall()
+            for schema, table, column in columns:
+                self.runs |= {r for (r,) in con.execute(
+                    f'select distinct unnest(regexp_extract_all(cast("{column}" as varchar), ?)) '
+                    f'from "{schema}"."{table}"', [RUNS.decode()]).fetchall()}
+        self.lowered = {r.lower() for r in self.runs}
+
+    def holds(self, digest: bytes) -> list[str]:
+        """The forms of digest found: any 10-hex-digit piece of its hex, its first 8 raw bytes, its base64."""
+        text = digest.hex()
+        pieces = {text[i:i + 10] for i in range(len(text) - 9)}
+        found = ["hex"] if any(piece in run for run in self.lowered for piece in pieces) else []
+        if digest[:8] in self.raw:
+            found.append("raw bytes")
+        for encoded in (base64.b64encode(digest).decode(), base64.urlsafe_b64encode(digest).decode()):
+            if any(encoded[:16] in run for run in self.runs):
+                found.append("base64")
+        return found
+
+
+def hash_attack(input_file: Path, release: Path) -> dict:
+    """The hash attack's best candidate is the input file itself: the forms of its digests found in the release
+    (none may be), whether its size is among the sources' figures, and a control: the same search must find the
+    digest of the release's own database, which digests.json lists."""
+    data = input_file.read_bytes()
+    digests = digests_of(data)
+    own = hashlib.sha256((release / "borderlens.duckdb").read_bytes()).digest()
+    text = ReleaseText(release, [d[:8] for d in digests.values()] + [own[:8]])
+    with duckdb.connect(str(release / "borderlens.duckdb"), read_only=True) as con:
+        figures = {v for row in con.execute("select * from sources").fetchall() for v in row if isinstance(v, int)}
+    return {"found": {name: text.holds(d) for name, d in digests.items() if text.holds(d)},
+            "size_published": len(data) in figures, "control_found": bool(text.holds(own))}

@@ -1,8 +1,8 @@
 """bench/audit.py on a generated table (issue 15's generated release): it ingests and publishes bench/ingest.py's
 BTS-layout table under a suppress_below policy, reports the audit's figures, and an independent LP attack over
 every margin the audit protects recovers no small count beyond those the release declares unprotectable. The 1M
-figures are in docs/performance.md (a run takes minutes; here 20,000 cells). The attack is bench/attack.py's, run
-by `bench/audit.py --attack`."""
+figures are in docs/performance.md (a run takes minutes; here 20,000 cells). The attacks are bench/attack.py's, run
+by `bench/audit.py --attack`: LP over every margin, differencing with an earlier release, and the input's hash."""
 
 from __future__ import annotations
 
@@ -31,6 +31,11 @@ def test_a_generated_release_passes_its_audit_and_an_lp_attack_recovers_nothing_
     # bench/attack.py (the --attack of bench/audit.py, run on the 1M release in docs/performance.md): every margin
     assert figures["attack_unknown_cells"] > figures["primaries"] and figures["attack_seconds"] >= 0
     assert figures["attack_narrowed"] <= figures["unprotectable"]
+    # the differencing attack (an earlier release with three months embargoed) and the hash attack (the input)
+    assert 0 < figures["previous_cells"] < figures["cells"]
+    assert figures["differencing_narrowed"] <= figures["unprotectable"]
+    assert figures["suppressed_before_published_now"] == 0
+    assert figures["hash_digests_found"] == 0 and figures["hash_control_found"] is True
     assert set(truth.loc[small, "value_status"]) <= {"suppressed"}   # every small count hidden, never a zero
     control = _component_intervals(truth, truth["value_status"].eq("withheld_by_publisher").to_numpy()
                                    | small.to_numpy(), MARGINS)
