@@ -48,12 +48,12 @@ run: $(RELEASE)/release.json
 
 # The whole suite in TEST_WORKERS processes (pytest-xdist), one test file to a process: most tests wait on a
 # subprocess, a server or Chromium, so three keep two cores busy (TEST_WORKERS=0: one process); the longest files
-# first, in the order tests/conftest.py gives them (FIRST_FILES), not the most tests first.
+# first, in the order tests/conftest.py gives them (FIRST_FILES), not the most tests first; it ends with the 25 slowest.
 # `make coverage` runs the same suite measuring line and branch coverage of data_pipeline/, dashboard_ui/, pages/ and
 # app.py ([tool.coverage] in pyproject.toml; htmlcov/ has the details). It is not part of `make test`: the tracer
 # made the tests that run in the test processes (AppTest pages) about 60% slower (27 -> 43 CPU s for two page files).
 TEST_WORKERS ?= 3
-PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
+PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder --durations=25
 
 test: $(STAMP)
 	$(PYTEST)
