@@ -1,6 +1,8 @@
 """The attacker of the suppression audit (tests/test_disclosure_audit.py, bench/attack.py): the published crossing
 cells of a release beside their true values in the working database, and linear programs of its own (scipy, not the
-audit's code) over the true totals of every margin docs/policy.md lists, for each suppressed small count."""
+audit's code) over the true totals of every margin docs/policy.md lists, for each suppressed small count; and the
+hash attack's search of a release for any digest of an input file (ReleaseText, chunked and in SQL: a million cells'
+release holds gigabytes; tests/test_release_oracles.py has the fuller search of small releases)."""
 
 from __future__ import annotations
 
@@ -48,7 +50,7 @@ def _cells(db) -> pd.DataFrame:
     """The crossing points' cells (KEY is their whole key): the demo policy's suppression applies to them only, and
     a route's cells broken down by dimensions have margins of their own (attacked in the cube's tests)."""
     with duckdb.connect(str(db), read_only=True) as con:
-        return con.execute(CELLS.format(db=con.execute("select current_database()").fetchone()[0])).df()
+        return con.execute(CELLS.format(db=con.execute("select current_database()").fetchall()[0][0])).df()
 
 
 def _intervals(truth: pd.DataFrame, unknown: pd.Series, tables: list[pd.DataFrame] | None = None) -> pd.DataFrame:
@@ -188,8 +190,11 @@ RUNS = rb"[0-9a-fA-F]{10,}|[A-Za-z0-9+/_=-]{16,}"   # where a digest can sit as 
 CHUNK = 32 << 20
 
 
+ALGORITHMS = ("md5", "sha1", "sha224", "sha256", "sha384", "sha512", "blake2b", "blake2s", "sha3_256")
+
+
 def digests_of(data: bytes) -> dict[str, bytes]:
-    return {name: hashlib.new(name, data).digest() for name in ("md5", "sha1", "sha256", "sha512", "blake2b")}
+    return {name: hashlib.new(name, data).digest() for name in ALGORITHMS}
 
 
 class ReleaseText:
@@ -243,5 +248,6 @@ def hash_attack(input_file: Path, release: Path) -> dict:
     text = ReleaseText(release, [d[:8] for d in digests.values()] + [own[:8]])
     with duckdb.connect(str(release / "borderlens.duckdb"), read_only=True) as con:
         figures = {v for row in con.execute("select * from sources").fetchall() for v in row if isinstance(v, int)}
-    return {"found": {name: text.holds(d) for name, d in digests.items() if text.holds(d)},
+    found = {name: text.holds(d) for name, d in digests.items()}
+    return {"found": {name: forms for name, forms in found.items() if forms},
             "size_published": len(data) in figures, "control_found": bool(text.holds(own))}
