@@ -4,6 +4,7 @@ real CLI on a real DuckDB file, and an older database takes the migration."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
@@ -106,7 +107,8 @@ def test_a_database_from_before_date_precision_is_migrated(tmp_path: Path):
 
 def test_a_start_without_its_day_gives_no_lead_time(tmp_path: Path):
     """Published: SLASHED was notified on 1 Oct 1985 for a start in 'Nov 1985': its lead time is unknown (somewhere
-    between 31 and 60 days), never a count of days from 1 November; the extract carries the precisions."""
+    between 31 and 60 days, and para 38's 42 days lie between), never a count of days from 1 November; the extract
+    carries the precisions."""
     import csv
 
     from data_pipeline.views.queries import Filters
@@ -126,11 +128,72 @@ def test_a_start_without_its_day_gives_no_lead_time(tmp_path: Path):
     table, _, verdict = notice_detail(str(release), Filters(), "SLASHED")
     shown = dict(zip(table["field"], table["value"]))
     assert (shown["Notified on"], shown["Starts"], shown["Ends"]) == ("1985-10-01", "Nov 1985", "1985-11-30")
-    assert verdict[0] == "dates published less exactly than a day: lead time unknown"
+    assert verdict[0] == ("notified 31 to 60 days ahead (a date published without its day): late on some of those "
+                          "days and not on others, so unknown")
     page = notices_page(str(release), Filters(), "start_asc", None)
     leads = dict(zip(page["notice_id"], page["lead"]))
     assert leads["SLASHED"] == "unknown: a date without its day" and leads["YEAR"] == "not available"
     assert dict(zip(page["notice_id"], page["starts_text"]))["YEAR"] == "1986"
+
+
+# id: (told, from, to): dates without their day, whose lead time in days is a range
+LEAD_ROWS = {
+    "EARLY": ("6/1/85", "11/xx/85", "11/30/85"),            # 153 to 182 days: on time whatever the day
+    "TOLD-MONTH": ("11/xx/85", "11/20/85", "11/30/85"),     # -10 to 19 days: late whatever the day
+    "BOTH-MONTHS": ("1985-03-xx", "1985-04-xx", "1985-04-xx"),  # 1 to 60 days: unknown
+    "YEARS": ("1984-xx-xx", "1986-xx-xx", "1986-xx-xx"),    # 366 to 1,095 days: on time
+    "EDGE": ("1985-03-xx", "5/12/85", "5/20/85"),           # 42 to 72 days: on time (42 is enough)
+    "EXACT": ("3/1/85", "4/12/85", "4/20/85"),              # 42 days, both dates with their day
+}
+
+
+def _days_of(day: date, precision: str) -> list[date]:
+    last = {"day": day, "month": date(day.year + day.month // 12, day.month % 12 + 1, 1) - timedelta(days=1),
+            "year": date(day.year, 12, 31)}[precision]
+    return [day + timedelta(days=i) for i in range((last - day).days + 1)]
+
+
+def test_the_lead_time_verdict_holds_when_every_day_a_date_can_stand_for_gives_it(tmp_path: Path):
+    """Brute force of para 38 (late when notified less than 42 days ahead; no claim to para 41 in these rows): for
+    every day the notification and the start can stand for, the lead time and its verdict; the release says late
+    or on time only where all agree, unknown otherwise, and the notice's sentence gives the range."""
+    from data_pipeline.views.queries import Filters
+    from data_pipeline.views.queries_notices import notice_detail, notices_page
+
+    data = "Id,State,Told,From,To\n" + "".join(f"{key},POL,{told},{start},{end}\n"
+                                               for key, (told, start, end) in LEAD_ROWS.items())
+    db, _ = ingest_profiled(tmp_path, PROFILE, data, name="leads")
+    loaded = query(db, "select notice_id, notified_on, notified_on_precision, start_date, start_date_precision "
+                       "from exercise_notices")
+    assert len(loaded) == len(LEAD_ROWS)
+    expected = {}
+    for notice, told, told_precision, start, start_precision in loaded:
+        leads = {(s - t).days for t in _days_of(told, told_precision) for s in _days_of(start, start_precision)}
+        verdicts = {"no" if lead >= 42 else "yes" for lead in leads}
+        expected[notice] = (verdicts.pop() if len(verdicts) == 1 else "unknown", min(leads), max(leads))
+    assert {k: v[0] for k, v in expected.items()} == {"EARLY": "no", "TOLD-MONTH": "yes", "BOTH-MONTHS": "unknown",
+                                                      "YEARS": "no", "EDGE": "no", "EXACT": "no"}
+    release = publish(db, tmp_path / "release")
+    stored = {r[0]: r[1:] for r in query(release / "borderlens.duckdb",
+                                         "select notice_id, late, late_paragraph, lead_days from exercise_notices")}
+    assert {k: v[0] for k, v in stored.items()} == {k: v[0] for k, v in expected.items()}
+    assert stored["EXACT"][2] == 42 and all(v[2] is None for k, v in stored.items() if k != "EXACT")
+    assert {v[1] for v in stored.values()} == {"38"}
+    for notice, (late, least, most) in expected.items():
+        if notice == "EXACT":
+            continue
+        _, _, sentences = notice_detail(str(release), Filters(), notice)
+        if least >= 0:
+            assert sentences[0].startswith(f"notified {least:,} to {most:,} days ahead"), sentences[0]
+        else:
+            assert sentences[0].startswith(f"notified between {-least} days after its start and {most} days ahead")
+        assert ("so unknown" in sentences[0]) == (late == "unknown")
+        assert (": late under para 38 on any of those days" in sentences[0]) == (late == "yes")
+        assert (": not late under para 38 on any of those days" in sentences[0]) == (late == "no")
+    page = notices_page(str(release), Filters(), "start_asc", None)
+    leads = dict(zip(page["notice_id"], page["lead"]))
+    assert leads["EARLY"] == "on time (a date without its day)" and leads["TOLD-MONTH"] == "late (a date without its day)"
+    assert leads["BOTH-MONTHS"] == "unknown: a date without its day" and leads["EXACT"] == "on time"
 
 
 FIELD_FORMATS = """

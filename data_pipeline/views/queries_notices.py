@@ -124,7 +124,8 @@ def _lead_words(lead_days, late, status) -> str:
     """The stored verdict late (para 38, or 41) in the table's words: on time, late, or why it is unknown."""
     if lead_days is None or pd.isna(lead_days):
         if status == "reported":  # a notification date there is, but it or the start lacks its day
-            return "unknown: a date without its day"
+            return {"no": "on time (a date without its day)", "yes": "late (a date without its day)"}.get(
+                late, "unknown: a date without its day")
         return status_marker(status) or "no notification date"
     return {"no": "on time", "yes": "late"}.get(late, "unknown")
 

@@ -30,11 +30,31 @@ def _notified(lead: int) -> str:
     return f"notified {_days(lead)} ahead" if lead > 0 else f"notified {_days(lead)} after its start"
 
 
+def _notified_between(least: int, most: int) -> str:
+    if least >= 0:
+        return f"notified {least:,} to {_days(most)} ahead"
+    if most <= 0:
+        return f"notified {-most:,} to {_days(least)} after its start"
+    return f"notified between {_days(least)} after its start and {_days(most)} ahead"
+
+
+def _range_sentence(row) -> str:
+    """A date without its day: the lead times it can stand for, and the verdict if every one of them gives it."""
+    least, most = int(row["lead_days_least"]), int(row["lead_days_most"])
+    late, para = row.get("late"), row.get("late_paragraph")
+    shown = f"{_notified_between(least, most)} (a date published without its day)"
+    if late in ("yes", "no"):
+        return f"{shown}: {'late' if late == 'yes' else 'not late'} under para {para} on any of those days"
+    return f"{shown}: late on some of those days and not on others, so unknown"
+
+
 def lead_sentence(row) -> str:
     """'notified 41 days ahead: late under para 38' and the like, from the stored late and late_paragraph."""
     late, para, lead = row.get("late"), row.get("late_paragraph"), row.get("lead_days")
     if not _given(lead):
         status = row.get("notified_on_status")
+        if _given(row.get("notified_on")) and _given(row.get("lead_days_least")) and _given(row.get("lead_days_most")):
+            return _range_sentence(row)
         if _given(row.get("notified_on")):
             return "dates published less exactly than a day: lead time unknown"
         if status == "withheld_by_publisher":

@@ -17,15 +17,6 @@ create or replace macro macros.first_charted_day() as date '1900-01-01';
 create or replace macro macros.last_charted_day() as date '2199-12-31';
 create or replace macro macros.charted(d) as d between macros.first_charted_day() and macros.last_charted_day();
 
--- The last day a date published (or coarsened) to a week, month or year can stand for: 'Jan 1980' is stored as
--- 1980-01-01 with precision 'month', and an exercise that ends then may run to 31 January. A period filter
--- compares a row's end with it, so a row that may be under way in the period is never left out of it.
-create or replace macro macros.last_possible_day(d, precision) as
-    case precision when 'week' then d + 6
-                   when 'month' then last_day(d)
-                   when 'year' then make_date(year(d), 12, 31)
-                   else d end;
-
 -- True when the two countries iso3_a, iso3_b (in either order) are the border chosen: border_a, border_b, a
 -- sorted ISO3 pair; always true when none is (border_a NULL).
 create or replace macro macros.on_border(iso3_a, iso3_b, border_a, border_b) as

@@ -10,7 +10,9 @@ with source as (
 provenance as (
     select source_id, publisher, title, url, licence, file_name, sha256, line_numbers, version, synthetic from sources
 )
-select s.*, p.publisher, p.title as source_title, p.url as source_url, p.licence, p.file_name,
+select s.*, macros.lead_days_least(s.notified_on, s.notified_on_precision, s.start_date) as lead_days_least,
+       macros.lead_days_most(s.notified_on, s.start_date, s.start_date_precision) as lead_days_most,
+       p.publisher, p.title as source_title, p.url as source_url, p.licence, p.file_name,
        p.sha256, p.line_numbers, p.version as source_version, p.synthetic
 from source s left join provenance p on p.source_id = s.source_id
 order by s.source_id

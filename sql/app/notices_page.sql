@@ -65,6 +65,8 @@ withheld as (
 select s.notice_id, s.source_id, s.designation, s.purpose, s.notifying_iso3, s.participating_iso3,
        s.notified_on, s.notified_on_status, s.notified_on_precision, s.start_date, s.start_date_precision,
        s.end_date, s.end_date_precision, s.lead_days, s.late, s.late_paragraph,
+       macros.lead_days_least(s.notified_on, s.notified_on_precision, s.start_date) as lead_days_least,
+       macros.lead_days_most(s.notified_on, s.start_date, s.start_date_precision) as lead_days_most,
        s.without_advance_notice, s.without_advance_notice_status,
        s.troops, s.troops_status, s.battle_tanks, s.battle_tanks_status, s.acvs, s.acvs_status,
        s.artillery, s.artillery_status, s.sorties, s.sorties_status,

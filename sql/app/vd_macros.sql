@@ -4,6 +4,24 @@
 -- notice_verdicts.sql), and the app runs it before macros.sql. The CTE names used inside cannot be the name of
 -- the caller's CTE: vd_metrics, reached, numbers_unknown, unknown, lead_rules, applicable, timed, judged_lead.
 
+-- The last day a date published (or coarsened) to a week, month or year can stand for: 'Jan 1980' is stored as
+-- 1980-01-01 with precision 'month', and an exercise that ends then may run to 31 January. A period filter
+-- compares a row's end with it, so a row that may be under way in the period is never left out of it.
+create or replace macro macros.last_possible_day(d, precision) as
+    case precision when 'week' then d + 6
+                   when 'month' then last_day(d)
+                   when 'year' then make_date(year(d), 12, 31)
+                   else d end;
+-- (Defined here, not in macros.sql, because publish runs this file alone for the verdicts below.)
+
+-- The fewest and the most days from notification to start that two dates published to a day, week, month or year
+-- can stand for: notified 'Mar 1980' for an exercise starting 2 April 1980 is 2 to 32 days. Equal for two dates
+-- with their day; NULL when either date is.
+create or replace macro macros.lead_days_least(notified_on, notified_on_precision, start_date) as
+    start_date - macros.last_possible_day(notified_on, notified_on_precision);
+create or replace macro macros.lead_days_most(notified_on, start_date, start_date_precision) as
+    macros.last_possible_day(start_date, start_date_precision) - notified_on;
+
 -- The Vienna Document notification (40.x) and observation (47.4) thresholds that each notice of the CTE named
 -- `notices` reaches (columns notice_id, source_id, airborne_amphibious, troops, battle_tanks, acvs, artillery,
 -- sorties): one row per notice and threshold row of vd_thresholds met. The airborne/amphibious rows apply only to
@@ -81,10 +99,12 @@ create or replace macro macros.threshold_judgement(notices) as table
     left join unknown u on u.notice_id = n.notice_id and u.source_id = n.source_id;
 
 
--- The verdicts of each notice of `notices` (columns as for thresholds_reached, plus notified_on, start_date,
--- without_advance_notice and without_advance_notice_status), each yes / no / unknown with the paragraphs that
--- decide it: lead_days (start_date - notified_on) and late, against para 38 (42 days), or para 41 (notified at
--- the start) for an activity carried out without advance notice to the troops; notifiable (40.x) and
+-- The verdicts of each notice of `notices` (columns as for thresholds_reached, plus notified_on,
+-- notified_on_precision, start_date, start_date_precision, without_advance_notice and
+-- without_advance_notice_status), each yes / no / unknown with the paragraphs that decide it: lead_days
+-- (start_date - notified_on, both dates with their day) and late, against para 38 (42 days), or para 41 (notified
+-- at the start) for an activity carried out without advance notice to the troops, over every lead time a date
+-- without its day can stand for (lead_days_least to lead_days_most); notifiable (40.x) and
 -- observation_required (47.4) by threshold_judgement. Unknown whenever a NULL value could change the answer:
 -- a missing date; a withheld or dropped without_advance_notice where the lead time meets para 41 but not 38 (not
 -- stated is no claim to para 41: para 38); a withheld number where no threshold of that kind is reached.
@@ -111,7 +131,12 @@ create or replace macro macros.notice_verdicts(notices) as table
         group by all
     ),
     timed as (
-        select notice_id, source_id, start_date - notified_on as lead_days,
+        -- a verdict holds for a date without its day only when every day it can stand for gives the same answer
+        select notice_id, source_id,
+               case when coalesce(notified_on_precision, 'day') = 'day' and coalesce(start_date_precision, 'day') = 'day'
+                    then start_date - notified_on end as lead_days,
+               macros.lead_days_least(notified_on, notified_on_precision, start_date) as lead_least,
+               macros.lead_days_most(notified_on, start_date, start_date_precision) as lead_most,
                coalesce(without_advance_notice, false) as unannounced,
                without_advance_notice is null
                    and coalesce(without_advance_notice_status, 'missing') not in ('missing', 'reported')
@@ -120,14 +145,18 @@ create or replace macro macros.notice_verdicts(notices) as table
     ),
     judged_lead as (
         select t.notice_id, t.source_id, t.lead_days,
-               case when t.lead_days is null then 'unknown'
-                    when t.unannounced then case when t.lead_days >= r.min_days_unannounced then 'no' else 'yes' end
-                    when t.lead_days >= r.min_days then 'no'
-                    when t.unannounced_unknown and t.lead_days >= r.min_days_unannounced then 'unknown'
-                    else 'yes' end as late,
+               case when t.lead_least is null then 'unknown'
+                    when t.unannounced then case when t.lead_least >= r.min_days_unannounced then 'no'
+                                                 when t.lead_most < r.min_days_unannounced then 'yes'
+                                                 else 'unknown' end
+                    when t.lead_least >= r.min_days then 'no'
+                    -- not told whether para 41 applies: late only if late under both paragraphs
+                    when t.lead_most < case when t.unannounced_unknown then r.min_days_unannounced
+                                            else r.min_days end then 'yes'
+                    else 'unknown' end as late,
                case when t.unannounced then '41'
-                    when t.unannounced_unknown and (t.lead_days is null or (t.lead_days < r.min_days
-                                                    and t.lead_days >= r.min_days_unannounced)) then null
+                    when t.unannounced_unknown and (t.lead_least is null or (t.lead_least < r.min_days
+                                                    and t.lead_most >= r.min_days_unannounced)) then null
                     else '38' end as late_paragraph
         from timed t
         cross join lead_rules r

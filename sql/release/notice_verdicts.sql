@@ -13,11 +13,11 @@ published as (
            case when list_contains(_touched, 'acvs') then null else acvs end as acvs,
            case when list_contains(_touched, 'artillery') then null else artillery end as artillery,
            case when list_contains(_touched, 'sorties') then null else sorties end as sorties,
-           -- a date published without its day (notified_on_precision month or year) gives no lead time in days
-           case when list_contains(_touched, 'notified_on') or coalesce(notified_on_precision, 'day') <> 'day'
-                then null else notified_on end as notified_on,
-           case when list_contains(_touched, 'start_date') or coalesce(start_date_precision, 'day') <> 'day'
-                then null else start_date end as start_date,
+           -- a date published without its day (precision week, month or year) gives the lead time as a range
+           case when list_contains(_touched, 'notified_on') then null else notified_on end as notified_on,
+           notified_on_precision,
+           case when list_contains(_touched, 'start_date') then null else start_date end as start_date,
+           start_date_precision,
            case when list_contains(_touched, 'without_advance_notice') then null else without_advance_notice end
                as without_advance_notice,
            case when list_contains(_touched, 'without_advance_notice') then 'dropped'
