@@ -213,7 +213,8 @@ async def visit(page, runs: Runs, base: str, n: int, results: Results, step_time
     results.visits += 1
 
 
-async def session(browser, base: str, n: int, results: Results, step_timeout: float, deadline: float) -> None:
+async def open_session(browser, n: int, results: Results, step_timeout: float):
+    """A browser context and tab for visitor n, with the handlers that count its errors: (context, page, runs)."""
     context = await browser.new_context(viewport=VIEWPORT)
     page = await context.new_page()
     runs = Runs()
@@ -221,26 +222,35 @@ async def session(browser, base: str, n: int, results: Results, step_timeout: fl
     page.set_default_timeout(step_timeout * 1000)
     page.on("pageerror", lambda exc: results.errors.append(f"session {n}: JavaScript error: {exc}"))
     page.on("response", lambda r: r.status >= 500 and results.errors.append(f"session {n}: HTTP {r.status} {r.url}"))
-    try:
-        while time.monotonic() < deadline:
-            try:
-                await visit(page, runs, base, n, results, step_timeout, deadline)
-            except Exception as exc:   # a timeout or an exception box: counted, then the next visit starts afresh
-                results.errors.append(f"session {n}: {first_line(exc)}")
-    finally:
-        await context.close()
+    return context, page, runs
+
+
+async def session(page, runs: Runs, base: str, n: int, results: Results, step_timeout: float,
+                  deadline: float) -> None:
+    while time.monotonic() < deadline:
+        try:
+            await visit(page, runs, base, n, results, step_timeout, deadline)
+        except Exception as exc:   # a timeout or an exception box: counted, then the next visit starts afresh
+            results.errors.append(f"session {n}: {first_line(exc)}")
 
 
 async def drive(base: str, sessions: int, seconds: float, step_timeout: float) -> Results:
+    """Every session's tab is opened first; the --seconds start when all are ready, so that a slow start of the
+    browser (a busy machine) does not eat the time the visitors have."""
     from playwright.async_api import async_playwright
 
     results = Results()
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:
+            opened = await asyncio.gather(*(open_session(browser, n, results, step_timeout) for n in range(sessions)))
             deadline = time.monotonic() + seconds
-            await asyncio.gather(*(session(browser, base, n, results, step_timeout, deadline)
-                                   for n in range(sessions)))
+            try:
+                await asyncio.gather(*(session(page, runs, base, n, results, step_timeout, deadline)
+                                       for n, (_, page, runs) in enumerate(opened)))
+            finally:
+                for context, _, _ in opened:
+                    await context.close()
         finally:
             await browser.close()
     return results
