@@ -57,12 +57,7 @@ def attack(work_db: Path, release: Path, previous: Path | None = None, input_fil
         figures["passed"] = figures["passed"] and figures["differencing_passed"]
     if input_file is not None:
         started = time.perf_counter()
-        found = hash_attack(input_file, release)
-        if previous is not None:
-            earlier = hash_attack(input_file, previous)
-            found = {"found": {**earlier["found"], **found["found"]},
-                     "size_published": found["size_published"] or earlier["size_published"],
-                     "control_found": found["control_found"] and earlier["control_found"]}
+        found = hash_attack(input_file, release, *([previous] if previous is not None else []))
         figures.update({"hash_digests_found": found["found"], "hash_size_published": found["size_published"],
                         "hash_control_found": found["control_found"],
                         "hash_seconds": round(time.perf_counter() - started, 2)})

@@ -238,16 +238,20 @@ class ReleaseText:
         return found
 
 
-def hash_attack(input_file: Path, release: Path) -> dict:
-    """The hash attack's best candidate is the input file itself: the forms of its digests found in the release
-    (none may be), whether its size is among the sources' figures, and a control: the same search must find the
-    digest of the release's own database, which digests.json lists."""
+def hash_attack(input_file: Path, *releases: Path) -> dict:
+    """The hash attack's best candidate is the input file itself: the forms of its digests found in each release
+    (none may be: {"release/algorithm": forms}), whether its size is among any release's source figures, and a
+    control: the same search must find the digest of each release's own database, which digests.json lists."""
     data = input_file.read_bytes()
     digests = digests_of(data)
-    own = hashlib.sha256((release / "borderlens.duckdb").read_bytes()).digest()
-    text = ReleaseText(release, [d[:8] for d in digests.values()] + [own[:8]])
-    with duckdb.connect(str(release / "borderlens.duckdb"), read_only=True) as con:
-        figures = {v for row in con.execute("select * from sources").fetchall() for v in row if isinstance(v, int)}
-    found = {name: text.holds(d) for name, d in digests.items()}
-    return {"found": {name: forms for name, forms in found.items() if forms},
-            "size_published": len(data) in figures, "control_found": bool(text.holds(own))}
+    found, size_published, control_found = {}, False, True
+    for release in releases:
+        own = hashlib.sha256((release / "borderlens.duckdb").read_bytes()).digest()
+        text = ReleaseText(release, [d[:8] for d in digests.values()] + [own[:8]])
+        with duckdb.connect(str(release / "borderlens.duckdb"), read_only=True) as con:
+            figures = {v for row in con.execute("select * from sources").fetchall() for v in row
+                       if isinstance(v, int)}
+        found |= {f"{release.name}/{name}": forms for name, d in digests.items() if (forms := text.holds(d))}
+        size_published |= len(data) in figures
+        control_found &= bool(text.holds(own))
+    return {"found": found, "size_published": size_published, "control_found": control_found}
