@@ -68,3 +68,57 @@ def test_a_stubborn_cell_in_a_large_neighbourhood_gets_a_chain_not_the_neighbour
     assert len(whole) > 100  # control: the neighbourhood of one cell here holds hundreds of groups
     assert 0 < len(chain) <= 2 * len(cells.margins) ** 2
     assert not hidden[chain].any() and cells.eligible[chain].all()
+
+
+def _sparse_table(seed: int, places: int = 8, months: int = 24, measures: int = 2):
+    """A table whose totals give cells back: many small counts, most cells missing (groups of two or three), and a
+    wide margin (place x measure over every month) as the demo's BTS table has."""
+    rng = np.random.default_rng(seed)
+    place, month, measure = (a.ravel() for a in np.meshgrid(np.arange(places), np.arange(months),
+                                                            np.arange(measures), indexing="ij"))
+    value = rng.integers(10, 400, len(place)).astype(float)
+    small = rng.random(len(place)) < 0.5
+    value[small] = rng.integers(1, 4, int(small.sum()))
+    margins = [place * months + month, month * measures + measure,
+               (place * (months // 12) + month // 12) * measures + measure, place * measures + measure]
+    margins = [np.unique(m, return_inverse=True)[1].astype(np.int64) for m in margins]
+    n = len(value)
+    missing = rng.random(n) < 0.8
+    return disclosure_audit.Cells(true_value=value, hidden=small & ~missing, withheld=np.zeros(n, bool),
+                                  missing=missing, eligible=~small, known=np.zeros(n, bool),
+                                  primary=small & ~missing, margins=margins, wide=(3,))
+
+
+def test_the_cells_found_unprotectable_are_those_the_whole_table_gives_back():
+    """The protectability test first tries each cell on a slice and on its neighbours (small programs, with only
+    the groups wholly inside), then the rest on the whole table: it finds exactly the cells that one program over
+    every cell, all suppressed, pins; the small programs alone find some of them and no others."""
+    by_shortcut, by_whole_table = 0, 0
+    for seed in range(8):
+        cells = _sparse_table(seed)
+        primaries = np.flatnonzero(cells.primary)
+        whole = set(disclosure_audit.audit(cells, ~cells.missing, P, exact_unknowns=np.inf).failing.tolist())
+        shortcut = set(protection.unprotectable(cells, primaries, P, whole_table=0).tolist())
+        assert set(protection.unprotectable(cells, primaries, P).tolist()) == whole
+        assert shortcut <= whole
+        by_shortcut, by_whole_table = by_shortcut + len(shortcut), by_whole_table + len(whole)
+    # control: the small programs find cells, and the whole table is still needed for others
+    assert 0 < by_shortcut < by_whole_table
+
+
+def test_the_warm_solver_and_linprog_find_the_same_narrow_cells(monkeypatch):
+    """Batch solves start afresh (presolved), single cells from the last basis: the cells found too narrow and
+    their intervals are those of linprog solving every program cold."""
+    for seed in range(4):
+        cells = _sparse_table(seed)
+        cells.missing[:] = np.random.default_rng(seed).random(len(cells.missing)) < 0.3
+        cells.primary &= ~cells.missing
+        hidden = cells.primary | (np.random.default_rng(seed + 50).random(len(cells.missing)) < 0.4)
+        warm = disclosure_audit.audit(cells, hidden, P)
+        with monkeypatch.context() as patch:
+            patch.setattr(disclosure_audit, "WARM_HIGHS", False)
+            cold = disclosure_audit.audit(cells, hidden, P)
+        assert 0 < len(warm.failing) < len(warm.checked) and list(warm.failing) == list(cold.failing)
+        narrow = np.isin(warm.checked, warm.failing)
+        assert np.allclose(warm.lower[narrow], cold.lower[narrow])
+        assert np.allclose(warm.upper[narrow], cold.upper[narrow])
