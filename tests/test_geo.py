@@ -284,6 +284,32 @@ def test_geometries_polygons_lines_points(db, index):
     assert result.loc["broken"].isna().all() and result.loc["missing"].isna().all()
 
 
+def test_a_shape_is_measured_as_in_projs_equidistant_frame(db, index):
+    """nearest_geometry projects with Geod.inv in numpy instead of a PROJ transformer per shape: the distances are
+    those of the same shapes and candidate segments projected by PROJ's aeqd (equidistant_crs) and measured by
+    shapely, for lines and polygons near and far from a border."""
+    import shapely
+
+    segments = index.everything
+    shapes = [shapely.from_geojson(json.dumps(g)) for g in (
+        _square(49.5, 49.7),
+        {"type": "LineString", "coordinates": [[-100.0, 49.3], [-101.0, 49.6]]},
+        {"type": "LineString", "coordinates": [[-95.0, 40.0], [-90.0, 42.0], [-85.0, 39.0]]},
+        {"type": "Polygon", "coordinates": [[[10.0, 50.2], [10.4, 50.2], [10.4, 50.5], [10.0, 50.5], [10.0, 50.2]]]},
+    )]
+    for shape in shapes:
+        border, km = segments.nearest_geometry(shape)
+        rep = shapely.point_on_surface(shape)
+        to_frame = pyproj.Transformer.from_crs(nearest.WGS84, nearest.equidistant_crs(rep.x, rep.y), always_xy=True)
+        ends = np.stack([np.column_stack([segments.ax, segments.ay]), np.column_stack([segments.bx, segments.by])], 1)
+        lines = shapely.transform(shapely.linestrings(ends), lambda xy: np.column_stack(to_frame.transform(*xy.T)))
+        dense = shapely.transform(shapely.segmentize(shape, nearest.DENSIFY_DEG),
+                                  lambda xy: np.column_stack(to_frame.transform(*xy.T)))
+        by_proj = shapely.distance(dense, lines)
+        assert km == pytest.approx(by_proj.min(), abs=1e-6) and km > 0
+        assert segments.border[np.flatnonzero(np.isclose(by_proj, by_proj.min(), atol=1e-6))[0]] == border
+
+
 def test_five_thousand_points_in_one_call_each_get_their_nearest_border(db, index, vertices):
     """The batch path (one vectorised search per border pair) gives every point the answer a brute force gives;
     how fast it is on this machine is measured by bench/, not asserted here."""
