@@ -158,6 +158,7 @@ def main(argv: list[str] | None = None) -> int:
         stop_server(server)
     figures["target"] += " (websocket protocol, no browser)"
     figures["one_visitor_alone"] = {kind: round(sum(t) / len(t), 3) for kind, t in alone.times.items() if t}
+    figures["one_visitor_alone_steps"] = {kind: len(t) for kind, t in alone.times.items()}
     figures["errors_alone"] = alone.errors[:5]
     if args.json:
         print(json.dumps(figures, indent=2))

@@ -20,10 +20,12 @@ def test_server_load_bench_visits_every_page_and_reports(release_dir):  # noqa: 
     figures = json.loads(result.stdout)
     assert figures["errors"] == 0, figures["error_samples"]
     steps = figures["steps"]
-    # one whole visit alone first: the Overview, then each of the other pages (each checked to be the page run)
+    # one whole visit alone first: the Overview, then each of the other pages (each checked to be the page run);
+    # the timed part is bounded by --seconds, so on a busy machine it may not get through every page
     pages = [p.stem for p in (REPO / "pages").glob("*.py")]
-    assert set(figures["one_visitor_alone"]) == {"open", "navigate", "deep link"}
-    assert steps["navigate"]["n"] >= len(pages) - 1
+    assert set(figures["one_visitor_alone"]) == {"open", "navigate", "deep link"} and not figures["errors_alone"]
+    assert figures["one_visitor_alone_steps"]["navigate"] == len(pages) - 1
+    assert steps["open"]["n"] >= 2   # each session opens the Overview before it looks at the time
     assert steps["all steps"]["n"] == sum(row["n"] for kind, row in steps.items() if kind != "all steps")
     assert 0 < steps["all steps"]["p50_s"] <= steps["all steps"]["p95_s"] <= steps["all steps"]["max_s"]
     assert figures["server"]["cpu_cores_avg"] > 0 and figures["server"]["rss_mb_peak"] > 0
