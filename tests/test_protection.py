@@ -13,18 +13,24 @@ from data_pipeline.publish.suppression import _dense, secondary_cells
 P = 20
 
 
+def _grid(rng, places: int, months: int, measures: int, small_share: float, small_high: int, wide: bool = False):
+    """Values of places x months x measures (a small_share of them from 1 to small_high - 1) and group ids of the
+    margins: place x month, month x measure, place x year x measure, and with wide, place x measure (every month)."""
+    place, month, measure = (a.ravel() for a in np.meshgrid(np.arange(places), np.arange(months),
+                                                            np.arange(measures), indexing="ij"))
+    value = rng.integers(10, 400, len(place)).astype(float)
+    small = rng.random(len(place)) < small_share
+    value[small] = rng.integers(1, small_high, int(small.sum()))
+    margins = [place * months + month, month * measures + measure,
+               (place * (months // 12) + month // 12) * measures + measure] + ([place * measures + measure] if wide else [])
+    return value, small, [np.unique(m, return_inverse=True)[1].astype(np.int64) for m in margins]
+
+
 def _table(seed: int, places: int = 12, months: int = 24, measures: int = 3):
     """Places x months x measures with the documented kinds of margins: place x month x measure is the cell,
     place x month (over measures), border x month x measure (over places), place x year x measure (over months)."""
     rng = np.random.default_rng(seed)
-    place, month, measure = (a.ravel() for a in np.meshgrid(np.arange(places), np.arange(months),
-                                                            np.arange(measures), indexing="ij"))
-    value = rng.integers(10, 400, len(place)).astype(float)
-    small = rng.random(len(place)) < 0.04
-    value[small] = rng.integers(1, 10, int(small.sum()))
-    margins = [place * months + month, month * measures + measure,
-               (place * (months // 12) + month // 12) * measures + measure]
-    margins = [np.unique(m, return_inverse=True)[1].astype(np.int64) for m in margins]
+    value, small, margins = _grid(rng, places, months, measures, small_share=0.04, small_high=10)
     n = len(value)
     cells = disclosure_audit.Cells(true_value=value, hidden=small.copy(), withheld=np.zeros(n, bool),
                                    missing=np.zeros(n, bool), eligible=~small, known=np.zeros(n, bool),
@@ -74,14 +80,7 @@ def _sparse_table(seed: int, places: int = 8, months: int = 24, measures: int = 
     """A table whose totals give cells back: many small counts, most cells missing (groups of two or three), and a
     wide margin (place x measure over every month) as the demo's BTS table has."""
     rng = np.random.default_rng(seed)
-    place, month, measure = (a.ravel() for a in np.meshgrid(np.arange(places), np.arange(months),
-                                                            np.arange(measures), indexing="ij"))
-    value = rng.integers(10, 400, len(place)).astype(float)
-    small = rng.random(len(place)) < 0.5
-    value[small] = rng.integers(1, 4, int(small.sum()))
-    margins = [place * months + month, month * measures + measure,
-               (place * (months // 12) + month // 12) * measures + measure, place * measures + measure]
-    margins = [np.unique(m, return_inverse=True)[1].astype(np.int64) for m in margins]
+    value, small, margins = _grid(rng, places, months, measures, small_share=0.5, small_high=4, wide=True)
     n = len(value)
     missing = rng.random(n) < 0.8
     return disclosure_audit.Cells(true_value=value, hidden=small & ~missing, withheld=np.zeros(n, bool),
