@@ -88,7 +88,7 @@ def _sparse_table(seed: int, places: int = 8, months: int = 24, measures: int = 
                                   primary=small & ~missing, margins=margins, wide=(3,))
 
 
-def test_the_cells_found_unprotectable_are_those_the_whole_table_gives_back():
+def test_the_cells_found_unprotectable_are_those_the_whole_table_gives_back(monkeypatch):
     """The protectability test first tries each cell on a slice and on its neighbours (small programs, with only
     the groups wholly inside), then the rest on the whole table: it finds exactly the cells that one program over
     every cell, all suppressed, pins; the small programs alone find some of them and no others."""
@@ -100,6 +100,10 @@ def test_the_cells_found_unprotectable_are_those_the_whole_table_gives_back():
         shortcut = set(protection.unprotectable(cells, primaries, P, whole_table=0).tolist())
         assert set(protection.unprotectable(cells, primaries, P).tolist()) == whole
         assert shortcut <= whole
+        with monkeypatch.context() as patch:   # neighbourhoods over the cap (a table of millions): the whole table
+            patch.setattr(protection, "NEIGHBOURS_TESTED", 0)
+            assert set(protection.unprotectable(cells, primaries, P).tolist()) == whole
+            assert not len(protection.unprotectable(cells, primaries, P, whole_table=0))
         by_shortcut, by_whole_table = by_shortcut + len(shortcut), by_whole_table + len(whole)
     # control: the small programs find cells, and the whole table is still needed for others
     assert 0 < by_shortcut < by_whole_table

@@ -12,6 +12,7 @@ STUBBORN = 2    # rounds a failing cell gets single complements before all cells
 MAX_ROUNDS = 12  # rounds of extra complements before the audit gives up and publish refuses
 NEIGHBOURHOOD_CELLS = 1_000  # a stubborn cell's groups of groups beyond this: chains of complements instead
 WHOLE_TABLE_EXACT = 100_000  # the whole-table test keeps every wide total whole up to this many cells
+NEIGHBOURS_TESTED = 5_000  # a failing cell's neighbours are one program up to this many cells (the demo's: <= 945)
 
 
 def protect(cells: Cells, secondary, p: float, slices=()) -> tuple[np.ndarray, Audit]:
@@ -173,9 +174,12 @@ def unprotectable(cells: Cells, failing: np.ndarray, p: float, hidden: np.ndarra
     if len(failing):
         index = index or _GroupIndex(cells.margins, present)
         for cell in failing:
-            around = np.array([cell], dtype=np.int64)
-            if (_pinned_within(cells, index, int(cell), p, _slice_around(cells, index, int(cell), slices))
-                    or _pinned_within(cells, index, int(cell), p, _neighbours(cells, index, around))):
+            if _pinned_within(cells, index, int(cell), p, _slice_around(cells, index, int(cell), slices)):
+                found.append(int(cell))
+                continue
+            # in a table of millions a wide group's cells are a whole border's month: too many for one program
+            around = _neighbours(cells, index, np.array([cell], dtype=np.int64))
+            if len(around) <= NEIGHBOURS_TESTED and _pinned_within(cells, index, int(cell), p, around):
                 found.append(int(cell))
     rest = np.setdiff1d(failing, found)
     if len(rest) and present.sum() <= whole_table:
