@@ -286,7 +286,7 @@ def test_geometries_polygons_lines_points(db, index):
 
 def test_a_shape_is_measured_as_in_projs_equidistant_frame(db, index):
     """nearest_geometry projects with Geod.inv in numpy instead of a PROJ transformer per shape: the distances are
-    those of the same shapes and candidate segments projected by PROJ's aeqd (equidistant_crs) and measured by
+    those of the same shapes and every segment that could be nearest projected by PROJ's aeqd (equidistant_crs) and measured by
     shapely, for lines and polygons near and far from a border."""
     import shapely
 
@@ -297,24 +297,27 @@ def test_a_shape_is_measured_as_in_projs_equidistant_frame(db, index):
         {"type": "LineString", "coordinates": [[-95.0, 40.0], [-90.0, 42.0], [-85.0, 39.0]]},
         {"type": "Polygon", "coordinates": [[[10.0, 50.2], [10.4, 50.2], [10.4, 50.5], [10.0, 50.5], [10.0, 50.2]]]},
     )]
+    ends = np.stack([np.column_stack([segments.ax, segments.ay]), np.column_stack([segments.bx, segments.by])], 1)
+    longest = (GEOD.inv(segments.ax, segments.ay, segments.bx, segments.by)[2] / 1000.0).max()
+
+    def km_from(lon, lat, xy):
+        return GEOD.inv(np.full(len(xy), lon), np.full(len(xy), lat), xy[:, 0], xy[:, 1])[2] / 1000.0
+
     for shape in shapes:
         border, km = segments.nearest_geometry(shape)
         rep = shapely.point_on_surface(shape)
         to_frame = pyproj.Transformer.from_crs(nearest.WGS84, nearest.equidistant_crs(rep.x, rep.y), always_xy=True)
+
+        def project(xy, to_frame=to_frame):
+            return np.column_stack(to_frame.transform(*xy.T))
+
         # every segment that could be the nearest: an end within the distance found, plus the shape's reach from
         # its centre and the longest segment, of the centre (a superset; PROJ's frame measures them all)
-        from_centre = GEOD.inv(np.full(len(segments.ax), rep.x), np.full(len(segments.ax), rep.y),
-                               segments.ax, segments.ay)[2] / 1000.0
-        reach = (GEOD.inv(np.full(len(shapely.get_coordinates(shape)), rep.x),
-                          np.full(len(shapely.get_coordinates(shape)), rep.y),
-                          *shapely.get_coordinates(shape).T)[2] / 1000.0).max()
-        longest = (GEOD.inv(segments.ax, segments.ay, segments.bx, segments.by)[2] / 1000.0).max()
-        near = from_centre <= km * 1.01 + reach + longest + 1.0
+        reach = km_from(rep.x, rep.y, shapely.get_coordinates(shape)).max()
+        near = km_from(rep.x, rep.y, ends[:, 0]) <= km * 1.01 + reach + longest + 1.0
         assert 0 < near.sum() < len(near)
-        ends = np.stack([np.column_stack([segments.ax, segments.ay]), np.column_stack([segments.bx, segments.by])], 1)
-        lines = shapely.transform(shapely.linestrings(ends[near]), lambda xy: np.column_stack(to_frame.transform(*xy.T)))
-        dense = shapely.transform(shapely.segmentize(shape, nearest.DENSIFY_DEG),
-                                  lambda xy: np.column_stack(to_frame.transform(*xy.T)))
+        lines = shapely.transform(shapely.linestrings(ends[near]), project)
+        dense = shapely.transform(shapely.segmentize(shape, nearest.DENSIFY_DEG), project)
         by_proj = shapely.distance(dense, lines)
         assert km == pytest.approx(by_proj.min(), abs=1e-6) and km > 0
         nearest_found = np.flatnonzero(near)[np.isclose(by_proj, by_proj.min(), atol=1e-6)][0]
