@@ -8,8 +8,9 @@
 - A module that needs another release (e.g. the seeded secret release) starts its own server with
   `serve_release(path)` and opens tabs on it with `visit_on(url)`; neither needs the default release.
 - Each test gets a `visit` object that records every websocket frame, HTTP request and response and every
-  JavaScript dialog of its page; `visit.open(path)` waits until the page is ready, fails on any exception
-  element and saves a screenshot to test-artifacts/.
+  JavaScript dialog of its page; `visit.open(path)` waits until the page is ready and fails on any exception
+  element. A failing test leaves a screenshot of its tab in test-artifacts/ (a whole-page shot of every page
+  visited cost a quarter of the browser tests' CPU, the map's 4 s, for pictures nobody looked at).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 TESTS = Path(__file__).resolve().parent.parent
@@ -57,6 +59,14 @@ TOOLTIP_JS = """(wanted) => {
     const tip = document.querySelector('.deck-tooltip');
     return !!tip && tip.offsetParent !== null && tip.innerText.includes(wanted);
 }"""
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test item, so that a tab's teardown knows whether the test failed."""
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
 
 
 @pytest.fixture(scope="session")
@@ -146,7 +156,8 @@ class Visit:
 
     def check(self) -> None:
         exceptions = self.page.locator("[data-testid='stException']")
-        self.screenshot()
+        if exceptions.count() or self.dialogs:
+            self.screenshot("-failed")
         assert exceptions.count() == 0, exceptions.first.inner_text()
         assert not self.dialogs, f"a dialog fired: {self.dialogs}"
 
@@ -198,6 +209,12 @@ def _recorded_tab(browser, base: str, request):
     page.on("response", lambda r: v.responses.append((r.status, r.url)))
     yield v
     try:
+        report = getattr(request.node, "rep_call", None)
+        if report is not None and report.failed:
+            try:
+                v.screenshot("-failed")   # the tab as the failing assertion left it
+            except PlaywrightError as exc:  # a crashed or closed tab: the test's own failure is what matters
+                print(f"no screenshot of the failed tab: {exc}")
         if not v.dialogs:
             assert page.locator("[data-testid='stException']").count() == 0
     finally:
