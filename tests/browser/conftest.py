@@ -10,7 +10,7 @@
 - Each test gets a `visit` object that records every websocket frame, HTTP request and response and every
   JavaScript dialog of its page; `visit.open(path)` waits until the page is ready and fails on any exception
   element. A failing test leaves a screenshot of its tab in test-artifacts/ (a whole-page shot of every page
-  visited cost a quarter of the browser tests' CPU, the map's 4 s, for pictures nobody looked at).
+  visited cost about a fifth of a tour of the pages in CPU, 4-5 s for the map, for pictures nobody looked at).
 """
 
 from __future__ import annotations
