@@ -75,8 +75,10 @@ def test_killed_publish_scratch_is_private_and_removed_by_the_next_command(tmp_p
         [scratch] = scratch_folders(temp)
         assert stat.S_IMODE(scratch.stat().st_mode) == 0o700, "others could read the unredacted scratch copy"
         assert scratch.stat().st_uid == os.geteuid()
-        # another command while the publish lives (stopped, not dead) leaves its scratch folder alone
-        run_cli("status", "--db", s.work_db, env=env)
+        # another command while the publish lives (stopped, not dead) leaves its scratch folder alone; one that does
+        # not open the working database, which the publish may already hold (stopped after it attached it, as a
+        # loaded machine made happen: `status` then failed on the lock, a timing flake)
+        run_cli("verify", "--release", s.release, env=env)
         assert scratch.is_dir(), "a command removed the scratch folder of a live publish"
         os.kill(publish.pid, signal.SIGKILL)
         killed = True
