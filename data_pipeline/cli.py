@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from contextlib import closing
 from pathlib import Path
 
 from data_pipeline.datasets import DATASET_NAMES as CANONICAL
@@ -114,12 +115,15 @@ def cmd_ingest(args) -> int:
     from data_pipeline.publish.operator_key import operator_key
 
     con = open_work_db(args.db)
-    operator_key(args.db)  # created with the database, so that it is there to back up before the first publish
-    from data_pipeline.publish.scratch import private_tempdir
+    try:   # closed on every way out: a file that fails must not leave the database open (and locked) behind it
+        operator_key(args.db)  # created with the database, so that it is there to back up before the first publish
+        from data_pipeline.publish.scratch import private_tempdir
 
-    with private_tempdir():  # copies of the inputs: removed if this process is killed before it can
-        results = ingest(con, args.paths, args.profile, show_progress=not args.no_progress and sys.stderr.isatty(),
-                         profiles=profiles)
+        with private_tempdir():  # copies of the inputs: removed if this process is killed before it can
+            results = ingest(con, args.paths, args.profile,
+                             show_progress=not args.no_progress and sys.stderr.isatty(), profiles=profiles)
+    finally:
+        con.close()
     if args.json:
         print(json.dumps({"sources": results}, indent=2))
     else:
@@ -141,7 +145,8 @@ def cmd_status(args) -> int:
     from data_pipeline.db import open_work_db
     from data_pipeline.ingest.reports import status
 
-    report = status(open_work_db(args.db, create=False))
+    with closing(open_work_db(args.db, create=False)) as con:
+        report = status(con)
     if args.json:
         print(json.dumps(report, indent=2, default=str))
         return 0
@@ -164,7 +169,8 @@ def cmd_quarantine(args) -> int:
     from data_pipeline.db import open_work_db
     from data_pipeline.ingest.reports import write_quarantine
 
-    write_quarantine(open_work_db(args.db, create=False), args.source, args.format, sys.stdout)
+    with closing(open_work_db(args.db, create=False)) as con:
+        write_quarantine(con, args.source, args.format, sys.stdout)
     return 0
 
 
