@@ -1,4 +1,4 @@
-"""Shared helpers for the tests: run the real CLI (as a subprocess, or its main() in this process) and read real
+"""Shared helpers for the tests: run the real CLI (its main() in this process, or as a subprocess) and read real
 DuckDB files."""
 
 from __future__ import annotations
@@ -11,8 +11,9 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable
-from contextlib import redirect_stderr, redirect_stdout
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import duckdb
@@ -45,18 +46,19 @@ def one_line_error(result) -> str:
     return lines[0]
 
 
-def run_cli(*args, check: bool = True, env: dict | None = None) -> subprocess.CompletedProcess:
-    """borderlens ARGS. A call whose outcome the test examines (check=False: exit code, stdout and stderr as a user
-    sees them) runs in a subprocess, as a user runs it. A call that must succeed (check=True: mostly a test building
-    its inputs) runs the command's own main() in this process, unless it sets TMPDIR (read once per process): the
-    suite makes about 250 of them, and a new process spent 0.7 CPU s of an ingest's 1.0 and 1.2 of a publish's 1.7
-    on start-up and imports."""
+def run_cli(*args, check: bool = True, env: dict | None = None, process: bool = False) -> subprocess.CompletedProcess:
+    """borderlens ARGS, as simonw/sqlite-utils tests its CLI through its runner: the command's own main() runs in
+    this process, with env set, the checkout as working directory and stdout/stderr captured (file descriptors
+    too, so that a library writing to them is seen as a user would see it). A real `borderlens` process runs
+    when the test asks for one (process=True: the console script itself, exit codes as a shell sees them) or sets
+    TMPDIR (read once per process). The suite makes about 450 calls; a new process spent 0.7 CPU s of a small
+    ingest's 1.0 and 1.2 of a publish's 1.7 on start-up and imports. check=True: the call must succeed."""
     argv = list(map(str, args))
-    if check and "TMPDIR" not in (env or {}):
-        result = _in_this_process(argv, env or {})
-    else:
+    if process or "TMPDIR" in (env or {}):
         result = subprocess.run([BORDERLENS, *argv], capture_output=True, text=True, cwd=REPO,
                                 env={**os.environ, **(env or {})}, timeout=600)
+    else:
+        result = _in_this_process(argv, env or {})
     if check and result.returncode != 0:
         raise AssertionError(f"borderlens {' '.join(argv)} failed ({result.returncode}):\n"
                              f"{result.stdout}\n{result.stderr}")
@@ -64,8 +66,9 @@ def run_cli(*args, check: bool = True, env: dict | None = None) -> subprocess.Co
 
 
 def _in_this_process(argv: list[str], env: dict) -> subprocess.CompletedProcess:
-    """data_pipeline.cli.main(argv) with env set, the checkout as working directory and stdout/stderr captured, as
-    `borderlens` would run it; an exception that escapes main() fails the test with its own traceback."""
+    """data_pipeline.cli.main(argv) with env set, the checkout as working directory and stdout/stderr captured
+    (Python's streams and file descriptors 1 and 2), as `borderlens` would run it; an exception that escapes
+    main() fails the test with its own traceback."""
     from data_pipeline.cli import main
 
     out, err = io.StringIO(), io.StringIO()
@@ -73,7 +76,7 @@ def _in_this_process(argv: list[str], env: dict) -> subprocess.CompletedProcess:
     os.environ.update({name: str(value) for name, value in env.items()})
     os.chdir(REPO)
     try:
-        with redirect_stdout(out), redirect_stderr(err):
+        with _descriptors_captured() as written, redirect_stdout(out), redirect_stderr(err):
             try:
                 code = main(argv)
             except SystemExit as exc:   # argparse's usage errors
@@ -85,7 +88,30 @@ def _in_this_process(argv: list[str], env: dict) -> subprocess.CompletedProcess:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
-    return subprocess.CompletedProcess(["borderlens", *argv], code, out.getvalue(), err.getvalue())
+    return subprocess.CompletedProcess(["borderlens", *argv], code, out.getvalue() + written[1],
+                                       err.getvalue() + written[2])
+
+
+@contextmanager
+def _descriptors_captured():
+    """What is written to file descriptors 1 and 2 (by C code: DuckDB, a library's warning) while the block
+    runs; yields {1: text, 2: text}, filled when the block ends."""
+    written: dict[int, str] = {1: "", 2: ""}
+    sys.stdout.flush()
+    sys.stderr.flush()
+    with tempfile.TemporaryFile() as fd_out, tempfile.TemporaryFile() as fd_err:
+        kept = {1: os.dup(1), 2: os.dup(2)}
+        os.dup2(fd_out.fileno(), 1)
+        os.dup2(fd_err.fileno(), 2)
+        try:
+            yield written
+        finally:
+            for fd, copy in kept.items():
+                os.dup2(copy, fd)
+                os.close(copy)
+            for fd, file in ((1, fd_out), (2, fd_err)):
+                file.seek(0)
+                written[fd] = file.read().decode("utf-8", "replace")
 
 
 def built_once(tmp_path_factory, name: str, build: Callable[[Path], object]):

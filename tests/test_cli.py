@@ -83,7 +83,7 @@ def test_user_errors_are_one_line_exit_2(tmp_path: Path, args, needle):
     write(tmp_path / "empty.csv", "")
     write(tmp_path / "bad.toml", '[profile]\nname = "bad"\ndataset = "weather"\n')
     args = [a.format(tmp=tmp_path, bts=BTS_2019) for a in args]
-    line = _one_line_error(run_cli(*args, check=False))
+    line = _one_line_error(run_cli(*args, check=False, process=True))   # the console script, as a shell runs it
     assert needle in line
 
 
