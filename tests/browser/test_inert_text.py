@@ -3,8 +3,9 @@
 A release is built with the real CLI from files whose every text field (notice designation, purpose and area;
 project name, description and funders; crossing point name and state; the publisher, title and licence of each
 file's metadata) holds markdown images and links, HTML, formulas, javascript: URLs and maths that point at a
-port on which nothing listens. Every page and view is loaded; the test fails on any request to a host other than
-the app's own, on any link or image made from the data, and on any dialog.
+port on which nothing listens, and script, onerror and onload tags whose alert would open a dialog. Every page and
+view is loaded; the test fails on any request to a host other than the app's own, on any link, image or script
+made from the data, and on any dialog.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ PAYLOADS = [
     f'=HYPERLINK("http://{LEAK}/formula","x")',
     f"$\\href{{http://{LEAK}/tex}}{{maths}}$ $$x^2$$",
     f"**bold** _it_ :red[red] :material/home: http://{LEAK}/bare",
+    "<script>alert('inert-script')</script> <img src=x onerror=alert('inert-onerror')> <svg onload=alert('inert-svg')>",
 ]
 HOSTILE = " ".join(PAYLOADS)
 SHORT = PAYLOADS[0] + " " + PAYLOADS[2]   # for fields kept short by their template (a list item, a state)
@@ -99,7 +101,7 @@ def test_data_text_is_inert_on_every_page(visit_on, hostile_base, view):
         shown.append(main.inner_text().replace("\u2060", ""))   # the word joiner that stops autolinks
         # nothing made from the data: no image, link, style or script pointing at the payloads' host
         made = main.locator(f"img[src*='{LEAK}'], a[href*='{LEAK}'], a[href^='javascript'], style, script, "
-                            "[data-testid='stMarkdownContainer'] .katex, iframe")
+                            "img[src='x'], [onerror], [onload], [data-testid='stMarkdownContainer'] .katex, iframe")
         assert made.count() == 0, (path, view, made.evaluate_all(
             "es => es.slice(0, 8).map(e => (e.closest('[data-testid]') || e).getAttribute('data-testid') + ': ' + "
             "(e.closest('[data-testid]') || e).innerText.slice(0, 300))"))
@@ -109,5 +111,6 @@ def test_data_text_is_inert_on_every_page(visit_on, hostile_base, view):
     assert not tab.dialogs
     # the hostile text did reach the pages, as text (else the test would prove nothing)
     text = "\n".join(shown)
-    for payload in (f"![img](http://{LEAK}/md-image.png)", f'<img src="http://{LEAK}/html-image.png">'):
+    for payload in (f"![img](http://{LEAK}/md-image.png)", f'<img src="http://{LEAK}/html-image.png">',
+                    "<script>alert('inert-script')</script>"):
         assert payload in text, f"{payload} is not shown as text in the {view or 'normal'} view"
