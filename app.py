@@ -10,7 +10,7 @@ from __future__ import annotations
 import duckdb
 import streamlit as st
 
-from dashboard_ui.frame import banner, maintenance, not_found, synthetic_datasets
+from dashboard_ui.frame import banner, maintenance, not_found, page_frame, synthetic_datasets
 from dashboard_ui.loading import load_meta, load_options
 from dashboard_ui.sharing import print_header, view_choices
 from dashboard_ui.sidebar import describe_plain, sidebar
@@ -92,14 +92,13 @@ def main() -> None:
         st.info(new_data, icon=":material/update:")
     for warning in print_warnings + warnings:
         st.warning(warning)
-    if not printing:
-        page.run()
-        return
     try:
-        page.run()
-    finally:  # also when the page stops early (st.stop)
-        choices.caption("Printed view of: " + view_choices())
-        print_header()
+        with page_frame():   # a page that ends early (dashboard_ui.frame.end_page) ends only itself
+            page.run()
+    finally:
+        if printing:   # also when the page ended early
+            choices.caption("Printed view of: " + view_choices())
+            print_header()
 
 
 main()

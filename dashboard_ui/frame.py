@@ -4,12 +4,44 @@ release cannot be read or the address names no page."""
 from __future__ import annotations
 
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import NoReturn
 
 import streamlit as st
 
 from data_pipeline.views import queries as Q
 from data_pipeline.views import queries_params as P
 from data_pipeline.views.queries_overview import DATASET_LABELS
+
+
+class PageEnded(Exception):
+    """A page has shown all it has for this view (an empty selection, an embed's one view)."""
+
+
+_frame = threading.local()   # Streamlit runs each session's script in a thread of its own
+
+
+@contextmanager
+def page_frame() -> Iterator[None]:
+    """Around the chosen page's run (app.py): end_page() inside ends the page, not the whole run, so that what
+    app.py writes after the page (a printed view's closing lines) is still written; st.stop() would end it all."""
+    _frame.depth = getattr(_frame, "depth", 0) + 1
+    try:
+        yield
+    except PageEnded:
+        pass
+    finally:
+        _frame.depth -= 1
+
+
+def end_page() -> NoReturn:
+    """End the page here (pages call this, not st.stop()). A page run without app.py around it (AppTest, or a
+    first visit that goes on to app.py) stops the run as st.stop() does."""
+    if getattr(_frame, "depth", 0):
+        raise PageEnded
+    st.stop()
 
 
 def banner(release: Q.Release, meta: Q.ReleaseMeta) -> None:

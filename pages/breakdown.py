@@ -7,6 +7,7 @@ import altair as alt
 import streamlit as st
 
 from dashboard_ui.charts import show_chart
+from dashboard_ui.frame import end_page
 from dashboard_ui.session import surface
 from dashboard_ui.sharing import embed_heading, share_view
 from dashboard_ui.sidebar import dimension_codes, dimension_title
@@ -47,7 +48,7 @@ if not dimensions:
         embed_heading("Breakdown")
     st.info("No crossing figures in this release are broken down by a dimension (such as nationality).")
     share_view("Breakdown")
-    st.stop()
+    end_page()
 
 names = sorted(dimensions, key=lambda n: (-len(dimensions[n]), n))   # the richest breakdown first (nationality)
 warnings = P.initialise([P.Param("dimension", "bd_dimension", names, names[0], "the breakdown")],
@@ -114,7 +115,7 @@ else:
     show_chart(chart, series, title, summary, "breakdown-series", "crossings",
                ["period", "series", "value", "figures", "published", "withheld", "months"])
     if embed:
-        st.stop()
+        end_page()
     st.subheader(f"{dimension_title(dimension)} ranked in the period")
     st.caption(f"{len(codes):,} codes at {where}. "
                + (f"{view.withheld:,} figures are withheld: totals with one are lower bounds and shares unknown."

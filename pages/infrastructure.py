@@ -11,6 +11,7 @@ import pydeck as pdk
 import streamlit as st
 
 from dashboard_ui.charts import show_chart
+from dashboard_ui.frame import end_page
 from dashboard_ui.session import surface
 from dashboard_ui.sharing import embed_heading, embed_snippet, embed_source, map_heading, share_view
 from dashboard_ui.tables import pager, pager_choice, show_table
@@ -66,7 +67,7 @@ view = load(release.release_id, release.path, filters, max_km, statuses, page, s
 drawn = view.drawn
 if view.paging.total == 0:
     st.info("No project matches this border, countries, period, distance and status.")
-    st.stop()
+    end_page()
 
 
 def project_map() -> None:
@@ -98,7 +99,7 @@ if embed:
     embed_heading(map_heading(("projects",), {"projects": "Infrastructure projects"}, ""))
     project_map()
     embed_source("infrastructure_projects")
-    st.stop()
+    end_page()
 
 cols = st.columns(len(STATUSES))
 for col, status in zip(cols, STATUSES):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard_ui.frame import end_page
 from dashboard_ui.session import surface
 from dashboard_ui.sharing import embed_heading, embed_snippet, embed_source, map_heading, share_view
 from dashboard_ui.tables import show_table
@@ -65,7 +66,7 @@ if not any(counts.values()):
 if embed:
     embed_source(*[{"notices": "exercise_notices", "projects": "infrastructure_projects"}.get(s, s)
                           for s in show])
-    st.stop()
+    end_page()
 embed_snippet(map_heading(show, LAYERS, st.session_state["map_measure"]))
 tables = [(data.crossing_table, "Crossing points", "map-crossing-points", "crossings"),
           (data.notices.table, "Exercise notices per grid cell" if data.notices.aggregated else "Exercise areas",

@@ -9,6 +9,7 @@ import altair as alt
 import streamlit as st
 
 from dashboard_ui.charts import show_chart
+from dashboard_ui.frame import end_page
 from dashboard_ui.session import surface
 from dashboard_ui.sharing import share_view
 from dashboard_ui.tables import pager, pager_choice, show_table
@@ -147,7 +148,7 @@ else:
     if view.off_calendar:
         ui.caption(view.off_calendar)
 if embed:
-    st.stop()
+    end_page()
 
 st.subheader("Chapter VIII: limits per state and year")
 ch8 = view.chapter8

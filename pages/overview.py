@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from dashboard_ui.frame import end_page
 from dashboard_ui.sharing import share_view, show_source
 from dashboard_ui.sidebar import describe
 from dashboard_ui.tables import show_table
@@ -94,7 +95,7 @@ else:
 
 if ctx["embed"]:
     show_source("crossings")
-    st.stop()
+    end_page()
 
 st.subheader("Exercise notices")
 n = data.notices

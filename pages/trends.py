@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard_ui.charts import show_chart
+from dashboard_ui.frame import end_page
 from dashboard_ui.session import surface
 from dashboard_ui.sharing import share_view
 from dashboard_ui.tables import show_table
@@ -120,7 +121,7 @@ else:
                  "crossings", ["period", "series", "value", "coverage", "reporters", "withheld_share",
                                "unpublished_share", "yoy_pct"])
     if embed:
-        st.stop()
+        end_page()
     incomplete = incomplete_words(series, grain)
     if incomplete:
         st.caption(incomplete)
