@@ -5,7 +5,7 @@ project name, description and funders; crossing point name and state; the publis
 file's metadata) holds markdown images and links, HTML, formulas, javascript: URLs and maths that point at a
 port on which nothing listens, and script, onerror and onload tags whose alert would open a dialog. Every page and
 view is loaded; the test fails on any request to a host other than the app's own, on any link, image or script
-made from the data, and on any dialog.
+made from the data, and on any dialog. The printable pass also checks that every page has a print view.
 """
 
 from __future__ import annotations
@@ -88,16 +88,28 @@ def _with(path: str, extra: str) -> str:
     return path + ("&" if "?" in path else "?") + extra if extra else path
 
 
+def _is_a_print_view(page, path: str) -> None:
+    """Every page's printable view (the tour's ?print=true pass; tests/browser/test_print.py prints two to PDF): no
+    sidebar, no controls, tabs or scrolling grids, the source line at the top and the bottom."""
+    assert page.locator("[data-testid='stSidebar']").count() == 0, path
+    main = page.locator("[data-testid='stMain']").inner_text()
+    assert main.count("borderlens release") >= 2 and "Printed view of:" in main, path
+    for control in ("stSelectbox", "stMultiSelect", "stSlider", "stDownloadButton", "stDataFrame", "stTabs"):
+        assert page.locator(f"[data-testid='{control}']").count() == 0, (path, control)
+
+
 @pytest.mark.parametrize("view", ["", "print=true", "embed=true"], ids=["normal", "print", "embed"])
 def test_data_text_is_inert_on_every_page(visit_on, hostile_base, view):
     tab = visit_on(hostile_base)
     base = urlparse(hostile_base).netloc
     shown = []
     for path in PAGES:
-        # the Infrastructure map is drawn in a tab that is hidden until chosen, except when embedded
-        drawn = path == "/map" or (path == "/infrastructure" and view == "embed=true")
-        page = tab.open(_with(path, view), wait_for_map=drawn and view != "print=true")
+        # the Infrastructure map is drawn in a tab that is hidden until chosen, except when embedded or printed
+        drawn = path == "/map" or (path == "/infrastructure" and view != "")
+        page = tab.open(_with(path, view), wait_for_map=drawn)
         main = page.locator("[data-testid='stMain']")
+        if view == "print=true":
+            _is_a_print_view(page, path)
         shown.append(main.inner_text().replace("\u2060", ""))   # the word joiner that stops autolinks
         # nothing made from the data: no image, link, style or script pointing at the payloads' host
         made = main.locator(f"img[src*='{LEAK}'], a[href*='{LEAK}'], a[href^='javascript'], style, script, "

@@ -1,5 +1,7 @@
 """The printable view (?print=true) in real Chromium: no sidebar, no controls, the source line at top and bottom,
-tables drawn whole, and Chromium's print to PDF gives a document of several pages."""
+tables drawn whole, and Chromium's print to PDF gives a document of several pages. That every page has a print
+view (no sidebar, controls or tabs; the source line twice) is checked in the ?print=true pass of
+tests/browser/test_inert_text.py, which visits every page in each view."""
 
 from __future__ import annotations
 
@@ -43,14 +45,3 @@ def test_a_bad_print_value_falls_back_with_a_warning(visit):
     text = page.locator("[data-testid='stMain']").inner_text()
     assert "the print view" in text and "<b>" not in text
     assert page.locator("[data-testid='stSidebar']").count() == 1   # the ordinary page
-
-
-@pytest.mark.parametrize("path", ["/map", "/trends", "/ranking", "/infrastructure", "/transparency", "/about",
-                                  "/downloads", "/revisions", "/breakdown"])
-def test_every_page_has_a_print_view(visit, path):
-    page = visit.open(path + "?print=true", wait_for_map=path in ("/map", "/infrastructure"))
-    assert page.locator("[data-testid='stSidebar']").count() == 0
-    main = page.locator("[data-testid='stMain']").inner_text()
-    assert main.count("borderlens release") >= 2 and "Printed view of:" in main
-    for control in ("stSelectbox", "stMultiSelect", "stSlider", "stDownloadButton", "stDataFrame", "stTabs"):
-        assert page.locator(f"[data-testid='{control}']").count() == 0, control
