@@ -1,7 +1,7 @@
 """Dashboard benchmark at scale: server time and bytes sent per page view, on a published release.
 
     .venv/bin/python bench/pages.py --crossings N --notices M --projects P [--keep DIR] [--runs R] [--warm K]
-                                    [--no-browser] [--json]
+                                    [--pages overview,map,...] [--no-browser] [--json]
 
 1. Builds the inputs inside DuckDB (COPY ... TO): N crossing rows in the BTS layout (bench/ingest.py's generator),
    M exercise notices and P infrastructure projects in the borderlens CSV templates (the sample files'
@@ -200,14 +200,14 @@ def _page_times(worker: str, pages: list[str], release: Path, runs: int, warm: i
     return out
 
 
-def server_times(release: Path, runs: int, warm: int) -> dict:
+def server_times(release: Path, runs: int, warm: int, pages=PAGES) -> dict:
     """Per page: the data_pipeline calls it makes, direct (st.cache_data bypassed)."""
-    return _page_times(WORKER, ["app", *(p[2] for p in PAGES)], release, runs, warm, "server")
+    return _page_times(WORKER, ["app", *(p[2] for p in pages)], release, runs, warm, "server")
 
 
-def streamlit_times(release: Path, runs: int, warm: int) -> dict:
+def streamlit_times(release: Path, runs: int, warm: int, pages=PAGES) -> dict:
     """Per page: the server's time for a page view through Streamlit (AppTest), cache included."""
-    return _page_times(APPTEST_WORKER, [p[2] for p in PAGES], release, runs, warm, "streamlit")
+    return _page_times(APPTEST_WORKER, [p[2] for p in pages], release, runs, warm, "streamlit")
 
 
 # ------------------------------------------------------------------------------------------------ browser
@@ -256,7 +256,7 @@ def _view(context, url: str) -> dict:
             "page_view_bytes": tally["ws_received"] + tally["ws_sent"] + tally["http"]}
 
 
-def browser_bytes(release: Path) -> dict:
+def browser_bytes(release: Path, pages=PAGES) -> dict:
     from playwright.sync_api import sync_playwright
 
     port = free_port()
@@ -278,7 +278,7 @@ def browser_bytes(release: Path) -> dict:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
             context = browser.new_context(viewport={"width": 1400, "height": 1000})
             first = None
-            for label, path, key in PAGES:
+            for label, path, key in pages:
                 views = [_view(context, base + path) for _ in range(2)]  # 1st: server cache cold; 2nd: warm
                 if first is None:
                     first = views[0]
@@ -308,8 +308,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5, help="fresh processes per page (cold figures)")
     parser.add_argument("--warm", type=int, default=10, help="warm calls in each of those processes")
     parser.add_argument("--no-browser", action="store_true", help="skip the bytes-per-page-view measurement")
+    parser.add_argument("--pages", default=",".join(p[2] for p in PAGES),
+                        help="comma-separated pages to measure (default: all): " + ", ".join(p[2] for p in PAGES))
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
+    wanted = [name.strip() for name in args.pages.split(",") if name.strip()]
+    unknown = sorted(set(wanted) - {p[2] for p in PAGES})
+    if unknown or not wanted:
+        parser.error(f"--pages: unknown page {', '.join(unknown) or '(none given)'}; "
+                     f"pages: {', '.join(p[2] for p in PAGES)}")
+    pages = [p for p in PAGES if p[2] in wanted]
 
     workdir = args.keep or Path(tempfile.mkdtemp(prefix="bench-pages-"))
     workdir.mkdir(parents=True, exist_ok=True)
@@ -323,9 +331,10 @@ def main(argv: list[str] | None = None) -> int:
         report["build"] = build_release(workdir, args.crossings, args.notices, args.projects)
         release = workdir / "release"
         report["release"] = str(release)
-        report["server"] = server_times(release, args.runs, args.warm)
-        report["streamlit"] = streamlit_times(release, args.runs, args.warm)
-        report["browser"] = None if args.no_browser or not Path(CHROMIUM).exists() else browser_bytes(release)
+        report["server"] = server_times(release, args.runs, args.warm, pages)
+        report["streamlit"] = streamlit_times(release, args.runs, args.warm, pages)
+        report["browser"] = (None if args.no_browser or not Path(CHROMIUM).exists()
+                             else browser_bytes(release, pages))
     finally:
         if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)
@@ -344,7 +353,7 @@ def main(argv: list[str] | None = None) -> int:
               f"{'view KB':>9} {'ws in KB':>9} {'ws out KB':>9} {'http KB':>8} {'browser s':>9}")
     print(header)
     print("-" * len(header))
-    for label, _, key in [("app.py (every page)", "", "app"), *PAGES]:
+    for label, _, key in [("app.py (every page)", "", "app"), *pages]:
         s = report["server"][key]
         line = (f"{label:<22} {s['cold_p50_ms']:>9.0f} {s['cold_p95_ms']:>9.0f} "
                 f"{s['warm_p50_ms']:>9.1f} {s['warm_p95_ms']:>9.1f}")
@@ -361,7 +370,7 @@ def main(argv: list[str] | None = None) -> int:
     header = f"{'page':<22} {'cold p50':>9} {'cold p95':>9} {'warm p50':>9} {'warm p95':>9}"
     print(header)
     print("-" * len(header))
-    for label, _, key in PAGES:
+    for label, _, key in pages:
         s = report["streamlit"][key]
         print(f"{label:<22} {s['cold_p50_ms']:>9.0f} {s['cold_p95_ms']:>9.0f} {s['warm_p50_ms']:>9.1f} "
               f"{s['warm_p95_ms']:>9.1f}")
