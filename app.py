@@ -12,7 +12,7 @@ import streamlit as st
 
 from dashboard_ui.frame import banner, maintenance, not_found, page_frame, synthetic_datasets
 from dashboard_ui.loading import load_meta, load_options
-from dashboard_ui.sharing import print_header, view_choices
+from dashboard_ui.sharing import print_header, source_if_missing, view_choices
 from dashboard_ui.sidebar import describe_plain, sidebar
 from data_pipeline.views import queries as Q
 from data_pipeline.views import queries_params as P
@@ -95,6 +95,7 @@ def main() -> None:
     try:
         with page_frame():   # a page that ends early (dashboard_ui.frame.end_page) ends only itself
             page.run()
+        source_if_missing(page.url_path)   # an embed always ends with its source line
     finally:
         if printing:   # also when the page ended early
             choices.caption("Printed view of: " + view_choices())

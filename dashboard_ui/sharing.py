@@ -62,6 +62,23 @@ def embed_source(*datasets: str) -> None:
     synthetic = "Synthetic data · " if any(p[2] for p in parts) else ""
     st.caption(f"{synthetic}Source: {Q.md_escape(E.publishers_line(publishers), 300)} · borderlens release "
                f"{release.release_id[:12]} · [Full view ↗]({current_url()})")
+    context()["source_shown"] = True
+
+
+# The datasets of a page that has no embedded view of its own: its embed's source line names their publishers (a
+# page not named here, such as About or Downloads, names every dataset of the release).
+PAGE_DATASETS = {"ranking": ("crossings",), "trends": ("crossings",), "breakdown": ("crossings",),
+                 "notices": ("exercise_notices",), "infrastructure": ("infrastructure_projects",)}
+
+
+def source_if_missing(page_path: str) -> None:
+    """An embed of a page that wrote no source line gets one after it: docs/sharing.md promises one on every
+    page's embedded view (the Ranking, a notice, About... had none)."""
+    ctx = context()
+    if not ctx["embed"] or ctx.get("source_shown"):
+        return
+    release = ctx["release"]
+    embed_source(*(PAGE_DATASETS.get(page_path) or tuple(load_provenance(release.release_id, release.path))))
 
 
 def show_source(*datasets: str) -> None:
@@ -72,6 +89,7 @@ def show_source(*datasets: str) -> None:
     licences = "; ".join(dict.fromkeys(p[1] for p in parts))
     st.caption(f"Source: {Q.md_escape(sources, 2000)} · Licence: {Q.md_escape(licences, 2000)} · borderlens "
                f"release {release.release_id} ({release.created})")
+    context()["source_shown"] = True
 
 
 def current_url() -> str:
