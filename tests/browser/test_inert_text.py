@@ -5,7 +5,8 @@ project name, description and funders; crossing point name and state; the publis
 file's metadata) holds markdown images and links, HTML, formulas, javascript: URLs and maths that point at a
 port on which nothing listens, and script, onerror and onload tags whose alert would open a dialog. Every page and
 view is loaded; the test fails on any request to a host other than the app's own, on any link, image or script
-made from the data, and on any dialog. The printable pass also checks that every page has a print view.
+made from the data, and on any dialog. The printable and embedded passes also check that every page has a print
+view and an embedded view.
 """
 
 from __future__ import annotations
@@ -98,6 +99,23 @@ def _is_a_print_view(page, path: str) -> None:
         assert page.locator(f"[data-testid='{control}']").count() == 0, (path, control)
 
 
+# The one view an embed of these pages shows (tests/browser/test_sharing.py embeds the trends chart)
+EMBEDDED_VIEW = {"/": "stDataFrame", "/map": "stDeckGlJsonChart", "/notices": "stVegaLiteChart",
+                 "/infrastructure": "stDeckGlJsonChart"}
+
+
+def _is_an_embed(page, path: str) -> None:
+    """Every page's embedded view (the tour's ?embed=true pass): no sidebar, the source line naming the release,
+    no sharing panel; the Overview, Map, Notices and Infrastructure show their one view."""
+    assert page.locator("[data-testid='stSidebar']").count() == 0, path
+    if path in EMBEDDED_VIEW:
+        shown = page.locator(f"[data-testid='{EMBEDDED_VIEW[path]}']")
+        shown.first.wait_for()   # a busy machine may draw it after the heading
+        assert shown.count() == 1, (path, shown.count())
+    text = page.locator("[data-testid='stMain']").inner_text()
+    assert "Source:" in text and "borderlens release" in text and "Share and cite this view" not in text, path
+
+
 @pytest.mark.parametrize("view", ["", "print=true", "embed=true"], ids=["normal", "print", "embed"])
 def test_data_text_is_inert_on_every_page(visit_on, hostile_base, view):
     tab = visit_on(hostile_base)
@@ -110,6 +128,8 @@ def test_data_text_is_inert_on_every_page(visit_on, hostile_base, view):
         main = page.locator("[data-testid='stMain']")
         if view == "print=true":
             _is_a_print_view(page, path)
+        if view == "embed=true":
+            _is_an_embed(page, path)
         shown.append(main.inner_text().replace("\u2060", ""))   # the word joiner that stops autolinks
         # nothing made from the data: no image, link, style or script pointing at the payloads' host
         made = main.locator(f"img[src*='{LEAK}'], a[href*='{LEAK}'], a[href^='javascript'], style, script, "

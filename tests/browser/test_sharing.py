@@ -1,5 +1,6 @@
 """Sharing in real Chromium: a filtered table's CSV holds all its rows (every page), a permalink opens the same view
-in a fresh browser, an embed shows the chart without the sidebar, chart images download with their source line."""
+in a fresh browser, an embed shows the chart without the sidebar, chart images download with their source line (every
+page's embedded view is checked in the ?embed=true pass of tests/browser/test_inert_text.py)."""
 
 from __future__ import annotations
 
@@ -112,18 +113,6 @@ def test_an_embed_shows_the_chart_without_the_sidebar(visit):
     assert "Source:" in main and "borderlens release" in main
     assert "Share and cite this view" not in main and "Mirror statistics" not in main
     assert page.locator("[data-testid='stDownloadButton']").count() == 0
-
-
-@pytest.mark.parametrize("path, main", [("/?embed=true", "stDataFrame"), ("/map?embed=true", "stDeckGlJsonChart"),
-                                        ("/notices?embed=true", "stVegaLiteChart"),
-                                        ("/infrastructure?embed=true", "stDeckGlJsonChart")])
-def test_every_embed_shows_its_main_view_and_source_line(visit, path, main):
-    page = visit.open(path, wait_for_map=main == "stDeckGlJsonChart")
-    assert page.locator("[data-testid='stSidebar']").count() == 0
-    page.locator(f"[data-testid='{main}']").first.wait_for()   # a busy machine may draw it after the heading
-    assert page.locator(f"[data-testid='{main}']").count() == 1
-    text = page.locator("[data-testid='stMain']").inner_text()
-    assert "Source:" in text and "borderlens release" in text and "Share and cite this view" not in text
 
 
 def test_chart_images_download_with_their_source_line(visit, browser_release):
