@@ -121,14 +121,15 @@ def _truth(work_db, release_db) -> tuple[pd.DataFrame, pd.Series]:
 
 
 def _component_intervals(truth: pd.DataFrame, unknown: np.ndarray, margins: dict,
-                         releases: tuple[np.ndarray, ...] = ()) -> pd.DataFrame:
+                         releases: tuple[np.ndarray, ...] = (), enough: int | None = None) -> pd.DataFrame:
     """The attacker's interval of every small count among the unknown cells, as _intervals but fast enough for
     the demo's 21k cells: the group sums are split into connected sets of unknown cells (cells linked by a
     shared group), and each set's programs are solved on their own. Every solution found is a feasible table,
     so it also widens the other cells' intervals; a cell is solved for only while no solution yet shows it
     reaching +-P %. releases: masks of truth's rows, the cells of other releases the attacker also holds; each
     one's totals are formed over its own cells (the differencing attack). Withheld counts enter the totals as 0
-    (the audit's attacker model)."""
+    (the audit's attacker model). enough: stop once that many small counts are narrowed (a control that only needs
+    to show the attack works); the counts of the sets not yet solved are left out."""
     value = truth["true_value"].fillna(0).to_numpy(float)
     present = (truth["value_status"] != "missing").to_numpy()
     unk = np.flatnonzero(unknown & present)
@@ -156,7 +157,11 @@ def _component_intervals(truth: pd.DataFrame, unknown: np.ndarray, margins: dict
     q = np.maximum(v * P / 100, 1.0)
     lo_need, hi_need = np.maximum(v - q, 0), v + q
     low, high = v.copy(), v.copy()
+    solved = np.zeros(len(unk), dtype=bool)
     for component in np.unique(var_label[small]):
+        if enough is not None and np.count_nonzero(
+                solved & small & ((low > lo_need + 1e-6) | (high < hi_need - 1e-6))) >= enough:
+            break
         vs, cs = np.flatnonzero(var_label == component), np.flatnonzero(con_label == component)
         sub, sub_rhs = a[cs][:, vs], rhs[cs]
         targets = np.flatnonzero(small[vs])
@@ -182,7 +187,8 @@ def _component_intervals(truth: pd.DataFrame, unknown: np.ndarray, margins: dict
                 cost[t] = sign
                 if solve(cost).status == 3:
                     high[g] = np.inf
-    narrow = small & ((low > lo_need + 1e-6) | (high < hi_need - 1e-6))
+        solved[vs] = True
+    narrow = solved & small & ((low > lo_need + 1e-6) | (high < hi_need - 1e-6))
     return truth.iloc[unk[narrow]].assign(low=low[narrow], high=high[narrow])
 
 
