@@ -237,3 +237,14 @@ def test_many_projects_are_counted_per_cell_and_per_year(app_env, monkeypatch):
             by_year[year] = by_year.get(year, 0) + 1
     assert years.groupby("year")["projects"].sum().to_dict() == by_year
     assert chart.groupby("year")["projects"].sum().to_dict() == by_year      # what the chart itself draws
+
+
+def test_a_printed_view_that_matches_nothing_keeps_its_closing_lines(app_env):
+    """The page ends early (no project matches), the printed view still names its choices and ends with the
+    source line (before, st.stop() ended app.py's run too and both were lost)."""
+    at = open_page("infrastructure", {"print": "true", "border": "CAN-USA", "status": "cancelled"})
+    no_exception(at)
+    assert any(i.value.startswith("No project matches") for i in at.info)
+    captions = [c.value for c in at.caption]
+    assert any(c.startswith("Printed view of: ") for c in captions), captions
+    assert sum("borderlens release" in c for c in captions + [m.value for m in at.markdown]) >= 2, captions

@@ -206,3 +206,12 @@ def test_the_ranking_download_holds_numbers_statuses_and_guarded_text(release_di
     assert back["window_to"].str.fullmatch(r"\d{4}-\d{2}-01").all()
     assert back["location_name"].iloc[0] == "'=1+2"
     assert back["trends_link"].str.startswith("trends?port=").all()
+
+
+def test_an_embedded_ranking_ends_with_its_source_line(app_env):
+    """docs/sharing.md: every page's embedded view ends with a one-line source; the Ranking has no embed view of
+    its own, so app.py writes it (before, it had none)."""
+    at = open_page("ranking", embedded=True)
+    no_exception(at)
+    sources = [c.value for c in at.caption if "Source:" in c.value]
+    assert len(sources) == 1 and "borderlens release" in sources[0] and "Full view" in sources[0], sources
