@@ -83,11 +83,11 @@ def take(release: Path, out: Path, names: list[str]) -> list[Path]:
                                          "</iframe></body>")
                         frame = page.locator("iframe").element_handle().content_frame()
                         _ready(frame, canvas, name)
-                        page.screenshot(path=str(target))
+                        page.screenshot(path=str(target), timeout=WAIT_MS, animations="disabled")
                     else:
                         page.goto(url + address, wait_until="domcontentloaded")
                         _ready(page, canvas, name)
-                        page.screenshot(path=str(target))
+                        page.screenshot(path=str(target), timeout=WAIT_MS, animations="disabled")
                     page.close()
                     written.append(target)
             finally:
