@@ -145,7 +145,7 @@ def cmd_status(args) -> int:
     from data_pipeline.db import open_work_db
     from data_pipeline.ingest.reports import status
 
-    with closing(open_work_db(args.db, create=False)) as con:
+    with closing(open_work_db(args.db, create=False, read_only=True)) as con:
         report = status(con)
     if args.json:
         print(json.dumps(report, indent=2, default=str))
@@ -169,7 +169,7 @@ def cmd_quarantine(args) -> int:
     from data_pipeline.db import open_work_db
     from data_pipeline.ingest.reports import write_quarantine
 
-    with closing(open_work_db(args.db, create=False)) as con:
+    with closing(open_work_db(args.db, create=False, read_only=True)) as con:
         write_quarantine(con, args.source, args.format, sys.stdout)
     return 0
 

@@ -74,8 +74,10 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
     return current
 
 
-def open_work_db(path: str | Path, create: bool = True) -> duckdb.DuckDBPyConnection:
-    """The operator's working database, migrated; refuses a missing file when create is False."""
+def open_work_db(path: str | Path, create: bool = True, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """The operator's working database, migrated; refuses a missing file when create is False. read_only (for the
+    commands that only read it) opens it read-only when no migration is due, so they run beside a publish, which
+    holds it read-only too; a database that needs a migration is opened to write, once."""
     if str(path).strip() in ("", ":memory:") or str(path).startswith(":memory:"):
         raise UserError(f"--db needs the path of a database file, not '{path}': nothing would be kept")
     path = Path(path)
@@ -85,6 +87,10 @@ def open_work_db(path: str | Path, create: bool = True) -> duckdb.DuckDBPyConnec
         raise UserError(f"database not found: {path}")
     if path.parent and not path.parent.exists():
         raise UserError(f"folder for the database does not exist: {path.parent}")
+    if read_only and path.exists():
+        con = _current_read_only(path)
+        if con is not None:
+            return con
     con = connect(path)
     ours, tables = con.execute(sql("meta/table_census")).fetchall()[0]
     if tables and not ours:
@@ -93,6 +99,17 @@ def open_work_db(path: str | Path, create: bool = True) -> duckdb.DuckDBPyConnec
                         "schema_version); give a new file or a borderlens working database")
     migrate(con)
     return con
+
+
+def _current_read_only(path: Path) -> duckdb.DuckDBPyConnection | None:
+    """A read-only connection to a borderlens database at the newest schema version, else None (the caller opens
+    it to write, and refuses or migrates it)."""
+    con = connect(path, read_only=True)
+    ours, _tables = con.execute(sql("meta/table_census")).fetchall()[0]
+    if ours and con.execute(sql("meta/current_version")).fetchall()[0][0] == migrations()[-1][0]:
+        return con
+    con.close()
+    return None
 
 
 @contextmanager

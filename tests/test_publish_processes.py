@@ -92,3 +92,37 @@ def test_killed_publish_scratch_is_private_and_removed_by_the_next_command(tmp_p
     run_cli("quarantine", "--db", s.work_db, env=env)
     assert not scratch.exists(), "the scratch copy of a killed publish outlived the next command"
     assert not list(temp.iterdir())
+
+
+def holds_open(pid: int, path: Path) -> bool:
+    """Whether process pid has path open (its file descriptors in /proc)."""
+    target = str(path.resolve())
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            if os.readlink(fd) == target:
+                return True
+        except OSError:   # a descriptor closed while we looked
+            continue
+    return False
+
+
+def test_status_and_quarantine_run_beside_a_publish_that_holds_the_working_database(tmp_path: Path,
+                                                                                     release_secret_inputs):
+    s = release_secret_inputs
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    env = {**s.env, "TMPDIR": str(temp)}
+    publish = start_publish(s.work_db, s.policy, tmp_path / "release", env)
+    try:
+        # stopped while it has the working database open (attached read-only): the commands that only read it must
+        # not need the write lock
+        stopped_when(publish, lambda: holds_open(publish.pid, Path(s.work_db)))
+        status = json.loads(run_cli("status", "--db", s.work_db, "--json", env=env).stdout)
+        assert status["sources"] and status["schema_version"] > 0
+        listing = run_cli("quarantine", "--db", s.work_db, env=env).stdout
+        assert listing.startswith("source_id,dataset,line_no,reasons,raw_record\n")
+        assert holds_open(publish.pid, Path(s.work_db)), "the publish let go of the database: this proves nothing"
+    finally:
+        os.kill(publish.pid, signal.SIGCONT)
+        stdout, stderr = publish.communicate(timeout=120)
+    assert publish.returncode == 0, stderr
