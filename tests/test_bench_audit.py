@@ -1,8 +1,9 @@
 """bench/audit.py on a generated table (issue 15's generated release): it ingests and publishes bench/ingest.py's
 BTS-layout table under a suppress_below policy, reports the audit's figures, and an independent LP attack over
 every margin the audit protects recovers no small count beyond those the release declares unprotectable. The 1M
-figures are in docs/performance.md (a run takes minutes; here 20,000 cells). The attacks are bench/attack.py's, run
-by `bench/audit.py --attack`: LP over every margin, differencing with an earlier release, and the input's hash."""
+figures are in docs/performance.md; `make test` runs 20,000 cells, `make test-scale` the million. The attacks are
+bench/attack.py's, run by `bench/audit.py --attack`: LP over every margin, differencing with an earlier release,
+and the input's hash."""
 
 from __future__ import annotations
 
@@ -10,19 +11,24 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from support import REPO, one_line_error
 from attacker import K, MARGINS, _component_intervals, _truth
 
 BENCH = REPO / "bench" / "audit.py"
 
 
-def test_a_generated_release_passes_its_audit_and_an_lp_attack_recovers_nothing_more(tmp_path):
-    result = subprocess.run([sys.executable, str(BENCH), "--cells", "20000", "--keep", str(tmp_path), "--json",
+# 20,000 cells in `make test`; the issue's million in `make test-scale` (about 10 minutes on two cores, more than
+# the suite's whole budget): the same test, deselected by `make test` (its summary says so), never skipped.
+@pytest.mark.parametrize("cells", [20_000, pytest.param(1_000_000, marks=pytest.mark.scale)])
+def test_a_generated_release_passes_its_audit_and_an_lp_attack_recovers_nothing_more(tmp_path, cells):
+    result = subprocess.run([sys.executable, str(BENCH), "--cells", str(cells), "--keep", str(tmp_path), "--json",
                              "--attack"],
-                            capture_output=True, text=True, cwd=REPO, timeout=900)
+                            capture_output=True, text=True, cwd=REPO, timeout=3600)
     assert result.returncode == 0, f"{result.stdout}\n{result.stderr}"
     figures = json.loads(result.stdout)
-    assert figures["passed"] and figures["cells"] >= 19_000 and figures["primaries"] > 0
+    assert figures["passed"] and figures["cells"] >= cells * 0.95 and figures["primaries"] > 0
     assert figures["publish_seconds"] > 0 and figures["baseline_seconds"] > 0
     truth, _ = _truth(tmp_path / "audit.duckdb", tmp_path / "release" / "borderlens.duckdb")
     assert len(truth) == figures["cells"]
