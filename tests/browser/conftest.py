@@ -195,6 +195,7 @@ def _recorded_tab(browser, base: str, request):
     """A new tab that records what it sees (the body of `visit` and `visit_on`); closes it and checks at the end."""
     ARTIFACTS.mkdir(exist_ok=True)
     context = browser.new_context(viewport=VIEWPORT)
+    context.set_default_timeout(PAGE_TIMEOUT_MS)   # every action (a click, a screenshot, a PDF) gets the ceiling
     page = context.new_page()
     name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
     v = Visit(page=page, base=base, name=name)
@@ -227,6 +228,7 @@ def framed(browser, url: str, width: int, height: int, viewport: dict):
     """A new tab (of viewport's size) whose page is just an iframe of url, width x height px at its top left and
     without a border, as a web page embeds a view; yields (tab, the frame's locator) and closes the tab."""
     page = browser.new_page(viewport=viewport)
+    page.set_default_timeout(PAGE_TIMEOUT_MS)   # Playwright's 30 s ran out for a screenshot on a busy machine
     try:
         src = html.escape(url, quote=True)
         page.set_content(f'<html><body style="margin:0"><iframe src="{src}" width="{width}" height="{height}" '

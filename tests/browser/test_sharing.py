@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 from PIL import Image
 
+from conftest import PAGE_TIMEOUT_MS
 from data_pipeline.views import queries as Q
 from data_pipeline.views.queries_projects import projects_table
 from test_app_release import whole_period
@@ -94,6 +95,7 @@ def test_a_permalink_opens_the_same_view_in_a_fresh_browser(visit, browser):
     cite = next(c for c in _code_blocks(page) if c.startswith("borderlens, “Crossing trends”"))
     assert link in cite
     context = browser.new_context(viewport=VIEWPORT)
+    context.set_default_timeout(PAGE_TIMEOUT_MS)
     try:
         fresh = context.new_page()
         again = type(visit)(page=fresh, base="", name=visit.name + "-fresh")
