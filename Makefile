@@ -59,7 +59,7 @@ test: $(STAMP)
 	$(PYTEST)
 
 # The tests at the issues' full scale (pytest -m scale: issue 15's attacks on a generated million-cell release),
-# about 10 minutes on two cores: beyond `make test`'s budget, which deselects them.
+# about 7 minutes and 4.3 GB on two cores: beyond `make test`'s budget, which deselects them.
 test-scale: $(STAMP)
 	$(BIN)/python -m pytest -m scale --durations=5
 
