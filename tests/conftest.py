@@ -262,3 +262,11 @@ def deferred_downloads(monkeypatch) -> dict:
 
     monkeypatch.setattr(MediaFileManager, "add_deferred", keep)
     return made
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """Say at the end that the full-scale tests did not run (pytest-xdist's summary does not count deselected
+    tests), and how to run them."""
+    if "not scale" in (config.option.markexpr or ""):
+        terminalreporter.write_line("not run here: the tests marked scale (issue 15's million-cell release); "
+                                    "`make test-scale` runs them")

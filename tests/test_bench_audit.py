@@ -20,7 +20,7 @@ BENCH = REPO / "bench" / "audit.py"
 
 
 # 20,000 cells in `make test`; the million in `make test-scale` (about 7 minutes on two cores, most of
-# the suite's whole budget): the same test, deselected by `make test` (its summary says so), never skipped.
+# the suite's whole budget): the same test, deselected by `make test` (its last lines say so), never skipped.
 @pytest.mark.parametrize("cells", [20_000, pytest.param(1_000_000, marks=pytest.mark.scale)])
 def test_a_generated_release_passes_its_audit_and_an_lp_attack_recovers_nothing_more(tmp_path, cells):
     result = subprocess.run([sys.executable, str(BENCH), "--cells", str(cells), "--keep", str(tmp_path), "--json",
