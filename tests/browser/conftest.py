@@ -191,11 +191,18 @@ def visit(browser, server, request):
     yield from _recorded_tab(browser, server, request)
 
 
+def new_context(browser):
+    """A browser context (its own cookies: a new visitor) of the tests' viewport, where every action (a click, a
+    screenshot, a PDF) gets PAGE_TIMEOUT_MS as its ceiling, not Playwright's 30 s."""
+    context = browser.new_context(viewport=VIEWPORT)
+    context.set_default_timeout(PAGE_TIMEOUT_MS)
+    return context
+
+
 def _recorded_tab(browser, base: str, request):
     """A new tab that records what it sees (the body of `visit` and `visit_on`); closes it and checks at the end."""
     ARTIFACTS.mkdir(exist_ok=True)
-    context = browser.new_context(viewport=VIEWPORT)
-    context.set_default_timeout(PAGE_TIMEOUT_MS)   # every action (a click, a screenshot, a PDF) gets the ceiling
+    context = new_context(browser)
     page = context.new_page()
     name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
     v = Visit(page=page, base=base, name=name)

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from conftest import PAGE_TIMEOUT_MS
+from conftest import new_context
 from data_pipeline.views import queries as Q
 from data_pipeline.views.queries_projects import projects_table
 from test_app_release import whole_period
@@ -22,7 +22,6 @@ from test_app_release import whole_period
 pytestmark = pytest.mark.browser
 
 FILTERED = "/infrastructure?border=all&within_km=100&rows=50"
-VIEWPORT = {"width": 1400, "height": 1000}
 TRENDS = "/trends?border=CAN-USA&grain=quarter&by=direction&measure=trucks"
 
 
@@ -94,8 +93,7 @@ def test_a_permalink_opens_the_same_view_in_a_fresh_browser(visit, browser):
     assert "Quarter" in before[2], before
     cite = next(c for c in _code_blocks(page) if c.startswith("borderlens, “Crossing trends”"))
     assert link in cite
-    context = browser.new_context(viewport=VIEWPORT)
-    context.set_default_timeout(PAGE_TIMEOUT_MS)
+    context = new_context(browser)
     try:
         fresh = context.new_page()
         again = type(visit)(page=fresh, base="", name=visit.name + "-fresh")
