@@ -161,6 +161,18 @@ def query(db: Path, text: str, params=None) -> list[tuple]:
         con.close()
 
 
+def database_at_schema(db: Path, version: int) -> duckdb.DuckDBPyConnection:
+    """A working database as an older borderlens made it: the committed migrations 1 to version, recorded as
+    such; the caller fills it and closes the connection."""
+    con = duckdb.connect(str(db))
+    con.execute((REPO / "sql" / "meta" / "schema_version_table.sql").read_text())
+    for number in range(1, version + 1):
+        [path] = sorted((REPO / "sql" / "schema").glob(f"{number:03d}_*.sql"))
+        con.execute(path.read_text())
+        con.execute("insert into schema_version (version, file_name) values (?, ?)", [number, path.name])
+    return con
+
+
 def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
     path.write_bytes(text.encode(encoding))
     return path

@@ -31,20 +31,21 @@ def _inject(db: Path) -> None:
     """Extreme rows beside real ones: copies of a demo row with the dates or figures replaced."""
     con = duckdb.connect(str(db))
     try:
-        copy = ("insert into crossings select * replace (?::date as period_start, ?::double as value, "
-                "'reported' as value_status, source_line + 100000 + ? as source_line) from crossings "
-                "where location_id = ? and measure = 'pedestrians' and direction = 'inbound' "
-                "order by period_start desc limit 1")
+        # the port's pedestrian series, written to as the cube stores figures (crossing_facts by series id)
+        series = ("select series_id from crossing_series_keys where location_id = ? and measure = 'pedestrians'")
+        copy = ("insert into crossing_facts select * replace (?::date as period_start, ?::double as value, "
+                "'reported' as value_status, source_line + 100000 + ? as source_line) from crossing_facts "
+                f"where series_id in ({series} and direction = 'inbound') order by period_start desc limit 1")
         for i, day in enumerate(FAR_DATES):
             con.execute(copy, [day, 5000.0, i, PORT])
         for i, value in enumerate(HUGE):
             con.execute(copy, [f"2024-{i + 1:02d}-01", value, 50 + i, PORT])
-        con.execute("delete from crossings where location_id = ? and period_start between date '2024-01-01' "
-                    "and date '2024-04-30' and measure = 'pedestrians' and source_line < 100000", [PORT])
+        con.execute(f"delete from crossing_facts where series_id in ({series}) and period_start between "
+                    "date '2024-01-01' and date '2024-04-30' and source_line < 100000", [PORT])
         # a year before the 1e308 figure, a figure of 10 (the smallest the demo policy publishes): the change on a
         # year earlier overflows
-        con.execute("update crossings set value = 10, value_status = 'reported' where location_id = ? "
-                    "and measure = 'pedestrians' and period_start = date '2023-01-01'", [PORT])
+        con.execute(f"update crossing_facts set value = 10, value_status = 'reported' where series_id in ({series}) "
+                    "and period_start = date '2023-01-01'", [PORT])
         notice = ("insert into exercise_notices select * replace (? as notice_id, ?::date as notified_on, "
                   "?::date as start_date, ?::date as end_date, ?::bigint as troops, 'reported' as troops_status, "
                   "source_line + 100000 + ? as source_line) from exercise_notices order by start_date limit 1")

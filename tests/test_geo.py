@@ -17,7 +17,7 @@ import pyproj
 import pytest
 
 from data_pipeline.geo import nearest, places, reference
-from data_pipeline.db import open_work_db
+from data_pipeline.db import open_work_db, sql
 
 GEO_DIR = Path(__file__).resolve().parent.parent / "sample_data" / "geo"
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static" / "geo"
@@ -350,8 +350,11 @@ def test_derive_fills_the_three_tables(tmp_path):
     reference.load_borders(con, LAND, DISPUTED)
     lat0 = _can_usa_lat_at(-100.0)
     lon10, lat10, _ = GEOD.fwd(-100.0, lat0, 0.0, 10_000.0)
+    # rows stored as the ingest stores them: staged as _incoming, then canonical/crossings_insert
+    con.execute("create temp table _rows as select * from crossings limit 0")
+    con.execute("create temp view _incoming as select * from _rows")
     crossing = (
-        "insert into crossings (location_id, country_iso3, neighbor_iso3, direction, period_start, period_granularity,"
+        "insert into _rows (location_id, country_iso3, neighbor_iso3, direction, period_start, period_granularity,"
         " measure, value_status, lat, lon, source_id, source_line) values (?, ?, ?, 'inbound', ?, 'month', 'trucks',"
         " 'reported', ?, ?, 'test', ?)"
     )
@@ -359,6 +362,7 @@ def test_derive_fills_the_three_tables(tmp_path):
     con.execute(crossing, ["USA-0001", "USA", "CAN", "2024-02-01", lat10, lon10, 2])
     con.execute(crossing, ["USA-0002", "USA", "MEX", "2024-01-01", lat10, lon10, 3])  # same spot, pair says MEX
     con.execute(crossing, ["USA-0003", "USA", "CAN", "2024-01-01", None, None, 4])
+    con.execute(sql("canonical/crossings_insert"))
     area = json.dumps(_square(lat0 - 0.1, lat0 + 0.1))
     notice = (
         "insert into exercise_notices (notice_id, area_geojson, lat, lon, source_id, source_line)"
@@ -378,7 +382,8 @@ def test_derive_fills_the_three_tables(tmp_path):
     con.execute(project, ["P3", None, None, None, None, 3])
 
     counts = places.derive(con)
-    assert counts == {"crossings": 3, "exercise_notices": 2, "infrastructure_projects": 2}
+    # crossings: two places (USA-0001's two months share one), USA-0003 has no coordinates
+    assert counts == {"crossings": 2, "exercise_notices": 2, "infrastructure_projects": 2}
     rows = con.execute("select location_id, source_line, border_id, distance_to_border_km from crossings").fetchall()
     crossings = {(r[0], r[1]): (r[2], r[3]) for r in rows}
     for key in (("USA-0001", 1), ("USA-0001", 2)):

@@ -8,10 +8,9 @@ import csv
 from collections import Counter, defaultdict
 from pathlib import Path
 
-import duckdb
 
 from cube_support import ingest_profiled, profile_mistake
-from support import REPO, ingest_json, query, run_cli, write
+from support import REPO, database_at_schema, ingest_json, query, run_cli, write
 
 FRONTEX = (REPO / "sample_data" / "crossings"
            / "frontex_irregular_border_crossings_monthly_2009-01_2025-04.csv")
@@ -136,12 +135,7 @@ def test_database_of_schema_6_stays_readable(tmp_path: Path):
     """A working database made before the cube: its rows become crossing points without a breakdown, and a newer
     file of the same series replaces them by the same key as before."""
     db = tmp_path / "work.duckdb"
-    con = duckdb.connect(str(db))
-    con.execute((REPO / "sql" / "meta" / "schema_version_table.sql").read_text())
-    for number in range(1, 7):
-        [path] = sorted((REPO / "sql" / "schema").glob(f"{number:03d}_*.sql"))
-        con.execute(path.read_text())
-        con.execute("insert into schema_version (version, file_name) values (?, ?)", [number, path.name])
+    con = database_at_schema(db, 6)
     con.execute("insert into crossings (location_id, country_iso3, direction, period_start, period_granularity, "
                 "measure, value, value_status, source_id, source_line) values "
                 "('USA-0104', 'USA', 'inbound', '2020-01-01', 'month', 'trucks', 5, 'reported', 'old:1', 2)")

@@ -37,7 +37,7 @@ def derive(con: duckdb.DuckDBPyConnection, index: BorderIndex | None = None) -> 
 
     Geometry runs once per distinct location; each table gets one set-based UPDATE ... FROM of the rows whose
     values change (so adding a small file to a large database does not rewrite every row). Returns the number
-    of rows updated per table.
+    of rows updated per table; for crossings, of places (crossing_places: the border is a property of the place).
     """
     index = BorderIndex.from_db(con) if index is None else index
     crossings = con.execute(sql("geo/crossing_locations")).df()

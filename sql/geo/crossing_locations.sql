@@ -1,6 +1,6 @@
 -- Distinct located crossing points with the country pair whose border they should lie on.
 with source as (
-    select location_id, lat, lon, country_iso3, neighbor_iso3 from crossings
+    select location_id, lat, lon, country_iso3, neighbor_iso3 from crossing_places
 ),
 located as (
     select distinct location_id, lat, lon, country_iso3, neighbor_iso3

@@ -1,6 +1,6 @@
--- Write nearest border and distance (computed once per distinct location in geopandas) to the crossing rows that
--- lack them or hold other values.
-update crossings
+-- Write nearest border and distance (computed once per distinct location in geopandas) to the places of the
+-- crossings cube that lack them or hold other values.
+update crossing_places
 set border_id = results.border_id,
     distance_to_border_km = results.distance_km
 from (
@@ -20,11 +20,11 @@ from (
     )
     select * from renamed
 ) as results
-where crossings.location_id = results.location_id
-  and crossings.lat = results.lat
-  and crossings.lon = results.lon
-  and crossings.country_iso3 = results.country_iso3
-  and crossings.neighbor_iso3 is not distinct from results.neighbor_iso3
-  -- only rows whose values change: a later ingest of a small file does not rewrite every row
-  and (crossings.border_id is distinct from results.border_id
-       or crossings.distance_to_border_km is distinct from results.distance_km)
+where crossing_places.location_id = results.location_id
+  and crossing_places.lat = results.lat
+  and crossing_places.lon = results.lon
+  and crossing_places.country_iso3 = results.country_iso3
+  and crossing_places.neighbor_iso3 is not distinct from results.neighbor_iso3
+  -- only places whose values change: a later ingest of a small file does not rewrite every place
+  and (crossing_places.border_id is distinct from results.border_id
+       or crossing_places.distance_to_border_km is distinct from results.distance_km)

@@ -1,1 +1,1 @@
-select count(*) from crossings
+select count(*) from crossing_facts
