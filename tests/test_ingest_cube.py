@@ -8,7 +8,6 @@ import csv
 from collections import Counter, defaultdict
 from pathlib import Path
 
-
 from cube_support import ingest_profiled, profile_mistake
 from support import REPO, database_at_schema, ingest_json, query, run_cli, write
 
