@@ -8,6 +8,9 @@ from __future__ import annotations
 from pathlib import Path
 
 
+import pytest
+
+from data_pipeline.db import open_work_db, sql
 from support import SAMPLE, database_at_schema, ingest_json, query, run_cli, write
 
 BTS_2019 = SAMPLE / "crossings" / "bts_border_crossing_entry_data_2019_insight_sample.csv"
@@ -84,3 +87,33 @@ def test_a_superseded_series_leaves_no_place_or_series_behind(tmp_path: Path):
     assert query(db, orphans) == [(0, 0)]
     # the nearest border is a property of the place, derived for the new one too
     assert query(db, "select count(*) from crossings where border_id is null") == [(0,)]
+
+
+@pytest.mark.parametrize("hash_", ["real", "colliding"])
+def test_each_figure_is_stored_under_its_own_series_even_if_hashes_collide(tmp_path: Path, hash_: str):
+    """crossings_insert.sql finds a figure's series by a hash of the series' columns, and by every column where
+    two incoming series share a hash. With the hash made constant (every series colliding) the store is the same
+    as with the real one: each figure under its own series, NULLs and breakdowns told apart."""
+    con = open_work_db(tmp_path / "work.duckdb")
+    con.execute(sql("canonical/macros"))
+    if hash_ == "colliding":
+        con.execute("create or replace temp macro bl_crossing_series_hash(a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, "
+                    "p) as 0::ubigint")
+    con.execute("create temp table _rows as select * from crossings limit 0")
+    con.execute("create temp view _incoming as select * from _rows")
+    series = [  # five series at one place and measure, told apart by reporter, direction and breakdown
+        ("USA", None, "inbound", {}), (None, "Frontex", "inbound", {}), ("USA", None, "outbound", {}),
+        ("USA", None, "inbound", {"nationality": "MEX"}), ("USA", None, "inbound", {"nationality": "CAN"})]
+    rows = [(*one, month) for one in series for month in ("2024-01-01", "2024-02-01")]
+    for number, (reporter, org, direction, dimensions, month) in enumerate(rows, start=1):
+        con.execute("insert into _rows (location_id, country_iso3, reporter_iso3, reporter_org, direction, "
+                    "period_start, period_granularity, measure, value, value_status, dimensions, place_kind, "
+                    "source_id, source_line) values ('USA-0001', 'USA', ?, ?, ?, ?, 'month', 'trucks', ?, "
+                    "'reported', ?, 'crossing_point', 'test', ?)",
+                    [reporter, org, direction, month, 10.0 * number, dimensions, number])
+    expected = con.execute("select * from _rows order by source_line").fetchall()
+    con.execute(sql("canonical/crossings_insert"))
+    assert con.execute("select * from crossings order by source_line").fetchall() == expected
+    assert con.execute("select count(*) from crossing_series").fetchall() == [(5,)]
+    assert con.execute("select count(*) from crossing_places").fetchall() == [(1,)]
+    con.close()

@@ -362,6 +362,7 @@ def test_derive_fills_the_three_tables(tmp_path):
     con.execute(crossing, ["USA-0001", "USA", "CAN", "2024-02-01", lat10, lon10, 2])
     con.execute(crossing, ["USA-0002", "USA", "MEX", "2024-01-01", lat10, lon10, 3])  # same spot, pair says MEX
     con.execute(crossing, ["USA-0003", "USA", "CAN", "2024-01-01", None, None, 4])
+    con.execute(sql("canonical/macros"))
     con.execute(sql("canonical/crossings_insert"))
     area = json.dumps(_square(lat0 - 0.1, lat0 + 0.1))
     notice = (

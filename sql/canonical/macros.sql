@@ -235,3 +235,11 @@ select
 from old_long o
 join new_long n using (record_key, field)
 where o.old_value is distinct from n.new_value;
+-- One number for a crossings series as an incoming row names it (its place's columns and the series' own), so
+-- that crossings_insert.sql joins 10M facts to their series on one column; equal columns (NULLs alike) give equal
+-- numbers, and crossings_insert checks that no two series share one before relying on it.
+create or replace temp macro bl_crossing_series_hash(location_id, location_name, region_code, region_original,
+        place_kind, country_iso3, neighbor_iso3, lat, lon, location_precision, reporter_iso3, reporter_org,
+        direction, measure, measure_original, dimensions) as
+    hash(location_id, location_name, region_code, region_original, place_kind, country_iso3, neighbor_iso3, lat,
+         lon, location_precision, reporter_iso3, reporter_org, direction, measure, measure_original, dimensions);
