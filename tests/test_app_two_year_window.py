@@ -15,7 +15,7 @@ import pytest
 
 from data_pipeline.views.queries import run
 from data_pipeline.views.queries_ranking import two_year_params
-from support import run_cli, write
+from support import query, run_cli, write
 from test_app_release import release_dir  # noqa: F401 (fixture)
 
 HEADER = "reporter;crossing_point;crossing_code;neighbour;direction;measure"
@@ -149,3 +149,24 @@ def test_a_period_that_ends_before_the_latest_series_month_is_read_from_the_figu
     assert not bool(series["series_cover"].iloc[0])
     assert bool(run(stopped_release, "two_year_start_series",
                     {**_params(dt.date(2024, 12, 31)), "by_location": False})["series_cover"].iloc[0])
+
+
+SERIES_COLUMNS = "location_id, country_iso3, neighbor_iso3, direction, coalesce(reporter_iso3, reporter_org), measure"
+
+
+@pytest.mark.parametrize("table", ["crossings", "crossing_series"])
+def test_a_series_key_is_one_number_per_series_of_the_six_columns(release_dir, stopped_release, table):  # noqa: F811
+    """The statements group and pair a series' months by series_key alone (sql/release/crossings_series_key.sql): it
+    must stand for exactly one combination of the six columns, and each combination for one number, the same in
+    the crossings and crossing_series tables."""
+    for release in (release_dir, stopped_release):
+        db = f"{release}/borderlens.duckdb"
+        [(keys, combos, pairs, rows, unkeyed)] = query(db, (
+            f"select count(distinct series_key), count(distinct ({SERIES_COLUMNS})), "
+            f"count(distinct (series_key, {SERIES_COLUMNS})), count(*), count(*) - count(series_key) from {table}"))
+        assert rows > 0 and unkeyed == 0
+        assert keys == combos == pairs, (release, table, keys, combos, pairs)
+    [(differ,)] = query(f"{release_dir}/borderlens.duckdb", (
+        f"select count(*) from (select distinct series_key, {SERIES_COLUMNS} from crossing_series "
+        f"except select distinct series_key, {SERIES_COLUMNS} from crossings)"))
+    assert differ == 0

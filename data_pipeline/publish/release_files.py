@@ -89,6 +89,7 @@ def write_database(con, path: Path, policy: policies.Policy, created: date, reda
     con.execute(sql("release/attach_public"), {"path": str(path)})
     try:
         public_source_ids(con, key)
+        con.execute(sql("release/crossings_series_key"))
         for table in DATASETS:
             run(con, "release/public_dataset", table=checked(table, DATASETS), row_order=ROW_ORDER.get(table, "all"))
         for table in references:

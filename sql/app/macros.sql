@@ -122,7 +122,7 @@ create or replace macro macros.inbound_side(value, direction, country) as
     arg_min(value, (direction <> 'inbound', country, value));
 
 -- Crossing figures as the statements count and compare them, one row per month and series key (crossing point,
--- measure, direction, the two countries, reporter): of a border and countries (crossings_near), of the measures
+-- measure, direction, the two countries, reporter; series_key, the release's one integer for them): of a border and countries (crossings_near), of the measures
 -- (a list; NULL: all) and a crossing point (NULL: all), in the months first_month..last_month (NULL: no bound).
 -- value is the sum of the key's published figures in the month (NULL when none is published: never 0); figures,
 -- published, withheld and missing count them. Coverage: a key with a figure in those months is expected in every
@@ -136,7 +136,7 @@ create or replace macro macros.inbound_side(value, direction, country) as
 create or replace macro macros.covered_crossings(border_a, border_b, countries, dim_names, dim_codes, measures,
                                                  location, first_month, last_month, months_from) as table
     with chosen as (
-        select location_id, location_name, country_iso3, neighbor_iso3, direction,
+        select series_key, location_id, location_name, country_iso3, neighbor_iso3, direction,
                coalesce(reporter_iso3, reporter_org) as reporter, measure,
                date_trunc('month', period_start)::date as period_start, period_start as day, value, value_status
         from macros.crossings_near(border_a, border_b, countries, dim_names, dim_codes)
@@ -147,20 +147,32 @@ create or replace macro macros.covered_crossings(border_a, border_b, countries, 
           and (last_month is null or period_start <= last_month)
           and (months_from is null or period_start >= months_from)
     ),
-    key_months as (
-        select location_id, country_iso3, neighbor_iso3, direction, reporter, measure, period_start,
-               any_value(location_name) as location_name, sum(value) as value, count(*) as figures,
-               count(value) as published,
+    key_sums as (
+        select series_key, period_start, sum(value) as value, count(*) as figures, count(value) as published,
                count(*) filter (where value_status in ('withheld_by_publisher', 'suppressed', 'dropped')) as withheld,
                count(*) filter (where value_status = 'missing') as missing,
                case when bool_and(day = period_start) then min(period_start) else max(day) end as last_day
         from chosen
-        group by all
+        group by series_key, period_start
+    ),
+    key_attributes as (
+        -- the six columns a series key stands for, and a name of its crossing point, from the release's series
+        -- (a few thousand rows), not from each of the figures
+        select series_key, any_value(location_id) as location_id, any_value(country_iso3) as country_iso3,
+               any_value(neighbor_iso3) as neighbor_iso3, any_value(direction) as direction,
+               any_value(coalesce(reporter_iso3, reporter_org)) as reporter, any_value(measure) as measure,
+               any_value(location_name) as location_name
+        from crossing_series
+        group by series_key
+    ),
+    key_months as (
+        select s.*, a.* exclude (series_key)
+        from key_sums s
+        join key_attributes a on a.series_key = s.series_key
     ),
     earlier_keys as (
         -- keys with a figure before months_from (the filters of crossings_near and chosen, on whole series)
-        select location_id, country_iso3, neighbor_iso3, direction, coalesce(reporter_iso3, reporter_org) as reporter,
-               measure, location_name, 0 as months
+        select series_key
         from crossing_series
         where months_from is not null and charted_from < months_from
           and (first_month is null or charted_to >= first_month)
@@ -171,17 +183,19 @@ create or replace macro macros.covered_crossings(border_a, border_b, countries, 
           and (measures is null or list_contains(measures, measure))
           and (location is null or location_id = location)
     ),
-    series_keys as (
-        select location_id, country_iso3, neighbor_iso3, direction, reporter, measure,
-               any_value(location_name) as location_name, sum(months) as months,
-               case when direction = 'outbound' then country_iso3 else neighbor_iso3 end as from_iso3,
-               case when direction = 'outbound' then neighbor_iso3 else country_iso3 end as into_iso3
-        from (select location_id, country_iso3, neighbor_iso3, direction, reporter, measure, location_name,
-                     1 as months
-              from key_months
+    key_month_counts as (
+        select series_key, sum(months) as months
+        from (select series_key, 1 as months from key_months
               union all
-              select * from earlier_keys)
-        group by location_id, country_iso3, neighbor_iso3, direction, reporter, measure
+              select series_key, 0 as months from earlier_keys)
+        group by series_key
+    ),
+    series_keys as (
+        select a.*, c.months,
+               case when a.direction = 'outbound' then a.country_iso3 else a.neighbor_iso3 end as from_iso3,
+               case when a.direction = 'outbound' then a.neighbor_iso3 else a.country_iso3 end as into_iso3
+        from key_month_counts c
+        join key_attributes a on a.series_key = c.series_key
     ),
     covered_months as (
         -- from the first month of the selection; from months_from when a key has figures before it
@@ -213,12 +227,12 @@ create or replace macro macros.covered_crossings(border_a, border_b, countries, 
             and f.period_start = m.period_start and f.from_iso3 is not distinct from k.from_iso3
             and f.into_iso3 is not distinct from k.into_iso3
     )
-    select location_id, location_name, country_iso3, neighbor_iso3, direction, reporter, measure, period_start,
-           value, figures, published, withheld, missing, false as absent, last_day
+    select series_key, location_id, location_name, country_iso3, neighbor_iso3, direction, reporter, measure,
+           period_start, value, figures, published, withheld, missing, false as absent, last_day
     from key_months
     union all
-    select location_id, location_name, country_iso3, neighbor_iso3, direction, reporter, measure, period_start,
-           null::double, 1, 0, 0, 1, true, period_start
+    select series_key, location_id, location_name, country_iso3, neighbor_iso3, direction, reporter, measure,
+           period_start, null::double, 1, 0, 0, 1, true, period_start
     from absent;
 
 -- The month from which covered_crossings must return rows for latest_two_years (its months_from): the earliest,
@@ -289,17 +303,20 @@ create or replace macro macros.latest_two_years(cells) as table
         from query_table(cells) c join owner_latest o on o.owner is not distinct from c.owner
         where c.period_start <= o.latest_month and c.period_start > o.latest_month - interval 24 month
     ),
+    year_before as (
+        select owner, series_key, (period_start + interval 12 month)::date as period_start, value
+        from windowed
+        where published = figures
+    ),
     paired as (
         -- each figure of the last 12 months with its same figure 12 months earlier, when both are published in
-        -- full: a key has one row a month at most (covered_crossings), so the window's frame is that one row
-        select *,
-               case when period_window = 'last' and published = figures then
-                   max(case when published = figures then value end) over (
-                       partition by owner, location_id, measure, direction, country_iso3, neighbor_iso3, reporter
-                       order by period_start
-                       range between interval 12 month preceding and interval 12 month preceding)
-               end as value_before_paired
-        from windowed
+        -- full: a key has one row a month at most (covered_crossings), so at most one row pairs
+        select w.*,
+               case when w.period_window = 'last' and w.published = w.figures then y.value end as value_before_paired
+        from windowed w
+        left join year_before y
+            on y.series_key = w.series_key and y.period_start = w.period_start
+           and y.owner is not distinct from w.owner
     )
     select * exclude (value_before_paired),
            case when value_before_paired is not null then value end as value_paired, value_before_paired

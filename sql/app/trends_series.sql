@@ -43,7 +43,7 @@ labelled as (
                when 'reporter' then coalesce(d.reporter, '?')
                else 'total'
            end as series,
-           d.location_id, d.country_iso3, d.neighbor_iso3, d.direction, d.reporter, d.measure, d.value,
+           d.series_key, d.location_id, d.country_iso3, d.neighbor_iso3, d.direction, d.reporter, d.measure, d.value,
            d.figures, d.published, d.withheld, d.missing, d.absent, d.period_start >= $date_from as shown
     from deduplicated d left join largest l on l.location_id = d.location_id
 ),
@@ -60,10 +60,7 @@ pairs as (
     -- a figure of the period shown and the same figure a year earlier, both wholly published
     select p.period, p.series, p.month, p.value as value_now, y.value as value_before
     from labelled p
-    join labelled y on y.location_id is not distinct from p.location_id and y.measure = p.measure
-        and y.direction is not distinct from p.direction and y.country_iso3 is not distinct from p.country_iso3
-        and y.neighbor_iso3 is not distinct from p.neighbor_iso3 and y.reporter is not distinct from p.reporter
-        and y.month = p.month - interval 1 year
+    join labelled y on y.series_key = p.series_key and y.month = p.month - interval 1 year
     where p.shown and p.published = p.figures and y.published = y.figures
 ),
 like_for_like as (

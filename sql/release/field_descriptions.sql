@@ -33,6 +33,7 @@ with source as (
         ('crossings', 'border_id', 'The nearest land border (see the borders table)'),
         ('crossings', 'place_kind', 'What location_id names: crossing_point, border_section, route, region, border or country'),
         ('crossings', 'dimensions', 'The publisher''s breakdown of the figure, dimension = code (nationality, mode, ...); {} for none; _total is the publisher''s own total over a dimension'),
+        ('crossings', 'series_key', 'Number of the figure''s series in this release: the same number for the same crossing point, countries, direction, reporter and measure (any dimension codes and period length); numbers differ between releases'),
         ('crossings', 'period_label', 'The period as the publisher wrote it (for a fiscal year: FY2021 March)'),
         ('exercise_notices', 'notice_id', 'Id of the notice, unique within its publisher''s series'),
         ('exercise_notices', 'designation', 'Name of the exercise'),
