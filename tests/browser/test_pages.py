@@ -5,19 +5,24 @@ from __future__ import annotations
 
 import io
 import math
+import re
 from datetime import date
 from urllib.parse import urlparse
 
 import pytest
 from PIL import Image
 
+from conftest import PAGE_TIMEOUT_MS
 from test_app_release import REPO, XSS_PORT, XSS_PORT_CODE
 
 pytestmark = pytest.mark.browser
 
 # Every page: one per file in pages/ (read from the folder, so that a new page cannot be left out); the Overview
-# (pages/overview.py) is the default page, at "/".
+# (pages/overview.py) is the default page, at "/". The Map is rendered by test_the_map_renders_and_draws_offline.
 PAGES = ["/", *(f"/{p.stem}" for p in sorted((REPO / "pages").glob("*.py")) if p.stem != "overview")]
+# Each page's title in the navigation, as app.py declares it: the browser tab starts with it
+NAV_TITLES = {("/" if page == "overview" else f"/{page}"): title for page, title in
+              re.findall(r'st\.Page\("pages/(\w+)\.py", title="([^"]+)"', (REPO / "app.py").read_text(encoding="utf-8"))}
 HOSTILE_MAP = "/map?border=MEX-USA&layers=crossings&measure=pedestrians&from=2024-01&to=2024-06"
 
 
@@ -41,18 +46,29 @@ def test_a_deep_link_works_on_a_fresh_server(visit):
     assert "border=CAN-USA" in page.url and "grain=quarter" in page.url
 
 
-@pytest.mark.parametrize("path", PAGES)
-def test_every_page_renders_without_exception(visit, path):
-    page = visit.open(path, wait_for_map=path == "/map")
+def _renders(visit, path: str, **wait):
+    """The page at path renders: no exception (Visit.check), a heading, the sidebar, no server error, the synthetic
+    label, and a browser tab title of its own: the page's name, the view (place and period), borderlens."""
+    page = visit.open(path, **wait)
     assert page.locator("h1").first.inner_text()
     assert page.locator("[data-testid='stSidebar']").count() == 1
     for status, url in visit.responses:
         assert status < 500, (status, url)
     assert "Synthetic demo data" in page.locator("[data-testid='stMain']").inner_text()
+    start = NAV_TITLES[path] + " · "
+    page.wait_for_function("(start) => document.title.startsWith(start)", arg=start, timeout=PAGE_TIMEOUT_MS)
+    title = page.title()
+    assert title.endswith(" · borderlens") and re.search(r"[A-Z][a-z]{2} \d{4} to [A-Z][a-z]{2} \d{4}", title), title
+    return page
 
 
-def test_the_map_draws_offline(visit):
-    visit.open("/map", wait_for_map=True, settle_ms=2500)
+@pytest.mark.parametrize("path", [p for p in PAGES if p != "/map"])
+def test_every_page_renders_without_exception(visit, path):
+    _renders(visit, path)
+
+
+def test_the_map_renders_and_draws_offline(visit):
+    _renders(visit, "/map", wait_for_map=True, settle_ms=2500)
     image = _canvas_pixels(visit)
     colours = image.getcolors(maxcolors=1 << 20) or []
     assert len(colours) > 50, "the map canvas is blank or flat"
