@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 
-
 from conftest import PAGE_TIMEOUT_MS
 
 # The colour a caption's text is drawn in (its colour's alpha and every ancestor's opacity applied) over the
