@@ -101,7 +101,7 @@ def test_the_cells_found_unprotectable_are_those_the_whole_table_gives_back(monk
         assert set(protection.unprotectable(cells, primaries, P).tolist()) == whole
         assert shortcut <= whole
         with monkeypatch.context() as patch:   # neighbourhoods over the cap (a table of millions): the whole table
-            patch.setattr(protection, "NEIGHBOURS_TESTED", 0)
+            patch.setattr(protection, "LOCAL_PROGRAM_CELLS", 0)
             assert set(protection.unprotectable(cells, primaries, P).tolist()) == whole
             assert not len(protection.unprotectable(cells, primaries, P, whole_table=0))
         by_shortcut, by_whole_table = by_shortcut + len(shortcut), by_whole_table + len(whole)

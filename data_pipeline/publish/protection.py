@@ -12,7 +12,11 @@ STUBBORN = 2    # rounds a failing cell gets single complements before all cells
 MAX_ROUNDS = 12  # rounds of extra complements before the audit gives up and publish refuses
 NEIGHBOURHOOD_CELLS = 1_000  # a stubborn cell's groups of groups beyond this: chains of complements instead
 WHOLE_TABLE_EXACT = 100_000  # the whole-table test keeps every wide total whole up to this many cells
-NEIGHBOURS_TESTED = 5_000  # a failing cell's neighbours are one program up to this many cells (the demo's: <= 945)
+# A failing cell's slice, or its neighbours, are tested as one program up to this many cells (the demo's: <= 945,
+# 0.02 s each). Beyond, a program's solve grows far faster than its size (a 10M table's 29,400-cell slices: 31 s
+# each, twelve of them 80% of its protect, none pinning a cell); a cell not tested is still protected by
+# complements, and the last resort counts what no suppression protects.
+LOCAL_PROGRAM_CELLS = 5_000
 
 
 def protect(cells: Cells, secondary, p: float, slices=()) -> tuple[np.ndarray, Audit]:
@@ -164,9 +168,9 @@ def unprotectable(cells: Cells, failing: np.ndarray, p: float, hidden: np.ndarra
 
     First per cell on a slice around it (`slices`: pairs of margins, the cells of the second margin's groups of
     the cells of the first's group of the cell), then on its neighbours (every cell sharing a group with it),
-    each with only the groups wholly inside: fewer totals than the attacker has, so a cell pinned there is
-    pinned in the table. The rest on the whole table, if it is small: one program over every cell, where each
-    cell it pins costs exact solves (the neighbours took the demo's from 68 solves to 21)."""
+    each with only the groups wholly inside (each up to LOCAL_PROGRAM_CELLS): fewer totals than the attacker has,
+    so a cell pinned there is pinned in the table. The rest on the whole table, if it is small: one program over
+    every cell, where each cell it pins costs exact solves (the neighbours took the demo's from 68 solves to 21)."""
     if hidden is not None and not (cells.eligible & ~hidden & ~cells.known & ~cells.missing).any():
         return failing  # nothing is left to suppress: the audit just run was that test
     present = ~cells.missing
@@ -174,13 +178,13 @@ def unprotectable(cells: Cells, failing: np.ndarray, p: float, hidden: np.ndarra
     if len(failing):
         index = index or _GroupIndex(cells.margins, present)
         for cell in failing:
-            if _pinned_within(cells, index, int(cell), p, _slice_around(cells, index, int(cell), slices)):
-                found.append(int(cell))
-                continue
-            # in a table of millions a wide group's cells are a whole border's month: too many for one program
-            around = _neighbours(cells, index, np.array([cell], dtype=np.int64))
-            if len(around) <= NEIGHBOURS_TESTED and _pinned_within(cells, index, int(cell), p, around):
-                found.append(int(cell))
+            # in a table of millions a slice or a wide group's cells (a whole border's month) are too many for one
+            # program: LOCAL_PROGRAM_CELLS
+            for sub in (_slice_around(cells, index, int(cell), slices),
+                        _neighbours(cells, index, np.array([cell], dtype=np.int64))):
+                if len(sub) <= LOCAL_PROGRAM_CELLS and _pinned_within(cells, index, int(cell), p, sub):
+                    found.append(int(cell))
+                    break
     rest = np.setdiff1d(failing, found)
     if len(rest) and present.sum() <= whole_table:
         only = np.zeros(len(present), dtype=bool)
