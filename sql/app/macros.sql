@@ -136,9 +136,8 @@ create or replace macro macros.inbound_side(value, direction, country) as
 create or replace macro macros.covered_crossings(border_a, border_b, countries, dim_names, dim_codes, measures,
                                                  location, first_month, last_month, months_from) as table
     with chosen as (
-        select series_key, location_id, location_name, country_iso3, neighbor_iso3, direction,
-               coalesce(reporter_iso3, reporter_org) as reporter, measure,
-               date_trunc('month', period_start)::date as period_start, period_start as day, value, value_status
+        select series_key, date_trunc('month', period_start)::date as period_start, period_start as day, value,
+               value_status
         from macros.crossings_near(border_a, border_b, countries, dim_names, dim_codes)
         where period_granularity in ('day', 'month') and macros.charted(period_start)
           and (measures is null or list_contains(measures, measure))
