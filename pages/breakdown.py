@@ -16,7 +16,7 @@ from data_pipeline.views import queries_params as P
 from data_pipeline.views.charts import GRAIN_AXES
 from data_pipeline.views.queries import measure_label
 from data_pipeline.views.queries_breakdown import (ALL_PLACES, GRAINS, TOP_CODES, breakdown_view,
-                                                   dimension_measures)
+                                                   dimension_measures, partial_words)
 
 if "borderlens" not in st.session_state:  # opened by a deep link before the entry script ran (first visit)
     st.session_state["borderlens_next"] = "pages/breakdown.py"
@@ -100,12 +100,19 @@ else:
                alt.Tooltip("value:Q", title=unit, format=",.0f"), alt.Tooltip("figures:Q", title="Figures"),
                alt.Tooltip("withheld:Q", title="Withheld (not counted)")]
     order = list(dict.fromkeys(series.sort_values("series_rank")["series"]))
-    chart = alt.Chart(series).mark_line(point=True).encode(
-        x=alt.X("period:T", title=None, axis=alt.Axis(**GRAIN_AXES[grain])),
-        y=alt.Y("value:Q", title=f"per {grain}", axis=alt.Axis(format="~s")),
-        color=alt.Color("series:N", title=dimension_title(dimension), sort=order,
-                        legend=alt.Legend(orient="bottom", columns=3)),
-        tooltip=tooltip).properties(height=340, title=title)
+    x = alt.X("period:T", title=None, axis=alt.Axis(**GRAIN_AXES[grain]))
+    colour = alt.Color("series:N", title=dimension_title(dimension), sort=order,
+                       legend=alt.Legend(orient="bottom", columns=3))
+    tooltip.append(alt.Tooltip("coverage:N", title="Months"))
+    # as on Trends: a period with some of its months only is not joined to the line, a hollow diamond instead
+    whole = series.assign(value=series["value"].where(series["complete"]))
+    chart = alt.Chart(whole).mark_line(point=True, invalid="break-paths-show-domains").encode(
+        x=x, y=alt.Y("value:Q", title=f"per {grain}", axis=alt.Axis(format="~s")), color=colour,
+        tooltip=tooltip).properties(height=340, title=title + (" (◇ incomplete period)" if grain != "month" else ""))
+    partial = series[~series["complete"] & series["value"].notna()]
+    if len(partial):
+        chart = chart + alt.Chart(partial).mark_point(shape="diamond", size=160, filled=False).encode(
+            x=x, y="value:Q", color=colour, tooltip=tooltip)
     top = codes.head(3)
     summary = ("Largest in the period: " + ", ".join(f"{label} ({code}) {total:,.0f}" if label != code
                                                       else f"{code} {total:,.0f}"
@@ -113,9 +120,12 @@ else:
                                                                                     top["total"].fillna(0)))
                + f". The {TOP_CODES} largest codes are drawn one by one; the rest together as “other codes”.")
     show_chart(chart, series, title, summary, "breakdown-series", "crossings",
-               ["period", "series", "value", "figures", "published", "withheld", "months"])
+               ["period", "series", "value", "coverage", "figures", "published", "withheld", "months"])
     if embed:
         end_page()
+    incomplete = partial_words(series, grain)
+    if incomplete:
+        st.caption(incomplete)
     st.subheader(f"{dimension_title(dimension)} ranked in the period")
     st.caption(f"{len(codes):,} codes at {where}. "
                + (f"{view.withheld:,} figures are withheld: totals with one are lower bounds and shares unknown."

@@ -10,6 +10,7 @@ import json
 from collections import Counter
 from datetime import date
 
+import pyarrow as pa
 import pytest
 
 from support import SAMPLE, run_cli, write
@@ -197,3 +198,24 @@ def test_routes_are_areas_on_the_map_and_no_crossing_points_in_the_ranking(relea
     options = filter_options(release_dir)
     assert "irregular_border_crossings" in options.measures
     assert "irregular_border_crossings" not in options.port_measures and "trucks" in options.port_measures
+
+
+def test_the_breakdown_marks_years_with_some_months_only(app_env):
+    """Nov 2024 to Apr 2025 by year: two months of 2024 and the four of 2025 that Frontex published (its file ends
+    in April 2025) are no years to compare; the chart leaves them off its line (hollow diamonds) and says so."""
+    at = open_page("breakdown", {"dimension": "nationality", "place": "FRX-ROUTE-eastern_mediterranean_route",
+                                 "grain": "year", "from": "2024-11", "to": "2025-10"})
+    no_exception(at)
+    words = " ".join(c.value for c in at.caption)
+    assert "Incomplete years (marked ◇): 2024 (Nov–Dec 2024 only), 2025 (Jan–Apr 2025 only)" in words, words
+    [chart] = at.get("vega_lite_chart")
+    line, diamonds = json.loads(chart.proto.spec)["layer"]
+    assert diamonds["mark"]["shape"] == "diamond"
+    data = {d.name: pa.ipc.open_stream(d.data.data).read_all().to_pandas() for d in chart.proto.datasets}
+    joined, marked = data[line["data"]["name"]], data[diamonds["data"]["name"]]
+    assert len(joined) and joined["value"].isna().all()   # no year on the line
+    assert len(marked) and marked["value"].notna().all() and not marked["complete"].any()
+    # control: whole years are joined and not named
+    at = open_page("breakdown", {"dimension": "nationality", "place": "FRX-ROUTE-eastern_mediterranean_route",
+                                 "grain": "year", "from": "2023-01", "to": "2024-12"})
+    assert not any("Incomplete" in c.value for c in at.caption)

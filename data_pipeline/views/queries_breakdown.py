@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from data_pipeline.views.queries import Filters, FilterOptions, measure_label, measures_for, run
+from data_pipeline.views.queries_trends import MONTHS_PER_GRAIN, month_span, partial_period_words
 
 TOP_CODES = 8          # codes drawn as series of their own; the rest are one series, "other codes"
 GRAINS = ("month", "quarter", "year")
@@ -23,7 +24,8 @@ ALL_PLACES = "all"
 @dataclass(frozen=True)
 class Breakdown:
     places: pd.DataFrame      # location_id, location_name, place_kind, total: places broken down by the dimension
-    series: pd.DataFrame      # period, series (a code's label, or "other codes"), value, figures, published, ...
+    series: pd.DataFrame      # period, series (a code's label, or "other codes"), value, figures, published, ...,
+                              # complete and coverage (period_coverage)
     codes: pd.DataFrame       # rank, code, label, total, share_text, figures, published, withheld
     measure_label: str
     withheld: int             # figures withheld among those broken down (shares are unknown when > 0)
@@ -43,6 +45,21 @@ def held(filters: Filters, dimension: str, codes: list[str]) -> Filters:
     return replace(filters, dimensions=tuple(sorted(chosen.items())))
 
 
+def period_coverage(series: pd.DataFrame, grain: str) -> pd.DataFrame:
+    """complete: the period has figures in each of its months (period_months, of any code); coverage says which
+    months in words. A year of four months' figures drawn beside a whole year would read as a fall or a rise."""
+    series["complete"] = series["period_months"] >= MONTHS_PER_GRAIN[grain]
+    series["coverage"] = ["complete" if whole else f"incomplete: {month_span(a, b)} only"
+                          for whole, a, b in zip(series["complete"], series["first_month"], series["last_month"])]
+    return series
+
+
+def partial_words(series: pd.DataFrame, grain: str) -> str:
+    """The caption naming the breakdown's incomplete periods (marked ◇ on its chart); "" if none."""
+    words = partial_period_words(series, grain)
+    return f"{words} or a rise: compare whole {grain}s only." if words else ""
+
+
 def breakdown_view(release_path: str, filters: Filters, options: FilterOptions, dimension: str, measure: str,
                    location: str, grain: str) -> Breakdown:
     frame = options.dimensions
@@ -60,6 +77,7 @@ def breakdown_view(release_path: str, filters: Filters, options: FilterOptions, 
 
     if len(series):
         series["series"] = series["series"].map(lambda c: c if c == "other codes" else label(c))
+        series = period_coverage(series, grain)
     withheld = int(codes["withheld"].sum()) if len(codes) else 0
     if len(codes):
         codes.insert(2, "label", codes["code"].map(lambda c: labels.get(c, c)))

@@ -185,16 +185,25 @@ def _period_name(period, grain: str) -> str:
     return str(period.year) if grain == "year" else f"Q{period.quarter} {period.year}"
 
 
+def partial_period_words(series: pd.DataFrame, grain: str) -> str:
+    """The periods with some of their months only (columns complete, coverage, figures), named with those months,
+    for a caption under a chart that marks them ◇; "" if none."""
+    partial = series[~series["complete"].astype(bool) & (series["figures"] > 0)]
+    if grain == "month" or not len(partial):
+        return ""
+    periods = ", ".join(dict.fromkeys(f"{_period_name(p, grain)} ({c.removeprefix('incomplete: ')})"
+                                      for p, c in zip(partial["period"], partial["coverage"])))
+    return (f"Incomplete {grain}s (marked ◇): {periods}. Their totals cover fewer months than a whole {grain}: "
+            "not a fall")
+
+
 def incomplete_words(series: pd.DataFrame, grain: str) -> str:
     """A line under the series chart naming the periods with some months only, and those with more than half of
     their figures withheld or missing (lower bounds, often a publisher whose figures end earlier); "" if none."""
     words = []
-    partial = series[~series["complete"].astype(bool) & (series["figures"] > 0)]
-    if grain != "month" and len(partial):
-        periods = ", ".join(dict.fromkeys(f"{_period_name(p, grain)} ({c.removeprefix('incomplete: ')})"
-                                          for p, c in zip(partial["period"], partial["coverage"])))
-        words.append(f"Incomplete {grain}s (marked ◇): {periods}. Their totals cover fewer months than a whole "
-                     f"{grain}: not a fall; their change on a year earlier compares the same months only.")
+    partial = partial_period_words(series, grain)
+    if partial:
+        words.append(f"{partial}; their change on a year earlier compares the same months only.")
     thin = series[series["unpublished_share"] > 0.5]
     if len(thin):
         names = list(dict.fromkeys(_period_name(p, grain) if grain != "month" else f"{pd.Timestamp(p):%b %Y}"

@@ -4,7 +4,8 @@
 -- ('other codes'). Each row counts its figures, the published and the withheld ones: a sum over no published
 -- figure is NULL (never 0), and a withheld figure is not counted as zero. The dimension is held, not summed:
 -- the statement passes its codes in the filter (data_pipeline.views.queries_breakdown), so a publisher's own
--- total over it ('_total') is left out and its parts are shown.
+-- total over it ('_total') is left out and its parts are shown. period_months, first_month and last_month: the
+-- months of the period with a figure of any code (a year with four months of figures is no year to compare).
 with source as not materialized (
     select date_trunc($grain, period_start)::date as period, period_start, dimensions[$dimension] as code,
            value, value_status
@@ -22,15 +23,23 @@ ranked as (
     from source
     group by code
 ),
+period_months as (
+    select period, count(distinct period_start) as period_months, min(period_start) as first_month,
+           max(period_start) as last_month
+    from source
+    group by period
+),
 labelled as (
     select s.period, s.period_start, case when r.rank <= $top then s.code else 'other codes' end as series,
            least(r.rank, $top + 1) as series_rank, s.value, s.value_status
     from source s join ranked r on r.code = s.code
 )
-select period, series, min(series_rank) as series_rank, sum(value) as value, count(*) as figures,
-       count(value) as published,
-       count(*) filter (where value_status in ('withheld_by_publisher', 'suppressed', 'dropped')) as withheld,
-       count(distinct period_start) as months
-from labelled
-group by period, series
-order by series_rank, series, period
+select l.period, l.series, min(l.series_rank) as series_rank, sum(l.value) as value, count(*) as figures,
+       count(l.value) as published,
+       count(*) filter (where l.value_status in ('withheld_by_publisher', 'suppressed', 'dropped')) as withheld,
+       count(distinct l.period_start) as months, any_value(m.period_months) as period_months,
+       any_value(m.first_month) as first_month, any_value(m.last_month) as last_month
+from labelled l
+join period_months m on m.period = l.period
+group by l.period, l.series
+order by series_rank, l.series, l.period
