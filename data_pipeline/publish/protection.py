@@ -180,8 +180,9 @@ def unprotectable(cells: Cells, failing: np.ndarray, p: float, hidden: np.ndarra
         for cell in failing:
             # in a table of millions a slice or a wide group's cells (a whole border's month) are too many for one
             # program: LOCAL_PROGRAM_CELLS
-            for sub in (_slice_around(cells, index, int(cell), slices),
-                        _neighbours(cells, index, np.array([cell], dtype=np.int64))):
+            for around in (lambda: _slice_around(cells, index, int(cell), slices),   # the neighbours only if needed
+                           lambda: _neighbours(cells, index, np.array([cell], dtype=np.int64))):
+                sub = around()
                 if len(sub) <= LOCAL_PROGRAM_CELLS and _pinned_within(cells, index, int(cell), p, sub):
                     found.append(int(cell))
                     break
