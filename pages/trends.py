@@ -16,7 +16,8 @@ from data_pipeline.views.charts import PALETTE
 from data_pipeline.views.queries import PEOPLE, measure_label
 from data_pipeline.views.queries_trends import (ALL_LOCATIONS, GRAINS, SPLITS, change_summary, comparison_words,
                                                 conflicting_words, incomplete_words,
-                                          mirror_words, seasonal_summary, series_summary, trends_view)
+                                                mirror_words, seasonal_coverage_words, seasonal_summary,
+                                                series_summary, trends_view)
 
 if "borderlens" not in st.session_state:  # opened by a deep link before the entry script ran (first visit)
     st.session_state["borderlens_next"] = "pages/trends.py"
@@ -153,16 +154,26 @@ else:
         st.subheader("Same months of earlier years")
         st.caption(f"{unit.capitalize()} per month, one line per year (all years in the release, for this border, "
                    "countries and crossing point).")
-        season = alt.Chart(seasonal).mark_line(point=True).encode(
-            x=alt.X("month_name:N", sort=MONTHS, title=None, axis=alt.Axis(labelAngle=0)),
-            y=alt.Y("value:Q", title="per month", axis=alt.Axis(format="~s")),
-            color=alt.Color("year:N", title="Year", scale=alt.Scale(range=list(PALETTE))),
-            tooltip=[alt.Tooltip("year:N", title="Year"), alt.Tooltip("month_name:N", title="Month"),
-                     alt.Tooltip("value:Q", title=unit, format=",.0f"),
-                     alt.Tooltip("unpublished_share:Q", title="Figures withheld or missing", format=".0%")],
-        ).properties(height=260)
+        tooltip = [alt.Tooltip("year:N", title="Year"), alt.Tooltip("month_name:N", title="Month"),
+                   alt.Tooltip("value:Q", title=unit, format=",.0f"),
+                   alt.Tooltip("publishers:N", title="Publishers with figures"),
+                   alt.Tooltip("unpublished_share:Q", title="Figures withheld or missing", format=".0%")]
+        month_x = alt.X("month_name:N", sort=MONTHS, title=None, axis=alt.Axis(labelAngle=0))
+        year_colour = alt.Color("year:N", title="Year", scale=alt.Scale(range=list(PALETTE)))
+        # a month without a publisher that has figures in the year's other months is off its line (◇): no fall
+        season = alt.Chart(seasonal.assign(value=seasonal["value"].where(seasonal["complete"]))).mark_line(
+            point=True).encode(x=month_x, y=alt.Y("value:Q", title="per month", axis=alt.Axis(format="~s")),
+                               color=year_colour, tooltip=tooltip).properties(height=260)
+        uncovered = seasonal[~seasonal["complete"] & seasonal["value"].notna()]
+        if len(uncovered):
+            season = season + alt.Chart(uncovered).mark_point(shape="diamond", size=160, filled=False).encode(
+                x=month_x, y="value:Q", color=year_colour, tooltip=tooltip)
         show_chart(season, seasonal, "Same months of earlier years", seasonal_summary(seasonal), "trends-seasonal",
-                     "crossings", ["year", "month_name", "value", "withheld_share", "unpublished_share"])
+                     "crossings", ["year", "month_name", "value", "publishers", "publishers_without_figures",
+                                   "withheld_share", "unpublished_share"])
+        coverage = seasonal_coverage_words(seasonal)
+        if coverage:
+            st.caption(coverage)
 
 st.subheader("Mirror statistics: both sides of the same flow")
 mirrors = view.mirrors

@@ -17,13 +17,13 @@ from test_app_release import app_env, no_exception, open_page, release_dir  # no
 KEY = ["location_id", "measure", "direction", "country_iso3", "neighbor_iso3", "reporter"]
 
 
-def crossings(release: str, location: str, measures) -> pd.DataFrame:
-    """The monthly rows of one crossing point and measures, each flow once (the inbound side's figure where both
-    sides count it), read with pandas from the release's table."""
+def crossings(release: str, location: str | None, measures) -> pd.DataFrame:
+    """The monthly rows of one crossing point (None: all places) and measures, each flow once (the inbound side's
+    figure where both sides count it), read with pandas from the release's table."""
     con = duckdb.connect(str(Path(release) / "borderlens.duckdb"), read_only=True)
     try:
-        rows = con.execute("select * from crossings where location_id = ? and period_granularity = 'month'",
-                           [location]).df()
+        rows = con.execute("select * from crossings where coalesce(location_id = ?, true) "
+                           "and period_granularity = 'month'", [location]).df()
     finally:
         con.close()
     rows = rows[rows["measure"].isin(list(measures))].copy()
@@ -104,6 +104,38 @@ def test_a_month_without_a_source_row_is_missing_not_a_drop(app_env):
     assert series["unpublished_share"].to_numpy() == pytest.approx(shares.to_numpy())
     summary = next(c.value for c in at.caption if " per month, Jan 2024 to Jun 2025" in c.value)
     assert "at least" in summary and "withheld or missing" in summary, summary
+
+
+def test_a_month_a_publisher_did_not_cover_is_incomplete_not_a_fall(app_env):
+    """The demo's US figures end in Feb 2025, the European publishers' in Jun 2025: the months after February
+    total the European figures only. They are marked incomplete (off the line, ◇), naming the publisher whose
+    figures are missing; the months every publisher covers are complete (the control)."""
+    rows = crossings(app_env, None, PEOPLE_MEASURES)
+    rows = rows[(rows["month"] >= "2024-11-01") & (rows["month"] <= "2025-06-01")]
+    months = pd.date_range("2024-11-01", "2025-06-01", freq="MS")
+    present = rows.groupby("reporter")["month"].agg(set)
+    expected = {m: ", ".join(sorted(r for r, seen in present.items() if m not in seen)) for m in months}
+    assert expected[pd.Timestamp("2025-03-01")] == "USA" and expected[pd.Timestamp("2025-02-01")] == ""
+    total = rows.groupby("month")["value"].sum()
+    assert total["2025-03-01"] < total["2025-02-01"] / 10   # drawn on the line, this would read as a fall
+
+    at = open_page("trends", {"measure": "people", "grain": "month", "from": "2024-11", "to": "2025-06"})
+    no_exception(at)
+    series = table_with(at, "coverage").assign(month=lambda t: pd.to_datetime(t["period"])).set_index("month")
+    for month in months:
+        assert series.loc[month, "coverage"] == (f"incomplete: no figures from {expected[month]}" if expected[month]
+                                                 else "complete"), month
+    assert series.loc[pd.Timestamp("2025-03-01"), "value"] == pytest.approx(total["2025-03-01"])
+    captions = " ".join(c.value for c in at.caption)
+    assert "Incomplete months (marked ◇): Mar–Jun 2025 (no figures from USA)" in captions, captions
+    assert "leave out a publisher with figures in other periods: not a fall" in captions
+    # the same months of earlier years: within 2025, March to June leave out the US figures too
+    seasonal = table_with(at, "publishers_without_figures")
+    in_2025 = seasonal[seasonal["year"] == "2025"].set_index("month_name")
+    assert list(in_2025["publishers_without_figures"].dropna().index) == ["Mar", "Apr", "May", "Jun"]
+    assert in_2025.loc["Jan", "publishers"] == ", ".join(sorted(r for r, seen in present.items()
+                                                               if pd.Timestamp("2025-01-01") in seen))
+    assert "Marked ◇, off the lines: Mar–Jun 2025 (no figures from USA)" in captions, captions
 
 
 def test_a_map_tooltip_gives_the_months_of_the_places_figures_not_the_sliders(app_env):

@@ -89,6 +89,7 @@ def trends_view(release_path: str, filters: Filters, measure: str, grain: str, s
         seasonal["unpublished_share"] = _share(seasonal["withheld"] + seasonal["missing"], seasonal["figures"])
         seasonal["month_name"] = pd.to_datetime(seasonal["month"].astype(int).astype(str), format="%m").dt.strftime("%b")
         seasonal["year"] = seasonal["year"].astype(int).astype(str)
+        seasonal["complete"] = seasonal["publishers_without_figures"].isna()
 
     locations = run(release_path, "trends_locations", {**params, "measures": measures})
 
@@ -140,19 +141,34 @@ def month_span(first, last) -> str:
 
 
 def _coverage(series: pd.DataFrame, grain: str) -> pd.DataFrame:
-    """complete: the period has figures (published or not) for each of its months; coverage and compared say
-    which months in words, for the tooltips and the captions."""
+    """complete: the period has figures (published or not) for each of its months, from each publisher with figures
+    in the series; coverage and compared say which months, and whose figures are missing, in words, for the
+    tooltips and the captions."""
     whole = MONTHS_PER_GRAIN[grain]
-    complete = series["months"] >= whole
+    without = series["publishers_without_figures"] if "publishers_without_figures" in series else \
+        pd.Series(None, index=series.index, dtype=object)
+    complete = (series["months"] >= whole) & without.isna()
     spans = [month_span(a, b) if pd.notna(a) else "" for a, b in zip(series["first_month"], series["last_month"])]
     series["complete"] = complete
-    series["coverage"] = ["complete" if c else f"incomplete: {s} only" if s else "no figures"
-                          for c, s in zip(complete, spans)]
+    series["coverage"] = [_coverage_words(c, months >= whole, s, w, grain)
+                          for c, months, s, w in zip(complete, series["months"], spans, without)]
     series["compared"] = [
         f"{month_span(a, b)} against {month_span(a - pd.DateOffset(years=1), b - pd.DateOffset(years=1))}"
         if pd.notna(a) else "" for a, b in zip(pd.to_datetime(series["first_month_compared"]),
                                                pd.to_datetime(series["last_month_compared"]))]
     return series
+
+
+def _coverage_words(complete: bool, all_months: bool, span: str, without, grain: str) -> str:
+    """'complete', 'incomplete: Jan–Feb 2025 only', 'incomplete: no figures from USA' or 'no figures'."""
+    if complete:
+        return "complete"
+    if not span:
+        return "no figures"
+    parts = [] if all_months else [f"{span} only"]
+    if isinstance(without, str):
+        parts.append(f"no figures from {without}" + ("" if grain == "month" else " in some months"))
+    return "incomplete: " + "; ".join(parts)
 
 
 def comparison_words(yoy: pd.DataFrame, grain: str) -> str:
@@ -161,7 +177,7 @@ def comparison_words(yoy: pd.DataFrame, grain: str) -> str:
     words = ("Each change pairs a published figure with the same crossing point's figure for the same measure "
              "and month a year earlier, also published; withheld or missing figures are left out of both sides. "
              "Compare with care where much is withheld or missing.")
-    partial = yoy[~yoy["complete"].astype(bool)]
+    partial = yoy[yoy["months"] < MONTHS_PER_GRAIN[grain]]
     if grain == "month" or partial.empty:
         return words
     periods = "; ".join(dict.fromkeys(
@@ -182,19 +198,43 @@ def change_summary(yoy: pd.DataFrame) -> str:
 
 def _period_name(period, grain: str) -> str:
     period = pd.Timestamp(period)
-    return str(period.year) if grain == "year" else f"Q{period.quarter} {period.year}"
+    return str(period.year) if grain == "year" else f"{period:%b %Y}" if grain == "month" else \
+        f"Q{period.quarter} {period.year}"
+
+
+def _runs(periods, reasons, grain: str):
+    """(name, reason) of each run of consecutive periods with one reason: ("Mar–Jun 2025", "no figures from USA")
+    for four months in a row."""
+    step = pd.DateOffset(months=MONTHS_PER_GRAIN[grain])
+    runs: list[list] = []
+    for period, reason in sorted(zip(pd.to_datetime(periods), reasons)):
+        if runs and runs[-1][2] == reason and runs[-1][1] + step == period:
+            runs[-1][1] = period
+        else:
+            runs.append([period, period, reason])
+    for first, last, reason in runs:
+        if grain == "month" and first != last:
+            yield month_span(first, last), reason
+        elif first != last:
+            yield f"{_period_name(first, grain)}–{_period_name(last, grain)}", reason
+        else:
+            yield _period_name(first, grain), reason
 
 
 def partial_period_words(series: pd.DataFrame, grain: str) -> str:
-    """The periods with some of their months only (columns complete, coverage, figures), named with those months,
-    for a caption under a chart that marks them ◇; "" if none."""
+    """The incomplete periods (columns complete, coverage, figures): some of their months only, or without a
+    publisher that has figures in other periods, named with what they lack, for a caption under a chart that marks
+    them ◇; "" if none."""
     partial = series[~series["complete"].astype(bool) & (series["figures"] > 0)]
-    if grain == "month" or not len(partial):
+    if not len(partial):
         return ""
-    periods = ", ".join(dict.fromkeys(f"{_period_name(p, grain)} ({c.removeprefix('incomplete: ')})"
-                                      for p, c in zip(partial["period"], partial["coverage"])))
-    return (f"Incomplete {grain}s (marked ◇): {periods}. Their totals cover fewer months than a whole {grain}: "
-            "not a fall")
+    names = list(dict.fromkeys(f"{name} ({md_escape(c.removeprefix('incomplete: '), 300)})"
+                               for name, c in _runs(partial["period"], partial["coverage"], grain)))
+    periods = ", ".join(names[:8]) + (f" and {len(names) - 8} more" if len(names) > 8 else "")
+    lacking = [f"cover fewer months than a whole {grain}"] if grain != "month" else []
+    if partial["coverage"].str.contains("no figures from").any():
+        lacking.append("leave out a publisher with figures in other periods")
+    return f"Incomplete {grain}s (marked ◇): {periods}. Their totals {' or '.join(lacking)}: not a fall"
 
 
 def incomplete_words(series: pd.DataFrame, grain: str) -> str:
@@ -203,7 +243,7 @@ def incomplete_words(series: pd.DataFrame, grain: str) -> str:
     words = []
     partial = partial_period_words(series, grain)
     if partial:
-        words.append(f"{partial}; their change on a year earlier compares the same months only.")
+        words.append(f"{partial}; their change on a year earlier pairs the same figures only.")
     thin = series[series["unpublished_share"] > 0.5]
     if len(thin):
         names = list(dict.fromkeys(_period_name(p, grain) if grain != "month" else f"{pd.Timestamp(p):%b %Y}"
@@ -271,6 +311,29 @@ def seasonal_summary(seasonal: pd.DataFrame) -> str:
     unpublished = f"{withheld:,} of {figures:,} withheld" + (f", {missing:,} missing" if missing else "")
     return (f"{words}; counting published figures only ({unpublished}), the largest year total is "
             f"{count_text(by_year.max())} ({by_year.idxmax()}).")
+
+
+def seasonal_coverage_words(seasonal: pd.DataFrame) -> str:
+    """The caption on the same-months chart's coverage: the months marked ◇ (a publisher with figures in other
+    months of that year has none in them), and which publishers have figures in which years when that changes
+    (a year's line then sums other publishers' figures); "" if neither."""
+    words = []
+    partial = seasonal[~seasonal["complete"].astype(bool) & seasonal["value"].notna()]
+    if len(partial):
+        months = pd.to_datetime(partial["year"] + "-" + partial["month"].astype(int).astype(str) + "-01")
+        runs = ", ".join(f"{name} (no figures from {md_escape(who, 300)})"
+                         for name, who in _runs(months, partial["publishers_without_figures"], "month"))
+        words.append(f"Marked ◇, off the lines: {runs}; their totals leave out a publisher with figures in other "
+                     "months of the year, not a fall.")
+    by_year = {}
+    for year, names in zip(seasonal["year"], seasonal["publishers"]):
+        if isinstance(names, str):
+            by_year.setdefault(year, set()).update(names.split(", "))
+    if len(set(map(frozenset, by_year.values()))) > 1:
+        listed = "; ".join(f"{year}: {', '.join(sorted(names))}" for year, names in sorted(by_year.items()))
+        words.append(f"The publishers with figures differ between years ({md_escape(listed, 400)}): compare years "
+                     "with the same publishers.")
+    return " ".join(words)
 
 
 def mirror_words(ms: pd.DataFrame) -> str:

@@ -8,6 +8,9 @@
 -- with the same figure twelve months earlier, also published; a period with some months only (the last year of
 -- the data, a quarter cut by the period chosen) is compared over those same months a year before. The year
 -- before the period chosen is read for that comparison only.
+-- Coverage: a period in which a publisher of the series (one with figures in some period shown) has no row in some
+-- month (its figures there all missing, as when its file ends earlier) names that publisher in
+-- publishers_without_figures: the period's total leaves the publisher out, and is no fall.
 with source as materialized (
     select *
     from macros.covered_crossings($border_a, $border_b, $countries, $dim_names, $dim_codes, $measures, $location,
@@ -63,6 +66,21 @@ pairs as (
     join labelled y on y.series_key = p.series_key and y.month = p.month - interval 1 year
     where p.shown and p.published = p.figures and y.published = y.figures
 ),
+reporter_months as (
+    select series, period, reporter, count(distinct month) filter (where not absent) as months_covered,
+           count(distinct month) as months
+    from labelled
+    where shown
+    group by all
+),
+without_figures as (
+    select series, period, string_agg(coalesce(reporter, '?'), ', ' order by reporter) as publishers_without_figures
+    from reporter_months r
+    where months_covered < months
+      and exists (select 1 from reporter_months c
+                  where c.series = r.series and c.reporter is not distinct from r.reporter and c.months_covered > 0)
+    group by all
+),
 like_for_like as (
     select period, series, sum(value_now) as value_compared, sum(value_before) as value_year_before,
            count(*) as figures_compared, count(distinct month) as months_compared,
@@ -72,7 +90,8 @@ like_for_like as (
 )
 select p.period, p.series, p.value, p.figures, p.published, p.reporters, p.withheld, p.missing, p.months,
        p.first_month, p.last_month, l.value_compared, l.value_year_before, l.figures_compared, l.months_compared,
-       l.first_month_compared, l.last_month_compared
+       l.first_month_compared, l.last_month_compared, w.publishers_without_figures
 from per_period p
 left join like_for_like l on l.series = p.series and l.period = p.period
+left join without_figures w on w.series = p.series and w.period = p.period
 order by p.series, p.period
