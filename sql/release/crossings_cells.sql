@@ -23,9 +23,9 @@ with source as (
 previous as (
     select * from _previous_cells
 ),
-joined as (
+joined as materialized (
     select s.*, p.previous_value, p.previous_status, p.location_id is not null as in_previous,
-           cast(s.dimensions as varchar) as codes
+           cast(s.dimensions as varchar) as codes, year(s.period_start) as period_year
     from source s
     left join previous p
       on p.reporter_iso3 is not distinct from s.reporter_iso3
@@ -34,45 +34,167 @@ joined as (
      and p.period_start = s.period_start
      and p.period_granularity = s.period_granularity and p.measure = s.measure and p.dimensions = s.dimensions
 ),
+-- each margin's groups numbered in key order (as dense_rank over the cells would, but sorting the groups, not
+-- every cell), then joined back to the cells
+location_period_measure as (
+    select location_id, place_kind, period_start, period_granularity, measure,
+           row_number() over (order by location_id, place_kind, period_start, period_granularity, measure) - 1 as id
+    from joined
+    group by location_id, place_kind, period_start, period_granularity, measure
+),
+location_period as (
+    select reporter_iso3, reporter_org, location_id, place_kind, direction, period_start, period_granularity, codes,
+           row_number() over (order by reporter_iso3, reporter_org, location_id, place_kind, direction, period_start,
+                                       period_granularity, codes) - 1 as id
+    from joined
+    group by reporter_iso3, reporter_org, location_id, place_kind, direction, period_start, period_granularity, codes
+),
+border_period_measure as (
+    select reporter_iso3, reporter_org, country_iso3, neighbor_iso3, direction, period_start, period_granularity,
+           measure, codes,
+           row_number() over (order by reporter_iso3, reporter_org, country_iso3, neighbor_iso3, direction,
+                                       period_start, period_granularity, measure, codes) - 1 as id
+    from joined
+    group by reporter_iso3, reporter_org, country_iso3, neighbor_iso3, direction, period_start, period_granularity,
+             measure, codes
+),
+location_year_measure as (
+    select reporter_iso3, reporter_org, location_id, place_kind, direction, measure, period_granularity, period_year,
+           codes,
+           row_number() over (order by reporter_iso3, reporter_org, location_id, place_kind, direction, measure,
+                                       period_granularity, period_year, codes) - 1 as id
+    from joined
+    group by reporter_iso3, reporter_org, location_id, place_kind, direction, measure, period_granularity,
+             period_year, codes
+),
+border_year_measure as (
+    select reporter_iso3, reporter_org, place_kind, country_iso3, neighbor_iso3, direction, measure,
+           period_granularity, period_year, codes,
+           row_number() over (order by reporter_iso3, reporter_org, place_kind, country_iso3, neighbor_iso3,
+                                       direction, measure, period_granularity, period_year, codes) - 1 as id
+    from joined
+    group by reporter_iso3, reporter_org, place_kind, country_iso3, neighbor_iso3, direction, measure,
+             period_granularity, period_year, codes
+),
+country_period_measure as (
+    select reporter_iso3, reporter_org, place_kind, country_iso3, direction, period_start, period_granularity,
+           measure, codes,
+           row_number() over (order by reporter_iso3, reporter_org, place_kind, country_iso3, direction, period_start,
+                                       period_granularity, measure, codes) - 1 as id
+    from joined
+    group by reporter_iso3, reporter_org, place_kind, country_iso3, direction, period_start, period_granularity,
+             measure, codes
+),
+location_measure as (
+    select reporter_iso3, reporter_org, location_id, place_kind, direction, measure, period_granularity, codes,
+           row_number() over (order by reporter_iso3, reporter_org, location_id, place_kind, direction, measure,
+                                       period_granularity, codes) - 1 as id
+    from joined
+    group by reporter_iso3, reporter_org, location_id, place_kind, direction, measure, period_granularity, codes
+),
+reporter_period_measure as (
+    select reporter_iso3, reporter_org, place_kind, period_start, period_granularity, measure, codes,
+           row_number() over (order by reporter_iso3, reporter_org, place_kind, period_start, period_granularity,
+                                       measure, codes) - 1 as id
+    from joined
+    group by reporter_iso3, reporter_org, place_kind, period_start, period_granularity, measure, codes
+),
 keyed as (
     select
-        _rid,
-        coalesce(value, 'NaN'::double) as value,
-        coalesce(_true_value, 'NaN'::double) as true_value,
-        value_status in ('suppressed', 'dropped') as hidden,
-        value_status = 'withheld_by_publisher' as withheld,
-        _true_value is null and value_status <> 'withheld_by_publisher' as missing,
-        value_status in ('reported', 'estimated') and value is not null as eligible,
-        _rid in (select _rid from _carried_cells) as carried,
-        coalesce(previous_status in ('reported', 'estimated') and previous_value = _true_value, false) as known,
-        in_previous,
-        dense_rank() over (order by location_id, place_kind, period_start, period_granularity, measure) - 1
-            as m_location_period_measure,
-        dense_rank() over (order by reporter_iso3, reporter_org, location_id, place_kind, direction, period_start,
-                                    period_granularity, codes) - 1
-            as m_location_period,
-        dense_rank() over (order by reporter_iso3, reporter_org, country_iso3, neighbor_iso3, direction,
-                                    period_start, period_granularity, measure, codes) - 1
-            as m_border_period_measure,
-        dense_rank() over (order by reporter_iso3, reporter_org, location_id, place_kind, direction, measure,
-                                    period_granularity, year(period_start), codes) - 1
-            as m_location_year_measure,
-        dense_rank() over (order by reporter_iso3, reporter_org, place_kind, country_iso3, neighbor_iso3, direction,
-                                    measure,
-                                    period_granularity, year(period_start), codes) - 1
-            as m_border_year_measure,
-        dense_rank() over (order by reporter_iso3, reporter_org, place_kind, country_iso3, direction, period_start,
-                                    period_granularity, measure, codes) - 1
-            as m_country_period_measure,
-        dense_rank() over (order by reporter_iso3, reporter_org, location_id, place_kind, direction, measure,
-                                    period_granularity, codes) - 1
-            as m_location_measure,
-        dense_rank() over (order by reporter_iso3, reporter_org, place_kind, period_start, period_granularity, measure,
-                                    codes) - 1
-            as m_reporter_period_measure,
-        reporter_iso3, reporter_org, location_id, direction, period_start, period_granularity, measure,
-        source_id, source_line
-    from joined
+        j._rid,
+        coalesce(j.value, 'NaN'::double) as value,
+        coalesce(j._true_value, 'NaN'::double) as true_value,
+        j.value_status in ('suppressed', 'dropped') as hidden,
+        j.value_status = 'withheld_by_publisher' as withheld,
+        j._true_value is null and j.value_status <> 'withheld_by_publisher' as missing,
+        j.value_status in ('reported', 'estimated') and j.value is not null as eligible,
+        j._rid in (select _rid from _carried_cells) as carried,
+        coalesce(j.previous_status in ('reported', 'estimated') and j.previous_value = j._true_value, false) as known,
+        j.in_previous,
+        g1.id as m_location_period_measure,
+        g2.id as m_location_period,
+        g3.id as m_border_period_measure,
+        g4.id as m_location_year_measure,
+        g5.id as m_border_year_measure,
+        g6.id as m_country_period_measure,
+        g7.id as m_location_measure,
+        g8.id as m_reporter_period_measure,
+        j.reporter_iso3, j.reporter_org, j.location_id, j.direction, j.period_start, j.period_granularity, j.measure,
+        j.source_id, j.source_line
+    from joined j
+    join location_period_measure g1
+      on g1.location_id is not distinct from j.location_id
+     and g1.place_kind is not distinct from j.place_kind
+     and g1.period_start is not distinct from j.period_start
+     and g1.period_granularity is not distinct from j.period_granularity
+     and g1.measure is not distinct from j.measure
+    join location_period g2
+      on g2.reporter_iso3 is not distinct from j.reporter_iso3
+     and g2.reporter_org is not distinct from j.reporter_org
+     and g2.location_id is not distinct from j.location_id
+     and g2.place_kind is not distinct from j.place_kind
+     and g2.direction is not distinct from j.direction
+     and g2.period_start is not distinct from j.period_start
+     and g2.period_granularity is not distinct from j.period_granularity
+     and g2.codes is not distinct from j.codes
+    join border_period_measure g3
+      on g3.reporter_iso3 is not distinct from j.reporter_iso3
+     and g3.reporter_org is not distinct from j.reporter_org
+     and g3.country_iso3 is not distinct from j.country_iso3
+     and g3.neighbor_iso3 is not distinct from j.neighbor_iso3
+     and g3.direction is not distinct from j.direction
+     and g3.period_start is not distinct from j.period_start
+     and g3.period_granularity is not distinct from j.period_granularity
+     and g3.measure is not distinct from j.measure
+     and g3.codes is not distinct from j.codes
+    join location_year_measure g4
+      on g4.reporter_iso3 is not distinct from j.reporter_iso3
+     and g4.reporter_org is not distinct from j.reporter_org
+     and g4.location_id is not distinct from j.location_id
+     and g4.place_kind is not distinct from j.place_kind
+     and g4.direction is not distinct from j.direction
+     and g4.measure is not distinct from j.measure
+     and g4.period_granularity is not distinct from j.period_granularity
+     and g4.period_year is not distinct from j.period_year
+     and g4.codes is not distinct from j.codes
+    join border_year_measure g5
+      on g5.reporter_iso3 is not distinct from j.reporter_iso3
+     and g5.reporter_org is not distinct from j.reporter_org
+     and g5.place_kind is not distinct from j.place_kind
+     and g5.country_iso3 is not distinct from j.country_iso3
+     and g5.neighbor_iso3 is not distinct from j.neighbor_iso3
+     and g5.direction is not distinct from j.direction
+     and g5.measure is not distinct from j.measure
+     and g5.period_granularity is not distinct from j.period_granularity
+     and g5.period_year is not distinct from j.period_year
+     and g5.codes is not distinct from j.codes
+    join country_period_measure g6
+      on g6.reporter_iso3 is not distinct from j.reporter_iso3
+     and g6.reporter_org is not distinct from j.reporter_org
+     and g6.place_kind is not distinct from j.place_kind
+     and g6.country_iso3 is not distinct from j.country_iso3
+     and g6.direction is not distinct from j.direction
+     and g6.period_start is not distinct from j.period_start
+     and g6.period_granularity is not distinct from j.period_granularity
+     and g6.measure is not distinct from j.measure
+     and g6.codes is not distinct from j.codes
+    join location_measure g7
+      on g7.reporter_iso3 is not distinct from j.reporter_iso3
+     and g7.reporter_org is not distinct from j.reporter_org
+     and g7.location_id is not distinct from j.location_id
+     and g7.place_kind is not distinct from j.place_kind
+     and g7.direction is not distinct from j.direction
+     and g7.measure is not distinct from j.measure
+     and g7.period_granularity is not distinct from j.period_granularity
+     and g7.codes is not distinct from j.codes
+    join reporter_period_measure g8
+      on g8.reporter_iso3 is not distinct from j.reporter_iso3
+     and g8.reporter_org is not distinct from j.reporter_org
+     and g8.place_kind is not distinct from j.place_kind
+     and g8.period_start is not distinct from j.period_start
+     and g8.period_granularity is not distinct from j.period_granularity
+     and g8.measure is not distinct from j.measure
+     and g8.codes is not distinct from j.codes
 )
 select
     _rid, value, true_value, hidden, withheld, missing, eligible, carried, known,
