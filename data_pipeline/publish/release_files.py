@@ -20,7 +20,8 @@ from data_pipeline.publish.release_sql import DATASETS, REFERENCE_TABLES, checke
 
 # The release's tables besides the datasets and the reference tables (conflicting_figures since issue 11,
 # dimension_codes since issue 10's labels, crossing_series for the app's coverage of a few years).
-PUBLIC_TABLES = ("sources", "revisions", "redactions", "conflicting_figures", "dimension_codes", "crossing_series")
+PUBLIC_TABLES = ("sources", "revisions", "redactions", "conflicting_figures", "dimension_codes", "crossing_series",
+                 "crossing_months")
 # The release's rows in the order of their period where the app filters by it, then of all columns (a stable order).
 ROW_ORDER = {"crossings": "period_start, columns(*)"}
 # The label of a code beyond a dimension's code list (ISO 3166) whose meaning the profile does not give: borderlens
@@ -65,6 +66,25 @@ def public_audit(audit: dict | None) -> dict | None:
             "audited_with_previous_release": audit["previous_release"] is not None}
 
 
+def store_crossing_months(con) -> None:
+    """The release's crossing_months (sql/release/crossing_months_insert.sql), summed by the app's own macros run
+    against the new release: a cursor of its own reads the release as its default catalog (the macros name the
+    release's tables unqualified), and the macros' in-memory catalog is gone afterwards."""
+    con.execute(sql("release/crossing_months_create"))
+    release = con.cursor()
+    try:
+        release.execute("use pub")
+        release.execute("attach ':memory:' as macros (read_write)")
+        try:
+            release.execute(sql("app/vd_macros"))
+            release.execute(sql("app/macros"))
+            release.execute(sql("release/crossing_months_insert"))
+        finally:
+            release.execute("detach macros")
+    finally:
+        release.close()
+
+
 def write_json(path: Path, payload) -> None:
     path.write_text(json.dumps(payload, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
 
@@ -100,6 +120,7 @@ def write_database(con, path: Path, policy: policies.Policy, created: date, reda
         con.execute(sql("release/public_dimension_codes"), {"beyond_list": BEYOND_LIST})
         con.execute(sql("release/public_redactions"))
         con.execute(sql("release/public_crossing_series"))
+        store_crossing_months(con)
         digests, row_counts = [], {}
         for table in sorted((*DATASETS, *references, *PUBLIC_TABLES)):
             digest, count = run(con, "release/table_digest", table=table)[0]

@@ -12,7 +12,8 @@ from __future__ import annotations
 # 1: the crossings cube, dimension labels and date precisions (schema 011); none before it
 # 2: the projects' date precisions (schema 012) and time_coarsened_to (issue 11)
 # 3: crossings.series_key and crossing_series.series_key (the app's series key as one integer)
-RELEASE_FORMAT = 3
+# 4: crossing_months (the crossing figures per series key and month, as the app sums them)
+RELEASE_FORMAT = 4
 FORMAT_KEY = "release_format"
 
 

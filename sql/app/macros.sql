@@ -121,20 +121,15 @@ create or replace macro macros.inbound_first(figures) as table
 create or replace macro macros.inbound_side(value, direction, country) as
     arg_min(value, (direction <> 'inbound', country, value));
 
--- Crossing figures as the statements count and compare them, one row per month and series key (crossing point,
--- measure, direction, the two countries, reporter; series_key, the release's one integer for them): of a border and countries (crossings_near), of the measures
--- (a list; NULL: all) and a crossing point (NULL: all), in the months first_month..last_month (NULL: no bound).
--- value is the sum of the key's published figures in the month (NULL when none is published: never 0); figures,
--- published, withheld and missing count them. Coverage: a key with a figure in those months is expected in every
--- month from the first to the last month of the selection; a month in which neither side published a row for
--- its flow is a row of its own (absent true: one figure, missing), so that a gap reads as missing, never as a
--- drop. last_day is the latest day a daily figure covers (the month's own start for monthly figures).
--- Each flow is still counted twice where both sides publish it: a statement passes the rows to inbound_first.
--- months_from (NULL: none; for a statement with first_month NULL): rows are returned from that month on only,
--- and the keys with figures before it are still expected there, read from the release's crossing_series table
--- rather than from decades of figures (macros.two_year_start gives it): the same rows from months_from on.
-create or replace macro macros.covered_crossings(border_a, border_b, countries, dim_names, dim_codes, measures,
-                                                 location, first_month, last_month, months_from) as table
+-- The crossing figures of a border and countries (crossings_near), of the measures (a list; NULL: all) and a
+-- crossing point (NULL: all), in the months first_month..last_month and from months_from (NULL: no bound), summed
+-- per series key and month: value is the sum of the published figures (NULL when none is: never 0); figures,
+-- published, withheld and missing count them; last_day is the latest day a daily figure covers (the month's own
+-- start for monthly figures). Publish stores it for the whole release without filters (the release's
+-- crossing_months table), which covered_crossings reads instead whenever no dimension is filtered and the bounds
+-- are whole months: the same rows, without grouping every figure at every page view.
+create or replace macro macros.figure_months(border_a, border_b, countries, dim_names, dim_codes, measures, location,
+                                             first_month, last_month, months_from) as table
     with chosen as (
         select series_key, date_trunc('month', period_start)::date as period_start, period_start as day, value,
                value_status
@@ -145,14 +140,61 @@ create or replace macro macros.covered_crossings(border_a, border_b, countries, 
           and (first_month is null or period_start >= first_month)
           and (last_month is null or period_start <= last_month)
           and (months_from is null or period_start >= months_from)
-    ),
-    key_sums as (
-        select series_key, period_start, sum(value) as value, count(*) as figures, count(value) as published,
-               count(*) filter (where value_status in ('withheld_by_publisher', 'suppressed', 'dropped')) as withheld,
-               count(*) filter (where value_status = 'missing') as missing,
-               case when bool_and(day = period_start) then min(period_start) else max(day) end as last_day
-        from chosen
-        group by series_key, period_start
+    )
+    select series_key, period_start, sum(value) as value, count(*) as figures, count(value) as published,
+           count(*) filter (where value_status in ('withheld_by_publisher', 'suppressed', 'dropped')) as withheld,
+           count(*) filter (where value_status = 'missing') as missing,
+           case when bool_and(day = period_start) then min(period_start) else max(day) end as last_day
+    from chosen
+    group by series_key, period_start;
+
+-- True when figure_months may be read from the release's crossing_months table: no dimension is filtered, and
+-- each bound is a month's first day (first_month, months_from) or last day (last_month), so that a month's daily
+-- figures are all in or all out.
+create or replace macro macros.whole_months(dim_names, first_month, last_month, months_from) as
+    dim_names is null
+    and (first_month is null or first_month::date = date_trunc('month', first_month::date))
+    and (months_from is null or months_from::date = date_trunc('month', months_from::date))
+    and (last_month is null or last_month::date = last_day(last_month::date));
+
+-- figure_months as the release's crossing_months table holds it (publish sums it over the whole release without
+-- filters; sql/release/crossing_months_insert.sql): the same rows when no dimension is filtered and the bounds are
+-- whole months (macros.whole_months), every filter here being one on a whole series.
+create or replace macro macros.stored_figure_months(border_a, border_b, countries, measures, location, first_month,
+                                                    last_month, months_from) as table
+    select series_key, period_start, value, figures, published, withheld, missing, last_day
+    from crossing_months
+    where macros.on_border(country_iso3, neighbor_iso3, border_a, border_b)
+      and (countries is null or list_contains(countries, country_iso3) or list_contains(countries, neighbor_iso3))
+      and (measures is null or list_contains(measures, measure))
+      and (location is null or location_id = location)
+      and (first_month is null or period_start >= first_month)
+      and (last_month is null or period_start <= last_month)
+      and (months_from is null or period_start >= months_from);
+
+-- Crossing figures as the statements count and compare them, one row per month and series key (crossing point,
+-- measure, direction, the two countries, reporter; series_key, the release's one integer for them): of a border
+-- and countries (crossings_near), of the measures (a list; NULL: all) and a crossing point (NULL: all), in the
+-- months first_month..last_month (NULL: no bound), as figure_months sums them (from the release's crossing_months
+-- where macros.whole_months allows). Coverage: a key with a figure in those months is expected in every month
+-- from the first to the last month of the selection; a month in which neither side published a row for its flow
+-- is a row of its own (absent true: one figure, missing), so that a gap reads as missing, never as a drop.
+-- Each flow is still counted twice where both sides publish it: a statement passes the rows to inbound_first.
+-- months_from (NULL: none; for a statement with first_month NULL): rows are returned from that month on only,
+-- and the keys with figures before it are still expected there, read from the release's crossing_series table
+-- rather than from decades of figures (macros.two_year_start gives it): the same rows from months_from on.
+create or replace macro macros.covered_crossings(border_a, border_b, countries, dim_names, dim_codes, measures,
+                                                 location, first_month, last_month, months_from) as table
+    with key_sums as (
+        select *
+        from macros.stored_figure_months(border_a, border_b, countries, measures, location, first_month, last_month,
+                                         months_from)
+        where macros.whole_months(dim_names, first_month, last_month, months_from)
+        union all
+        select *
+        from macros.figure_months(border_a, border_b, countries, dim_names, dim_codes, measures, location,
+                                  first_month, last_month, months_from)
+        where not macros.whole_months(dim_names, first_month, last_month, months_from)
     ),
     key_attributes as (
         -- the six columns a series key stands for, and a name of its crossing point, from the release's series

@@ -1,0 +1,147 @@
+"""The release's crossing_months table (format 4): the crossing figures per series key and month, summed once at
+publish so that the pages do not group every figure again at each view. It must say exactly what the figures
+say: checked against the crossings table with pandas, and, for every filter the app passes, the stored rows
+(macros.stored_figure_months) against the figures summed at query time (macros.figure_months), on the demo
+release, a cube whose publisher gives its own totals, and daily figures. Real CLI, real DuckDB releases."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from data_pipeline.views.queries import Filters
+from data_pipeline.views.queries_trends import trends_view
+from data_pipeline.views.release_connections import database
+from support import run_cli, write
+from test_app_dimensions import cube_release  # noqa: F401 (fixture)
+from test_app_release import release_dir  # noqa: F401 (fixture)
+
+DAILY_PROFILE = """
+[profile]
+name = "test-daily-crossings"
+dataset = "crossings"
+title = "Test: persons per day at two crossing points (synthetic)"
+publisher = "borderlens tests"
+licence = "CC0-1.0"
+synthetic = true
+
+[read]
+format = "csv"
+
+[dates]
+formats = ["%Y-%m-%d"]
+
+[markers]
+withheld = ["c"]
+
+[fields]
+location_id = { column = "point", prefix = "AUT-" }
+location_name = "point"
+country_iso3 = { value = "AUT" }
+neighbor_iso3 = { column = "neighbour" }
+reporter_iso3 = { value = "AUT" }
+direction = { value = "inbound" }
+period = "day"
+period_granularity = { value = "day" }
+measure = { value = "persons" }
+value = "persons"
+"""
+# Labelled synthetic: Nickelsdorf (HUN) every few days in March and April, one day withheld; Spielfeld (SVN)
+# in March only.
+DAILY = """point,neighbour,day,persons
+Nickelsdorf,HUN,2024-03-01,100
+Nickelsdorf,HUN,2024-03-10,110
+Nickelsdorf,HUN,2024-03-20,c
+Nickelsdorf,HUN,2024-03-31,130
+Nickelsdorf,HUN,2024-04-05,140
+Nickelsdorf,HUN,2024-04-25,150
+Spielfeld,SVN,2024-03-02,20
+Spielfeld,SVN,2024-03-18,30
+"""
+NO_RULES = ('[policy]\nname = "no crossings rule"\n\n[[rule]]\nid = "round"\ndataset = "infrastructure_projects"\n'
+            'action = "round_to"\nfields = ["budget"]\nbase = 1000\nreason = "none"\n')
+COLUMNS = ["series_key", "period_start", "value", "figures", "published", "withheld", "missing", "last_day"]
+
+
+@pytest.fixture(scope="module")
+def daily_release(tmp_path_factory) -> str:
+    folder = tmp_path_factory.mktemp("daily")
+    work, release = folder / "work.duckdb", folder / "release"
+    run_cli("ingest", write(folder / "daily.csv", DAILY), "--profile", write(folder / "daily.toml", DAILY_PROFILE),
+            "--db", work, "--no-progress")
+    run_cli("publish", "--db", work, "--policy", write(folder / "policy.toml", NO_RULES), "--out", release)
+    return str(release)
+
+
+def _frame(release: str, statement: str, params: list) -> pd.DataFrame:
+    frame = database(release).cursor().execute(statement, params).df()
+    return frame[COLUMNS].sort_values(["series_key", "period_start"]).reset_index(drop=True)
+
+
+def test_the_stored_months_are_the_sums_of_the_figures(release_dir):  # noqa: F811
+    """Worked out with pandas from the crossings table: per series key and month, the sum of the published figures
+    (none published: empty, never 0) and the counts, for the series without a breakdown (a cube's series are
+    checked against hand-made sums below, as the publisher's own totals must not be added to their parts)."""
+    con = duckdb.connect(str(Path(release_dir) / "borderlens.duckdb"), read_only=True)
+    try:
+        rows = con.execute("select series_key, period_start, value, value_status, cardinality(dimensions) > 0 as cube "
+                           "from crossings where period_granularity in ('day', 'month')").df()
+        stored = con.execute("select * from crossing_months").df()
+    finally:
+        con.close()
+    cube_keys = set(rows.loc[rows["cube"], "series_key"])
+    plain = rows[~rows["series_key"].isin(cube_keys)].assign(month=lambda r: pd.to_datetime(r["period_start"]).dt.to_period("M"))
+    expected = plain.groupby(["series_key", "month"]).agg(
+        value=("value", lambda v: v.sum(min_count=1)), figures=("value", "size"), published=("value", "count"),
+        withheld=("value_status", lambda s: int(s.isin(["withheld_by_publisher", "suppressed", "dropped"]).sum())),
+        missing=("value_status", lambda s: int((s == "missing").sum()))).reset_index()
+    got = stored[~stored["series_key"].isin(cube_keys)].assign(
+        month=lambda r: pd.to_datetime(r["period_start"]).dt.to_period("M"))
+    assert len(expected) > 1000 and expected["withheld"].sum() > 0 and expected["value"].isna().sum() > 0
+    merged = expected.merge(got, on=["series_key", "month"], how="outer", suffixes=("", "_stored"), indicator=True)
+    assert (merged["_merge"] == "both").all(), merged[merged["_merge"] != "both"].head()
+    for column in ("figures", "published", "withheld", "missing"):
+        assert (merged[column] == merged[f"{column}_stored"]).all(), column
+    assert merged["value"].isna().equals(merged["value_stored"].isna())
+    assert merged["value"].fillna(0).to_numpy() == pytest.approx(merged["value_stored"].fillna(0).to_numpy())
+
+
+FILTERS = [  # border_a, border_b, countries, measures, location, first_month, last_month, months_from
+    (None, None, None, None, None, None, None, None),
+    ("MEX", "USA", None, None, None, None, None, None),
+    (None, None, ["POL", "HUN"], ["persons", "trucks"], None, None, None, None),
+    (None, None, None, None, "USA-2504", dt.date(2024, 1, 1), dt.date(2024, 6, 30), None),
+    (None, None, None, ["persons"], None, None, dt.date(2024, 3, 31), dt.date(2024, 3, 1)),
+    ("AUT", "HUN", ["AUT"], None, None, dt.date(2024, 3, 1), dt.date(2024, 4, 30), None),
+]
+
+
+@pytest.mark.parametrize("which", ["release_dir", "cube_release", "daily_release"])
+@pytest.mark.parametrize("chosen", FILTERS)
+def test_the_stored_months_answer_every_filter_as_the_figures_do(request, which, chosen):
+    """Every filter on the stored rows is one on a whole series, so filtering the stored sums gives what summing
+    the filtered figures gives (a publisher's total standing for its parts, a month's days all in or out)."""
+    release = request.getfixturevalue(which)
+    border_a, border_b, countries, measures, location, first, last, since = chosen
+    stored = _frame(release, "select * from macros.stored_figure_months(?, ?, ?, ?, ?, ?, ?, ?)",
+                    [border_a, border_b, countries, measures, location, first, last, since])
+    summed = _frame(release, "select * from macros.figure_months(?, ?, ?, null, null, ?, ?, ?, ?, ?)",
+                    [border_a, border_b, countries, measures, location, first, last, since])
+    pd.testing.assert_frame_equal(stored, summed, check_dtype=False)
+
+
+def test_the_store_is_read_for_whole_months_only(daily_release):
+    """A period that ends within a month counts that month's days up to its end (summed from the figures, not
+    read from the whole month stored); a period of whole months reads the store. Figures worked out by hand."""
+    def march(last_day: int) -> float:
+        view = trends_view(daily_release, Filters(date_from=dt.date(2024, 3, 1), date_to=dt.date(2024, 3, last_day)),
+                           "persons", "month", "total", "all", "")
+        return float(view.series.set_index("period")["value"].iloc[0])
+
+    assert march(31) == 100 + 110 + 130 + 20 + 30   # the withheld day is not counted, not as 0 either
+    assert march(15) == 100 + 110 + 20
+    assert march(18) == 100 + 110 + 20 + 30
