@@ -206,7 +206,9 @@ create or replace macro macros.covered_crossings(border_a, border_b, countries, 
         from crossing_series
         group by series_key
     ),
-    key_months as (
+    key_months as not materialized (
+        -- read by four CTEs below; joining the stored sums again is cheaper than storing a copy (10M figures:
+        -- Trends' same-months statement 0.69 -> 0.47 s)
         select s.*, a.* exclude (series_key)
         from key_sums s
         join key_attributes a on a.series_key = s.series_key
