@@ -18,7 +18,10 @@
 -- the ids are the m_* ones, so not dense, which the audit does not need): a reader who kept the previous release
 -- knows its totals too. true_value is the working value (the audit's truth).
 with source as (
-    select * from crossings
+    -- the columns read below only: `joined` is stored once, and the scratch table has dozens more
+    select _rid, value, _true_value, value_status, reporter_iso3, reporter_org, location_id, place_kind, direction,
+           country_iso3, neighbor_iso3, period_start, period_granularity, measure, dimensions, source_id, source_line
+    from crossings
 ),
 previous as (
     select * from _previous_cells
