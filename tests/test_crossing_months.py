@@ -17,7 +17,7 @@ from data_pipeline.views.queries import Filters
 from data_pipeline.views.queries_trends import trends_view
 from data_pipeline.views.release_connections import database
 from support import run_cli, write
-from test_app_dimensions import cube_release  # noqa: F401 (fixture)
+from test_app_dimensions import NO_RULES, cube_release  # noqa: F401 (fixture)
 from test_app_release import release_dir  # noqa: F401 (fixture)
 
 DAILY_PROFILE = """
@@ -62,8 +62,6 @@ Nickelsdorf,HUN,2024-04-25,150
 Spielfeld,SVN,2024-03-02,20
 Spielfeld,SVN,2024-03-18,30
 """
-NO_RULES = ('[policy]\nname = "no crossings rule"\n\n[[rule]]\nid = "round"\ndataset = "infrastructure_projects"\n'
-            'action = "round_to"\nfields = ["budget"]\nbase = 1000\nreason = "none"\n')
 COLUMNS = ["series_key", "period_start", "value", "figures", "published", "withheld", "missing", "last_day"]
 
 

@@ -145,8 +145,7 @@ def _coverage(series: pd.DataFrame, grain: str) -> pd.DataFrame:
     in the series; coverage and compared say which months, and whose figures are missing, in words, for the
     tooltips and the captions."""
     whole = MONTHS_PER_GRAIN[grain]
-    without = series["publishers_without_figures"] if "publishers_without_figures" in series else \
-        pd.Series(None, index=series.index, dtype=object)
+    without = series["publishers_without_figures"]
     complete = (series["months"] >= whole) & without.isna()
     spans = [month_span(a, b) if pd.notna(a) else "" for a, b in zip(series["first_month"], series["last_month"])]
     series["complete"] = complete
