@@ -27,7 +27,7 @@ def test_the_prebuilt_tables_equal_a_fresh_build_of_the_shipped_sources():
     for table, frame in fresh.items():
         prebuilt = shipped.get(table)
         assert prebuilt is not None, f"{table}: no usable prebuilt table (run make reference)"
-        pd.testing.assert_frame_equal(prebuilt.reset_index(drop=True), frame.reset_index(drop=True),
+        pd.testing.assert_frame_equal(prebuilt.df().reset_index(drop=True), frame.reset_index(drop=True),
                                       check_dtype=False)
 
 

@@ -9,7 +9,7 @@ only, or a location withheld), stay NULL: not checked.
 
 A pair of coordinates that fits the country only once exchanged is quarantined at ingest as coordinates_swapped,
 against the same country's extent (sql/canonical/*_typed.sql), so a swapped pair is never published as 'outside'.
-Runs on the distinct points not yet checked, after each ingest; results are joined back by sql/geo/*_host.sql.
+Runs on the distinct points not yet checked, after each ingest; results are bound as lists into sql/geo/*_host.sql.
 """
 
 from __future__ import annotations
@@ -19,12 +19,11 @@ from pathlib import Path
 
 import duckdb
 import numpy as np
-import pandas as pd
 import pyproj
 import shapely
 
 from data_pipeline.db import sql
-from data_pipeline.geo.geojson import read_features
+from data_pipeline.geo.geojson import read_features_plain
 from data_pipeline.geo.nearest import WGS84, equidistant_crs
 from data_pipeline.geo.reference import COUNTRIES_110M, SAMPLE_GEO_DIR, ne_iso3_table, ne_to_iso3
 
@@ -40,7 +39,7 @@ def country_outlines(countries_path: Path) -> dict[str, shapely.Geometry]:
     """Each ISO alpha-3 country's outline (the union of its Natural Earth features), read once per process."""
     table = ne_iso3_table(countries_path)
     parts: dict[str, list] = {}
-    for props, geom in read_features(countries_path):
+    for props, geom in read_features_plain(countries_path):
         iso = ne_to_iso3(props.get("ADM0_A3"), table)
         if iso and geom is not None and not geom.is_empty:
             parts.setdefault(iso, []).append(geom)
@@ -61,25 +60,19 @@ def check(con: duckdb.DuckDBPyConnection, countries_path: Path | None = None) ->
     path = Path(countries_path or SAMPLE_GEO_DIR / COUNTRIES_110M)
     updated = {}
     for table, points_sql, update_sql in PLAN:
-        points = con.execute(sql(points_sql)).df()
-        if points.empty:
+        points = con.execute(sql(points_sql)).fetchall()
+        if not points:
             updated[table] = 0
             continue
         outlines = country_outlines(path)
-        rows = []
-        for lat, lon, iso3 in points.itertuples(index=False):
+        results: dict[str, list] = {"lat": [], "lon": [], "iso3": [], "outside": [], "km": []}
+        for lat, lon, iso3 in points:
             outline = outlines.get(iso3)
             if outline is None:
                 continue
             km = outside_km(outline, float(lon), float(lat))
-            rows.append((lat, lon, iso3, km > TOLERANCE_KM, round(km, 1) if km > TOLERANCE_KM else None))
-        if not rows:
-            updated[table] = 0
-            continue
-        frame = pd.DataFrame(rows, columns=["lat", "lon", "iso3", "outside", "km"])
-        con.register("geo_host_results", frame)
-        try:
-            updated[table] = con.execute(sql(update_sql)).fetchall()[0][0]
-        finally:
-            con.unregister("geo_host_results")
+            for name, value in zip(results, (lat, lon, iso3, km > TOLERANCE_KM,
+                                             round(km, 1) if km > TOLERANCE_KM else None)):
+                results[name].append(value)
+        updated[table] = con.execute(sql(update_sql), results).fetchall()[0][0] if results["lat"] else 0
     return updated

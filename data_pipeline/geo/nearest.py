@@ -10,15 +10,18 @@ frame costs about 12-16 ms: the demo's 767 shapes took 20 s with geopandas' to_c
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import duckdb
 import numpy as np
-import pandas as pd
 import pyproj
 import shapely
 
 from data_pipeline.db import sql
 from data_pipeline.geo.geojson import parse_geojson
+
+if TYPE_CHECKING:  # pandas only for the DataFrame wrappers: the ingest's geo.derive works on arrays (and
+    import pandas as pd  # importing pandas costs a small file's ingest about 0.2 s)
 
 GEOD = pyproj.Geod(ellps="WGS84")
 WGS84 = "EPSG:4326"
@@ -289,9 +292,17 @@ class BorderIndex:
         """Per row, the (sorted) country pair to prefer, or None when absent or without any border."""
         if "pair_a" not in frame.columns or "pair_b" not in frame.columns:
             return [None] * len(frame)
+        return self.pairs_of(frame["pair_a"], frame["pair_b"])
+
+    def pairs_of(self, pair_a, pair_b) -> list[tuple[str, str] | None]:
+        """Per place, the (sorted) country pair of pair_a and pair_b, or None when absent or without any border."""
         known = set(p for p in self.pairs if p is not None)
-        keys = [_pair_key(a, b) for a, b in zip(frame["pair_a"], frame["pair_b"])]
+        keys = [_pair_key(a, b) for a, b in zip(pair_a, pair_b)]
         return [k if k in known else None for k in keys]
+
+    def border_ids_of(self, border: np.ndarray) -> list[str | None]:
+        """The border_id of each border position (-1: none found)."""
+        return [self.border_ids[b] if b >= 0 else None for b in border.tolist()]
 
 
 def _pair_key(a, b) -> tuple[str, str] | None:
@@ -302,6 +313,8 @@ def _pair_key(a, b) -> tuple[str, str] | None:
 
 
 def _result(ids, index: BorderIndex, border: np.ndarray, dist: np.ndarray) -> pd.DataFrame:
+    import pandas as pd
+
     found = border >= 0
     border_id = np.full(len(border), None, dtype=object)
     border_id[found] = index.border_ids[border[found]]
@@ -317,12 +330,21 @@ def nearest_border(
     A row with pair_a/pair_b measures only to borders between exactly those two countries when any exist.
     Rows without valid coordinates get border_id None and distance NaN.
     """
+    import pandas as pd
+
     index = BorderIndex.from_db(con) if index is None else index
     lon = pd.to_numeric(points["lon"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     lat = pd.to_numeric(points["lat"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    border, dist = nearest_points(index, lon, lat, index.pair_of_rows(points))
+    return _result(points["id"], index, border, dist)
+
+
+def nearest_points(index: BorderIndex, lon: np.ndarray, lat: np.ndarray,
+                   pairs: list[tuple[str, str] | None]) -> tuple[np.ndarray, np.ndarray]:
+    """Border position (-1: none) and geodesic km per point; a point with a pair measures only to that pair's
+    borders. Points without valid coordinates (NaN, out of range) get -1 and NaN."""
     valid = np.isfinite(lon) & np.isfinite(lat) & (np.abs(lon) <= 180) & (np.abs(lat) <= 90)
-    border, dist = np.full(len(points), -1), np.full(len(points), np.nan)
-    pairs = index.pair_of_rows(points)
+    border, dist = np.full(len(lon), -1), np.full(len(lon), np.nan)
     groups: dict = {}
     for row, pair in enumerate(pairs):
         if valid[row]:
@@ -330,7 +352,7 @@ def nearest_border(
     for pair, rows in groups.items():
         rows = np.array(rows)
         border[rows], dist[rows] = index.segments(pair).nearest_points(lon[rows], lat[rows])
-    return _result(points["id"], index, border, dist)
+    return border, dist
 
 
 def nearest_border_for_geometries(
@@ -345,9 +367,17 @@ def nearest_border_for_geometries(
     """
     index = BorderIndex.from_db(con) if index is None else index
     geoms = [parse_geojson(text) for text in geometries["geojson"]]
+    border, dist = nearest_geometries(index, geoms, index.pair_of_rows(geometries))
+    return _result(geometries["id"], index, border, dist)
+
+
+def nearest_geometries(index: BorderIndex, geoms: list, pairs: list[tuple[str, str] | None]
+                       ) -> tuple[np.ndarray, np.ndarray]:
+    """Border position (-1: none) and km per shapely geometry (None: not measured); see
+    nearest_border_for_geometries."""
     border, dist = np.full(len(geoms), -1), np.full(len(geoms), np.nan)
     groups: dict = {}
-    for row, pair in enumerate(index.pair_of_rows(geometries)):
+    for row, pair in enumerate(pairs):
         if geoms[row] is not None:
             groups.setdefault(pair, []).append(row)
     for pair, rows in groups.items():
@@ -363,12 +393,21 @@ def nearest_border_for_geometries(
         hit_geom, hit_seg = segs.tree.query(shapes, predicate="intersects")
         hit_geom, hit_seg = hit_geom[~points[hit_geom]], hit_seg[~points[hit_geom]]
         if len(hit_geom):
-            hits = pd.DataFrame({"g": hit_geom, "b": segs.border[hit_seg]}).value_counts().reset_index(name="n")
-            hits = hits.sort_values(["g", "n", "b"], ascending=[True, False, True]).drop_duplicates("g")
-            touching = rows[hits["g"].to_numpy()]
-            border[touching], dist[touching] = hits["b"].to_numpy(), 0.0
+            g, b = _most_touched(hit_geom, segs.border[hit_seg])
+            touching = rows[g]
+            border[touching], dist[touching] = b, 0.0
         touched = set(hit_geom.tolist())
         for position in np.flatnonzero(~points):
             if position not in touched:
                 border[rows[position]], dist[rows[position]] = segs.nearest_geometry(shapes[position])
-    return _result(geometries["id"], index, border, dist)
+    return border, dist
+
+
+def _most_touched(geom: np.ndarray, border: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per geometry that touches borders, the border it touches with the most segments (ties: the first border)."""
+    pairs, counts = np.unique(np.column_stack([geom, border]), axis=0, return_counts=True)
+    order = np.lexsort((pairs[:, 1], -counts, pairs[:, 0]))  # by geometry, then most segments, then border
+    chosen = pairs[order]
+    first = np.ones(len(chosen), dtype=bool)
+    first[1:] = chosen[1:, 0] != chosen[:-1, 0]
+    return chosen[first, 0], chosen[first, 1]

@@ -3,23 +3,27 @@ offline basemap's files. Distances to those borders are in nearest.py, each plac
 
 DuckDB's spatial extension cannot be installed offline, so geometry runs here in geopandas (reference files read
 with read_file) and shapely/pyproj on the few thousand distinct locations, and results go back to DuckDB as small
-frames joined by sql/geo/*.sql.
+frames or lists joined by sql/geo/*.sql. pandas is imported only to build the tables from the GeoJSON: a new
+database reads them from the prebuilt Parquet, and an ingest never pays for pandas (about 0.2 s).
 """
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 import pycountry
 
 from data_pipeline.db import sql
-from data_pipeline.geo.geojson import geojson_text, plain_geometry, read_features, rounded_geometry
+from data_pipeline.geo.geojson import geojson_text, plain_geometry, read_features, read_features_plain, rounded_geometry
 from data_pipeline.geo.nearest import GEOD
 from data_pipeline.geo.reference_tables import prebuilt_frames
 from data_pipeline.paths import resource_root
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SAMPLE_GEO_DIR = resource_root() / "sample_data" / "geo"
 LAND_10M = "ne_10m_admin_0_boundary_lines_land.geojson"
@@ -51,6 +55,8 @@ def country_rows(countries_path=None) -> pd.DataFrame:
     min/max lon/lat: the country's extent in Natural Earth 110m (NULL for countries too small for it), which
     validation uses to tell swapped coordinates from wrong ones.
     """
+    import pandas as pd
+
     countries_path = Path(countries_path or SAMPLE_GEO_DIR / COUNTRIES_110M)
     table = ne_iso3_table(countries_path)
     extents: dict[str, list[float]] = {}
@@ -72,11 +78,12 @@ def country_rows(countries_path=None) -> pd.DataFrame:
     return pd.concat([frame, box], axis=1)
 
 
-def load_countries(con: duckdb.DuckDBPyConnection, countries_path=None, frame: pd.DataFrame | None = None) -> int:
-    """Replace the countries table with country_rows() (or the prebuilt frame); returns the number of rows."""
+def load_countries(con: duckdb.DuckDBPyConnection, countries_path=None,
+                   frame: pd.DataFrame | duckdb.DuckDBPyRelation | None = None) -> int:
+    """Replace the countries table with country_rows() (or the prebuilt rows); returns the number of rows."""
     frame = country_rows(countries_path) if frame is None else frame
     _replace(con, [(sql("geo/countries_delete"), [])], "geo_countries_input", frame, sql("geo/countries_insert"))
-    return len(frame)
+    return frame.shape[0]
 
 
 def ensure_reference(con: duckdb.DuckDBPyConnection, geo_dir=SAMPLE_GEO_DIR) -> dict[str, int]:
@@ -95,8 +102,9 @@ def ensure_reference(con: duckdb.DuckDBPyConnection, geo_dir=SAMPLE_GEO_DIR) -> 
     return loaded
 
 
-def _replace(con, deletes: list[tuple[str, list]], view: str, frame: pd.DataFrame, insert: str) -> None:
-    """Delete then insert from a registered frame in one transaction, so a reload never half-happens."""
+def _replace(con, deletes: list[tuple[str, list]], view: str, frame: pd.DataFrame | duckdb.DuckDBPyRelation,
+             insert: str) -> None:
+    """Delete then insert from a registered frame (or relation) in one transaction, so a reload never half-happens."""
     con.register(view, frame)
     try:
         con.execute("begin transaction")
@@ -122,7 +130,7 @@ def ne_iso3_table(countries_path: str | Path) -> dict[str, str | None]:
     """Natural Earth ADM0_A3 -> ISO alpha-3 from the countries file's pairs plus NE_ISO_EXCEPTIONS."""
     valid = _iso3_codes()
     table: dict[str, str | None] = {}
-    for props, _ in read_features(countries_path):
+    for props, _ in read_features_plain(countries_path):
         iso = props.get("ISO_A3")
         table[props["ADM0_A3"]] = iso if iso in valid else None
     table.update(NE_ISO_EXCEPTIONS)
@@ -143,6 +151,8 @@ def ne_to_iso3(code: str | None, table: dict[str, str | None]) -> str | None:
 
 def border_rows(land_path, disputed_path, countries_path=None) -> pd.DataFrame:
     """Rows for the borders table: ISO pairs, readable stable ids, geodesic length, GeoJSON at 5 decimals."""
+    import pandas as pd
+
     countries_path = Path(countries_path or _beside(land_path, COUNTRIES_110M))
     table = ne_iso3_table(countries_path)
     names = dict(zip(*[country_rows()[c] for c in ("iso3", "name")]))  # ISO names, not NE's dated ones
@@ -188,13 +198,13 @@ def _beside(path, name: str) -> Path:
 
 
 def load_borders(con: duckdb.DuckDBPyConnection, land_path, disputed_path, countries_path=None,
-                 frame: pd.DataFrame | None = None) -> int:
-    """Replace the Natural Earth borders in the borders table (from border_rows(), or the prebuilt frame);
+                 frame: pd.DataFrame | duckdb.DuckDBPyRelation | None = None) -> int:
+    """Replace the Natural Earth borders in the borders table (from border_rows(), or the prebuilt rows);
     returns the number of lines loaded."""
     frame = border_rows(land_path, disputed_path, countries_path) if frame is None else frame
     deletes = [(sql("geo/borders_delete"), [BORDER_SOURCE])]
     _replace(con, deletes, "geo_borders_input", frame, sql("geo/borders_insert"))
-    return len(frame)
+    return frame.shape[0]
 
 
 # ---------------------------------------------------------------------------------------------- basemap

@@ -11,9 +11,12 @@ import hashlib
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 PREBUILT = "prebuilt"
 MANIFEST = "manifest.json"
@@ -56,15 +59,16 @@ def build(geo_dir: Path, out: Path | None = None) -> Path:
     return out
 
 
-def prebuilt_frames(con: duckdb.DuckDBPyConnection, geo_dir: Path) -> dict[str, pd.DataFrame]:
-    """The prebuilt rows of each table ({"countries": ..., "borders": ...}) when they were built from exactly the
-    files now in geo_dir (the sources hashed once), else {}: the caller builds from the GeoJSON."""
+def prebuilt_frames(con: duckdb.DuckDBPyConnection, geo_dir: Path) -> dict[str, duckdb.DuckDBPyRelation]:
+    """The prebuilt rows of each table ({"countries": ..., "borders": ...}, as relations of con over the Parquet,
+    never pandas: an ingest does not import it) when they were built from exactly the files now in geo_dir (the
+    sources hashed once), else {}: the caller builds from the GeoJSON."""
     folder = geo_dir / PREBUILT
     try:
         manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
         if manifest.get("format") != FORMAT or manifest.get("sources") != source_digests(geo_dir):
             return {}
-        return {table: con.read_parquet(str(folder / f"{table}.parquet")).df() for table in _sources()}
+        return {table: con.read_parquet(str(folder / f"{table}.parquet")) for table in _sources()}
     except (OSError, ValueError, duckdb.Error):
         return {}
 

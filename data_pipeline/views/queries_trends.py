@@ -324,7 +324,7 @@ def seasonal_coverage_words(seasonal: pd.DataFrame) -> str:
                          for name, who in _runs(months, partial["publishers_without_figures"], "month"))
         words.append(f"Marked ◇, off the lines: {runs}; their totals leave out a publisher with figures in other "
                      "months of the year, not a fall.")
-    by_year = {}
+    by_year: dict[str, set[str]] = {}
     for year, names in zip(seasonal["year"], seasonal["publishers"]):
         if isinstance(names, str):
             by_year.setdefault(year, set()).update(names.split(", "))

@@ -1,11 +1,18 @@
--- Write nearest border and distance (computed once per distinct location in geopandas) to the places of the
--- crossings cube that lack them or hold other values.
+-- Write nearest border and distance (computed once per distinct location, geo/places.py, and bound here as one list
+-- per column) to the places of the crossings cube that lack them or hold other values.
 update crossing_places
 set border_id = results.border_id,
     distance_to_border_km = results.distance_km
 from (
     with source as (
-        select * from geo_crossing_results
+        select
+            unnest($location_id::varchar[]) as location_id,
+            unnest($lat::double[]) as lat,
+            unnest($lon::double[]) as lon,
+            unnest($country_iso3::varchar[]) as country_iso3,
+            unnest($neighbor_iso3::varchar[]) as neighbor_iso3,
+            unnest($border_id::varchar[]) as border_id,
+            unnest($distance_km::double[]) as distance_km
     ),
     renamed as (
         select

@@ -4,7 +4,12 @@ set nearest_border_id = results.border_id,
     distance_to_border_km = results.distance_km
 from (
     with source as (
-        select * from geo_notice_results
+        select
+            unnest($area_geojson::varchar[]) as area_geojson,
+            unnest($lat::double[]) as lat,
+            unnest($lon::double[]) as lon,
+            unnest($border_id::varchar[]) as border_id,
+            unnest($distance_km::double[]) as distance_km
     ),
     renamed as (
         select

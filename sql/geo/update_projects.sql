@@ -4,7 +4,14 @@ set nearest_border_id = results.border_id,
     distance_to_border_km = results.distance_km
 from (
     with source as (
-        select * from geo_project_results
+        select
+            unnest($geometry_geojson::varchar[]) as geometry_geojson,
+            unnest($lat::double[]) as lat,
+            unnest($lon::double[]) as lon,
+            unnest($pair_a::varchar[]) as pair_a,
+            unnest($pair_b::varchar[]) as pair_b,
+            unnest($border_id::varchar[]) as border_id,
+            unnest($distance_km::double[]) as distance_km
     ),
     renamed as (
         select

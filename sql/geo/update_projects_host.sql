@@ -4,7 +4,12 @@ set location_outside_country = results.outside,
     outside_country_km = results.km
 from (
     with source as (
-        select * from geo_host_results
+        select
+            unnest($lat::double[]) as lat,
+            unnest($lon::double[]) as lon,
+            unnest($iso3::varchar[]) as iso3,
+            unnest($outside::boolean[]) as outside,
+            unnest($km::double[]) as km
     ),
     renamed as (
         select
