@@ -62,11 +62,12 @@ def secondary_suppression(con, k: float | None, p: float) -> tuple[list[tuple], 
                                               if m.replace("prev_", "m_") in WIDE))
     value = column("value", float)
     dense = [_dense(g) for g in margins]
+    sizes = group_sizes(dense)  # once: protect() calls secondary() in every round
     alone_mask = np.zeros(len(hidden), dtype=bool)
 
     def secondary(current):
         nonlocal alone_mask
-        chosen, alone_mask = secondary_cells(value, current, cells.withheld, cells.eligible, dense)
+        chosen, alone_mask = secondary_cells(value, current, cells.withheld, cells.eligible, dense, sizes)
         return chosen
 
     # slices for the protectability test: a border's places over a year (by period, then by place), now and before
@@ -142,29 +143,38 @@ def _dense(group: np.ndarray) -> np.ndarray:
     return out
 
 
-def secondary_cells(value, hidden, withheld, eligible, margins) -> tuple[np.ndarray, np.ndarray]:
+def group_sizes(margins: list[np.ndarray]) -> list[np.ndarray]:
+    """Per margin (dense group ids), the number of cells in each group."""
+    return [np.bincount(g) for g in margins]
+
+
+def secondary_cells(value, hidden, withheld, eligible, margins, sizes=None) -> tuple[np.ndarray, np.ndarray]:
     """Complementary suppression, margin by margin, until nothing changes: a margin group of two or more cells
     whose unknowns (suppressed, dropped or publisher-withheld cells) number exactly one gets its smallest
     published cell suppressed too (positive values first, zeros only as a last resort; ties in key order).
 
     Returns (indices of cells to suppress, mask of suppressed cells still alone among the unknowns of some group
-    because nothing in it is left to suppress: its other cells are missing)."""
+    because nothing in it is left to suppress: its other cells are missing). sizes: group_sizes(margins), when the
+    caller has them."""
     hidden = hidden.copy()
     start = hidden.copy()
-    counts = [g.max(initial=-1) + 1 for g in margins]
-    sizes = [np.bincount(g, minlength=n)[g] for g, n in zip(margins, counts)]
+    sizes = group_sizes(margins) if sizes is None else sizes
+
+    def lonely(group, size):  # cells of the groups of two or more with exactly one unknown (per group, then per cell)
+        unknowns = np.bincount(group, weights=hidden | withheld, minlength=len(size))
+        return ((unknowns == 1) & (size > 1))[group]
+
     changed = True
     while changed:
         changed = False
-        for group, size, n in zip(margins, sizes, counts):
-            lonely = (np.bincount(group, weights=hidden | withheld, minlength=n)[group] == 1) & (size > 1)
-            pick = _smallest_per_group(group, value, eligible & ~hidden & lonely)
+        for group, size in zip(margins, sizes):
+            pick = _smallest_per_group(group, value, eligible & ~hidden & lonely(group, size))
             if len(pick):
                 hidden[pick] = True
                 changed = True
     alone = np.zeros(len(hidden), dtype=bool)
-    for group, size, n in zip(margins, sizes, counts):
-        alone |= hidden & (np.bincount(group, weights=hidden | withheld, minlength=n)[group] == 1) & (size > 1)
+    for group, size in zip(margins, sizes):
+        alone |= hidden & lonely(group, size)
     return np.flatnonzero(hidden & ~start), alone
 
 
