@@ -180,14 +180,14 @@ def test_no_digest_of_a_secret_value_is_in_the_release(release_secret_inputs, co
 
 
 def _table_digest(con, table: str) -> str:
-    """The content digest docs/release.md describes: rows as JSON, SHA-256 each, sorted into buckets by their first
-    two hex digits, bucket digests combined in order."""
-    rows = sorted(hashlib.sha256(r[0].encode()).hexdigest()
-                  for r in con.execute(f'select to_json(t)::varchar from "{table}" as t').fetchall())
-    buckets: dict[str, list[str]] = {}
+    """The content digest docs/release.md describes: each row's DuckDB hash(), sorted into buckets by the hash modulo
+    256, each bucket's hashes SHA-256'd as one comma-separated text, bucket digests combined in order."""
+    rows = sorted(r[0] for r in con.execute(f'select hash(t) from "{table}" as t').fetchall())
+    buckets: dict[int, list[int]] = {}
     for row in rows:
-        buckets.setdefault(row[:2], []).append(row)
-    combined = "".join(b + hashlib.sha256("".join(h).encode()).hexdigest() for b, h in sorted(buckets.items()))
+        buckets.setdefault(row % 256, []).append(row)
+    combined = "".join(f"{b}:" + hashlib.sha256(",".join(map(str, h)).encode()).hexdigest()
+                       for b, h in sorted(buckets.items()))
     return hashlib.sha256(combined.encode()).hexdigest()
 
 
