@@ -17,13 +17,14 @@ import duckdb
 import pycountry
 
 from data_pipeline.db import sql
-from data_pipeline.geo.geojson import geojson_text, plain_geometry, read_features, read_features_plain, rounded_geometry
-from data_pipeline.geo.nearest import GEOD
 from data_pipeline.geo.reference_tables import prebuilt_frames
 from data_pipeline.paths import resource_root
 
 if TYPE_CHECKING:
     import pandas as pd
+
+# shapely, pyproj and numpy (geojson.py, nearest.py) are imported where the tables are built from the GeoJSON: a new
+# database loads them from the prebuilt Parquet with DuckDB alone, without those imports.
 
 SAMPLE_GEO_DIR = resource_root() / "sample_data" / "geo"
 LAND_10M = "ne_10m_admin_0_boundary_lines_land.geojson"
@@ -56,6 +57,8 @@ def country_rows(countries_path=None) -> pd.DataFrame:
     validation uses to tell swapped coordinates from wrong ones.
     """
     import pandas as pd
+
+    from data_pipeline.geo.geojson import read_features
 
     countries_path = Path(countries_path or SAMPLE_GEO_DIR / COUNTRIES_110M)
     table = ne_iso3_table(countries_path)
@@ -130,6 +133,8 @@ def ne_iso3_table(countries_path: str | Path) -> dict[str, str | None]:
     """Natural Earth ADM0_A3 -> ISO alpha-3 from the countries file's pairs plus NE_ISO_EXCEPTIONS."""
     valid = _iso3_codes()
     table: dict[str, str | None] = {}
+    from data_pipeline.geo.geojson import read_features_plain
+
     for props, _ in read_features_plain(countries_path):
         iso = props.get("ISO_A3")
         table[props["ADM0_A3"]] = iso if iso in valid else None
@@ -152,6 +157,9 @@ def ne_to_iso3(code: str | None, table: dict[str, str | None]) -> str | None:
 def border_rows(land_path, disputed_path, countries_path=None) -> pd.DataFrame:
     """Rows for the borders table: ISO pairs, readable stable ids, geodesic length, GeoJSON at 5 decimals."""
     import pandas as pd
+
+    from data_pipeline.geo.geojson import geojson_text, read_features
+    from data_pipeline.geo.nearest import GEOD
 
     countries_path = Path(countries_path or _beside(land_path, COUNTRIES_110M))
     table = ne_iso3_table(countries_path)
@@ -212,6 +220,8 @@ def load_borders(con: duckdb.DuckDBPyConnection, land_path, disputed_path, count
 
 def write_basemap(static_dir, source_dir=SAMPLE_GEO_DIR) -> dict[str, int]:
     """Write light offline basemap files (few properties, rounded coordinates); returns their sizes in bytes."""
+    from data_pipeline.geo.geojson import plain_geometry, read_features, rounded_geometry
+
     static_dir, source_dir = Path(static_dir), Path(source_dir)
     static_dir.mkdir(parents=True, exist_ok=True)
     table = ne_iso3_table(source_dir / COUNTRIES_110M)
