@@ -2,8 +2,11 @@
 -- CSV: a text cell that a spreadsheet could run as a formula (starts with = + - @, tab or carriage return)
 -- gets one leading apostrophe (OWASP CSV injection); an empty text is written as an empty field, like NULL;
 -- a list is its items joined with ';'; a whole double is written without '.0'; NaN is empty.
+-- (strpos, not `left(x, 1) in (...)`: with the IN list, DuckDB's parallel writer wrote the rows of a 10M-row table
+-- out of the table's order, so two publishes of the same data gave different files)
 create or replace temp macro bl_csv_text(x) as
-    case when left(x, 1) in ('=', '+', '-', '@', chr(9), chr(13)) then '''' || x else nullif(x, '') end;
+    case when x <> '' and strpos('=+-@' || chr(9) || chr(13), left(x, 1)) > 0 then '''' || x
+         else nullif(x, '') end;
 
 create or replace temp macro bl_csv_list(x) as
     bl_csv_text(array_to_string(list_transform(x, lambda v: coalesce(cast(v as varchar), '')), ';'));
