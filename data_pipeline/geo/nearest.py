@@ -328,11 +328,9 @@ def _pair_key(a, b) -> tuple[str, str] | None:
 def _result(ids, index: BorderIndex, border: np.ndarray, dist: np.ndarray) -> pd.DataFrame:
     import pandas as pd
 
-    found = border >= 0
-    border_id = np.full(len(border), None, dtype=object)
-    border_id[found] = index.border_ids[border[found]]
-    distance = np.where(found, dist, np.nan)
-    return pd.DataFrame({"id": list(ids), "border_id": pd.Series(border_id, dtype=object), "distance_km": distance})
+    distance = np.where(border >= 0, dist, np.nan)
+    return pd.DataFrame({"id": list(ids), "border_id": pd.Series(index.border_ids_of(border), dtype=object),
+                         "distance_km": distance})
 
 
 def nearest_border(
