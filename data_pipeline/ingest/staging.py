@@ -140,11 +140,14 @@ def _literal_path(path: Path) -> Path:
 
 
 
-def reader_buffer_size(path: Path) -> int:
-    """DuckDB's CSV buffer for this file: a sixteenth of it, from 2 MiB (DuckDB's longest line) to 32 MiB (its
-    default). Rows are stored in file order, which the reader keeps per buffer: with its default a 44 MB file is two
-    buffers, read almost on one thread (0.45 s where 2.75 MiB buffers take 0.32 s; bench/ingest.py)."""
-    return max(2 << 20, min(32 << 20, path.stat().st_size // 16))
+def reader_buffer_size(path: Path) -> int | None:
+    """DuckDB's CSV buffer for this file: a sixteenth of it from 2 MiB (DuckDB's longest line), or None (DuckDB's
+    default, 32 MB) from 512 MB up. Rows are stored in file order, which the reader keeps per buffer: with the default
+    a 44 MB file is two buffers, read almost on one thread (0.45 s where 2.75 MiB buffers take 0.32 s;
+    bench/ingest.py). A 1.1 GB file read with an explicit buffer made detaching the scratch database cost 0.5 GB
+    more memory, so large files keep the default."""
+    size = path.stat().st_size
+    return max(2 << 20, size // 16) if size < 16 * 32_000_000 else None
 
 
 def read_csv_raw(con: duckdb.DuckDBPyConnection, path: Path, profile: Profile) -> RawFile:
@@ -203,7 +206,10 @@ def _read_csv(con: duckdb.DuckDBPyConnection, path: Path, profile: Profile, sour
                 con.execute(sql("staging/read_csv_named"), [str(reader_path), *options, ending,
                                                             dict.fromkeys(names, "VARCHAR")])
             else:
-                con.execute(sql("staging/read_csv_raw"), [str(reader_path), *options, reader_buffer_size(source)])
+                buffer = reader_buffer_size(source)
+                statement = sql("staging/read_csv_raw").replace(
+                    "{buffer_size}", "buffer_size = $6," if buffer else "")  # one of two fixed texts
+                con.execute(statement, [str(reader_path), *options, *([buffer] if buffer else [])])
             return
         except (duckdb.Error, UnicodeDecodeError, csv.Error, OSError) as exc:
             first, last = first or exc, exc
