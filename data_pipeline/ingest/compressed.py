@@ -86,6 +86,23 @@ def is_data_file(path: Path) -> bool:
                                suffixes[-1] == ".gz" and len(suffixes) > 1 and suffixes[-2] in DATA_SUFFIXES)
 
 
+def expand_paths(paths: list[str]) -> list[Path]:
+    """Files named, and the data files inside folders named (sorted, README and profiles left out; compressed ones
+    such as x.csv.gz and .zip archives in)."""
+    files: list[Path] = []
+    for name in paths:
+        path = Path(name)
+        if path.is_dir():
+            files += sorted(p for p in path.iterdir() if p.is_file() and is_data_file(p))
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise UserError(f"file not found: {name}")
+    if not files:
+        raise UserError(f"no data files in {', '.join(paths)}")
+    return files
+
+
 def inputs(path: Path) -> Iterator[InputFile]:
     """The data files in one named file: itself, or what it unpacks to, each copy removed once the next is asked for
     (or when the ingest ends, whatever happens)."""

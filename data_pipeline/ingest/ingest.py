@@ -19,7 +19,7 @@ from pathlib import Path
 
 import duckdb
 
-from data_pipeline.ingest.compressed import InputFile, inputs, is_data_file
+from data_pipeline.ingest.compressed import InputFile, expand_paths, inputs
 from data_pipeline.ingest.cube import code_list_rows
 from data_pipeline.db import memory_limit, sql
 from data_pipeline.errors import UserError
@@ -92,23 +92,6 @@ class _Hasher(threading.Thread):
                 self.size += len(chunk)
                 self.newlines += chunk.count(b"\n")  # do the records fill one line each? (line_numbers.py)
         self.digest = h.hexdigest()
-
-
-def expand_paths(paths: list[str]) -> list[Path]:
-    """Files named, and the data files inside folders named (sorted, README and profiles left out; compressed ones
-    such as x.csv.gz and .zip archives in)."""
-    files: list[Path] = []
-    for name in paths:
-        path = Path(name)
-        if path.is_dir():
-            files += sorted(p for p in path.iterdir() if p.is_file() and is_data_file(p))
-        elif path.is_file():
-            files.append(path)
-        else:
-            raise UserError(f"file not found: {name}")
-    if not files:
-        raise UserError(f"no data files in {', '.join(paths)}")
-    return files
 
 
 def sidecar_meta(path: Path) -> dict:
