@@ -100,30 +100,31 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def cmd_ingest(args) -> int:
-    from data_pipeline.db import open_work_db
-    from data_pipeline.ingest.ingest import expand_paths, ingest
+    from data_pipeline.ingest.compressed import UnpackAhead, expand_paths
+    from data_pipeline.publish.scratch import private_tempdir
 
-    from data_pipeline.ingest.profiles import known_profiles, profile_folders, resolve_profile
+    files = expand_paths(args.paths)
+    for path in files:         # a missing or unreadable file, or a bad profile, is reported before
+        _check_readable(path)  # the database is created
+    with private_tempdir():  # copies of the inputs: removed if this process is killed before it can
+        ahead = UnpackAhead.started(files[0])  # a gzip file unpacks while the modules load, the profiles are checked
+        try:
+            from data_pipeline.db import open_work_db
+            from data_pipeline.ingest.ingest import ingest
+            from data_pipeline.ingest.profiles import known_profiles, profile_folders, resolve_profile
+            from data_pipeline.publish.operator_key import operator_key
 
-    for path in expand_paths(args.paths):  # a missing or unreadable file, or a bad profile, is reported before
-        _check_readable(path)               # the database is created
-    profiles = known_profiles(profile_folders(args.profiles))
-    if args.profile:
-        from data_pipeline.ingest.profiles import resolve_profile
-
-        resolve_profile(args.profile, profiles)
-    from data_pipeline.publish.operator_key import operator_key
-
-    con = open_work_db(args.db)
-    try:   # closed on every way out: a file that fails must not leave the database open (and locked) behind it
-        operator_key(args.db)  # created with the database, so that it is there to back up before the first publish
-        from data_pipeline.publish.scratch import private_tempdir
-
-        with private_tempdir():  # copies of the inputs: removed if this process is killed before it can
-            results = ingest(con, args.paths, args.profile,
-                             show_progress=not args.no_progress and sys.stderr.isatty(), profiles=profiles)
-    finally:
-        con.close()
+            profiles = known_profiles(profile_folders(args.profiles))
+            if args.profile:
+                resolve_profile(args.profile, profiles)
+            # closed on every way out: a file that fails must not leave the database open (and locked) behind it
+            with closing(open_work_db(args.db)) as con:
+                operator_key(args.db)  # made with the database, so that it is there to back up before a publish
+                results = ingest(con, args.paths, args.profile, profiles=profiles, ahead=ahead,
+                                 show_progress=not args.no_progress and sys.stderr.isatty())
+        finally:
+            if ahead is not None:
+                ahead.close()
     if args.json:
         print(json.dumps({"sources": results}, indent=2))
     else:

@@ -22,6 +22,8 @@ import os
 import re
 import shutil
 import stat
+import subprocess
+import sys
 import tempfile
 import zipfile
 import zlib
@@ -103,20 +105,84 @@ def expand_paths(paths: list[str]) -> list[Path]:
     return files
 
 
-def inputs(path: Path) -> Iterator[InputFile]:
+def inputs(path: Path, ahead: UnpackAhead | None = None) -> Iterator[InputFile]:
     """The data files in one named file: itself, or what it unpacks to, each copy removed once the next is asked for
-    (or when the ingest ends, whatever happens)."""
+    (or when the ingest ends, whatever happens). ahead: a gzip file already being unpacked by a child process."""
     with open(path, "rb") as handle:
         start = handle.read(4)
     if start.startswith(GZIP_MAGIC):
         with _scratch_copy(path, "") as copy:
-            with open(path, "rb") as raw, gzip.GzipFile(fileobj=raw, mode="rb") as unzipped:
-                _copy(path, unzipped.read, copy, lambda: raw.tell(), "the gzip data")
+            if ahead is None or ahead.path != path or not ahead.finished_into(copy):
+                _gunzip(path, copy)
             yield InputFile(copy, path)
     elif start.startswith(ZIP_MAGICS) and not _spreadsheet(path):
         yield from _zip_members(path)
     else:
         yield InputFile(path, path)
+
+
+def _gunzip(path: Path, copy: Path, before_chunk: Callable[[], None] = lambda: None) -> None:
+    with open(path, "rb") as raw, gzip.GzipFile(fileobj=raw, mode="rb") as unzipped:
+        _copy(path, unzipped.read, copy, lambda: raw.tell(), "the gzip data", before_chunk)
+
+
+class UnpackAhead:
+    """A gzip input unpacked by a child process while this one checks the profiles and opens the database (about
+    0.15 s of a 400,000-row file; a thread would wait for the GIL behind that Python work between zlib's calls). The
+    child runs this module's _gunzip, so its checks and messages are those of an unpack here; it stops if this
+    process goes away. started(path) gives None for a file that is not gzip."""
+
+    def __init__(self, path: Path, folder: Path, process: subprocess.Popen):
+        self.path, self.folder, self.process = path, folder, process
+
+    @classmethod
+    def started(cls, path: Path) -> UnpackAhead | None:
+        try:
+            with open(path, "rb") as handle:
+                if not handle.read(2).startswith(GZIP_MAGIC):
+                    return None
+        except OSError:
+            return None  # said where the file is read
+        folder = Path(tempfile.mkdtemp(prefix="borderlens-ahead-"))
+        root = str(Path(__file__).resolve().parents[2])  # the folder that holds the data_pipeline package
+        code = f"import sys; sys.path.insert(0, {root!r}); from data_pipeline.ingest.compressed import _child; _child()"
+        process = subprocess.Popen([sys.executable, "-I", "-S", "-c", code, str(path), str(folder / "unpacked"),
+                                    str(os.getpid())], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.PIPE, text=True)
+        return cls(path, folder, process)
+
+    def finished_into(self, copy: Path) -> bool:
+        """Wait for the child and move its copy to copy; False if it failed for a reason of its own (the caller
+        unpacks here); a refusal of the file (corrupt, cut short, past the limit) is raised as here."""
+        _out, err = self.process.communicate()
+        if self.process.returncode == 2 and err.strip():
+            raise UserError(err.strip().splitlines()[-1])
+        if self.process.returncode != 0:
+            return False
+        os.replace(self.folder / "unpacked", copy)
+        return True
+
+    def close(self) -> None:
+        if self.process.returncode is None:  # not waited for: the ingest ended before it needed the copy
+            self.process.kill()
+            self.process.communicate()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _child() -> None:
+    """python -c ... SOURCE COPY PARENT_PID: UnpackAhead's child. Exit 2 with the one line on stderr for a file it
+    refuses."""
+    source, copy, parent = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
+
+    def parent_still_there() -> None:
+        if os.getppid() != parent:  # killed: nobody will read the copy (the next command removes the folder)
+            sys.exit(1)
+
+    try:
+        _gunzip(source, copy, parent_still_there)
+    except UserError as exc:
+        sys.stderr.write(f"{exc}\n")
+        sys.exit(2)
 
 
 def _spreadsheet(path: Path) -> bool:
@@ -193,11 +259,13 @@ def _check_size(path: Path, what: str, unpacked: int, packed: int, limit: int) -
                         f"loaded")
 
 
-def _copy(path: Path, read: Callable[[int], bytes], out: Path, packed: Callable[[], int], what: str) -> None:
+def _copy(path: Path, read: Callable[[int], bytes], out: Path, packed: Callable[[], int], what: str,
+          before_chunk: Callable[[], None] = lambda: None) -> None:
     """Stream the unpacked bytes into out, checking the size as they come (declared sizes can lie)."""
     limit, total = unpack_limit(), 0
     with open(out, "wb") as dst:
         while True:
+            before_chunk()
             try:
                 chunk = read(CHUNK)
             except EOFError:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import duckdb
 
-from data_pipeline.ingest.compressed import InputFile, expand_paths, inputs
+from data_pipeline.ingest.compressed import InputFile, UnpackAhead, expand_paths, inputs
 from data_pipeline.ingest.cube import code_list_rows
 from data_pipeline.db import memory_limit, sql
 from data_pipeline.errors import UserError
@@ -333,15 +333,16 @@ def ingest_file(con: duckdb.DuckDBPyConnection, item: InputFile | Path, profile_
 
 
 def ingest(con: duckdb.DuckDBPyConnection, paths: list[str], profile_arg: str | None = None,
-           show_progress: bool = False, profiles: dict[str, Profile] | None = None) -> list[dict]:
+           show_progress: bool = False, profiles: dict[str, Profile] | None = None,
+           ahead: UnpackAhead | None = None) -> list[dict]:
     """Ingest every file named (folders expand to their data files, compressed files to the data files inside),
     then derive the geo fields once. profiles: those detection chooses from (default: the built-in ones and those
-    in the folders of BORDERLENS_PROFILES)."""
+    in the folders of BORDERLENS_PROFILES); ahead: the first file, already being unpacked (cli.py)."""
     files = expand_paths(paths)
     if profiles is None:
         profiles = known_profiles(profile_folders([]))
     with memory_limit(con):
-        return _ingest(con, files, profile_arg, show_progress, profiles)
+        return _ingest(con, files, profile_arg, show_progress, profiles, ahead)
 
 
 def _ensure_reference(con: duckdb.DuckDBPyConnection) -> None:
@@ -352,7 +353,7 @@ def _ensure_reference(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _ingest(con: duckdb.DuckDBPyConnection, files: list[Path], profile_arg: str | None,
-            show_progress: bool, profiles: dict[str, Profile]) -> list[dict]:
+            show_progress: bool, profiles: dict[str, Profile], ahead: UnpackAhead | None) -> list[dict]:
     imports = None
     if not all(name in sys.modules for name in GEO_MODULES):
         imports = _GeoImports()
@@ -360,7 +361,7 @@ def _ingest(con: duckdb.DuckDBPyConnection, files: list[Path], profile_arg: str 
     results: list[dict] = []
     try:
         for number, path in enumerate(files, start=1):
-            for item in _unpacked(con, path, profile_arg):  # a compressed file's data files, each in its turn
+            for item in _unpacked(con, path, profile_arg, ahead):  # a compressed file's data files, in turn
                 results.append(_ingest_one(con, item, profile_arg, profiles,
                                            _progress_printer(number, len(files), item) if show_progress else None))
     finally:
@@ -377,11 +378,11 @@ def _ingest(con: duckdb.DuckDBPyConnection, files: list[Path], profile_arg: str 
     return results
 
 
-def _unpacked(con: duckdb.DuckDBPyConnection, path: Path, profile_arg: str | None):
+def _unpacked(con: duckdb.DuckDBPyConnection, path: Path, profile_arg: str | None, ahead: UnpackAhead | None):
     """compressed.inputs(path); a file that cannot be unpacked is recorded in ingest_runs as failed, as any other."""
     started = datetime.now(timezone.utc).replace(tzinfo=None)
     try:
-        yield from inputs(path)
+        yield from inputs(path, ahead)
     except UserError as exc:  # only the unpacking's own: the caller's errors are not thrown in here
         con.execute(sql("ingest/insert_run"), [started, str(path), profile_arg, None, "failed", str(exc)])
         raise

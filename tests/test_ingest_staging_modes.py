@@ -1,0 +1,76 @@
+"""A speed-up of the ingest that must not change what is loaded (issue 11's speed): a gzip input is unpacked by a
+child process while the profiles are checked (compressed.UnpackAhead). Checked against the path it replaces, on
+real files, and shown to be the one taken."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from support import SAMPLE, query, run_cli
+
+from data_pipeline.ingest import staging
+from data_pipeline.ingest.compressed import UnpackAhead
+from data_pipeline.publish.scratch import private_tempdir
+
+BTS = SAMPLE / "crossings" / "bts_border_crossing_entry_data_2023-01_2025-02.csv"
+LOADED = ("select location_id, period_start, measure, value, value_status, source_line from crossings "
+          "order by source_line")
+QUARANTINED = "select line_no, reasons, raw_record from quarantine order by line_no"
+
+
+def test_the_child_unpacks_a_gzip_file_byte_for_byte(tmp_path: Path):
+    packed = tmp_path / "bts.csv.gz"
+    packed.write_bytes(gzip.compress(BTS.read_bytes()))
+    with private_tempdir():
+        ahead = UnpackAhead.started(packed)
+        assert ahead is not None
+        try:
+            copy = tmp_path / "copy.csv"
+            assert ahead.finished_into(copy), ahead.process.returncode   # the child's copy, not a fallback
+            assert copy.read_bytes() == BTS.read_bytes()
+        finally:
+            ahead.close()
+    assert UnpackAhead.started(BTS) is None   # a plain file is read where it is
+
+
+def test_the_child_stops_when_the_ingest_is_gone(tmp_path: Path):
+    """Its parent killed (here: a parent id that is not its parent's), the child writes nothing more and exits 1."""
+    packed = tmp_path / "bts.csv.gz"
+    packed.write_bytes(gzip.compress(BTS.read_bytes()))
+    root = str(Path(staging.__file__).resolve().parents[2])
+    code = f"import sys; sys.path.insert(0, {root!r}); from data_pipeline.ingest.compressed import _child; _child()"
+    gone = os.getpid() + 10**6   # the parent id it is told is not its parent's: as if the ingest had been killed
+    result = subprocess.run([sys.executable, "-I", "-S", "-c", code, str(packed), str(tmp_path / "copy.csv"),
+                             str(gone)], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1, result.stderr
+    assert (tmp_path / "copy.csv").stat().st_size == 0
+
+
+def _with_bad_rows(tmp_path: Path) -> Path:
+    """The BTS sample with rows for the quarantine after it: a figure that is no number, a conflicting repeat of the
+    first row, a stray cell beyond the header, a withheld figure."""
+    lines = BTS.read_text(encoding="utf-8").splitlines()
+    first = lines[1].split(",")
+    bad = [",".join(first[:6] + ["12O"] + first[7:]).replace("Jan 2024", "Feb 1999"),
+           ",".join(first[:6] + ["1"] + first[7:]),
+           lines[2] + ",stray",
+           ",".join(first[:4] + ["Mar 1998", first[5], "(D)"] + first[7:])]
+    path = tmp_path / "bts_with_bad_rows.csv"
+    path.write_text("\n".join(lines + bad) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_gzip_file_loads_what_the_plain_file_loads(tmp_path: Path):
+    plain = _with_bad_rows(tmp_path)
+    packed = tmp_path / "bts.csv.gz"
+    packed.write_bytes(gzip.compress(plain.read_bytes()))
+    run_cli("ingest", plain, "--db", tmp_path / "plain.duckdb")
+    run_cli("ingest", packed, "--db", tmp_path / "packed.duckdb")
+    for statement in (LOADED, QUARANTINED):
+        assert query(tmp_path / "plain.duckdb", statement) == query(tmp_path / "packed.duckdb", statement)
+    assert len(query(tmp_path / "packed.duckdb", LOADED)) > 1000
+    assert len(query(tmp_path / "packed.duckdb", QUARANTINED)) >= 3
