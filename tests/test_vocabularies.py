@@ -25,6 +25,23 @@ def test_us_subdivisions_by_name_and_code():
     assert builtin_vocabulary("us_states") is None and builtin_vocabulary("subdivisions:XX") is None
 
 
+def test_every_country_s_subdivisions_are_pycountry_s():
+    """The tables are read from pycountry's data file (faster than its objects): the same words and codes as its API
+    gives, for every country, and none for a country without subdivisions."""
+    import pycountry
+
+    compared = 0
+    for country in pycountry.countries:
+        expected: dict[str, set[str]] = {}
+        for subdivision in pycountry.subdivisions.get(country_code=country.alpha_2) or []:
+            for word in (subdivision.name, subdivision.code.split("-", 1)[1]):
+                expected.setdefault(word.strip().lower(), set()).add(subdivision.code)
+        table = {word: codes.pop() for word, codes in expected.items() if len(codes) == 1}
+        assert builtin_vocabulary(f"subdivisions:{country.alpha_2}") == (table or None), country.alpha_2
+        compared += bool(table)
+    assert compared > 150  # most countries have subdivisions: the loop compared real tables
+
+
 def test_bts_state_names_and_codes_become_iso_codes(tmp_path: Path):
     lines = (SAMPLE / "crossings" / "bts_border_crossing_entry_data_2019_insight_sample.csv").read_text(
         encoding="utf-8").splitlines()

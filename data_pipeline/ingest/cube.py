@@ -47,7 +47,7 @@ def code_list(name: str) -> list[str]:
     raise KeyError(name)
 
 
-def check_dimensions(path: Path, dataset_name: str, raw: dict, vocab: dict, builtin_vocabulary) -> dict:
+def check_dimensions(path: Path, dataset_name: str, raw: dict, vocab: dict, is_builtin_vocabulary) -> dict:
     """The [dimensions] table, validated: a mistake is one line naming the file and the dimension."""
     if not raw:
         return {}
@@ -87,7 +87,7 @@ def check_dimensions(path: Path, dataset_name: str, raw: dict, vocab: dict, buil
                 raise _fail(path, f"{where} totals is {spec['totals']!r}, which is not one of {', '.join(TOTALS)}")
         if "parse" in spec and spec["parse"] not in ("upper", "lower"):
             raise _fail(path, f"{where} parse is '{spec['parse']}', which is not one of lower, upper")
-        if "map" in spec and spec["map"] not in vocab and builtin_vocabulary(spec["map"]) is None:
+        if "map" in spec and spec["map"] not in vocab and not is_builtin_vocabulary(spec["map"]):
             raise _fail(path, f"{where} maps through vocabulary '{spec['map']}', which the profile does not define "
                               f"(add a [vocab.{spec['map']}] table)")
         if "unmapped" in spec:

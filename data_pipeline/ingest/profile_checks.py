@@ -18,7 +18,7 @@ from data_pipeline.datasets import DATASETS, Dataset
 from data_pipeline.errors import UserError
 from data_pipeline.ingest.field_sources import GENERATED, SOURCES as GENERATING, template_problem
 from data_pipeline.ingest import row_filters, transforms
-from data_pipeline.ingest.vocabularies import builtin_vocabulary
+from data_pipeline.ingest.vocabularies import is_builtin_vocabulary
 
 FORMATS = {"csv", "json", "geojson", "xlsx", "xls", "ods"}
 SHEETS = {"xlsx", "xls", "ods"}
@@ -324,7 +324,7 @@ def _check_field(path: Path, dataset: Dataset, fmt: str, name: str, spec, vocab:
         _string(path, f"{where} prefix", spec["prefix"], empty=True)
     if "map" in spec:
         vocabulary = _string(path, f"{where} map", spec["map"])
-        if vocabulary not in vocab and builtin_vocabulary(vocabulary) is None:
+        if vocabulary not in vocab and not is_builtin_vocabulary(vocabulary):
             raise _fail(path, f"{where} maps through vocabulary '{vocabulary}', which the profile does not define "
                               f"(add a [vocab.{vocabulary}] table)")
     if "unmapped" in spec:
@@ -406,4 +406,4 @@ def checked(path: Path) -> dict:
             "fields": fields, "vocab": vocab, "date_formats": tuple(date_formats), "markers": markers,
             "date_window": date_window, "fiscal_year_start": check_fiscal_start(path, dates),
             "unknown_parts": tuple(unknown_parts), "rows": row_filters.check(path, raw.get("rows", {})),
-            "dimensions": check_dimensions(path, dataset.name, raw.get("dimensions", {}), vocab, builtin_vocabulary)}
+            "dimensions": check_dimensions(path, dataset.name, raw.get("dimensions", {}), vocab, is_builtin_vocabulary)}
