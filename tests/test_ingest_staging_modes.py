@@ -1,6 +1,7 @@
-"""A speed-up of the ingest that must not change what is loaded (issue 11's speed): a gzip input is unpacked by a
-child process while the profiles are checked (compressed.UnpackAhead). Checked against the path it replaces, on
-real files, and shown to be the one taken."""
+"""Two speed-ups of the ingest that must not change what is loaded (issue 11's speed): a gzip input is unpacked by a
+child process while the profiles are checked (compressed.UnpackAhead), and a small CSV is staged in a compressed
+in-memory database rather than a scratch file (staging.attach_scratch). Each is checked against the path it
+replaces, on real files, and shown to be the one taken."""
 
 from __future__ import annotations
 
@@ -10,10 +11,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
+import pytest
+
 from support import SAMPLE, query, run_cli
 
+from data_pipeline.db import open_work_db
 from data_pipeline.ingest import staging
 from data_pipeline.ingest.compressed import UnpackAhead
+from data_pipeline.ingest.profiles import known_profiles, profile_folders, resolve_profile
 from data_pipeline.publish.scratch import private_tempdir
 
 BTS = SAMPLE / "crossings" / "bts_border_crossing_entry_data_2023-01_2025-02.csv"
@@ -74,3 +80,54 @@ def test_a_gzip_file_loads_what_the_plain_file_loads(tmp_path: Path):
         assert query(tmp_path / "plain.duckdb", statement) == query(tmp_path / "packed.duckdb", statement)
     assert len(query(tmp_path / "packed.duckdb", LOADED)) > 1000
     assert len(query(tmp_path / "packed.duckdb", QUARANTINED)) >= 3
+
+
+def _scratch_kind(tmp_path: Path, name: str) -> str:
+    """Read BTS into a new database's scratch, and say where the scratch database was: memory, or a file."""
+    profile = resolve_profile("bts-border-crossings", known_profiles(profile_folders([])))
+    con = open_work_db(tmp_path / f"{name}.duckdb")
+    try:
+        staging.read_csv_raw(con, BTS, profile)
+        [(path,)] = con.execute("select path from duckdb_databases() where database_name = ?",
+                                [staging.SCRATCH]).fetchall()
+        rows = con.execute("select count(*) from _raw").fetchall()[0][0]
+        assert rows == len(BTS.read_text(encoding="utf-8").splitlines()) - 1
+        staging.detach_scratch(con)
+        return "memory" if path is None else "file"
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("threshold, kind", [(staging.STAGED_IN_MEMORY_BELOW, "memory"), (0, "file")])
+def test_a_small_csv_is_staged_in_memory_a_large_one_in_a_file(threshold: int, kind: str, tmp_path: Path,
+                                                              monkeypatch):
+    monkeypatch.setattr(staging, "STAGED_IN_MEMORY_BELOW", threshold)
+    assert _scratch_kind(tmp_path, kind) == kind
+
+
+def test_staged_in_memory_or_in_a_file_the_same_rows_load(tmp_path: Path, monkeypatch):
+    data = _with_bad_rows(tmp_path)
+    run_cli("ingest", data, "--db", tmp_path / "memory.duckdb")
+    monkeypatch.setattr(staging, "STAGED_IN_MEMORY_BELOW", 0)   # every file counts as large: a scratch file
+    run_cli("ingest", data, "--db", tmp_path / "file.duckdb")
+    for statement in (LOADED, QUARANTINED):
+        assert query(tmp_path / "memory.duckdb", statement) == query(tmp_path / "file.duckdb", statement)
+    with duckdb.connect(str(tmp_path / "file.duckdb"), read_only=True) as con:
+        assert con.execute("select count(*) from crossings").fetchall()[0][0] > 1000
+        assert con.execute("select count(*) from quarantine").fetchall()[0][0] >= 3
+
+
+def test_files_of_both_sizes_in_one_ingest(tmp_path: Path, monkeypatch):
+    """The scratch database changes kind between files within one ingest (memory, file, memory): what loads is what
+    loads with every file staged in memory."""
+    small = SAMPLE / "crossings" / "bts_border_crossing_entry_data_2019_insight_sample.csv"
+    large = _with_bad_rows(tmp_path)
+    other = SAMPLE / "crossings" / "eu_border_guard_crossings_demo.csv"
+    run_cli("ingest", small, large, other, "--db", tmp_path / "memory.duckdb")
+    monkeypatch.setattr(staging, "STAGED_IN_MEMORY_BELOW", 1 << 20)
+    assert max(small.stat().st_size, other.stat().st_size) < staging.STAGED_IN_MEMORY_BELOW < large.stat().st_size
+    run_cli("ingest", small, large, other, "--db", tmp_path / "mixed.duckdb")
+    for statement in (LOADED, QUARANTINED, "select path, rows_read, rows_loaded, rows_quarantined from sources"):
+        assert sorted(query(tmp_path / "memory.duckdb", statement), key=repr) == \
+            sorted(query(tmp_path / "mixed.duckdb", statement), key=repr)
+    assert len(query(tmp_path / "mixed.duckdb", "select * from sources")) == 3

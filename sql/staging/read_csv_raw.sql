@@ -1,5 +1,6 @@
 -- The publisher's file as text. Rows that do not split into the header's columns go to reject_errors.
--- Stored in the scratch database (staging.SCRATCH), compressed: cheap to hold and fast to compute on.
+-- Stored in the scratch database (staging.SCRATCH; in memory for a small file), compressed: cheap to hold and
+-- fast to compute on.
 -- The buffer size line is `buffer_size = $6,` or nothing (staging.reader_buffer_size): smaller buffers for a file under 512 MB,
 -- so that it is read in enough pieces for every thread while its rows keep the file's order (their rowid is their
 -- record number); a larger file keeps DuckDB's default.
