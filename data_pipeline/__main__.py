@@ -1,3 +1,3 @@
-from data_pipeline.cli import main
+from data_pipeline.cli import run
 
-raise SystemExit(main())
+run()

@@ -7,6 +7,7 @@ system will not let us read or write (permissions, a read-only or full disk): th
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import sys
 from contextlib import closing
@@ -77,6 +78,16 @@ def build_parser() -> argparse.ArgumentParser:
                    help="Streamlit processes behind nginx, sticky per browser (default 1: Streamlit alone)")
     p.add_argument("--address", help="the address to listen on (default: every interface)")
     return parser
+
+
+def run() -> None:
+    """The `borderlens` command and `python -m data_pipeline`: main(), then exit without the interpreter's last full
+    garbage collection, which walks every object the modules made (DuckDB's, numpy's, pycountry's data): about
+    0.045 s of every command, measured at the end of an ingest. gc.freeze puts them out of its sight; the memory is
+    the system's again when the process ends. Tests call main() itself."""
+    code = main()
+    gc.freeze()
+    sys.exit(code)
 
 
 def main(argv: list[str] | None = None) -> int:
