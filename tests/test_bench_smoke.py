@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -49,3 +50,21 @@ def test_designs_bench_runs_each_design_over_every_row(tmp_path):
         loaded, lines, failed = (int(g.replace(",", "")) for g in done.groups())
         assert loaded == lines and loaded + failed == 2000 and failed > 0
         assert re.search(rf"^{design} +passes +\d+\.\d\d s = \d+\.\d\dx baseline", out, re.M), out
+
+
+def test_interleaved_runs_each_command_in_turn_and_gives_ratios_to_the_last(tmp_path):
+    """bench/interleaved.py: every command runs once per round (a log shows the order), --before runs before each, a
+    command that sleeps longer has the larger median, and the baseline's ratio is 1.00x; a failing command stops it."""
+    log = tmp_path / "log"
+    slow, fast = f"echo slow >> {log}; sleep 0.3", f"echo fast >> {log}; sleep 0.05"
+    result = subprocess.run([sys.executable, str(REPO / "bench" / "interleaved.py"), "--runs", "3", "--json",
+                             "--before", f"echo before >> {log}", slow, fast], capture_output=True, text=True,
+                            cwd=REPO, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert log.read_text().split() == ["before", "slow", "before", "fast"] * 3
+    report = json.loads(result.stdout)["commands"]
+    assert report[fast]["ratio"] == 1.0 and report[slow]["median"] > report[fast]["median"] + 0.15
+    assert report[slow]["ratio"] > 2
+    failed = subprocess.run([sys.executable, str(REPO / "bench" / "interleaved.py"), "--runs", "2", "exit 3", "true"],
+                            capture_output=True, text=True, cwd=REPO, timeout=60)
+    assert failed.returncode == 1 and "failed (3): exit 3" in failed.stderr
