@@ -146,9 +146,13 @@ class UnpackAhead:
         folder = Path(tempfile.mkdtemp(prefix="borderlens-ahead-"))
         root = str(Path(__file__).resolve().parents[2])  # the folder that holds the data_pipeline package
         code = f"import sys; sys.path.insert(0, {root!r}); from data_pipeline.ingest.compressed import _child; _child()"
-        process = subprocess.Popen([sys.executable, "-I", "-S", "-c", code, str(path), str(folder / "unpacked"),
-                                    str(os.getpid())], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.PIPE, text=True)
+        try:
+            process = subprocess.Popen([sys.executable, "-I", "-S", "-c", code, str(path), str(folder / "unpacked"),
+                                        str(os.getpid())], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                       stderr=subprocess.PIPE, text=True)
+        except OSError:  # no interpreter to start (an embedded Python): the ingest unpacks the file itself
+            shutil.rmtree(folder, ignore_errors=True)
+            return None
         return cls(path, folder, process)
 
     def finished_into(self, copy: Path) -> bool:
