@@ -6,6 +6,7 @@ replaces, on real files, and shown to be the one taken."""
 from __future__ import annotations
 
 import gzip
+import json
 import os
 import subprocess
 import sys
@@ -36,11 +37,21 @@ def test_the_child_unpacks_a_gzip_file_byte_for_byte(tmp_path: Path):
         assert ahead is not None
         try:
             copy = tmp_path / "copy.csv"
-            assert ahead.finished_into(copy), ahead.process.returncode   # the child's copy, not a fallback
+            assert ahead.finished_into(packed, copy), ahead.process.returncode   # the child's copy, not a fallback
             assert copy.read_bytes() == BTS.read_bytes()
         finally:
             ahead.close()
     assert UnpackAhead.started(BTS) is None   # a plain file is read where it is
+
+
+def test_a_gzip_file_named_twice_is_one_source(tmp_path: Path):
+    """The child's copy serves the first naming; the second is unpacked again and found unchanged."""
+    packed = tmp_path / "bts.csv.gz"
+    packed.write_bytes(gzip.compress(BTS.read_bytes()))
+    db = tmp_path / "w.duckdb"
+    result = run_cli("ingest", packed, packed, "--db", db, "--json")
+    assert [s["status"] for s in json.loads(result.stdout)["sources"]] == ["loaded", "unchanged"]
+    assert query(db, "select count(*) from sources") == [(1,)]
 
 
 def test_the_child_stops_when_the_ingest_is_gone(tmp_path: Path):

@@ -112,7 +112,7 @@ def inputs(path: Path, ahead: UnpackAhead | None = None) -> Iterator[InputFile]:
         start = handle.read(4)
     if start.startswith(GZIP_MAGIC):
         with _scratch_copy(path, "") as copy:
-            if ahead is None or ahead.path != path or not ahead.finished_into(copy):
+            if ahead is None or not ahead.finished_into(path, copy):
                 _gunzip(path, copy)
             yield InputFile(copy, path)
     elif start.startswith(ZIP_MAGICS) and not _spreadsheet(path):
@@ -134,6 +134,7 @@ class UnpackAhead:
 
     def __init__(self, path: Path, folder: Path, process: subprocess.Popen):
         self.path, self.folder, self.process = path, folder, process
+        self.taken = False  # its copy given to an ingest of path (a file named twice is unpacked again)
 
     @classmethod
     def started(cls, path: Path) -> UnpackAhead | None:
@@ -155,9 +156,13 @@ class UnpackAhead:
             return None
         return cls(path, folder, process)
 
-    def finished_into(self, copy: Path) -> bool:
-        """Wait for the child and move its copy to copy; False if it failed for a reason of its own (the caller
-        unpacks here); a refusal of the file (corrupt, cut short, past the limit) is raised as here."""
+    def finished_into(self, path: Path, copy: Path) -> bool:
+        """For the first ingest of path: wait for the child and move its copy to copy. False for another file, a
+        second ingest of this one, or a child that failed for a reason of its own (the caller unpacks here); a
+        refusal of the file (corrupt, cut short, past the limit) is raised as here."""
+        if path != self.path or self.taken:
+            return False
+        self.taken = True
         _out, err = self.process.communicate()
         if self.process.returncode == 2 and err.strip():
             raise UserError(err.strip().splitlines()[-1])

@@ -6,9 +6,9 @@ literal from the profile travels as a bound parameter (into a session variable t
 getvariable, since a view cannot hold parameters).
 
 Speed: a CSV's text lands in a throwaway DuckDB database attached for the ingest (SCRATCH; in memory for a file
-under 128 MB, else a file), where it is stored compressed; functions of a column then run once per distinct value (dictionary vectors), which is what makes
-the staging and validation SQL cheap on files of millions of rows, and keeps memory low. _stg is a view over
-it, computed as it is read, never stored.
+under 128 MB, else a file), where it is stored compressed; functions of a column then run once per distinct value
+(dictionary vectors), which is what makes the staging and validation SQL cheap on files of millions of rows, and
+keeps memory low. _stg is a view over it, computed as it is read, never stored.
 """
 
 from __future__ import annotations
