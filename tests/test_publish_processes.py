@@ -60,7 +60,10 @@ def test_second_publish_into_the_same_folder_fails_in_one_line(tmp_path: Path, r
     third = json.loads(run_cli("publish", "--db", s.work_db, "--policy", other, "--out", out, "--json",
                                env=env).stdout)["release_id"]
     assert third != published and json.loads((out / "release.json").read_text())["release_id"] == third
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".release.lock", "other.toml", "release", "temp"]
+    # beside the release: its lock, and the record of the files' SHA-256 (verify.record_verified), of the newest
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".release.lock", ".release.verified.json", "other.toml",
+                                                          "release", "temp"]
+    assert json.loads((tmp_path / ".release.verified.json").read_text())["release_id"] == third
 
 
 def test_killed_publish_scratch_is_private_and_removed_by_the_next_command(tmp_path: Path, release_secret_inputs):

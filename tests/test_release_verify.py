@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from support import run_cli
+from support import REPO, run_cli
 
 
 @pytest.fixture
@@ -126,3 +129,50 @@ def test_digests_naming_a_file_outside_the_release_are_refused(release: Path):
     (release / "digests.json").write_text(json.dumps(digests), encoding="utf-8")
     code, lines = _verify(release)
     assert code == 1 and lines == ["unreadable: digests.json (a path outside the release: ../../etc/passwd)"], lines
+
+
+CHECK_IN_A_NEW_PROCESS = "import json, sys; from data_pipeline.publish.verify import release_problems; " \
+                         "print(json.dumps(release_problems(sys.argv[1])))"
+
+
+def _problems_seen_by_a_new_server(folder: Path) -> list[str]:
+    """release_problems in a fresh process, as a server started later or a replica runs it (no in-process cache)."""
+    result = subprocess.run([sys.executable, "-c", CHECK_IN_A_NEW_PROCESS, str(folder)], capture_output=True,
+                            text=True, cwd=REPO, timeout=120)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_publish_records_the_files_it_hashed(release_secret_inputs):
+    """A server started on a new release reads no byte of it again: publish left the record of the SHA-256 it took
+    of each file, as the file is (size, modification time, inode)."""
+    from data_pipeline.publish.verify import stamp_path
+
+    folder = release_secret_inputs.release
+    record = json.loads(stamp_path(folder).read_text(encoding="utf-8"))
+    digests = json.loads((folder / "digests.json").read_text(encoding="utf-8"))
+    assert record["release_id"] == digests["release_id"] and set(record["files"]) == set(digests["files"])
+    for name, (size, mtime_ns, inode, sha256) in record["files"].items():
+        st = (folder / name).stat()
+        assert [size, mtime_ns, inode, sha256] == [st.st_size, st.st_mtime_ns, st.st_ino, digests["files"][name]["sha256"]]
+
+
+def test_a_new_process_trusts_the_record_only_for_files_as_they_were(release: Path):
+    from data_pipeline.publish.verify import stamp_path
+
+    assert not stamp_path(release).exists()   # a copy: the record stays beside the original
+    assert _problems_seen_by_a_new_server(release) == []   # hashed every file, then recorded them
+    assert json.loads(stamp_path(release).read_text(encoding="utf-8"))["release_id"] == \
+        json.loads((release / "release.json").read_text(encoding="utf-8"))["release_id"]
+    target = release / "extracts" / "infrastructure_projects.csv"
+    before = target.stat()
+    _flip(target)   # same size and inode; the modification time put back: nothing a stat can see
+    os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert _problems_seen_by_a_new_server(release) == []   # the record's limit, as the in-process cache's
+    assert _verify(release)[0] == 1   # `borderlens verify` reads every byte, record or not
+    os.utime(target)   # a new modification time: the record no longer vouches for the file
+    altered = ["altered: extracts/infrastructure_projects.csv (its SHA-256 differs from digests.json)"]
+    assert _problems_seen_by_a_new_server(release) == altered
+    os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))
+    stamp_path(release).write_text("{not json", encoding="utf-8")   # a record that cannot be read vouches for nothing
+    assert _problems_seen_by_a_new_server(release) == altered

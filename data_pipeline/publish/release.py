@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import json
 import os
 import shutil
 from datetime import date
@@ -29,6 +30,7 @@ from data_pipeline.publish.redaction import apply_policy
 from data_pipeline.publish.release_files import write_release_files
 from data_pipeline.publish.release_sql import DATASETS, REFERENCE_TABLES, checked, run
 from data_pipeline.publish.scratch import private_folder, release_lock
+from data_pipeline.publish.verify import DIGESTS, record_verified
 
 PUBLISH_DATE_ENV = "BORDERLENS_PUBLISH_DATE"
 
@@ -105,6 +107,8 @@ def _build(db_path: Path, policy, created: date, out: Path, scratch: Path, tmp: 
                                        audit=notes.get("suppression_audit"))
             _sync_tree(tmp)
             _swap_in(tmp, out)
+            # the files' SHA-256 were taken as they were written (digests.json): servers need not read them again
+            record_verified(out, json.loads((out / DIGESTS).read_text(encoding="utf-8")))
     finally:
         con.close()
     return info, redactions, notes
