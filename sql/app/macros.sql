@@ -347,19 +347,18 @@ create or replace macro macros.latest_two_years(cells) as table
         where c.period_start <= o.latest_month and c.period_start > o.latest_month - interval 24 month
     ),
     year_before as (
-        select owner, series_key, (period_start + interval 12 month)::date as period_start, value
+        select series_key, (period_start + interval 12 month)::date as period_start, value
         from windowed
         where published = figures
     ),
     paired as (
         -- each figure of the last 12 months with its same figure 12 months earlier, when both are published in
-        -- full: a key has one row a month at most (covered_crossings), so at most one row pairs
+        -- full: a key has one row a month at most (covered_crossings), so at most one row pairs. A key has one
+        -- owner (a reporter or a crossing point, both of the key), so the key and month alone pair them.
         select w.*,
                case when w.period_window = 'last' and w.published = w.figures then y.value end as value_before_paired
         from windowed w
-        left join year_before y
-            on y.series_key = w.series_key and y.period_start = w.period_start
-           and y.owner is not distinct from w.owner
+        left join year_before y on y.series_key = w.series_key and y.period_start = w.period_start
     )
     select * exclude (value_before_paired),
            case when value_before_paired is not null then value end as value_paired, value_before_paired
