@@ -13,6 +13,7 @@ from __future__ import annotations
 import ctypes
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -102,9 +103,31 @@ def streamlit_command(port: int, address: str | None, main_script: Path) -> list
     return command + (["--server.address", address] if address else [])
 
 
-def nginx_config(runtime: Path, listen: str, ports: list[int]) -> str:
-    """deploy/nginx.conf.template with its fields filled in: the runtime folder, the address nginx listens on
-    and one upstream per replica (that replica first, the others as backups)."""
+RELEASE_FILES_PATH = "/release-files"   # where nginx serves the release folder's files (the Downloads page links)
+FILES_URL_ENV = "BORDERLENS_RELEASE_FILES_URL"   # views.downloads.FILES_URL_ENV (not imported: it needs pandas)
+# characters a release path may hold to be written into nginx's config (no quote, $ variable, ; or brace)
+NGINX_SAFE_PATH = re.compile(r"[A-Za-z0-9 _./+,@%=~-]+")
+
+
+def release_files_location(release: Path) -> str:
+    """nginx's location for the release's files: streamed from disk with sendfile, each an attachment, no listing.
+    The Downloads page links its larger extracts here (a download button would hold a file whole in a replica's
+    memory; views.downloads.APP_LIMIT_ENV). Empty when the path cannot be written into the config safely."""
+    folder = str(release.absolute())
+    if not NGINX_SAFE_PATH.fullmatch(folder):
+        return ""
+    return (f'        location {RELEASE_FILES_PATH}/ {{\n'
+            f'            alias "{folder}/";\n'
+            f'            autoindex off;\n'
+            f'            sendfile on;\n'
+            f'            add_header Content-Disposition "attachment" always;\n'
+            f'            add_header X-Content-Type-Options "nosniff" always;\n'
+            f'        }}\n')
+
+
+def nginx_config(runtime: Path, listen: str, ports: list[int], release: Path | None = None) -> str:
+    """deploy/nginx.conf.template with its fields filled in: the runtime folder, the address nginx listens on,
+    one upstream per replica (that replica first, the others as backups), and the release's files."""
     servers = [f"127.0.0.1:{p}" for p in ports]
     upstreams = []
     for i, own in enumerate(servers, 1):
@@ -119,6 +142,10 @@ def nginx_config(runtime: Path, listen: str, ports: list[int]) -> str:
         # $upstream_addr lists every address tried ("a, b"): the last one answered
         "SERVED_MAP": "\n".join(f'        "~(^|\\s){s.replace(".", "[.]")}$" r{i};'
                                 for i, s in enumerate(servers, 1)),
+        "RELEASE_FILES": release_files_location(release) if release is not None else "",
+        # nginx started by root runs its workers as nobody, who cannot read the release's files (nor the private
+        # runtime folder): they run as the user who runs serve, as they do when that user is not root
+        "USER": "user root;\n" if os.geteuid() == 0 else "",
     }
     text = NGINX_TEMPLATE.read_text(encoding="utf-8")
     for name, value in fields.items():
@@ -181,12 +208,15 @@ def _supervise(release: Path, env: dict, port: int, replicas: int, address: str 
         else:
             runtime = Path(tempfile.mkdtemp(prefix=f"borderlens-serve-{os.getpid()}-"))  # mode 0700
             ports = [free_port() for _ in range(replicas)]
+            files = release_files_location(release)
+            if files:   # the Downloads page links the larger extracts to nginx (unless the operator named a server)
+                env = {FILES_URL_ENV: RELEASE_FILES_PATH, **env}
             for replica_port in ports:
                 children.append(_start(streamlit_command(replica_port, "127.0.0.1", main_script), env))
             for n, replica_port in enumerate(ports, 1):
                 _wait_healthy(f"http://127.0.0.1:{replica_port}", children, f"replica {n}")
             listen = f"{address}:{port}" if address else str(port)
-            (runtime / "nginx.conf").write_text(nginx_config(runtime, listen, ports), encoding="utf-8")
+            (runtime / "nginx.conf").write_text(nginx_config(runtime, listen, ports, release), encoding="utf-8")
             children.append(_start([nginx, "-p", str(runtime), "-c", str(runtime / "nginx.conf"),
                                     "-e", str(runtime / "error.log")]))
             _wait_healthy(f"http://{address or '127.0.0.1'}:{port}", children, "nginx")

@@ -17,14 +17,15 @@ if "borderlens" not in st.session_state:  # opened by a deep link before the ent
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def load(release_id: str, release_path: str) -> D.ReleaseFiles:
+def load(release_id: str, release_path: str, limit: int, files_url: str | None) -> D.ReleaseFiles:
+    """The release's files; the limit and the file server's address (the server's settings) are in the key."""
     return D.release_files(release_path)
 
 
 ctx = st.session_state["borderlens"]
 release = ctx["release"]
 ui = surface()  # st; nothing drawn for controls in an embedded or printed view
-files = load(release.release_id, release.path)
+files = load(release.release_id, release.path, D.app_download_limit(), D.release_files_url())
 
 st.title("Downloads")
 st.markdown("The whole public release, as published: every row of each dataset, with the policy's redactions "
@@ -40,9 +41,23 @@ for dataset, rows in files.extracts.groupby("dataset", sort=True):
     st.markdown(f"**{DATASET_LABELS.get(dataset, dataset)}**" + (f" · {int(count):,} rows" if pd.notna(count) else ""))
     cols = ui.columns(4)
     for col, row in zip(cols, rows.itertuples()):
-        col.download_button(f"{row.format.upper()} ({row.size_kb:,.0f} KB)", data=lambda p=row.path: D.read_file(p),
-                            file_name=row.file_name, mime=row.mime, key=f"extract-{row.file_name}",
-                            on_click="ignore", icon=":material/download:")
+        label = f"{row.format.upper()} ({D.size_words(row.size)})"
+        if row.in_app:
+            col.download_button(label, data=lambda p=row.path: D.read_file(p), file_name=row.file_name,
+                                mime=row.mime, key=f"extract-{row.file_name}", on_click="ignore",
+                                icon=":material/download:")
+        elif row.url:
+            col.link_button(label, row.url, icon=":material/download:")
+        else:
+            col.caption(f"{label}: too large to send from here")
+large = files.extracts[~files.extracts["in_app"].astype(bool)]
+if len(large):
+    where = ("The buttons of the larger files fetch them from the release's file server." if large["url"].notna().all()
+             else "Ask the operator of this dashboard for them, or take the Parquet file, which holds the same rows "
+                  "in less space.")
+    st.caption(f"Files over {D.size_words(D.app_download_limit())} are not sent by the dashboard itself (each would "
+               f"be held whole in the server's memory while it is downloaded): they are part of the published "
+               f"release all the same. {where}")
 
 st.subheader("Licence and citation")
 st.markdown("The data keep their publishers' licences; name the original publisher of the figures you use "

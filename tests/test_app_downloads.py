@@ -48,3 +48,42 @@ def test_every_chart_has_a_summary_data_table_and_images(app_env):
     spec = " ".join(c.proto.spec for c in charts)
     assert "#0072B2" in spec or "#0072b2" in spec.lower()      # Okabe–Ito
 
+
+
+def test_a_file_over_the_limit_is_not_sent_by_the_dashboard(app_env, monkeypatch):
+    """A download button holds its file in the server's memory: past BORDERLENS_APP_DOWNLOAD_LIMIT_MB a file is
+    named with its size and left to a file server; without one, the page says whom to ask and what else to take."""
+    import pytest
+
+    from data_pipeline.views import downloads as D
+
+    monkeypatch.setenv(D.APP_LIMIT_ENV, "1")
+    extracts = {p.name: p.stat().st_size for p in (Path(app_env) / "extracts").iterdir()}
+    large = sorted(name for name, size in extracts.items() if size > 1 << 20)
+    small = sorted(name for name, size in extracts.items() if size <= 1 << 20)
+    assert large and small, extracts   # the demo release has both: the test means something
+    at = open_page("downloads")
+    no_exception(at)
+    buttons = {b.proto.label for b in at.get("download_button")}
+    for name in small:
+        assert any(label.startswith(Path(name).suffix[1:].upper() + " (") for label in buttons), (name, buttons)
+    captions = " ".join(c.value for c in at.caption)
+    assert captions.count("too large to send from here") == len(large), captions
+    assert "Files over 1.0 MB are not sent by the dashboard itself" in captions and "Ask the operator" in captions
+    assert not at.get("link_button")
+    with pytest.raises(ValueError, match="larger than the dashboard sends"):
+        D.read_file(str(Path(app_env) / "extracts" / large[0]))
+
+    monkeypatch.setenv(D.FILES_URL_ENV, "/release-files/")   # e.g. nginx under `borderlens serve --replicas`
+    at = open_page("downloads")
+    no_exception(at)
+    links = sorted(b.proto.url for b in at.get("link_button"))
+    assert links == [f"/release-files/extracts/{name}" for name in large], links
+    assert "fetch them from the release's file server" in " ".join(c.value for c in at.caption)
+
+
+def test_sizes_are_in_words_a_reader_knows():
+    from data_pipeline.views.downloads import size_words
+
+    assert [size_words(n) for n in (1, 420_000, 17_900_000, 3_130_807_603)] == \
+        ["1 KB", "410 KB", "17.1 MB", "2.9 GB"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
@@ -123,9 +124,41 @@ def _kind(values: pd.Series) -> str:
 # ---------------------------------------------------------------------------------------------- the release
 
 
+# A download button holds its file whole in the server's memory while the visitor's page shows it (Streamlit has no
+# streaming download): a 10M-row release's GeoJSON extract is 8.9 GB, two clicks and the server is gone. Larger
+# files are left to a file server: the operator's (BORDERLENS_RELEASE_FILES_URL, where the release folder is served
+# as files), or nginx under `borderlens serve --replicas` (deploy/nginx.conf.template, /release-files/).
+APP_LIMIT_ENV = "BORDERLENS_APP_DOWNLOAD_LIMIT_MB"
+DEFAULT_APP_LIMIT_MB = 100
+FILES_URL_ENV = "BORDERLENS_RELEASE_FILES_URL"
+
+
+def app_download_limit() -> int:
+    """The largest file, in bytes, the dashboard sends itself: BORDERLENS_APP_DOWNLOAD_LIMIT_MB, else 100 MB (a
+    value that is not a whole number of MB counts as unset)."""
+    text = os.environ.get(APP_LIMIT_ENV, "").strip()
+    return (int(text) if text.isdigit() else DEFAULT_APP_LIMIT_MB) << 20
+
+
+def release_files_url() -> str | None:
+    """Where the release folder is served as files (BORDERLENS_RELEASE_FILES_URL, without a trailing /), if
+    anywhere: an http(s) address, or a path on this server such as /release-files."""
+    url = os.environ.get(FILES_URL_ENV, "").strip().rstrip("/")
+    return url if url.startswith(("https://", "http://", "/")) and not url.startswith("//") else None
+
+
+def size_words(size: int) -> str:
+    """A file's size for a button: 412 KB, 17.1 MB, 3.1 GB."""
+    for unit, scale in (("GB", 1 << 30), ("MB", 1 << 20)):
+        if size >= scale:
+            return f"{size / scale:,.1f} {unit}"
+    return f"{max(1, round(size / 1024)):,} KB"
+
+
 @dataclass(frozen=True)
 class ReleaseFiles:
-    extracts: pd.DataFrame      # dataset, format, path, file_name, size_kb, rows, mime
+    extracts: pd.DataFrame      # dataset, format, path, file_name, size_kb, rows, mime, size (bytes), in_app (the
+                                # dashboard sends it), url (on the operator's file server, or None)
     dictionary: pd.DataFrame    # dataset, column, type, description
     codes: pd.DataFrame         # dataset, column, code, label: the categories of the dimension columns
     citation: str
@@ -150,12 +183,15 @@ def release_files(release_path: str) -> ReleaseFiles:
             codes.extend({"dataset": dataset, "column": f.get("name"), "code": str(c.get("value")),
                           "label": c.get("label")} for c in f.get("categories") or [] if isinstance(c, dict))
     extracts = []
+    limit, files_url = app_download_limit(), release_files_url()
     for path in sorted((folder / "extracts").glob("*")):
         fmt = path.suffix.lstrip(".")
         if fmt in EXTRACT_FORMATS and path.is_file():
+            size = path.stat().st_size
             extracts.append({"dataset": path.stem, "format": fmt, "path": str(path), "file_name": path.name,
-                             "size_kb": round(path.stat().st_size / 1024, 1), "rows": rows_by.get(path.stem),
-                             "mime": EXTRACT_FORMATS[fmt]})
+                             "size_kb": round(size / 1024, 1), "rows": rows_by.get(path.stem),
+                             "mime": EXTRACT_FORMATS[fmt], "size": size, "in_app": size <= limit,
+                             "url": f"{files_url}/extracts/{path.name}" if files_url else None})
     licences = licence_words(package)
     feed = folder / "feed.atom"
     dictionary_df = pd.DataFrame(dictionary, columns=["dataset", "column", "type", "description"])
@@ -163,12 +199,15 @@ def release_files(release_path: str) -> ReleaseFiles:
     codes_df = pd.DataFrame(codes, columns=["dataset", "column", "code", "label"])
     codes_df = codes_df.drop_duplicates(["dataset", "column", "code"]).reset_index(drop=True)
     return ReleaseFiles(extracts=pd.DataFrame(extracts, columns=["dataset", "format", "path", "file_name", "size_kb",
-                                                                  "rows", "mime"]),
+                                                                  "rows", "mime", "size", "in_app", "url"]),
                         dictionary=dictionary_df, codes=codes_df, citation=str(package.get("citation", "")), licences=licences,
                         title=str(package.get("title", "")), feed=str(feed) if feed.is_file() else None)
 
 
 def read_file(path: str) -> bytes:
+    """A release file's bytes for a download button; one over the limit is refused (see APP_LIMIT_ENV)."""
+    if Path(path).stat().st_size > app_download_limit():
+        raise ValueError(f"{Path(path).name} is larger than the dashboard sends ({APP_LIMIT_ENV})")
     return Path(path).read_bytes()
 
 

@@ -18,6 +18,8 @@ import signal
 import socket
 import subprocess
 import time
+import urllib.error
+import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -136,6 +138,16 @@ def test_replicas_behind_nginx_keep_each_browser_on_one_and_swap_releases(browse
         text = _navigate(reader, "/about", "About the data")   # the open session: its release, and a notice
         assert id_a[:12] in text and "New data is available" in text and id_b[:12] in text, text[:3000]
         tabs[0][0].close()
+
+        # the release's files, streamed by nginx from the served path (now release b), each as an attachment:
+        # where the Downloads page links the extracts too large for a download button
+        name = "extracts/crossings.parquet"
+        with urllib.request.urlopen(f"{base}/release-files/{name}", timeout=60) as answer:
+            assert answer.read() == (b / name).read_bytes() != (a / name).read_bytes()
+            assert answer.headers["Content-Disposition"] == "attachment"
+        with pytest.raises(urllib.error.HTTPError) as listing:   # no folder listing
+            urllib.request.urlopen(f"{base}/release-files/extracts/", timeout=60)
+        assert listing.value.code in (403, 404)
 
         every = [*agents, "borderlens-test-browser-new"]
 
