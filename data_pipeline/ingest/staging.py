@@ -113,7 +113,7 @@ def attach_scratch(con: duckdb.DuckDBPyConnection, in_memory: bool = False) -> N
             return
         detach_scratch(con)
     if in_memory:
-        con.execute(f"attach ':memory:' as {SCRATCH} (compress)")
+        con.execute("attach ':memory:' as " + SCRATCH + " (compress)")
     else:
         folder = Path(tempfile.mkdtemp(prefix="borderlens-stage-"))
         con.execute("attach $path as " + SCRATCH, {"path": (folder / "stage.duckdb").as_posix()})

@@ -197,20 +197,21 @@ def _file_signature(path: Path) -> list[int]:
     return [st.st_size, st.st_mtime_ns, st.st_ino]
 
 
-def record_verified(folder: Path, digests: dict) -> None:
-    """Record that every file of the release matched its SHA-256 as it is now (size, modification time, inode), so
-    that another process, a server started later or a replica, need not read every byte again: at 10M crossing rows
-    that was 12 GB, 10 s of the first page view of each new server. Best effort: where the folder's parent cannot be
-    written, each process hashes once, as before."""
+def record_verified(folder: Path, digests: dict, signatures: dict[str, list[int]] | None = None) -> None:
+    """Record that every file of the release matched its SHA-256 as it was (size, modification time, inode: taken
+    before it was hashed, so that a change while it was read is not vouched for), so that another process, a server
+    started later or a replica, need not read every byte again: at 10M crossing rows that was 12 GB, 10 s of the
+    first page view of each new server. Best effort: where the folder's parent cannot be written, each process
+    hashes once, as before."""
+    tmp = folder.parent / f".{folder.name}.verified.{os.getpid()}-{threading.get_ident()}.tmp"
     try:
+        signatures = signatures or {name: _file_signature(folder / name) for name in digests["files"]}
         record = {"release_id": digests["release_id"],
-                  "files": {name: [*_file_signature(folder / name), want["sha256"]]
-                            for name, want in digests["files"].items()}}
-        tmp = folder.parent / f".{folder.name}.verified.{os.getpid()}-{threading.get_ident()}.tmp"
+                  "files": {name: [*signatures[name], want["sha256"]] for name, want in digests["files"].items()}}
         tmp.write_text(json.dumps(record), encoding="utf-8")
         os.replace(tmp, stamp_path(folder))
     except OSError:
-        pass
+        tmp.unlink(missing_ok=True)
 
 
 def _recorded(folder: Path, digests: dict) -> bool:
@@ -262,6 +263,7 @@ def _release_problems(folder: Path) -> list[str]:
                 _SEEN[key] = ()
             else:
                 _SEEN[key] = tuple(file_problems(folder, files))
-                if not _SEEN[key]:
-                    record_verified(folder, digests)
+                taken = {entry[0]: list(entry[1:]) for entry in key[1] if len(entry) == 4}  # before the hashing
+                if not _SEEN[key] and set(files) <= set(taken):
+                    record_verified(folder, digests, taken)
         return list(_SEEN[key])
