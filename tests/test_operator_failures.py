@@ -5,6 +5,7 @@ mounts of a few MB when we are root; permissions otherwise)."""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import subprocess
 import tempfile
@@ -152,7 +153,11 @@ def test_full_disk_during_publish_leaves_the_release_whole(tmp_path: Path, relea
         assert line.startswith("borderlens: cannot publish: No space left on device: ") and \
             line.endswith(f"(the release at {release} is unchanged)"), line
         assert digest(release) == before
-        assert sorted(p.name for p in disk.iterdir()) == [".release.lock", "release"], "a half release was left"
+        # beside the release: its lock and the record of its files' SHA-256 (still the first release's)
+        assert sorted(p.name for p in disk.iterdir()) == [".release.lock", ".release.verified.json", "release"], \
+            "a half release was left"
+        assert json.loads((disk / ".release.verified.json").read_text())["release_id"] == \
+            json.loads((release / "release.json").read_text())["release_id"]
 
 
 def test_full_disk_on_a_first_publish_leaves_nothing(tmp_path: Path, release_secret_inputs):
