@@ -27,6 +27,10 @@ from data_pipeline.errors import UserError
 
 STATIC = "static"
 LATEST = "latest"
+# Where the release folder is served as files, for the Downloads page's larger extracts (views.downloads): the
+# variable an operator sets, and the path nginx serves under `borderlens serve --replicas` (serve.py)
+FILES_URL_ENV = "BORDERLENS_RELEASE_FILES_URL"
+RELEASE_FILES_PATH = "/release-files"
 RELEASE_ID = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]{0,127}")   # a folder name, never a path
 
 

@@ -27,7 +27,7 @@ from pathlib import Path
 from data_pipeline.errors import UserError
 from data_pipeline.paths import resource_root
 from data_pipeline.publish.release_format import format_problem
-from data_pipeline.release_addresses import run_folder
+from data_pipeline.release_addresses import FILES_URL_ENV, RELEASE_FILES_PATH, run_folder
 
 REPO = resource_root()  # app.py, pages/, .streamlit/ and deploy/: the checkout, or the installed copy
 NGINX_TEMPLATE = REPO / "deploy" / "nginx.conf.template"
@@ -103,8 +103,6 @@ def streamlit_command(port: int, address: str | None, main_script: Path) -> list
     return command + (["--server.address", address] if address else [])
 
 
-RELEASE_FILES_PATH = "/release-files"   # where nginx serves the release folder's files (the Downloads page links)
-FILES_URL_ENV = "BORDERLENS_RELEASE_FILES_URL"   # views.downloads.FILES_URL_ENV (not imported: it needs pandas)
 # characters a release path may hold to be written into nginx's config (no quote, $ variable, ; or brace)
 NGINX_SAFE_PATH = re.compile(r"[A-Za-z0-9 _./+,@%=~-]+")
 

@@ -9,7 +9,6 @@ import gzip
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
@@ -19,7 +18,7 @@ from support import SAMPLE, query, run_cli
 
 from data_pipeline.db import open_work_db
 from data_pipeline.ingest import staging
-from data_pipeline.ingest.compressed import UnpackAhead
+from data_pipeline.ingest.compressed import UnpackAhead, child_command
 from data_pipeline.ingest.profiles import known_profiles, profile_folders, resolve_profile
 from data_pipeline.publish.scratch import private_tempdir
 
@@ -58,11 +57,9 @@ def test_the_child_stops_when_the_ingest_is_gone(tmp_path: Path):
     """Its parent killed (here: a parent id that is not its parent's), the child writes nothing more and exits 1."""
     packed = tmp_path / "bts.csv.gz"
     packed.write_bytes(gzip.compress(BTS.read_bytes()))
-    root = str(Path(staging.__file__).resolve().parents[2])
-    code = f"import sys; sys.path.insert(0, {root!r}); from data_pipeline.ingest.compressed import _child; _child()"
     gone = os.getpid() + 10**6   # the parent id it is told is not its parent's: as if the ingest had been killed
-    result = subprocess.run([sys.executable, "-I", "-S", "-c", code, str(packed), str(tmp_path / "copy.csv"),
-                             str(gone)], capture_output=True, text=True, timeout=60)
+    result = subprocess.run(child_command(packed, tmp_path / "copy.csv", gone), capture_output=True, text=True,
+                            timeout=60)
     assert result.returncode == 1, result.stderr
     assert (tmp_path / "copy.csv").stat().st_size == 0
 

@@ -145,12 +145,10 @@ class UnpackAhead:
         except OSError:
             return None  # said where the file is read
         folder = Path(tempfile.mkdtemp(prefix="borderlens-ahead-"))
-        root = str(Path(__file__).resolve().parents[2])  # the folder that holds the data_pipeline package
-        code = f"import sys; sys.path.insert(0, {root!r}); from data_pipeline.ingest.compressed import _child; _child()"
         try:
-            process = subprocess.Popen([sys.executable, "-I", "-S", "-c", code, str(path), str(folder / "unpacked"),
-                                        str(os.getpid())], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                       stderr=subprocess.PIPE, text=True)
+            process = subprocess.Popen(child_command(path, folder / "unpacked", os.getpid()),
+                                       stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                       text=True)
         except OSError:  # no interpreter to start (an embedded Python): the ingest unpacks the file itself
             shutil.rmtree(folder, ignore_errors=True)
             return None
@@ -176,6 +174,14 @@ class UnpackAhead:
             self.process.kill()
             self.process.communicate()
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def child_command(source: Path, copy: Path, parent: int) -> list[str]:
+    """The command of UnpackAhead's child: a bare interpreter (-I -S: no site packages, nothing from the
+    environment) that imports this module from the folder holding the package and runs _child."""
+    root = str(Path(__file__).resolve().parents[2])
+    code = f"import sys; sys.path.insert(0, {root!r}); from data_pipeline.ingest.compressed import _child; _child()"
+    return [sys.executable, "-I", "-S", "-c", code, str(source), str(copy), str(parent)]
 
 
 def _child() -> None:

@@ -19,6 +19,7 @@ import pyarrow as pa
 
 from data_pipeline.export import exports
 from data_pipeline.export.extracts import licence_words
+from data_pipeline.release_addresses import FILES_URL_ENV
 
 EXTRACT_FORMATS = {"csv": "text/csv", "parquet": "application/vnd.apache.parquet",
                    "geojson": "application/geo+json"}
@@ -130,7 +131,6 @@ def _kind(values: pd.Series) -> str:
 # as files), or nginx under `borderlens serve --replicas` (deploy/nginx.conf.template, /release-files/).
 APP_LIMIT_ENV = "BORDERLENS_APP_DOWNLOAD_LIMIT_MB"
 DEFAULT_APP_LIMIT_MB = 100
-FILES_URL_ENV = "BORDERLENS_RELEASE_FILES_URL"
 
 
 def app_download_limit() -> int:
