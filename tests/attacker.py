@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import re
 from pathlib import Path
 
 import duckdb
@@ -36,6 +35,7 @@ WIDER_MARGINS = {  # and the wider totals the dashboard prints at its filters (a
 }
 MARGINS = {**BASE_MARGINS, **WIDER_MARGINS}
 K, P = 10, 20
+LARGE_SET = 5_000   # unknowns in a connected set from which the interior point method is used
 
 
 CELLS = """
@@ -121,7 +121,8 @@ def _truth(work_db, release_db) -> tuple[pd.DataFrame, pd.Series]:
 
 
 def _component_intervals(truth: pd.DataFrame, unknown: np.ndarray, margins: dict,
-                         releases: tuple[np.ndarray, ...] = (), enough: int | None = None) -> pd.DataFrame:
+                         releases: tuple[np.ndarray, ...] = (), enough: int | None = None,
+                         extremes: tuple[np.ndarray, np.ndarray] | None = None) -> pd.DataFrame:
     """The attacker's interval of every small count among the unknown cells, as _intervals but fast enough for
     the demo's 21k cells: the group sums are split into connected sets of unknown cells (cells linked by a
     shared group), and each set's programs are solved on their own. Every solution found is a feasible table,
@@ -129,7 +130,10 @@ def _component_intervals(truth: pd.DataFrame, unknown: np.ndarray, margins: dict
     reaching +-P %. releases: masks of truth's rows, the cells of other releases the attacker also holds; each
     one's totals are formed over its own cells (the differencing attack). Withheld counts enter the totals as 0
     (the audit's attacker model). enough: stop once that many small counts are narrowed (a control that only needs
-    to show the attack works); the counts of the sets not yet solved are left out."""
+    to show the attack works); the counts of the sets not yet solved are left out. extremes: (low, high) per row of
+    truth, the least and greatest value of each cell in tables already known feasible for this attacker (another
+    attack's, whose attacker held this one's totals and more: the differencing attack's tables are the LP attack's
+    too); read as the start and widened in place by every table found here."""
     value = truth["true_value"].fillna(0).to_numpy(float)
     present = (truth["value_status"] != "missing").to_numpy()
     unk = np.flatnonzero(unknown & present)
@@ -157,6 +161,8 @@ def _component_intervals(truth: pd.DataFrame, unknown: np.ndarray, margins: dict
     q = np.maximum(v * P / 100, 1.0)
     lo_need, hi_need = np.maximum(v - q, 0), v + q
     low, high = v.copy(), v.copy()
+    if extremes is not None:
+        low, high = np.minimum(low, extremes[0][unk]), np.maximum(high, extremes[1][unk])
     solved = np.zeros(len(unk), dtype=bool)
     for component in np.unique(var_label[small]):
         if enough is not None and np.count_nonzero(
@@ -166,14 +172,22 @@ def _component_intervals(truth: pd.DataFrame, unknown: np.ndarray, margins: dict
         sub, sub_rhs = a[cs][:, vs], rhs[cs]
         targets = np.flatnonzero(small[vs])
 
-        def solve(cost, sub=sub, sub_rhs=sub_rhs, vs=vs):
-            result = linprog(cost, A_eq=sub, b_eq=sub_rhs, bounds=(0, None), method="highs")
+        # HiGHS's interior point method (with its crossover to a vertex) solves the large sets 2.5 times faster than
+        # its default simplex (a million-cell release: one set of 40,880 unknowns, 1.3 s against 3.3 s a program)
+        method = "highs-ipm" if len(vs) >= LARGE_SET else "highs"
+
+        def solve(cost, sub=sub, sub_rhs=sub_rhs, vs=vs, method=method):
+            result = linprog(cost, A_eq=sub, b_eq=sub_rhs, bounds=(0, None), method=method)
             if result.status == 0:
                 np.minimum.at(low, vs, result.x)
                 np.maximum.at(high, vs, result.x)
             return result
 
         for sign in (-1.0, 1.0):  # all targets at once: one feasible table each way
+            reached = (high[vs[targets]] >= hi_need[vs[targets]] - 1e-6) if sign < 0 \
+                else (low[vs[targets]] <= lo_need[vs[targets]] + 1e-6)
+            if reached.all():   # tables known already take every target this far
+                continue
             cost = np.zeros(len(vs))
             cost[targets] = sign / hi_need[vs[targets]]
             if solve(cost).status == 3:
@@ -188,6 +202,8 @@ def _component_intervals(truth: pd.DataFrame, unknown: np.ndarray, margins: dict
                 if solve(cost).status == 3:
                     high[g] = np.inf
         solved[vs] = True
+    if extremes is not None:
+        extremes[0][unk], extremes[1][unk] = low, high
     narrow = solved & small & ((low > lo_need + 1e-6) | (high < hi_need - 1e-6))
     return truth.iloc[unk[narrow]].assign(low=low[narrow], high=high[narrow])
 
@@ -212,14 +228,17 @@ class ReleaseText:
     def __init__(self, release: Path, prefixes: list[bytes]):
         self.runs: set[str] = set()
         self.raw: set[bytes] = set()
-        for path in sorted(p for p in release.rglob("*") if p.is_file()):
-            with open(path, "rb") as handle:
-                tail = b""
-                while chunk := handle.read(CHUNK):
-                    window = tail + chunk
-                    self.runs |= {r.decode() for r in re.findall(RUNS, window)}
-                    self.raw |= {prefix for prefix in prefixes if prefix in window}
-                    tail = window[-64:]
+        with duckdb.connect() as scanner:   # RE2 finds the runs three times as fast as Python's re
+            for path in sorted(p for p in release.rglob("*") if p.is_file()):
+                with open(path, "rb") as handle:
+                    tail = b""
+                    while chunk := handle.read(CHUNK):
+                        window = tail + chunk
+                        # latin-1 maps each byte to one character: the runs (ASCII) are found where they are
+                        self.runs.update(scanner.execute("select list_distinct(regexp_extract_all(?, ?))",
+                                                         [window.decode("latin-1"), RUNS.decode()]).fetchone()[0])
+                        self.raw |= {prefix for prefix in prefixes if prefix in window}
+                        tail = window[-64:]
         with duckdb.connect(str(release / "borderlens.duckdb"), read_only=True) as con:
             columns = con.execute("select schema_name, table_name, column_name from duckdb_columns() "
                                   "where not internal and database_name = current_database() "
