@@ -18,7 +18,7 @@ FAST_TESTS := tests/test_charts.py tests/test_sample_data.py tests/test_download
 	tests/test_policy.py tests/test_csv_safety.py tests/test_datapackage.py tests/test_import_contracts.py \
 	tests/test_policy_options.py
 
-.PHONY: run test test-scale coverage check lint types imports demo-release reference screenshots bench clean lock bytecode
+.PHONY: run test coverage check lint types imports demo-release reference screenshots bench clean lock bytecode
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -63,11 +63,6 @@ PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadsc
 
 test: $(STAMP) bytecode
 	$(PYTEST)
-
-# The tests at the issues' full scale (pytest -m scale: issue 15's attacks on a generated million-cell release),
-# about 7 minutes and 4.3 GB on two cores: beyond `make test`'s budget, which deselects them.
-test-scale: $(STAMP)
-	$(BIN)/python -m pytest -m scale --durations=5
 
 coverage: $(STAMP)
 	$(PYTEST) --cov --cov-report=term:skip-covered --cov-report=html

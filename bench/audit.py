@@ -11,7 +11,7 @@ primary and secondary suppressions, linear programs solved, the narrowest interv
 nothing can protect, publish seconds, and publish / baseline. With --attack, an earlier release is published first
 (dated 15 January 2025: its last three months embargoed) and the release then with --previous, and bench/attack.py
 attacks them: the LP attack over every margin, the differencing attack with both releases, and the hash attack with
-the input file (issue 15's generated 1M-cell releases: minutes, too slow for the test suite).
+the input file (issue 15's generated 1M-cell releases; tests/test_bench_audit.py runs it so in `make test`).
 Exit 0 when the publish passed its audit (and the attack recovered no more than the release declares), 1 when it
 did not, 2 on a usage mistake.
 """

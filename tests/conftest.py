@@ -221,12 +221,13 @@ def build_release_secret_inputs(folder: Path, key_from: Path | None = None) -> S
 
 # The order pytest-xdist hands the files out in (make test: --dist loadfile --no-loadscope-reorder; xdist would
 # otherwise hand out the files with the most tests first, and the long files below, with few tests, last, leaving
-# one worker running one of them alone at the end). First test_app_release, whose worker builds the dashboard tests'
-# release that most files wait for (support.built_once), while the other workers run the files that take longest
-# and need no such release (pytest --durations, make test on the 2-core CI machine), longest first; then the rest in
-# collection order.
-FIRST_FILES = ["test_app_release.py", "test_disclosure_audit.py", "test_docs.py", "test_bench_pages_smoke.py",
-               "test_make_run.py", "test_wheel.py", "test_bench_audit.py", "test_publish_faults.py"]
+# one worker running one of them alone at the end). First the longest, test_bench_audit (issue 15's million-cell
+# release and its attacks, one test of three to four minutes), then test_app_release, whose worker builds the
+# dashboard tests' release that most files wait for (support.built_once), while the other workers run the files that
+# take longest and need no such release (pytest --durations, make test on the 2-core CI machine), longest first; then
+# the rest in collection order.
+FIRST_FILES = ["test_bench_audit.py", "test_app_release.py", "test_disclosure_audit.py", "test_docs.py",
+               "test_bench_pages_smoke.py", "test_make_run.py", "test_wheel.py", "test_publish_faults.py"]
 
 
 def pytest_collection_modifyitems(items):
@@ -262,11 +263,3 @@ def deferred_downloads(monkeypatch) -> dict:
 
     monkeypatch.setattr(MediaFileManager, "add_deferred", keep)
     return made
-
-
-def pytest_terminal_summary(terminalreporter, config):
-    """Say at the end that the full-scale tests did not run (pytest-xdist's summary does not count deselected
-    tests), and how to run them."""
-    if "not scale" in (config.option.markexpr or ""):
-        terminalreporter.write_line("not run here: the tests marked scale (issue 15's million-cell release); "
-                                    "`make test-scale` runs them")
