@@ -30,7 +30,7 @@ import duckdb
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
-from attacker import K, KEY, MARGINS, _cells, _component_intervals, _truth, hash_attack  # noqa: E402
+from attacker import K, KEY, MARGINS, _cells, _component_intervals, _truth, feasible_extremes, hash_attack  # noqa: E402
 from figures import print_figures  # noqa: E402  (bench/figures.py)
 
 
@@ -42,8 +42,7 @@ def attack(work_db: Path, release: Path, previous: Path | None = None, input_fil
     declared = json.loads(info[0]) if info else {}
     unknown = truth["value_status"].isin(["suppressed", "withheld_by_publisher"]).to_numpy()
     unprotectable = int(declared.get("unprotectable", 0))
-    value = truth["true_value"].fillna(0).to_numpy(float)
-    extremes = (value.copy(), value.copy())   # each cell's least and greatest value in the feasible tables found
+    extremes = feasible_extremes(truth)   # each cell's least and greatest value in the feasible tables found
     differencing = _differencing(truth, previous, unprotectable, extremes) if previous is not None else {}
     loaded = time.perf_counter()
     # the differencing attacker holds this attacker's totals and more, so its tables are feasible here too: they

@@ -164,9 +164,16 @@ def _component_intervals(truth: pd.DataFrame, unknown: np.ndarray, margins: dict
     if extremes is not None:
         low, high = np.minimum(low, extremes[0][unk]), np.maximum(high, extremes[1][unk])
     solved = np.zeros(len(unk), dtype=bool)
+
+    def reached(cells, sign):
+        """Whether the tables found take these cells as far as they need: up (sign < 0, the cost maximises) or down."""
+        return high[cells] >= hi_need[cells] - 1e-6 if sign < 0 else low[cells] <= lo_need[cells] + 1e-6
+
+    def narrowed():
+        return solved & small & ~(reached(slice(None), -1.0) & reached(slice(None), 1.0))
+
     for component in np.unique(var_label[small]):
-        if enough is not None and np.count_nonzero(
-                solved & small & ((low > lo_need + 1e-6) | (high < hi_need - 1e-6))) >= enough:
+        if enough is not None and np.count_nonzero(narrowed()) >= enough:
             break
         vs, cs = np.flatnonzero(var_label == component), np.flatnonzero(con_label == component)
         sub, sub_rhs = a[cs][:, vs], rhs[cs]
@@ -184,9 +191,7 @@ def _component_intervals(truth: pd.DataFrame, unknown: np.ndarray, margins: dict
             return result
 
         for sign in (-1.0, 1.0):  # all targets at once: one feasible table each way
-            reached = (high[vs[targets]] >= hi_need[vs[targets]] - 1e-6) if sign < 0 \
-                else (low[vs[targets]] <= lo_need[vs[targets]] + 1e-6)
-            if reached.all():   # tables known already take every target this far
+            if reached(vs[targets], sign).all():   # tables known already take every target this far
                 continue
             cost = np.zeros(len(vs))
             cost[targets] = sign / hi_need[vs[targets]]
@@ -195,7 +200,7 @@ def _component_intervals(truth: pd.DataFrame, unknown: np.ndarray, margins: dict
         for t in targets:
             g = vs[t]
             for sign in (-1.0, 1.0):
-                if (high[g] >= hi_need[g] - 1e-6) if sign < 0 else (low[g] <= lo_need[g] + 1e-6):
+                if reached(g, sign):
                     continue
                 cost = np.zeros(len(vs))
                 cost[t] = sign
@@ -204,8 +209,14 @@ def _component_intervals(truth: pd.DataFrame, unknown: np.ndarray, margins: dict
         solved[vs] = True
     if extremes is not None:
         extremes[0][unk], extremes[1][unk] = low, high
-    narrow = solved & small & ((low > lo_need + 1e-6) | (high < hi_need - 1e-6))
+    narrow = narrowed()
     return truth.iloc[unk[narrow]].assign(low=low[narrow], high=high[narrow])
+
+
+def feasible_extremes(truth: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """The start of _component_intervals' extremes: the true table, the one table every attacker knows feasible."""
+    value = truth["true_value"].fillna(0).to_numpy(float)
+    return value.copy(), value.copy()
 
 
 RUNS = rb"[0-9a-fA-F]{10,}|[A-Za-z0-9+/_=-]{16,}"   # where a digest can sit as hex or base64

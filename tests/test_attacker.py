@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 import attacker
-from attacker import K, MARGINS, _component_intervals
+from attacker import K, MARGINS, _component_intervals, feasible_extremes
 
 
 def _suppressed_table(seed: int = 0) -> pd.DataFrame:
@@ -35,7 +35,7 @@ def test_the_lp_attack_started_from_the_differencing_tables_narrows_the_same_cou
     small = truth["true_value"].lt(K).sum()
     assert 0 < len(alone) < small, "the table must leave some small counts narrowed and protect others"
     value = truth["true_value"].to_numpy(float)
-    extremes = (value.copy(), value.copy())
+    extremes = feasible_extremes(truth)
     differencing = _component_intervals(truth, hidden, MARGINS, releases=(earlier,), extremes=extremes)
     assert set(alone.index) < set(differencing.index)   # the attacker who holds more narrows more
     assert (extremes[0] < value).any() and (extremes[1] > value).any()   # its tables were kept
