@@ -9,6 +9,7 @@ in pages/) is run in AppTest in the normal, printable (?print=true) and embedded
 
 from __future__ import annotations
 
+import collections
 import re
 from pathlib import Path
 
@@ -99,6 +100,25 @@ def test_the_release_holds_the_extreme_values(extreme_release):
         assert notices == [(3,)] and projects.fetchall() == [(4,)]
     finally:
         con.close()
+
+
+def test_the_border_list_counts_every_crossing_figure_far_dates_too(extreme_release):
+    """The sidebar's borders count a border's figures from the release's series table plus the figures dated
+    outside the charted years (which that table leaves out): the same counts as every row of crossings."""
+    from data_pipeline.views.queries import filter_options
+
+    con = duckdb.connect(str(extreme_release / "borderlens.duckdb"), read_only=True)
+    try:
+        rows = con.execute("select country_iso3, neighbor_iso3 from crossings").df()
+    finally:
+        con.close()
+    sides = rows[rows["neighbor_iso3"].notna() & (rows["neighbor_iso3"] != rows["country_iso3"])]
+    pairs = ["-".join(sorted(pair)) for pair in zip(sides["country_iso3"], sides["neighbor_iso3"])]
+    expected = {border: n for border, n in collections.Counter(pairs).items()}
+    borders = filter_options(str(extreme_release)).borders
+    found = {b: int(n) for b, n in zip(borders["border"], borders["crossings"]) if n > 0}
+    assert found == expected
+    assert sum(expected.values()) > 0
 
 
 def _run(page: str | None, view: str):
