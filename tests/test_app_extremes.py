@@ -102,23 +102,35 @@ def test_the_release_holds_the_extreme_values(extreme_release):
         con.close()
 
 
-def test_the_border_list_counts_every_crossing_figure_far_dates_too(extreme_release):
-    """The sidebar's borders count a border's figures from the release's series table plus the figures dated
-    outside the charted years (which that table leaves out): the same counts as every row of crossings."""
+def test_the_sidebar_lists_count_every_crossing_figure_far_dates_too(extreme_release):
+    """The sidebar's borders, countries and dimension codes are read from the release's series table plus the
+    figures dated outside the charted years (which that table leaves out): the same as from every crossing row."""
     from data_pipeline.views.queries import filter_options
 
     con = duckdb.connect(str(extreme_release / "borderlens.duckdb"), read_only=True)
     try:
         rows = con.execute("select country_iso3, neighbor_iso3 from crossings").df()
+        codes = con.execute("select e.key as dimension, e.value as code, count(*) as figures from "
+                            "(select unnest(map_entries(dimensions)) as e from crossings) where e.value <> '_total' "
+                            "group by all").fetchall()
+        others = {r[0] for r in con.execute("select notifying_iso3 from exercise_notices union "
+                                            "select country_iso3 from infrastructure_projects").fetchall()}
     finally:
         con.close()
     sides = rows[rows["neighbor_iso3"].notna() & (rows["neighbor_iso3"] != rows["country_iso3"])]
     pairs = ["-".join(sorted(pair)) for pair in zip(sides["country_iso3"], sides["neighbor_iso3"])]
     expected = {border: n for border, n in collections.Counter(pairs).items()}
-    borders = filter_options(str(extreme_release)).borders
-    found = {b: int(n) for b, n in zip(borders["border"], borders["crossings"]) if n > 0}
+    options = filter_options(str(extreme_release))
+    found = {b: int(n) for b, n in zip(options.borders["border"], options.borders["crossings"]) if n > 0}
     assert found == expected
     assert sum(expected.values()) > 0
+    # the country list and the dimensions' codes, read the same way
+    countries = {c for c in set(rows["country_iso3"]) | set(rows["neighbor_iso3"]) | others if isinstance(c, str)}
+    assert set(options.countries["iso3"]) == countries
+    dimensions = options.dimensions
+    assert {(d, c, int(n)) for d, c, n in zip(dimensions["dimension"], dimensions["code"],
+                                              dimensions["figures"])} == set(codes)
+    assert codes
 
 
 def _run(page: str | None, view: str):

@@ -1,20 +1,9 @@
 -- The borders (country pairs) that have data: crossings by reporting side and neighbour, notices and
 -- projects by their nearest border. One row per pair, so the sidebar list stays small.
-with crossing_rows as (
-    -- the figures per series from the release's crossing_series (which counts those the app draws as time),
-    -- and the few others (a date before 1900 or after 2199) from crossings: row groups of dates in between are
-    -- skipped, where a count of every crossing figure reads all of them (10M figures: 60 ms on every first view)
-    select country_iso3, neighbor_iso3, figures from crossing_series
-    union all
-    select country_iso3, neighbor_iso3, 1 from crossings where period_start < macros.first_charted_day()
-    union all
-    select country_iso3, neighbor_iso3, 1 from crossings where period_start > macros.last_charted_day()
-    union all
-    select country_iso3, neighbor_iso3, 1 from crossings where period_start is null
-),
-crossing_sides as (
+with crossing_sides as (
+    -- macros.series_figures: the release's series and their figure counts, not every figure
     select country_iso3, neighbor_iso3, sum(figures) as crossings
-    from crossing_rows
+    from macros.series_figures()
     where neighbor_iso3 is not null and neighbor_iso3 <> country_iso3
     group by all
 ),

@@ -1,7 +1,7 @@
 -- Countries that appear in the release's data, with their names.
 with codes as (
-    select distinct country_iso3 as iso3 from crossings
-    union select distinct neighbor_iso3 from crossings
+    select distinct country_iso3 as iso3 from macros.series_figures()   -- the series, not every figure
+    union select distinct neighbor_iso3 from macros.series_figures()
     union select distinct notifying_iso3 from exercise_notices
     union select distinct country_iso3 from infrastructure_projects
 ),

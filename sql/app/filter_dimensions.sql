@@ -3,12 +3,12 @@
 -- publisher's own code, none for codes kept as published) and how many figures carry each; the publisher's own
 -- totals ('_total') are no code to choose: a sum over the dimension gives them (macros.crossings_near).
 with source as (
-    select unnest(map_entries(dimensions)) as entry
-    from crossings
+    select unnest(map_entries(dimensions)) as entry, figures
+    from macros.series_figures()   -- the series and how many figures each holds, not every figure
     where cardinality(dimensions) > 0
 ),
 codes as (
-    select entry.key as dimension, entry.value as code, count(*) as figures
+    select entry.key as dimension, entry.value as code, sum(figures)::bigint as figures
     from source
     where entry.value <> '_total'
     group by all
