@@ -12,7 +12,7 @@ with source as materialized (
                                    $months_from)
 ),
 deduplicated as (
-    select * from macros.inbound_first('source')
+    select * from source where not mirrored_outbound   -- each flow once: the inbound side's figures
 ),
 named as (
     select location_id, macros.inbound_side(location_name, direction, country_iso3) as location_name,

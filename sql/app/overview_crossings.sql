@@ -12,7 +12,7 @@ with source as materialized (
                                    $months_from)
 ),
 deduplicated as (
-    select * from macros.inbound_first('source')
+    select * from source where not mirrored_outbound   -- each flow once: the inbound side's figures
 )
 select owner as reporter, part as measure, latest_month, last_12, previous_12, figures_last, withheld_last,
        missing_last, figures_previous, withheld_previous, missing_previous, compared_last, compared_previous,

@@ -9,7 +9,7 @@ with source as materialized (
     from macros.covered_crossings($border_a, $border_b, $countries, $dim_names, $dim_codes, $measures, $location, null, null, null)
 ),
 deduplicated as (
-    select * from macros.inbound_first('source')
+    select * from source where not mirrored_outbound   -- each flow once: the inbound side's figures
 ),
 reporter_months as (
     select year(period_start) as year, month(period_start) as month, reporter, bool_or(not absent) as covered

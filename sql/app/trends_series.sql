@@ -17,7 +17,7 @@ with source as materialized (
                                   date_trunc('month', $date_from - interval 1 year)::date, $date_to, null)
 ),
 deduplicated as (
-    select * from macros.inbound_first('source')
+    select * from source where not mirrored_outbound   -- each flow once: the inbound side's figures
 ),
 ranked as (
     -- only needed for the breakdown by crossing point; its two sides may name one crossing point differently

@@ -1,7 +1,10 @@
 -- The release's crossing figures per series key and month, as the app counts them (sql/app/macros.sql
 -- figure_months over the whole release: the sum of the published figures of day and month periods, never 0 for
 -- none, the counts of figures, published, withheld and missing, a daily series' last day; a publisher's own total
--- over a dimension stands for its parts), with the key's measure, place and countries to filter by. The app's
+-- over a dimension stands for its parts), with the key's measure, place and countries to filter by, and whether
+-- the month's figures are an outbound flow the other side counts inbound (mirrored_outbound: the app's
+-- macros.inbound_first leaves them out without matching every figure again; every filter the app applies here
+-- keeps or drops both sides of a flow together: the same crossing point, measure, month and pair of countries). The app's
 -- macros.covered_crossings reads it instead of grouping every figure again at each page view. Run with the
 -- release as the default catalog and the app's macros attached; made from the published table only, so it says
 -- nothing the crossings table does not.
@@ -10,11 +13,21 @@ with summed as (
     select * from macros.figure_months(null, null, null, null, null, null, null, null, null, null)
 ),
 key_attributes as (
-    select distinct series_key, measure, location_id, country_iso3, neighbor_iso3
+    select distinct series_key, measure, location_id, country_iso3, neighbor_iso3, direction
     from crossing_series
+),
+keyed as (
+    select s.*, a.measure, a.location_id, a.country_iso3, a.neighbor_iso3, a.direction
+    from summed s
+    join key_attributes a on a.series_key = s.series_key
+),
+inbound_months as (
+    select distinct location_id, measure, period_start, country_iso3, neighbor_iso3 from keyed where direction = 'inbound'
 )
-select s.series_key, a.measure, a.location_id, a.country_iso3, a.neighbor_iso3, s.period_start, s.value, s.figures,
-       s.published, s.withheld, s.missing, s.last_day
-from summed s
-join key_attributes a on a.series_key = s.series_key
-order by s.period_start, s.series_key
+select k.series_key, k.measure, k.location_id, k.country_iso3, k.neighbor_iso3, k.period_start, k.value, k.figures,
+       k.published, k.withheld, k.missing, k.last_day,
+       k.direction = 'outbound' and i.location_id is not null as mirrored_outbound
+from keyed k
+left join inbound_months i on k.direction = 'outbound' and i.location_id = k.location_id and i.measure = k.measure
+    and i.period_start = k.period_start and i.country_iso3 = k.neighbor_iso3 and i.neighbor_iso3 = k.country_iso3
+order by k.period_start, k.series_key
