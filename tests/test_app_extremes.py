@@ -103,9 +103,10 @@ def test_the_release_holds_the_extreme_values(extreme_release):
 
 
 def test_the_sidebar_lists_count_every_crossing_figure_far_dates_too(extreme_release):
-    """The sidebar's borders, countries and dimension codes are read from the release's series table plus the
-    figures dated outside the charted years (which that table leaves out): the same as from every crossing row."""
-    from data_pipeline.views.queries import filter_options
+    """The sidebar's borders, countries, measures and dimension codes, and the Overview's withheld counts, are read
+    from the release's series table plus the figures dated outside the charted years (which that table leaves out):
+    the same as from every crossing row."""
+    from data_pipeline.views.queries import filter_options, run
 
     con = duckdb.connect(str(extreme_release / "borderlens.duckdb"), read_only=True)
     try:
@@ -115,6 +116,9 @@ def test_the_sidebar_lists_count_every_crossing_figure_far_dates_too(extreme_rel
                             "group by all").fetchall()
         others = {r[0] for r in con.execute("select notifying_iso3 from exercise_notices union "
                                             "select country_iso3 from infrastructure_projects").fetchall()}
+        measures = con.execute("select measure, count(*), bool_or(coalesce(place_kind, 'crossing_point') = "
+                               "'crossing_point') from crossings group by all").fetchall()
+        statuses = con.execute("select value_status, count(*) from crossings group by all").fetchall()
     finally:
         con.close()
     sides = rows[rows["neighbor_iso3"].notna() & (rows["neighbor_iso3"] != rows["country_iso3"])]
@@ -131,6 +135,12 @@ def test_the_sidebar_lists_count_every_crossing_figure_far_dates_too(extreme_rel
     assert {(d, c, int(n)) for d, c, n in zip(dimensions["dimension"], dimensions["code"],
                                               dimensions["figures"])} == set(codes)
     assert codes
+    measure_rows = run(str(extreme_release), "filter_measures")
+    found = zip(measure_rows["measure"], measure_rows["figures"], measure_rows["at_crossing_points"])
+    assert {(m, int(n), bool(at)) for m, n, at in found} == set(measures)
+    withheld = run(str(extreme_release), "overview_withheld")
+    crossings = withheld[withheld["dataset"] == "crossings"]
+    assert {(s, int(n)) for s, n in zip(crossings["status"], crossings["n"])} == set(statuses)
 
 
 def _run(page: str | None, view: str):

@@ -50,8 +50,9 @@ period_granularity = { value = "day" }
 measure = { value = "persons" }
 value = "persons"
 """
-# Labelled synthetic: Nickelsdorf (HUN) every few days in March and April, one day withheld; Spielfeld (SVN)
-# in March only.
+# Labelled synthetic: Nickelsdorf (HUN) every few days in March and April 2024, one day withheld, and in March and
+# April 2025 (March 2024 is not wholly published, so March 2025 has no like-with-like pair; April has); Spielfeld
+# (SVN) in March 2024 only.
 DAILY = """point,neighbour,day,persons
 Nickelsdorf,HUN,2024-03-01,100
 Nickelsdorf,HUN,2024-03-10,110
@@ -61,6 +62,9 @@ Nickelsdorf,HUN,2024-04-05,140
 Nickelsdorf,HUN,2024-04-25,150
 Spielfeld,SVN,2024-03-02,20
 Spielfeld,SVN,2024-03-18,30
+Nickelsdorf,HUN,2025-03-03,105
+Nickelsdorf,HUN,2025-03-17,115
+Nickelsdorf,HUN,2025-04-07,145
 """
 COLUMNS = ["series_key", "period_start", "value", "figures", "published", "withheld", "missing", "last_day"]
 
@@ -176,3 +180,58 @@ def test_each_flow_is_counted_once_as_matching_every_row_counts_it(request, whic
     if which == "release_dir" and chosen in (COVERED[0], COVERED[2]):   # the store and sums made by the macro: the
         # demo's mirrored flows, in months with figures and without
         assert {absent for absent, _ in left_out} == {False, True}, left_out
+
+
+PAIRED = [  # the sidebar's filters: border, countries, period; the statements' defaults otherwise
+    Filters(date_from=dt.date(2019, 1, 1), date_to=dt.date(2025, 2, 28)),
+    Filters(border=("MEX", "USA"), date_from=dt.date(2023, 3, 1), date_to=dt.date(2024, 12, 31)),
+    Filters(countries=("CAN",), date_from=dt.date(2023, 1, 1), date_to=dt.date(2024, 6, 15)),   # summed: no store
+    Filters(date_from=dt.date(2024, 1, 1), date_to=dt.date(2025, 4, 30)),
+]
+
+
+def _statement(release: str, name: str, params: dict, find_pairs: bool) -> pd.DataFrame:
+    """sql/app/<name>.sql as the app runs it, or (find_pairs) with every year-before pair found by matching the
+    rows instead of read from the release's crossing_months."""
+    from data_pipeline.views.queries import _COMMENT, _PARAM, sql
+
+    text = sql(f"app/{name}")
+    if find_pairs:
+        assert text.count("from macros.covered_crossings(") == 1
+        text = text.replace("from macros.covered_crossings(",
+                            "from (select * replace (false as year_before_stored) from macros.covered_crossings(")
+        text = text.replace("$months_from)", "$months_from))").replace("$date_to, null)\n", "$date_to, null))\n")
+    wanted = set(_PARAM.findall(_COMMENT.sub("", text)))
+    return database(release).cursor().execute(text, {k: v for k, v in params.items() if k in wanted}).df()
+
+
+@pytest.mark.parametrize("which", ["release_dir", "cube_release", "daily_release"])
+@pytest.mark.parametrize("filters", PAIRED, ids=range(len(PAIRED)))
+def test_the_stored_year_before_pairs_are_the_pairs_matching_finds(request, which, filters):
+    """The like-with-like change (Overview, Ranking, Trends) pairs each wholly published figure with the same
+    key's figure 12 months earlier, also wholly published and not a mirrored outbound month: read from the
+    release's crossing_months (paired_year_before) where the store answers, found by matching the rows otherwise.
+    Both give the same tables."""
+    from data_pipeline.views.queries_ranking import two_year_params
+
+    release = request.getfixturevalue(which)
+    params = filters.params()
+    statements = {
+        "overview_crossings": two_year_params(release, {**params, "measures": None}, by_location=False),
+        "crossing_ranking": two_year_params(release, {**params, "measures": None}, by_location=True),
+        "trends_series": {**params, "measures": None, "grain": "month", "split": "total", "location": None},
+    }
+    compared = 0
+    for name, values in statements.items():
+        stored, matched = (_statement(release, name, values, find) for find in (False, True))
+        pd.testing.assert_frame_equal(stored, matched)
+        compared += int(stored["figures_compared"].fillna(0).sum())
+    if which == "release_dir":
+        assert compared > 0
+    if which == "daily_release" and filters.date_to == dt.date(2025, 4, 30):   # April pairs; March 2024 had a
+        # withheld day
+        series = _statement(release, "trends_series", statements["trends_series"], False)
+        series = series.set_index(pd.to_datetime(series["period"]).dt.strftime("%Y-%m"))
+        assert series.loc["2025-04", "figures_compared"] == 1
+        assert series.loc["2025-04", "value_year_before"] == 140 + 150
+        assert pd.isna(series.loc["2025-03", "figures_compared"]) or series.loc["2025-03", "figures_compared"] == 0

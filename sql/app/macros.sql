@@ -17,20 +17,18 @@ create or replace macro macros.first_charted_day() as date '1900-01-01';
 create or replace macro macros.last_charted_day() as date '2199-12-31';
 create or replace macro macros.charted(d) as d between macros.first_charted_day() and macros.last_charted_day();
 
--- The crossing figures counted by the columns of their series (the two countries, measure, dimension codes): the
+-- The crossing figures counted by the columns of their series (the two countries, measure, dimension codes,
+-- place kind; statuses: value_status -> figures): the
 -- release's crossing_series, which counts each series' figures the app draws as time, plus each figure dated
 -- outside those years (or undated) as a series of one. The sidebar's lists read it instead of every figure (10M
 -- figures: borders 55 -> 9 ms); the far dates are in row groups of their own, so finding them reads little.
 create or replace macro macros.series_figures() as table
-    select country_iso3, neighbor_iso3, measure, dimensions, figures from crossing_series
+    select country_iso3, neighbor_iso3, measure, dimensions, place_kind, figures, statuses from crossing_series
     union all
-    select country_iso3, neighbor_iso3, measure, dimensions, 1 from crossings
-    where period_start < macros.first_charted_day()
-    union all
-    select country_iso3, neighbor_iso3, measure, dimensions, 1 from crossings
-    where period_start > macros.last_charted_day()
-    union all
-    select country_iso3, neighbor_iso3, measure, dimensions, 1 from crossings where period_start is null;
+    select country_iso3, neighbor_iso3, measure, dimensions, place_kind, 1, map([value_status], [1::ubigint])
+    from crossings
+    where period_start < macros.first_charted_day() or period_start > macros.last_charted_day()
+       or period_start is null;
 
 -- True when the two countries iso3_a, iso3_b (in either order) are the border chosen: border_a, border_b, a
 -- sorted ISO3 pair; always true when none is (border_a NULL).
@@ -176,7 +174,8 @@ create or replace macro macros.whole_months(dim_names, first_month, last_month, 
 -- whole months (macros.whole_months), every filter here being one on a whole series.
 create or replace macro macros.stored_figure_months(border_a, border_b, countries, measures, location, first_month,
                                                     last_month, months_from) as table
-    select series_key, period_start, value, figures, published, withheld, missing, last_day, mirrored_outbound
+    select series_key, period_start, value, figures, published, withheld, missing, last_day, mirrored_outbound,
+           paired_year_before
     from crossing_months
     where macros.on_border(country_iso3, neighbor_iso3, border_a, border_b)
       and (countries is null or list_contains(countries, country_iso3) or list_contains(countries, neighbor_iso3))
@@ -205,13 +204,14 @@ create or replace macro macros.covered_crossings(border_a, border_b, countries, 
                                                  location, first_month, last_month, months_from) as table
     with key_sums as (
         -- mirrored_outbound: an outbound month of a flow the other side counts inbound in the same month, as the
-        -- release's crossing_months says; NULL for the sums made here, found below
+        -- release's crossing_months says; NULL for the sums made here, found below. paired_year_before: the
+        -- key's value 12 months earlier where both can be compared (stored; NULL for the sums made here)
         select *
         from macros.stored_figure_months(border_a, border_b, countries, measures, location, first_month, last_month,
                                          months_from)
         where macros.whole_months(dim_names, first_month, last_month, months_from)
         union all
-        select *, null::boolean as mirrored_outbound
+        select *, null::boolean as mirrored_outbound, null::double as paired_year_before
         from macros.figure_months(border_a, border_b, countries, dim_names, dim_codes, measures, location,
                                   first_month, last_month, months_from)
         where not macros.whole_months(dim_names, first_month, last_month, months_from)
@@ -308,14 +308,15 @@ create or replace macro macros.covered_crossings(border_a, border_b, countries, 
     select k.series_key, k.location_id, k.location_name, k.country_iso3, k.neighbor_iso3, k.direction, k.reporter,
            k.measure, k.period_start, k.value, k.figures, k.published, k.withheld, k.missing, false as absent,
            k.last_day,
-           coalesce(k.mirrored_outbound, k.direction = 'outbound' and i.location_id is not null) as mirrored_outbound
+           coalesce(k.mirrored_outbound, k.direction = 'outbound' and i.location_id is not null) as mirrored_outbound,
+           k.paired_year_before, k.mirrored_outbound is not null as year_before_stored
     from key_months k
     left join summed_inbound i on k.mirrored_outbound is null and k.direction = 'outbound'
         and i.location_id = k.location_id and i.measure = k.measure and i.period_start = k.period_start
         and i.country_iso3 = k.neighbor_iso3 and i.neighbor_iso3 = k.country_iso3
     union all
     select series_key, location_id, location_name, country_iso3, neighbor_iso3, direction, reporter, measure,
-           period_start, null::double, 1, 0, 0, 1, true, period_start, mirrored_outbound
+           period_start, null::double, 1, 0, 0, 1, true, period_start, mirrored_outbound, null::double, true
     from absent;
 
 -- The month from which covered_crossings must return rows for latest_two_years (its months_from): the earliest,
@@ -387,16 +388,19 @@ create or replace macro macros.latest_two_years(cells) as table
         where c.period_start <= o.latest_month and c.period_start > o.latest_month - interval 24 month
     ),
     year_before as (
+        -- rows whose pair the release does not store (sums made at the view)
         select series_key, (period_start + interval 12 month)::date as period_start, value
         from windowed
-        where published = figures
+        where published = figures and not year_before_stored
     ),
     paired as (
         -- each figure of the last 12 months with its same figure 12 months earlier, when both are published in
         -- full: a key has one row a month at most (covered_crossings), so at most one row pairs. A key has one
         -- owner (a reporter or a crossing point, both of the key), so the key and month alone pair them.
         select w.*,
-               case when w.period_window = 'last' and w.published = w.figures then y.value end as value_before_paired
+               case when w.period_window = 'last' and w.published = w.figures
+                    then case when w.year_before_stored then w.paired_year_before else y.value end
+               end as value_before_paired
         from windowed w
         left join year_before y on y.series_key = w.series_key and y.period_start = w.period_start
     )

@@ -1,6 +1,9 @@
 -- What is withheld, by dataset and status: every *_status column of the public tables, counted.
 with crossing_status as (
-    select 'crossings' as dataset, 'value' as field, value_status as status, count(*) as n from crossings group by all
+    -- from the series' counts by status (macros.series_figures), not from every figure
+    select 'crossings' as dataset, 'value' as field, entry.key as status, sum(entry.value) as n
+    from (select unnest(map_entries(statuses)) as entry from macros.series_figures())
+    group by all
 ),
 notice_status as (
     unpivot (select notified_on_status, troops_status, battle_tanks_status, acvs_status, artillery_status,

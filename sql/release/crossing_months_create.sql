@@ -4,5 +4,5 @@
 create table pub.main.crossing_months (
     series_key integer, measure varchar, location_id varchar, country_iso3 varchar, neighbor_iso3 varchar,
     period_start date, value double, figures bigint, published bigint, withheld bigint, missing bigint,
-    last_day date, mirrored_outbound boolean
+    last_day date, mirrored_outbound boolean, paired_year_before double
 )

@@ -4,7 +4,9 @@
 -- over a dimension stands for its parts), with the key's measure, place and countries to filter by, and whether
 -- the month's figures are an outbound flow the other side counts inbound (mirrored_outbound: the app's
 -- macros.inbound_first leaves them out without matching every figure again; every filter the app applies here
--- keeps or drops both sides of a flow together: the same crossing point, measure, month and pair of countries). The app's
+-- keeps or drops both sides of a flow together: the same crossing point, measure, month and pair of countries), and
+-- the same key's value twelve months earlier where the app compares like with like (paired_year_before: that
+-- month's figures all published, not a mirrored outbound month; NULL otherwise). The app's
 -- macros.covered_crossings reads it instead of grouping every figure again at each page view. Run with the
 -- release as the default catalog and the app's macros attached; made from the published table only, so it says
 -- nothing the crossings table does not.
@@ -23,11 +25,17 @@ keyed as (
 ),
 inbound_months as (
     select distinct location_id, measure, period_start, country_iso3, neighbor_iso3 from keyed where direction = 'inbound'
+),
+flagged as (
+    select k.*, k.direction = 'outbound' and i.location_id is not null as mirrored_outbound
+    from keyed k
+    left join inbound_months i on k.direction = 'outbound' and i.location_id = k.location_id
+        and i.measure = k.measure and i.period_start = k.period_start and i.country_iso3 = k.neighbor_iso3
+        and i.neighbor_iso3 = k.country_iso3
 )
-select k.series_key, k.measure, k.location_id, k.country_iso3, k.neighbor_iso3, k.period_start, k.value, k.figures,
-       k.published, k.withheld, k.missing, k.last_day,
-       k.direction = 'outbound' and i.location_id is not null as mirrored_outbound
-from keyed k
-left join inbound_months i on k.direction = 'outbound' and i.location_id = k.location_id and i.measure = k.measure
-    and i.period_start = k.period_start and i.country_iso3 = k.neighbor_iso3 and i.neighbor_iso3 = k.country_iso3
-order by k.period_start, k.series_key
+select f.series_key, f.measure, f.location_id, f.country_iso3, f.neighbor_iso3, f.period_start, f.value, f.figures,
+       f.published, f.withheld, f.missing, f.last_day, f.mirrored_outbound, y.value as paired_year_before
+from flagged f
+left join flagged y on y.series_key = f.series_key and y.period_start = (f.period_start - interval 12 month)::date
+    and y.published = y.figures and not y.mirrored_outbound
+order by f.period_start, f.series_key
