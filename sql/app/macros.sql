@@ -175,7 +175,10 @@ create or replace macro macros.whole_months(dim_names, first_month, last_month, 
 create or replace macro macros.stored_figure_months(border_a, border_b, countries, measures, location, first_month,
                                                     last_month, months_from) as table
     select series_key, period_start, value, figures, published, withheld, missing, last_day, mirrored_outbound,
-           paired_year_before
+           -- a pair whose earlier month is cut off (before first_month or months_from) is none here
+           case when (first_month is null or (period_start - interval 12 month)::date >= first_month)
+                     and (months_from is null or (period_start - interval 12 month)::date >= months_from)
+                then paired_year_before end as paired_year_before
     from crossing_months
     where macros.on_border(country_iso3, neighbor_iso3, border_a, border_b)
       and (countries is null or list_contains(countries, country_iso3) or list_contains(countries, neighbor_iso3))
@@ -205,7 +208,7 @@ create or replace macro macros.covered_crossings(border_a, border_b, countries, 
     with key_sums as (
         -- mirrored_outbound: an outbound month of a flow the other side counts inbound in the same month, as the
         -- release's crossing_months says; NULL for the sums made here, found below. paired_year_before: the
-        -- key's value 12 months earlier where both can be compared (stored; NULL for the sums made here)
+        -- key's value 12 months earlier where both can be compared (stored; found below for the sums made here)
         select *
         from macros.stored_figure_months(border_a, border_b, countries, measures, location, first_month, last_month,
                                          months_from)
@@ -304,19 +307,38 @@ create or replace macro macros.covered_crossings(border_a, border_b, countries, 
         select distinct location_id, measure, period_start, country_iso3, neighbor_iso3
         from key_months
         where mirrored_outbound is null and direction = 'inbound'
+    ),
+    summed_flagged as (
+        -- the sums made here, each flow's outbound side marked as crossing_months marks it
+        select k.* exclude (mirrored_outbound),
+               k.direction = 'outbound' and i.location_id is not null as mirrored_outbound
+        from key_months k
+        left join summed_inbound i on k.direction = 'outbound' and i.location_id = k.location_id
+            and i.measure = k.measure and i.period_start = k.period_start and i.country_iso3 = k.neighbor_iso3
+            and i.neighbor_iso3 = k.country_iso3
+        where k.mirrored_outbound is null
+    ),
+    summed_paired as (
+        -- and their values 12 months earlier, as crossing_months pairs them (all published there, not mirrored)
+        select k.* exclude (paired_year_before), y.value as paired_year_before
+        from summed_flagged k
+        left join summed_flagged y on y.series_key = k.series_key
+            and y.period_start = (k.period_start - interval 12 month)::date and y.published = y.figures
+            and not y.mirrored_outbound
     )
-    select k.series_key, k.location_id, k.location_name, k.country_iso3, k.neighbor_iso3, k.direction, k.reporter,
-           k.measure, k.period_start, k.value, k.figures, k.published, k.withheld, k.missing, false as absent,
-           k.last_day,
-           coalesce(k.mirrored_outbound, k.direction = 'outbound' and i.location_id is not null) as mirrored_outbound,
-           k.paired_year_before, k.mirrored_outbound is not null as year_before_stored
-    from key_months k
-    left join summed_inbound i on k.mirrored_outbound is null and k.direction = 'outbound'
-        and i.location_id = k.location_id and i.measure = k.measure and i.period_start = k.period_start
-        and i.country_iso3 = k.neighbor_iso3 and i.neighbor_iso3 = k.country_iso3
+    select series_key, location_id, location_name, country_iso3, neighbor_iso3, direction, reporter, measure,
+           period_start, value, figures, published, withheld, missing, false as absent, last_day, mirrored_outbound,
+           paired_year_before
+    from key_months
+    where mirrored_outbound is not null
     union all
     select series_key, location_id, location_name, country_iso3, neighbor_iso3, direction, reporter, measure,
-           period_start, null::double, 1, 0, 0, 1, true, period_start, mirrored_outbound, null::double, true
+           period_start, value, figures, published, withheld, missing, false as absent, last_day, mirrored_outbound,
+           paired_year_before
+    from summed_paired
+    union all
+    select series_key, location_id, location_name, country_iso3, neighbor_iso3, direction, reporter, measure,
+           period_start, null::double, 1, 0, 0, 1, true, period_start, mirrored_outbound, null::double
     from absent;
 
 -- The month from which covered_crossings must return rows for latest_two_years (its months_from): the earliest,
@@ -387,22 +409,13 @@ create or replace macro macros.latest_two_years(cells) as table
         from query_table(cells) c join owner_latest o on o.owner is not distinct from c.owner
         where c.period_start <= o.latest_month and c.period_start > o.latest_month - interval 24 month
     ),
-    year_before as (
-        -- rows whose pair the release does not store (sums made at the view)
-        select series_key, (period_start + interval 12 month)::date as period_start, value
-        from windowed
-        where published = figures and not year_before_stored
-    ),
     paired as (
         -- each figure of the last 12 months with its same figure 12 months earlier, when both are published in
-        -- full: a key has one row a month at most (covered_crossings), so at most one row pairs. A key has one
-        -- owner (a reporter or a crossing point, both of the key), so the key and month alone pair them.
-        select w.*,
-               case when w.period_window = 'last' and w.published = w.figures
-                    then case when w.year_before_stored then w.paired_year_before else y.value end
-               end as value_before_paired
-        from windowed w
-        left join year_before y on y.series_key = w.series_key and y.period_start = w.period_start
+        -- full (covered_crossings' paired_year_before: that figure is then in the 12 months before)
+        select *,
+               case when period_window = 'last' and published = figures then paired_year_before end
+                   as value_before_paired
+        from windowed
     )
     select * exclude (value_before_paired),
            case when value_before_paired is not null then value end as value_paired, value_before_paired

@@ -48,7 +48,7 @@ labelled as (
            end as series,
            d.series_key, d.location_id, d.country_iso3, d.neighbor_iso3, d.direction, d.reporter, d.measure, d.value,
            d.figures, d.published, d.withheld, d.missing, d.absent, d.period_start >= $date_from as shown,
-           d.paired_year_before, d.year_before_stored
+           d.paired_year_before
     from deduplicated d left join largest l on l.location_id = d.location_id
 ),
 per_period as (
@@ -61,16 +61,11 @@ per_period as (
     group by all
 ),
 pairs as (
-    -- a figure of the period shown and the same figure a year earlier, both wholly published: stored in the release
-    -- (covered_crossings' paired_year_before) or, for sums made at the view, found here
+    -- a figure of the period shown and the same figure a year earlier, both wholly published (covered_crossings'
+    -- paired_year_before)
     select period, series, month, value as value_now, paired_year_before as value_before
     from labelled
-    where shown and published = figures and year_before_stored and paired_year_before is not null
-    union all
-    select p.period, p.series, p.month, p.value as value_now, y.value as value_before
-    from labelled p
-    join labelled y on y.series_key = p.series_key and y.month = p.month - interval 1 year
-    where p.shown and p.published = p.figures and y.published = y.figures and not p.year_before_stored
+    where shown and published = figures and paired_year_before is not null
 ),
 reporter_months as (
     select series, period, reporter, count(distinct month) filter (where not absent) as months_covered,
