@@ -94,14 +94,27 @@ def rank_status(table: pd.DataFrame) -> list[str]:
 def trends_link(location_id: str, measure: str, filters: Filters, latest_month) -> str:
     """The relative address of a point's Trends view: its 24 months, this measure, by month (values the Trends
     page and the sidebar check against their allowed values)."""
+    return "trends?" + urlencode({"port": location_id, **_trends_query(measure, filters, latest_month)})
+
+
+def trends_links(location_ids, measure: str, filters: Filters, latest_months) -> list[str]:
+    """trends_link of each point, the same text: the part after the point's id is made once per latest month (a
+    ranking of 5,000 points has a handful), not once per row (0.4 s of the Overview at 10M figures)."""
+    rest = {}
+    for month in set(latest_months):
+        rest[month] = urlencode(_trends_query(measure, filters, month))
+    return [f"trends?{urlencode({'port': p})}&{rest[m]}" for p, m in zip(location_ids, latest_months)]
+
+
+def _trends_query(measure: str, filters: Filters, latest_month) -> dict:
     last = pd.Timestamp(latest_month)
-    query = {"port": location_id, "measure": measure, "grain": "month",
+    query = {"measure": measure, "grain": "month",
              "from": f"{last - pd.DateOffset(months=23):%Y-%m}", "to": f"{last:%Y-%m}"}
     if filters.border:
         query["border"] = "-".join(filters.border)
     if filters.countries:
         query["countries"] = ",".join(filters.countries)
-    return "trends?" + urlencode(query)
+    return query
 
 
 def two_year_params(release_path: str, params: dict, by_location: bool) -> dict:
@@ -139,10 +152,12 @@ def ranking(release_path: str, filters: Filters, measure: str, sort: str = DEFAU
     rows["last_12_status"] = [_total_status(v, f, u) for v, f, u in zip(rows["last_12"], rows["figures_last"],
                                                                         unpublished)]
     latest = pd.to_datetime(rows["latest_month"])
-    rows["window_from"] = (latest - pd.DateOffset(months=11)).dt.date
+    firsts = {m: m - pd.DateOffset(months=11) for m in latest.dropna().unique()}   # a few months, not a row each
+    rows["window_from"] = pd.to_datetime(latest.map(firsts)).dt.date
     rows["window_to"] = latest.dt.date
-    rows["window"] = [month_span(a, b) for a, b in zip(rows["window_from"], rows["window_to"])]
-    rows["trends_link"] = [trends_link(p, measure, filters, m) for p, m in zip(rows["location_id"], latest)]
+    spans = {(a, b): month_span(a, b) for a, b in set(zip(rows["window_from"], rows["window_to"]))}
+    rows["window"] = [spans[pair] for pair in zip(rows["window_from"], rows["window_to"])]
+    rows["trends_link"] = trends_links(rows["location_id"], measure, filters, latest)
     counts = rows.groupby("window", sort=False).size()
     windows = "; ".join(f"{w} ({n:,} crossing point{'s' if n > 1 else ''})" for w, n in counts.items())
     uncertain = int((rows["rank_status"] != "certain").sum())
