@@ -215,3 +215,19 @@ def test_an_embedded_ranking_ends_with_its_source_line(app_env):
     no_exception(at)
     sources = [c.value for c in at.caption if "Source:" in c.value]
     assert len(sources) == 1 and "borderlens release" in sources[0] and "Full view" in sources[0], sources
+
+
+def test_the_links_made_once_per_month_are_each_points_own_link():
+    """ranking() makes the Trends links of thousands of points at once (the part after the point's id once per
+    latest month): the same text as each point's own link, ids that need quoting included."""
+    import datetime as dt
+
+    from data_pipeline.views.queries_ranking import trends_link, trends_links
+
+    filters = Filters(border=("MEX", "USA"), countries=("MEX", "USA"), date_from=dt.date(2000, 1, 1),
+                      date_to=dt.date(2024, 12, 31))
+    ids = ["USA-2504", "a b&c=d/é", "X+Y", "", "USA-0901"]
+    months = [pd.Timestamp("2024-12-01")] * 3 + [pd.Timestamp("2023-05-01")] * 2
+    links = trends_links(ids, "people", filters, months)
+    assert links == [trends_link(i, "people", filters, m) for i, m in zip(ids, months)]
+    assert links[1].startswith("trends?port=a+b%26c%3Dd%2F%C3%A9&measure=people&grain=month&from=2023-01&to=2024-12")

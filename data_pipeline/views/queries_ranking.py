@@ -10,7 +10,7 @@ page checks against its allowed values.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 import pandas as pd
 
@@ -103,7 +103,7 @@ def trends_links(location_ids, measure: str, filters: Filters, latest_months) ->
     rest = {}
     for month in set(latest_months):
         rest[month] = urlencode(_trends_query(measure, filters, month))
-    return [f"trends?{urlencode({'port': p})}&{rest[m]}" for p, m in zip(location_ids, latest_months)]
+    return [f"trends?port={quote_plus(str(p))}&{rest[m]}" for p, m in zip(location_ids, latest_months)]
 
 
 def _trends_query(measure: str, filters: Filters, latest_month) -> dict:
