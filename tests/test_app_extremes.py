@@ -18,6 +18,7 @@ import pytest
 
 from support import REPO, SAMPLE, run_cli
 from test_app_release import no_exception, open_page, serve_in_apptest
+from test_crossing_months import location_totals
 
 FAR_DATES = ["0006-01-01 (BC)", "0001-01-01 (BC)", "1200-01-01", "9999-12-01", "12345-06-01"]
 HUGE = [1e308, 1.7976931348623157e308, float("inf"), float("nan")]
@@ -141,6 +142,10 @@ def test_the_sidebar_lists_count_every_crossing_figure_far_dates_too(extreme_rel
     withheld = run(str(extreme_release), "overview_withheld")
     crossings = withheld[withheld["dataset"] == "crossings"]
     assert {(s, int(n)) for s, n in zip(crossings["status"], crossings["n"])} == set(statuses)
+    # the Trends page's crossing points (their sums: inf, nan) as every figure sums them
+    found, summed = location_totals(str(extreme_release), (None, None, None, None, None), [m for m, _, _ in measures])
+    assert list(found["location_id"]) == list(summed["location_id"])
+    assert found["total"].astype(str).tolist() == summed["total"].astype(str).tolist()
 
 
 def _run(page: str | None, view: str):

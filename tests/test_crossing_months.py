@@ -79,6 +79,27 @@ def daily_release(tmp_path_factory) -> str:
     return str(release)
 
 
+@pytest.fixture(scope="module")
+def far_release(tmp_path_factory) -> str:
+    """The daily figures with two more figures of Nickelsdorf dated 1200 and 9999 (outside the years the app draws
+    as time), written into the working database as an older borderlens could have let them in."""
+    folder = tmp_path_factory.mktemp("far")
+    work, release = folder / "work.duckdb", folder / "release"
+    run_cli("ingest", write(folder / "daily.csv", DAILY), "--profile", write(folder / "daily.toml", DAILY_PROFILE),
+            "--db", work, "--no-progress")
+    con = duckdb.connect(str(work))
+    try:
+        for i, (day, value) in enumerate([("1200-03-01", 7.0), ("9999-12-01", 11.0)]):
+            con.execute("insert into crossing_facts select * replace (?::date as period_start, ?::double as value, "
+                        "'reported' as value_status, source_line + 100000 + ? as source_line) from crossing_facts "
+                        "where series_id in (select series_id from crossing_series_keys where location_id = ?) "
+                        "order by period_start limit 1", [day, value, i, "AUT-Nickelsdorf"])
+    finally:
+        con.close()
+    run_cli("publish", "--db", work, "--policy", write(folder / "policy.toml", NO_RULES), "--out", release)
+    return str(release)
+
+
 def _frame(release: str, statement: str, params: list) -> pd.DataFrame:
     frame = database(release).cursor().execute(statement, params).df()
     return frame[COLUMNS].sort_values(["series_key", "period_start"]).reset_index(drop=True)
@@ -210,3 +231,46 @@ def test_each_month_is_paired_with_the_same_figure_a_year_earlier_as_matching_pa
         paired = expected[expected["paired_year_before"].notna()]
         assert set(paired["period_start"].dt.strftime("%Y-%m")) == {"2025-04"}
         assert paired["paired_year_before"].tolist() == [140 + 150]
+
+
+LOCATION_FILTERS = [  # border_a, border_b, countries, dim_names, dim_codes
+    (None, None, None, None, None),
+    ("MEX", "USA", None, None, None),
+    (None, None, ["FIN", "AUT"], None, None),
+    (None, None, None, ["nationality"], ["nationality=SYR"]),
+]
+
+
+def location_totals(release: str, chosen: tuple, measures: list) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The Trends page's crossing points, largest first (sql/app/trends_locations.sql, from the release's series
+    sums), and the same worked out by summing every figure as crossings_near counts them."""
+    from data_pipeline.views.queries import run
+
+    border_a, border_b, countries, dim_names, dim_codes = chosen
+    found = run(release, "trends_locations", {"border_a": border_a, "border_b": border_b, "countries": countries,
+                                              "dim_names": dim_names, "dim_codes": dim_codes, "measures": measures})
+    summed = database(release).cursor().execute(
+        "select location_id, sum(value) as total from macros.crossings_near(?, ?, ?, ?, ?) "
+        "where list_contains(?, measure) group by location_id order by total desc nulls last, location_id",
+        [border_a, border_b, countries, dim_names, dim_codes, measures]).df()
+    return found, summed
+
+
+@pytest.mark.parametrize("which", ["release_dir", "cube_release", "daily_release", "far_release"])
+@pytest.mark.parametrize("chosen", LOCATION_FILTERS)
+def test_the_crossing_points_are_ordered_by_the_sums_of_their_figures(request, which, chosen):
+    """The stored per-series sums (crossing_series.counted_value: a publisher's total standing for its parts) and the
+    figures dated outside the charted years give each crossing point the total that summing its figures gives, in
+    the same order."""
+    release = request.getfixturevalue(which)
+    measures = [m for (m,) in database(release).cursor().execute("select distinct measure from crossing_series")
+                .fetchall()]
+    found, summed = location_totals(release, chosen, measures)
+    assert list(found["location_id"]) == list(summed["location_id"])
+    assert found["total"].isna().equals(summed["total"].isna())
+    assert found["total"].fillna(0).to_numpy() == pytest.approx(summed["total"].fillna(0).to_numpy())
+    if which == "cube_release" and chosen == LOCATION_FILTERS[0]:   # a publisher's own totals and their parts
+        assert len(found) > 0
+    if which == "far_release" and chosen == LOCATION_FILTERS[0]:   # the far-dated figures are counted
+        totals = dict(zip(found["location_id"], found["total"]))
+        assert totals["AUT-Nickelsdorf"] == 100 + 110 + 130 + 140 + 150 + 105 + 115 + 145 + 7 + 11
