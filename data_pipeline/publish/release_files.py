@@ -73,8 +73,9 @@ def public_audit(audit: dict | None) -> dict | None:
 
 def store_crossing_months(con) -> None:
     """The release's crossing_months (sql/release/crossing_months_insert.sql) and its series' counted sums
-    (crossing_series_counted.sql), summed by the app's own macros run against the new release: a cursor of its own reads the release as its default catalog (the macros name the
-    release's tables unqualified), and the macros' in-memory catalog is gone afterwards."""
+    (crossing_series_counted.sql), summed by the app's own macros run against the new release: a cursor of its own
+    reads the release as its default catalog (the macros name the release's tables unqualified), and the macros'
+    in-memory catalog is gone afterwards."""
     con.execute(sql("release/crossing_months_create"))
     release = con.cursor()
     try:

@@ -13,7 +13,8 @@ from __future__ import annotations
 # 2: the projects' date precisions (schema 012) and time_coarsened_to (issue 11)
 # 3: crossings.series_key and crossing_series.series_key (the app's series key as one integer)
 # 4: crossing_months (the crossing figures per series key and month, as the app sums them)
-# 5: crossing_months.mirrored_outbound (an outbound flow the other side counts inbound, found once at publish)
+# 5: crossing_months.mirrored_outbound and paired_year_before (each flow once, its year before; found at publish),
+#    crossing_series.statuses, place_kind and counted_value (counts and sums by series)
 RELEASE_FORMAT = 5
 FORMAT_KEY = "release_format"
 
