@@ -160,6 +160,32 @@ create or replace macro macros.figure_months(border_a, border_b, countries, dim_
     from chosen
     group by series_key, period_start;
 
+-- The months of the CTE named `months` (series_key, period_start: a month's first day, value, figures, published,
+-- and the key's location_id, measure, country_iso3, neighbor_iso3 and direction; other columns are kept), each flow
+-- and its year before found once for them: mirrored_outbound, an outbound month of a flow the other side counts
+-- inbound in the same month (same crossing point, measure and pair of countries; inbound_first leaves it out), and
+-- paired_year_before, the key's value 12 months earlier where like may be compared with like (that month among the
+-- rows, all its figures published, not mirrored; NULL otherwise). Publish stores both in crossing_months
+-- (sql/release/crossing_months_insert.sql); covered_crossings finds them for the sums it makes itself.
+create or replace macro macros.flows_paired(months) as table
+    with inbound_months as (
+        select distinct location_id, measure, period_start, country_iso3, neighbor_iso3
+        from query_table(months)
+        where direction = 'inbound'
+    ),
+    flagged as (
+        select m.*, m.direction = 'outbound' and i.location_id is not null as mirrored_outbound
+        from query_table(months) m
+        left join inbound_months i on m.direction = 'outbound' and i.location_id = m.location_id
+            and i.measure = m.measure and i.period_start = m.period_start and i.country_iso3 = m.neighbor_iso3
+            and i.neighbor_iso3 = m.country_iso3
+    )
+    select f.*, y.value as paired_year_before
+    from flagged f
+    left join flagged y on y.series_key = f.series_key
+        and y.period_start = (f.period_start - interval 12 month)::date and y.published = y.figures
+        and not y.mirrored_outbound;
+
 -- True when figure_months may be read from the release's crossing_months table: no dimension is filtered, and
 -- each bound is a month's first day (first_month, months_from) or last day (last_month), so that a month's daily
 -- figures are all in or all out.
@@ -305,29 +331,13 @@ create or replace macro macros.covered_crossings(border_a, border_b, countries, 
             and f.period_start = m.period_start and f.from_iso3 is not distinct from k.from_iso3
             and f.into_iso3 is not distinct from k.into_iso3
     ),
-    summed_inbound as (
-        -- the inbound months of the sums made here (none where crossing_months answers)
-        select distinct location_id, measure, period_start, country_iso3, neighbor_iso3
-        from key_months
-        where mirrored_outbound is null and direction = 'inbound'
-    ),
-    summed_flagged as (
-        -- the sums made here, each flow's outbound side marked as crossing_months marks it
-        select k.* exclude (mirrored_outbound),
-               k.direction = 'outbound' and i.location_id is not null as mirrored_outbound
-        from key_months k
-        left join summed_inbound i on k.direction = 'outbound' and i.location_id = k.location_id
-            and i.measure = k.measure and i.period_start = k.period_start and i.country_iso3 = k.neighbor_iso3
-            and i.neighbor_iso3 = k.country_iso3
-        where k.mirrored_outbound is null
+    summed_months as (
+        -- the sums made here (none where crossing_months answers)
+        select * exclude (mirrored_outbound, paired_year_before) from key_months where mirrored_outbound is null
     ),
     summed_paired as (
-        -- and their values 12 months earlier, as crossing_months pairs them (all published there, not mirrored)
-        select k.* exclude (paired_year_before), y.value as paired_year_before
-        from summed_flagged k
-        left join summed_flagged y on y.series_key = k.series_key
-            and y.period_start = (k.period_start - interval 12 month)::date and y.published = y.figures
-            and not y.mirrored_outbound
+        -- each flow and its year before found for them as publish finds them for crossing_months
+        select * from macros.flows_paired('summed_months')
     )
     select series_key, location_id, location_name, country_iso3, neighbor_iso3, direction, reporter, measure,
            period_start, value, figures, published, withheld, missing, false as absent, last_day, mirrored_outbound,

@@ -23,19 +23,11 @@ keyed as (
     from summed s
     join key_attributes a on a.series_key = s.series_key
 ),
-inbound_months as (
-    select distinct location_id, measure, period_start, country_iso3, neighbor_iso3 from keyed where direction = 'inbound'
-),
-flagged as (
-    select k.*, k.direction = 'outbound' and i.location_id is not null as mirrored_outbound
-    from keyed k
-    left join inbound_months i on k.direction = 'outbound' and i.location_id = k.location_id
-        and i.measure = k.measure and i.period_start = k.period_start and i.country_iso3 = k.neighbor_iso3
-        and i.neighbor_iso3 = k.country_iso3
+paired as (
+    -- each flow once (mirrored_outbound) and its year before (paired_year_before), as the app finds them
+    select * from macros.flows_paired('keyed')
 )
-select f.series_key, f.measure, f.location_id, f.country_iso3, f.neighbor_iso3, f.period_start, f.value, f.figures,
-       f.published, f.withheld, f.missing, f.last_day, f.mirrored_outbound, y.value as paired_year_before
-from flagged f
-left join flagged y on y.series_key = f.series_key and y.period_start = (f.period_start - interval 12 month)::date
-    and y.published = y.figures and not y.mirrored_outbound
-order by f.period_start, f.series_key
+select series_key, measure, location_id, country_iso3, neighbor_iso3, period_start, value, figures, published,
+       withheld, missing, last_day, mirrored_outbound, paired_year_before
+from paired
+order by period_start, series_key
