@@ -91,15 +91,10 @@ def rank_status(table: pd.DataFrame) -> list[str]:
     return words
 
 
-def trends_link(location_id: str, measure: str, filters: Filters, latest_month) -> str:
-    """The relative address of a point's Trends view: its 24 months, this measure, by month (values the Trends
-    page and the sidebar check against their allowed values)."""
-    return "trends?" + urlencode({"port": location_id, **_trends_query(measure, filters, latest_month)})
-
-
 def trends_links(location_ids, measure: str, filters: Filters, latest_months) -> list[str]:
-    """trends_link of each point, the same text: the part after the point's id is made once per latest month (a
-    ranking of 5,000 points has a handful), not once per row (0.4 s of the Overview at 10M figures)."""
+    """The relative address of each point's Trends view: its 24 months, this measure, by month (values the Trends
+    page and the sidebar check against their allowed values). The part after the point's id is made once per latest
+    month (a ranking of 5,000 points has a handful), not once per row (0.4 s of the Overview at 10M figures)."""
     rest = {}
     for month in set(latest_months):
         rest[month] = urlencode(_trends_query(measure, filters, month))
