@@ -274,3 +274,92 @@ def test_the_crossing_points_are_ordered_by_the_sums_of_their_figures(request, w
     if which == "far_release" and chosen == LOCATION_FILTERS[0]:   # the far-dated figures are counted
         totals = dict(zip(found["location_id"], found["total"]))
         assert totals["AUT-Nickelsdorf"] == 100 + 110 + 130 + 140 + 150 + 105 + 115 + 145 + 7 + 11
+
+
+def _reporter_month_params(release: str) -> list[tuple]:
+    """Filters as the Overview and Trends pass them to macros.reporter_month_sums (border_a, border_b, countries,
+    dim_names, dim_codes, measures, location, first_month, last_month, months_from): the first four only filter the
+    measures and do not cut the release's months (read from crossing_reporter_months), the others do (summed)."""
+    con = database(release).cursor()
+    months = [row[0] for row in con.execute("select distinct period_start from crossing_reporter_months "
+                                            "order by period_start").fetchall()]
+    measure = con.execute("select measure from crossing_reporter_months group by measure "
+                          "order by count(*) filter (where not absent) desc, measure limit 1").fetchone()[0]
+    end = (pd.Timestamp(months[-1]) + pd.offsets.MonthEnd(0)).date()
+    middle = months[len(months) // 2]
+    none = (None,) * 10
+    return [none,
+            none[:5] + ([measure],) + none[6:],
+            none[:8] + (end, middle),
+            none[:8] + ((pd.Timestamp(end) + pd.DateOffset(months=13) + pd.offsets.MonthEnd(0)).date(), None),
+            none[:8] + (end + dt.timedelta(days=1), middle),                     # not a month's last day
+            none[:8] + ((pd.Timestamp(middle) + pd.offsets.MonthEnd(0)).date(), None),   # cuts the months
+            none[:7] + (middle, None, None),
+            ("MEX", "USA") + none[2:],
+            none[:3] + (["nationality"], ["nationality=SYR"]) + none[5:]]
+
+
+def _summed_with_pandas(rows: pd.DataFrame) -> pd.DataFrame:
+    """covered_crossings' rows (each flow once) summed per reporter, measure and month as the Overview and Trends
+    read them: sums over no published figure empty; each month's latest complete month over its rows with figures
+    (a daily series whose last day is before the month's end: the month before); the like-with-like pairs."""
+    rows = rows.assign(period_start=pd.to_datetime(rows["period_start"]), last_day=pd.to_datetime(rows["last_day"]))
+    month_end = rows["period_start"] + pd.offsets.MonthEnd(0)
+    complete = (rows["last_day"] == rows["period_start"]) | (rows["last_day"] == month_end)
+    rows["complete_month"] = rows["period_start"].where(complete, rows["period_start"] - pd.DateOffset(months=1))
+    rows.loc[rows["absent"], "complete_month"] = pd.NaT
+    paired = (rows["published"] == rows["figures"]) & rows["paired_year_before"].notna()
+    rows["value_paired"] = rows["value"].where(paired)
+    rows["value_before_paired"] = rows["paired_year_before"].where(paired)
+    rows["figures_paired"] = paired.astype("int64")
+    grouped = rows.groupby(["reporter", "measure", "period_start"], dropna=False)
+    summed = grouped.agg(figures=("figures", "sum"), published=("published", "sum"), withheld=("withheld", "sum"),
+                         missing=("missing", "sum"), absent=("absent", "all"), complete_month=("complete_month", "max"),
+                         figures_paired=("figures_paired", "sum"))
+    for column in ("value", "value_paired", "value_before_paired"):
+        summed[column] = grouped[column].sum(min_count=1)
+    return summed.reset_index()
+
+
+@pytest.mark.parametrize("which", ["release_dir", "cube_release", "daily_release", "far_release"])
+def test_the_reporter_months_are_the_flows_summed(request, which):
+    """macros.reporter_month_sums, which the Overview's crossings and Trends' same months of earlier years read:
+    from the release's crossing_reporter_months (made once at publish) where only the measures are filtered and the
+    months are not cut, summed at the view otherwise; either way equal to covered_crossings' rows of each flow
+    summed with pandas, under filters of both kinds."""
+    release = request.getfixturevalue(which)
+    con = database(release).cursor()
+    order = ["reporter", "measure", "period_start"]
+    stored_used = []
+    for chosen in _reporter_month_params(release):
+        rows = con.execute("select * from macros.covered_crossings(?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                           "where not mirrored_outbound", list(chosen)).df()
+        want = _summed_with_pandas(rows).sort_values(order).reset_index(drop=True)
+        got = con.execute("select * from macros.reporter_month_sums(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", list(chosen)).df()
+        got = got.assign(period_start=pd.to_datetime(got["period_start"]),
+                         complete_month=pd.to_datetime(got["complete_month"]))
+        got = got[want.columns].sort_values(order).reset_index(drop=True)
+        pd.testing.assert_frame_equal(got, want, check_dtype=False, obj=str(chosen))
+        stored_used.append(con.execute("select macros.reporter_months_stored(?, ?, ?, ?, ?, ?, ?)",
+                                       [chosen[i] for i in (0, 2, 3, 6, 7, 8, 9)]).fetchone()[0])
+        if which == "release_dir" and chosen[5] is None and chosen[0] is None:   # the demo: missing months counted
+            assert want["missing"].sum() > 0 and want["figures_paired"].sum() > 0
+    # read from the table where it may, summed otherwise (the fifth, the middle month's end, cuts the months unless
+    # that month is the release's last)
+    assert stored_used[:5] == [True, True, True, True, False] and stored_used[6:] == [False, False, False]
+
+
+def test_the_overview_reads_the_stored_sums_as_it_sums_the_figures(release_dir):  # noqa: F811
+    """The Overview's crossings statement on its default period (to the release's last day: crossing_reporter_months)
+    and to the day after (not a month's last day: every figure summed at the view) gives the same table."""
+    from data_pipeline.views.queries import run
+    from data_pipeline.views.queries_ranking import two_year_params
+
+    last = database(release_dir).cursor().execute(
+        "select last_day(max(period_start)) from crossing_reporter_months").fetchone()[0]
+    tables = []
+    for date_to in (last, last + dt.timedelta(days=1)):
+        params = {**Filters(date_from=dt.date(1900, 1, 1), date_to=date_to).params(), "measures": None}
+        tables.append(run(release_dir, "overview_crossings", two_year_params(release_dir, params, by_location=False)))
+    assert len(tables[0]) > 3 and tables[0]["missing_last"].sum() > 0
+    pd.testing.assert_frame_equal(tables[0], tables[1])

@@ -21,12 +21,12 @@ from data_pipeline.publish.release_sql import DATASETS, REFERENCE_TABLES, checke
 # The release's tables besides the datasets and the reference tables (conflicting_figures since issue 11,
 # dimension_codes since issue 10's labels, crossing_series for the app's coverage of a few years).
 PUBLIC_TABLES = ("sources", "revisions", "redactions", "conflicting_figures", "dimension_codes", "crossing_series",
-                 "crossing_months")
-# Tables the publish derives from another public table by its own SQL (crossing_months from crossings): counted in
-# release.json but left out of the release id, which the table they come from already fixes (at 10M figures,
-# hashing crossing_months took 20 s with the JSON row digests of stop 32, about 4 s with table_digest.sql now).
-# borderlens verify still checks their row counts and the file's digest.
-DERIVED_TABLES = ("crossing_months",)
+                 "crossing_months", "crossing_reporter_months")
+# Tables the publish derives from another public table by its own SQL (crossing_months and crossing_reporter_months
+# from crossings): counted in release.json but left out of the release id, which the table they come from already
+# fixes (at 10M figures, hashing crossing_months took 20 s with the JSON row digests of stop 32, about 4 s with
+# table_digest.sql now). borderlens verify still checks their row counts and the file's digest.
+DERIVED_TABLES = ("crossing_months", "crossing_reporter_months")
 # The release's rows in the order of their period where the app filters by it, then of all columns (a stable order).
 ROW_ORDER = {"crossings": "period_start, columns(*)"}
 # The label of a code beyond a dimension's code list (ISO 3166) whose meaning the profile does not give: borderlens
@@ -72,11 +72,13 @@ def public_audit(audit: dict | None) -> dict | None:
 
 
 def store_crossing_months(con) -> None:
-    """The release's crossing_months (sql/release/crossing_months_insert.sql) and its series' counted sums
-    (crossing_series_counted.sql), summed by the app's own macros run against the new release: a cursor of its own
-    reads the release as its default catalog (the macros name the release's tables unqualified), and the macros'
-    in-memory catalog is gone afterwards."""
+    """The release's crossing_months (sql/release/crossing_months_insert.sql), its series' counted sums
+    (crossing_series_counted.sql) and its sums per reporter and month (crossing_reporter_months_insert.sql), summed
+    by the app's own macros run against the new release: a cursor of its own reads the release as its default
+    catalog (the macros name the release's tables unqualified), and the macros' in-memory catalog is gone
+    afterwards."""
     con.execute(sql("release/crossing_months_create"))
+    con.execute(sql("release/crossing_reporter_months_create"))
     release = con.cursor()
     try:
         release.execute("use pub")
@@ -86,6 +88,7 @@ def store_crossing_months(con) -> None:
             release.execute(sql("app/macros"))
             release.execute(sql("release/crossing_months_insert"))
             release.execute(sql("release/crossing_series_counted"))
+            release.execute(sql("release/crossing_reporter_months_insert"))
         finally:
             release.execute("detach macros")
     finally:

@@ -11,8 +11,11 @@ with source as materialized (
     from macros.covered_crossings($border_a, $border_b, $countries, $dim_names, $dim_codes, $measures, null, null, $date_to,
                                    $months_from)
 ),
-deduplicated as (
+flows as (
     select * from source where not mirrored_outbound   -- each flow once: the inbound side's figures
+),
+deduplicated as (
+    select * from macros.month_comparisons('flows')
 ),
 named as (
     select location_id, macros.inbound_side(location_name, direction, country_iso3) as location_name,

@@ -399,45 +399,113 @@ create or replace macro macros.two_year_start_series(border_a, border_b, countri
     )
 );
 
+-- The rows of covered_crossings in the CTE named by `cells` with what latest_two_years reads of each month:
+-- complete_month, the month's own first day when its figures are complete (a monthly figure; a daily figure's month
+-- when its last day is in), else the month before; value_paired and value_before_paired, for a month whose figures
+-- are all published and whose same figure 12 months earlier is too (paired_year_before), both values (sums of those
+-- compare like with like); figures_paired, how many such pairs (1 or 0).
+create or replace macro macros.month_comparisons(cells) as table
+    select *,
+           case when last_day = period_start or last_day = last_day(period_start) then period_start
+                else (period_start - interval 1 month)::date end as complete_month,
+           case when published = figures and paired_year_before is not null then value end as value_paired,
+           case when published = figures then paired_year_before end as value_before_paired,
+           (published = figures and paired_year_before is not null)::bigint as figures_paired
+    from query_table(cells);
+
+-- covered_crossings summed per reporter, measure and month, each flow once (not mirrored_outbound), with
+-- month_comparisons' columns summed too (complete_month: the latest over the rows with figures; absent: no row of
+-- the month has figures). The release's crossing_reporter_months holds it for the whole release
+-- (sql/release/crossing_reporter_months_insert.sql); reporter_month_sums reads that where it may.
+create or replace macro macros.summed_reporter_months(border_a, border_b, countries, dim_names, dim_codes, measures,
+                                                      location, first_month, last_month, months_from) as table
+    with flows as (
+        select *
+        from macros.covered_crossings(border_a, border_b, countries, dim_names, dim_codes, measures, location,
+                                      first_month, last_month, months_from)
+        where not mirrored_outbound
+    ),
+    compared as (
+        select * from macros.month_comparisons('flows')
+    )
+    select reporter, measure, period_start, sum(value) as value, sum(figures)::bigint as figures,
+           sum(published)::bigint as published, sum(withheld)::bigint as withheld, sum(missing)::bigint as missing,
+           bool_and(absent) as absent, max(complete_month) filter (where not absent) as complete_month,
+           sum(value_paired) as value_paired, sum(value_before_paired) as value_before_paired,
+           sum(figures_paired)::bigint as figures_paired
+    from compared
+    group by reporter, measure, period_start;
+
+-- True when summed_reporter_months' rows may be read from the release's crossing_reporter_months: the filters are
+-- the measures only (the table has a row for every key of every measure in every month the release covers), and
+-- the months are not cut (no first_month; last_month, when given, on or after the last day of the release's last
+-- month; months_from a month's first day), so that the same keys are expected in the same months.
+create or replace macro macros.reporter_months_stored(border_a, countries, dim_names, location, first_month,
+                                                      last_month, months_from) as
+    border_a is null and countries is null and dim_names is null and location is null and first_month is null
+    and macros.whole_months(dim_names, first_month, last_month, months_from)
+    and (last_month is null
+         or last_month::date >= (select last_day(max(period_start)) from crossing_reporter_months));
+
+-- summed_reporter_months, from the release's crossing_reporter_months where reporter_months_stored allows: the
+-- months of the chosen measures from their first month with figures (or months_from, where a key has figures
+-- before it) to their last, as covered_crossings expects each key in them. (10M figures: the Overview's crossings
+-- statement and Trends' same-months statement read a few thousand rows instead of summing 1.5M and 10M.)
+create or replace macro macros.reporter_month_sums(border_a, border_b, countries, dim_names, dim_codes, measures,
+                                                   location, first_month, last_month, months_from) as table
+    with stored as (
+        select *
+        from crossing_reporter_months
+        where macros.reporter_months_stored(border_a, countries, dim_names, location, first_month, last_month,
+                                            months_from)
+          and (measures is null or list_contains(measures, measure))
+          and (months_from is null or period_start >= months_from)
+    ),
+    stored_span as (
+        select greatest((select min(period_start) from crossing_reporter_months
+                         where not absent and (measures is null or list_contains(measures, measure))),
+                        months_from::date) as from_month,
+               max(period_start) filter (where not absent) as to_month
+        from stored
+    )
+    select s.* exclude (paired_in_span) replace (
+               -- a pair whose earlier month is cut off (before months_from) is none here, as in covered_crossings
+               case when paired_in_span then value_paired end as value_paired,
+               case when paired_in_span then value_before_paired end as value_before_paired,
+               case when paired_in_span then figures_paired else 0 end as figures_paired)
+    from (select *, months_from is null or (period_start - interval 12 month)::date >= months_from as paired_in_span
+          from stored) s
+    join stored_span b on s.period_start between b.from_month and b.to_month
+    union all
+    select *
+    from macros.summed_reporter_months(border_a, border_b, countries, dim_names, dim_codes, measures, location,
+                                       first_month, last_month, months_from)
+    where not macros.reporter_months_stored(border_a, countries, dim_names, location, first_month, last_month,
+                                            months_from);
+
 -- The last 12 complete months and the 12 before of each owner in the CTE named by `cells` (rows of
--- covered_crossings, each flow once (not mirrored_outbound), with a column `owner`: whose months they are, a
--- reporter or a crossing point). An owner's months end at its latest complete month with a published or withheld row (a monthly
--- figure's month; a daily figure's month when its last day is in); its absent rows after that are left out.
--- Each row says its window ('last', 'previous') and, for a row of the last 12 months whose figures are all
--- published and whose same figure 12 months earlier is too, both values (value_paired, value_before_paired):
--- sums of those compare like with like.
+-- month_comparisons or reporter_month_sums, each flow once (not mirrored_outbound), with a column `owner`: whose
+-- months they are, a reporter or a crossing point). An owner's months end at its latest complete month with a
+-- published or withheld row (complete_month); its absent rows after that are left out. Each row says its window
+-- ('last', 'previous').
 create or replace macro macros.latest_two_years(cells) as table
     with owner_latest as (
-        select owner,
-               max(case when last_day = period_start or last_day = last_day(period_start) then period_start
-                        else (period_start - interval 1 month)::date end) as latest_month
+        select owner, max(complete_month) as latest_month
         from query_table(cells)
         where not absent
         group by owner
-    ),
-    windowed as (
-        select c.*, o.latest_month,
-               case when c.period_start > o.latest_month - interval 12 month then 'last' else 'previous' end
-                   as period_window
-        from query_table(cells) c join owner_latest o on o.owner is not distinct from c.owner
-        where c.period_start <= o.latest_month and c.period_start > o.latest_month - interval 24 month
-    ),
-    paired as (
-        -- each figure of the last 12 months with its same figure 12 months earlier, when both are published in
-        -- full (covered_crossings' paired_year_before: that figure is then in the 12 months before)
-        select *,
-               case when period_window = 'last' and published = figures then paired_year_before end
-                   as value_before_paired
-        from windowed
     )
-    select * exclude (value_before_paired),
-           case when value_before_paired is not null then value end as value_paired, value_before_paired
-    from paired;
+    select c.*, o.latest_month,
+           case when c.period_start > o.latest_month - interval 12 month then 'last' else 'previous' end
+               as period_window
+    from query_table(cells) c join owner_latest o on o.owner is not distinct from c.owner
+    where c.period_start <= o.latest_month and c.period_start > o.latest_month - interval 24 month;
 
 -- latest_two_years summed per owner and part (the CTE named by `cells` also has a column `part`: what an owner's
 -- figures are split by, e.g. the measure; a constant for none): both totals (NULL over no published figure),
--- the figures, withheld and missing counts of each year, the like-with-like sums (compared_last,
--- compared_previous) and how many figures they pair, and the reporters with a figure in the two years.
+-- the figures, withheld and missing counts of each year, the like-with-like sums of the last 12 months
+-- (compared_last, compared_previous: each figure and its same figure 12 months earlier, which is then in the 12
+-- months before) and how many figures they pair, and the reporters with a figure in the two years.
 create or replace macro macros.two_year_totals(cells) as table
     select owner, part, any_value(latest_month) as latest_month,
            sum(value) filter (where period_window = 'last') as last_12,
@@ -448,8 +516,9 @@ create or replace macro macros.two_year_totals(cells) as table
            coalesce(sum(figures) filter (where period_window = 'previous'), 0) as figures_previous,
            coalesce(sum(withheld) filter (where period_window = 'previous'), 0) as withheld_previous,
            coalesce(sum(missing) filter (where period_window = 'previous'), 0) as missing_previous,
-           sum(value_paired) as compared_last, sum(value_before_paired) as compared_previous,
-           count(value_before_paired) as figures_compared,
+           sum(value_paired) filter (where period_window = 'last') as compared_last,
+           sum(value_before_paired) filter (where period_window = 'last') as compared_previous,
+           coalesce(sum(figures_paired) filter (where period_window = 'last'), 0)::bigint as figures_compared,
            count(distinct reporter) filter (where not absent) as reporters
     from macros.latest_two_years(cells)
     group by owner, part;

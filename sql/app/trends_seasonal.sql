@@ -4,12 +4,12 @@
 -- counts as missing: macros.covered_crossings). A sum over no published figure is NULL, never 0.
 -- Coverage: publishers names those with figures in the month; publishers_without_figures those with figures in
 -- other months of the same year but none in this one (the month's total leaves them out: no fall).
-with source as materialized (
+with deduplicated as materialized (
+    -- each flow once (the inbound side's figures), summed per reporter and month (stored at publish for a view
+    -- that filters the measures only)
     select *
-    from macros.covered_crossings($border_a, $border_b, $countries, $dim_names, $dim_codes, $measures, $location, null, null, null)
-),
-deduplicated as (
-    select * from source where not mirrored_outbound   -- each flow once: the inbound side's figures
+    from macros.reporter_month_sums($border_a, $border_b, $countries, $dim_names, $dim_codes, $measures, $location,
+                                    null, null, null)
 ),
 reporter_months as (
     select year(period_start) as year, month(period_start) as month, reporter, bool_or(not absent) as covered
