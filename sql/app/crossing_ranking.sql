@@ -17,11 +17,19 @@ flows as (
 deduplicated as (
     select * from macros.month_comparisons('flows')
 ),
+flow_keys as (
+    -- the keys with rows: what names a crossing point is constant per key
+    select any_value(location_id) as location_id, any_value(location_name) as location_name,
+           any_value(direction) as direction, any_value(country_iso3) as country_iso3,
+           any_value(neighbor_iso3) as neighbor_iso3
+    from flows
+    group by series_key
+),
 named as (
     select location_id, macros.inbound_side(location_name, direction, country_iso3) as location_name,
            macros.inbound_side(country_iso3, direction, country_iso3) as country_iso3,
            macros.inbound_side(neighbor_iso3, direction, country_iso3) as neighbor_iso3
-    from deduplicated
+    from flow_keys
     group by location_id
 )
 select t.owner as location_id, n.location_name, n.country_iso3, n.neighbor_iso3, t.latest_month, t.last_12,
