@@ -80,3 +80,8 @@ INFRASTRUCTURE_PROJECTS = Dataset(
 DATASETS = {d.name: d for d in (CROSSINGS, EXERCISE_NOTICES, INFRASTRUCTURE_PROJECTS)}
 # The canonical datasets, in the order every list of them uses (CLI, policy, release, extracts, pages).
 DATASET_NAMES = tuple(DATASETS)
+
+# The crossing measures that count people ("people, all modes" on the dashboard: persons, pedestrians and passengers).
+# The dashboard's measure choices are each measure and this group; publish stores the Ranking's default answer for
+# each of them (crossing_rankings).
+PEOPLE_MEASURES = ("persons", "pedestrians", "personal_vehicle_passengers", "bus_passengers", "train_passengers")

@@ -363,3 +363,39 @@ def test_the_overview_reads_the_stored_sums_as_it_sums_the_figures(release_dir):
         tables.append(run(release_dir, "overview_crossings", two_year_params(release_dir, params, by_location=False)))
     assert len(tables[0]) > 3 and tables[0]["missing_last"].sum() > 0
     pd.testing.assert_frame_equal(tables[0], tables[1])
+
+
+@pytest.mark.parametrize("which", ["release_dir", "cube_release", "daily_release", "far_release"])
+def test_the_stored_rankings_are_the_rankings_worked_out(request, which):
+    """The release's crossing_rankings (the Ranking's default answer for each measure choice, made at publish) equal
+    the Ranking's statement worked out on the release for the same choice, to the release's last day and to a day
+    long after it (either reads the stored answer); ranked_points reads them in the default view only."""
+    from data_pipeline.datasets import PEOPLE_MEASURES
+    from data_pipeline.views.queries import run
+    from data_pipeline.views.queries_ranking import ranked_points, two_year_params
+
+    con = database(request.getfixturevalue(which)).cursor()
+    release = request.getfixturevalue(which)
+    measures = [row[0] for row in con.execute("select distinct measure from crossing_months order by 1").fetchall()]
+    choices = [[m] for m in measures] + [list(PEOPLE_MEASURES)]
+    last = con.execute("select last_day(max(charted_to)) from crossing_series").fetchone()[0]
+    stored_choices = 0
+    for measures_chosen in choices:
+        for date_to in (last, last + dt.timedelta(days=4000)):
+            params = two_year_params(release, {**Filters(date_from=dt.date(1900, 1, 1), date_to=date_to).params(),
+                                               "measures": measures_chosen}, by_location=True)
+            assert params["series_cover"]
+            worked_out = run(release, "crossing_ranking", params)
+            stored = run(release, "crossing_ranking_stored", params)
+            if len(worked_out) == 0:
+                assert len(stored) == 0
+                continue
+            stored_choices += date_to == last
+            pd.testing.assert_frame_equal(stored, worked_out, check_dtype=False, obj=str(measures_chosen))
+            pd.testing.assert_frame_equal(ranked_points(release, params), stored)
+        filtered = two_year_params(release, {**Filters(countries=("USA",), date_from=dt.date(1900, 1, 1),
+                                                       date_to=last).params(), "measures": measures_chosen},
+                                   by_location=True)
+        pd.testing.assert_frame_equal(ranked_points(release, filtered), run(release, "crossing_ranking", filtered))
+    assert stored_choices >= 1 and stored_choices == con.execute(
+        "select count(distinct measures) from crossing_rankings").fetchone()[0]

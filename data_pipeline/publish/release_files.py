@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from data_pipeline.publish import policy as policies
+from data_pipeline.datasets import PEOPLE_MEASURES
 from data_pipeline.db import sql
 from data_pipeline.publish.operator_key import public_id
 from data_pipeline.publish.release_format import FORMAT_KEY, RELEASE_FORMAT
@@ -21,12 +22,12 @@ from data_pipeline.publish.release_sql import DATASETS, REFERENCE_TABLES, checke
 # The release's tables besides the datasets and the reference tables (conflicting_figures since issue 11,
 # dimension_codes since issue 10's labels, crossing_series for the app's coverage of a few years).
 PUBLIC_TABLES = ("sources", "revisions", "redactions", "conflicting_figures", "dimension_codes", "crossing_series",
-                 "crossing_months", "crossing_reporter_months")
-# Tables the publish derives from another public table by its own SQL (crossing_months and crossing_reporter_months
-# from crossings): counted in release.json but left out of the release id, which the table they come from already
+                 "crossing_months", "crossing_reporter_months", "crossing_rankings")
+# Tables the publish derives from another public table by its own SQL (crossing_months, crossing_reporter_months and
+# crossing_rankings, from crossings): counted in release.json but left out of the release id, which the table they come from already
 # fixes (at 10M figures, hashing crossing_months took 20 s with the JSON row digests of stop 32, about 4 s with
 # table_digest.sql now). borderlens verify still checks their row counts and the file's digest.
-DERIVED_TABLES = ("crossing_months", "crossing_reporter_months")
+DERIVED_TABLES = ("crossing_months", "crossing_reporter_months", "crossing_rankings")
 # The release's rows in the order of their period where the app filters by it, then of all columns (a stable order).
 ROW_ORDER = {"crossings": "period_start, columns(*)"}
 # The label of a code beyond a dimension's code list (ISO 3166) whose meaning the profile does not give: borderlens
@@ -73,12 +74,14 @@ def public_audit(audit: dict | None) -> dict | None:
 
 def store_crossing_months(con) -> None:
     """The release's crossing_months (sql/release/crossing_months_insert.sql), its series' counted sums
-    (crossing_series_counted.sql) and its sums per reporter and month (crossing_reporter_months_insert.sql), summed
-    by the app's own macros run against the new release: a cursor of its own reads the release as its default
-    catalog (the macros name the release's tables unqualified), and the macros' in-memory catalog is gone
-    afterwards."""
+    (crossing_series_counted.sql), its sums per reporter and month (crossing_reporter_months_insert.sql) and the
+    Ranking's default answer for each measure choice (crossing_rankings_insert.sql: each measure, and the people
+    measures), all by the app's own macros run against the new release: a cursor of its own reads the release as
+    its default catalog (the macros name the release's tables unqualified), and the macros' in-memory catalog is
+    gone afterwards."""
     con.execute(sql("release/crossing_months_create"))
     con.execute(sql("release/crossing_reporter_months_create"))
+    con.execute(sql("release/crossing_rankings_create"))
     release = con.cursor()
     try:
         release.execute("use pub")
@@ -89,6 +92,10 @@ def store_crossing_months(con) -> None:
             release.execute(sql("release/crossing_months_insert"))
             release.execute(sql("release/crossing_series_counted"))
             release.execute(sql("release/crossing_reporter_months_insert"))
+            measures = [row[0] for row in release.execute(sql("release/crossing_months_measures")).fetchall()]
+            people = [m for m in PEOPLE_MEASURES if m in measures]
+            for chosen in [[m] for m in measures] + ([list(PEOPLE_MEASURES)] if people else []):
+                release.execute(sql("release/crossing_rankings_insert"), {"measures": chosen})
         finally:
             release.execute("detach macros")
     finally:

@@ -15,7 +15,8 @@ from __future__ import annotations
 # 4: crossing_months (the crossing figures per series key and month, as the app sums them)
 # 5: crossing_months.mirrored_outbound and paired_year_before (each flow once, its year before; found at publish),
 #    crossing_series.statuses, place_kind and counted_value (counts and sums by series)
-# 6: crossing_reporter_months (the crossing figures per reporter, measure and month, as the app sums them)
+# 6: crossing_reporter_months (the crossing figures per reporter, measure and month, as the app sums them) and
+#    crossing_rankings (the Ranking's default answer per measure choice)
 RELEASE_FORMAT = 6
 FORMAT_KEY = "release_format"
 

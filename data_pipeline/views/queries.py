@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from data_pipeline.datasets import PEOPLE_MEASURES
 from data_pipeline.publish.cells import cell_km
 from data_pipeline.db import sql
 from data_pipeline.views.release_connections import DB_FILE
@@ -58,7 +59,6 @@ MEASURE_LABELS = {
     "rail_containers_empty": "empty rail containers",
     "irregular_border_crossings": "detections of irregular border crossings",
 }
-PEOPLE_MEASURES = ("persons", "pedestrians", "personal_vehicle_passengers", "bus_passengers", "train_passengers")
 PEOPLE = "people"  # pseudo-measure: the sum of PEOPLE_MEASURES
 PEOPLE_LABEL = "people, all modes"  # persons, pedestrians and passengers (About says so)
 
