@@ -17,6 +17,10 @@ from data_pipeline.errors import UserError
 from data_pipeline.paths import resource_root
 
 SQL_DIR = resource_root() / "sql"
+# The app's macros (sql/app/), in the order they must be made (DuckDB checks a macro against the tables and macros it
+# names when it is made): the dashboard makes them on each release connection, publish on the new release to store
+# the tables it derives with them.
+APP_MACROS = ("app/vd_macros", "app/macros", "app/crossing_month_macros", "app/two_year_macros")
 
 
 @cache

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from data_pipeline.publish import policy as policies
 from data_pipeline.datasets import PEOPLE_MEASURES
-from data_pipeline.db import sql
+from data_pipeline.db import APP_MACROS, sql
 from data_pipeline.publish.operator_key import public_id
 from data_pipeline.publish.release_format import FORMAT_KEY, RELEASE_FORMAT
 from data_pipeline.publish.release_sql import DATASETS, REFERENCE_TABLES, checked, run
@@ -87,8 +87,8 @@ def store_crossing_months(con) -> None:
         release.execute("use pub")
         release.execute("attach ':memory:' as macros (read_write)")
         try:
-            release.execute(sql("app/vd_macros"))
-            release.execute(sql("app/macros"))
+            for name in APP_MACROS:
+                release.execute(sql(name))
             release.execute(sql("release/crossing_months_insert"))
             release.execute(sql("release/crossing_series_counted"))
             release.execute(sql("release/crossing_reporter_months_insert"))

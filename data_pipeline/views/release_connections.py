@@ -10,7 +10,7 @@ from pathlib import Path
 
 import duckdb
 
-from data_pipeline.db import sql
+from data_pipeline.db import APP_MACROS, sql
 
 DB_FILE = "borderlens.duckdb"
 _CONNECTIONS: dict[str, tuple[tuple[int, int, int] | None, duckdb.DuckDBPyConnection]] = {}  # path -> (file, con)
@@ -42,10 +42,11 @@ def database(path: str) -> duckdb.DuckDBPyConnection:
         _CONNECTIONS.pop(next(iter(_CONNECTIONS)))[1].close()
     con = duckdb.connect(str(Path(path) / DB_FILE), read_only=True)
     con.execute("set enable_progress_bar = false")
-    # The macros the statements share (sql/app/macros.sql), made once per connection: an attached catalog belongs
-    # to the database, so every cursor of run() sees them (temp macros are per cursor: 0.6 ms each, every call).
+    # The macros the statements share (sql/app/*macros.sql; the Vienna Document rules first, which publish also
+    # runs alone), made once per connection: an attached catalog belongs to the database, so every cursor of run()
+    # sees them (temp macros are per cursor: 0.6 ms each, every call).
     con.execute("attach if not exists ':memory:' as macros (read_write)")
-    con.execute(sql("app/vd_macros"))  # the Vienna Document rules, which publish also runs alone
-    con.execute(sql("app/macros"))
+    for name in APP_MACROS:
+        con.execute(sql(name))
     _CONNECTIONS[path] = (identity, con)
     return con

@@ -1,4 +1,4 @@
--- The release's crossing_months table, empty: the app's macros (sql/app/macros.sql), which publish runs against the
+-- The release's crossing_months table, empty: the app's macros (sql/app/*macros.sql), which publish runs against the
 -- new release to fill it (crossing_months_insert.sql), read it, and DuckDB checks a macro against the tables when
 -- it is made.
 create table pub.main.crossing_months (

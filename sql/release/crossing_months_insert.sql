@@ -1,4 +1,4 @@
--- The release's crossing figures per series key and month, as the app counts them (sql/app/macros.sql
+-- The release's crossing figures per series key and month, as the app counts them (sql/app/crossing_month_macros.sql
 -- figure_months over the whole release: the sum of the published figures of day and month periods, never 0 for
 -- none, the counts of figures, published, withheld and missing, a daily series' last day; a publisher's own total
 -- over a dimension stands for its parts), with the key's measure, place and countries to filter by, and whether

@@ -1,4 +1,4 @@
--- The release's crossing_rankings table, empty: the app's macros (sql/app/macros.sql) read it, and DuckDB checks a
+-- The release's crossing_rankings table, empty: the app's macros (sql/app/two_year_macros.sql) read it, and DuckDB checks a
 -- macro against the tables when it is made; crossing_rankings_insert.sql fills it.
 create table pub.main.crossing_rankings (
     measures varchar[], location_id varchar, location_name varchar, country_iso3 varchar, neighbor_iso3 varchar,

@@ -1,4 +1,4 @@
--- The release's crossing_reporter_months table, empty: the app's macros (sql/app/macros.sql) read it, and DuckDB
+-- The release's crossing_reporter_months table, empty: the app's macros (sql/app/two_year_macros.sql) read it, and DuckDB
 -- checks a macro against the tables when it is made; crossing_reporter_months_insert.sql fills it.
 create table pub.main.crossing_reporter_months (
     reporter varchar, measure varchar, period_start date, value double, figures bigint, published bigint,

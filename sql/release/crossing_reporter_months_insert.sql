@@ -1,4 +1,4 @@
--- The release's crossing figures per reporter, measure and month as the app counts them (sql/app/macros.sql
+-- The release's crossing figures per reporter, measure and month as the app counts them (sql/app/two_year_macros.sql
 -- summed_reporter_months over the whole release, after crossing_months_insert.sql): each flow once, every month from
 -- the release's first to its last with a row for each key that has no figure in it (missing), the like-with-like
 -- pairs of each month with the same figures a year earlier, and each month's latest complete month. The Overview's

@@ -1,6 +1,6 @@
 -- Each redacted crossing figure's series key (series_key): one integer per crossing point, the two countries,
 -- direction, reporter and measure (whatever its dimension codes and period length), numbered in the order of
--- those columns. The app groups, fills and pairs a series' months by it (sql/app/macros.sql covered_crossings and
+-- those columns. The app groups, fills and pairs a series' months by it (sql/app/crossing_month_macros.sql covered_crossings and
 -- latest_two_years) instead of by six text columns: at 10M figures that took two thirds of the Overview's time.
 -- Made from the redacted rows, after every rule, so it says nothing the published columns do not.
 create or replace table crossings as
