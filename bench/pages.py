@@ -20,7 +20,9 @@
    (b) Through Streamlit: AppTest runs app.py and switches to the page in a fresh process, as the server does
    for a visitor, st.cache_data included: cold = the first view of the page in the process (the entry page's
    first run before it fills app.py's shared caches and is reported apart), warm = K more views, each a new
-   AppTest session (a new visitor, caches warm); R processes per page -> p50, p95.
+   AppTest session (a new visitor, caches warm); R processes per page -> p50, p95. Each AppTest's first run
+   (the entry page's) also scans the installed packages for Streamlit components, which a server does once at
+   start: timed and printed apart (the figures include it).
 4. Bytes per page view (unless --no-browser): `streamlit run app.py` with BORDERLENS_RELEASE on a free port;
    Debian Chromium (/usr/bin/chromium) through Playwright opens each page's address in a fresh tab of one
    browser context (so Streamlit's static bundles come from the browser cache after the first page, as for a
@@ -377,6 +379,10 @@ def main(argv: list[str] | None = None) -> int:
     entry = statistics.median(s["entry_cold_ms"] for s in report["streamlit"].values())
     print(f"first run of the entry page in a fresh process (fills app.py's caches; not in cold above unless the "
           f"page is the overview): {entry:.0f} ms")
+    scan = statistics.median(s["component_scan_ms"] for s in report["streamlit"].values())
+    print(f"of which, in each view of the entry page (the Overview's cold and warm figures, the entry page's first "
+          f"run): AppTest's scan of the installed packages for Streamlit components, {scan:.0f} ms (a server scans "
+          f"once, at start)")
     imports = statistics.median(s["imports_ms"] for s in report["server"].values())
     print(f"module imports per fresh process (not in cold): {imports:.0f} ms")
     if browser:

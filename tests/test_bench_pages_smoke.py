@@ -27,6 +27,8 @@ def test_bench_pages_prints_a_figure_per_page(tmp_path):
     assert not re.search(r"^(Map|Crossing trends) ", out, re.M), out   # only the pages asked for
     assert (tmp_path / "release" / "release.json").is_file()
     assert re.search(r"'crossings': \d+", out), out
+    # the share of the entry page's figures that is AppTest's own scan for components (timed, not left out)
+    assert re.search(r"Streamlit components, \d+ ms \(a server scans once, at start\)", out), out
 
 
 def test_bench_pages_refuses_a_page_it_does_not_know():
