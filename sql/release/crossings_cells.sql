@@ -37,70 +37,89 @@ joined as materialized (
      and p.period_start = s.period_start
      and p.period_granularity = s.period_granularity and p.measure = s.measure and p.dimensions = s.dimensions
 ),
--- each margin's groups numbered in key order (as dense_rank over the cells would, but sorting the groups, not
--- every cell), then joined back to the cells
-location_period_measure as (
-    select location_id, place_kind, period_start, period_granularity, measure,
-           row_number() over (order by location_id, place_kind, period_start, period_granularity, measure) - 1 as id
+-- each margin's groups numbered in key order (as dense_rank over the cells would): a margin's key is made of the
+-- cells' columns before the period, the period (or year, or none) and those after it; each part before and after
+-- is numbered once over the distinct combinations of the cells' other columns (a few thousand), in its own order,
+-- so that the groups are found, sorted and joined back on integers and a date, not on text
+combos as (
+    select reporter_iso3, reporter_org, location_id, place_kind, direction, country_iso3, neighbor_iso3,
+           period_granularity, measure, codes
     from joined
-    group by location_id, place_kind, period_start, period_granularity, measure
+    group by all
 ),
-location_period as (
-    select reporter_iso3, reporter_org, location_id, place_kind, direction, period_start, period_granularity, codes,
-           row_number() over (order by reporter_iso3, reporter_org, location_id, place_kind, direction, period_start,
-                                       period_granularity, codes) - 1 as id
-    from joined
-    group by reporter_iso3, reporter_org, location_id, place_kind, direction, period_start, period_granularity, codes
+ranked_combos as (
+    -- per margin, the numbers of its key's parts (before | period | after): the groups in the order of the full key
+    select *,
+           -- m_location_period_measure: location_id, place_kind | period_start | period_granularity, measure
+           dense_rank() over (order by location_id, place_kind) as r1a,
+           dense_rank() over (order by period_granularity, measure) as r1b,
+           -- m_location_period: reporter, location_id, place_kind, direction | period_start | granularity, codes
+           dense_rank() over (order by reporter_iso3, reporter_org, location_id, place_kind, direction) as r2a,
+           dense_rank() over (order by period_granularity, codes) as r2b,
+           -- m_border_period_measure: reporter, the two countries, direction | period_start | granularity,
+           -- measure, codes (r3b also closes m_country_period_measure's and m_reporter_period_measure's keys)
+           dense_rank() over (order by reporter_iso3, reporter_org, country_iso3, neighbor_iso3, direction) as r3a,
+           dense_rank() over (order by period_granularity, measure, codes) as r3b,
+           -- m_location_year_measure: reporter, location_id, place_kind, direction, measure, granularity |
+           -- period_year | codes (r4b also closes m_border_year_measure's key)
+           dense_rank() over (order by reporter_iso3, reporter_org, location_id, place_kind, direction, measure,
+                                       period_granularity) as r4a,
+           dense_rank() over (order by codes) as r4b,
+           -- m_border_year_measure: reporter, place_kind, the two countries, direction, measure, granularity |
+           -- period_year | codes
+           dense_rank() over (order by reporter_iso3, reporter_org, place_kind, country_iso3, neighbor_iso3,
+                                       direction, measure, period_granularity) as r5a,
+           -- m_country_period_measure: reporter, place_kind, country_iso3, direction | period_start | r3b's
+           dense_rank() over (order by reporter_iso3, reporter_org, place_kind, country_iso3, direction) as r6a,
+           -- m_location_measure: no period, so its id itself
+           dense_rank() over (order by reporter_iso3, reporter_org, location_id, place_kind, direction, measure,
+                                       period_granularity, codes) - 1 as r7,
+           -- m_reporter_period_measure: reporter, place_kind | period_start | r3b's
+           dense_rank() over (order by reporter_iso3, reporter_org, place_kind) as r8a
+    from combos
 ),
-border_period_measure as (
-    select reporter_iso3, reporter_org, country_iso3, neighbor_iso3, direction, period_start, period_granularity,
-           measure, codes,
-           row_number() over (order by reporter_iso3, reporter_org, country_iso3, neighbor_iso3, direction,
-                                       period_start, period_granularity, measure, codes) - 1 as id
-    from joined
-    group by reporter_iso3, reporter_org, country_iso3, neighbor_iso3, direction, period_start, period_granularity,
-             measure, codes
+ranked as materialized (
+    select j.*, c.r1a, c.r1b, c.r2a, c.r2b, c.r3a, c.r3b, c.r4a, c.r4b, c.r5a, c.r6a, c.r7, c.r8a
+    from joined j
+    join ranked_combos c
+      on c.reporter_iso3 is not distinct from j.reporter_iso3
+     and c.reporter_org is not distinct from j.reporter_org
+     and c.location_id is not distinct from j.location_id
+     and c.place_kind is not distinct from j.place_kind
+     and c.direction is not distinct from j.direction
+     and c.country_iso3 is not distinct from j.country_iso3
+     and c.neighbor_iso3 is not distinct from j.neighbor_iso3
+     and c.period_granularity is not distinct from j.period_granularity
+     and c.measure is not distinct from j.measure
+     and c.codes is not distinct from j.codes
 ),
-location_year_measure as (
-    select reporter_iso3, reporter_org, location_id, place_kind, direction, measure, period_granularity, period_year,
-           codes,
-           row_number() over (order by reporter_iso3, reporter_org, location_id, place_kind, direction, measure,
-                                       period_granularity, period_year, codes) - 1 as id
-    from joined
-    group by reporter_iso3, reporter_org, location_id, place_kind, direction, measure, period_granularity,
-             period_year, codes
+g1 as (
+    select *, row_number() over (order by r1a, period_start, r1b) - 1 as id
+    from (select distinct r1a, period_start, r1b from ranked)
 ),
-border_year_measure as (
-    select reporter_iso3, reporter_org, place_kind, country_iso3, neighbor_iso3, direction, measure,
-           period_granularity, period_year, codes,
-           row_number() over (order by reporter_iso3, reporter_org, place_kind, country_iso3, neighbor_iso3,
-                                       direction, measure, period_granularity, period_year, codes) - 1 as id
-    from joined
-    group by reporter_iso3, reporter_org, place_kind, country_iso3, neighbor_iso3, direction, measure,
-             period_granularity, period_year, codes
+g2 as (
+    select *, row_number() over (order by r2a, period_start, r2b) - 1 as id
+    from (select distinct r2a, period_start, r2b from ranked)
 ),
-country_period_measure as (
-    select reporter_iso3, reporter_org, place_kind, country_iso3, direction, period_start, period_granularity,
-           measure, codes,
-           row_number() over (order by reporter_iso3, reporter_org, place_kind, country_iso3, direction, period_start,
-                                       period_granularity, measure, codes) - 1 as id
-    from joined
-    group by reporter_iso3, reporter_org, place_kind, country_iso3, direction, period_start, period_granularity,
-             measure, codes
+g3 as (
+    select *, row_number() over (order by r3a, period_start, r3b) - 1 as id
+    from (select distinct r3a, period_start, r3b from ranked)
 ),
-location_measure as (
-    select reporter_iso3, reporter_org, location_id, place_kind, direction, measure, period_granularity, codes,
-           row_number() over (order by reporter_iso3, reporter_org, location_id, place_kind, direction, measure,
-                                       period_granularity, codes) - 1 as id
-    from joined
-    group by reporter_iso3, reporter_org, location_id, place_kind, direction, measure, period_granularity, codes
+g4 as (
+    select *, row_number() over (order by r4a, period_year, r4b) - 1 as id
+    from (select distinct r4a, period_year, r4b from ranked)
 ),
-reporter_period_measure as (
-    select reporter_iso3, reporter_org, place_kind, period_start, period_granularity, measure, codes,
-           row_number() over (order by reporter_iso3, reporter_org, place_kind, period_start, period_granularity,
-                                       measure, codes) - 1 as id
-    from joined
-    group by reporter_iso3, reporter_org, place_kind, period_start, period_granularity, measure, codes
+g5 as (
+    select *, row_number() over (order by r5a, period_year, r4b) - 1 as id
+    from (select distinct r5a, period_year, r4b from ranked)
+),
+g6 as (
+    select *, row_number() over (order by r6a, period_start, r3b) - 1 as id
+    from (select distinct r6a, period_start, r3b from ranked)
+),
+g8 as (
+    select *, row_number() over (order by r8a, period_start, r3b) - 1 as id
+    from (select distinct r8a, period_start, r3b from ranked)
 ),
 keyed as (
     select
@@ -120,84 +139,18 @@ keyed as (
         g4.id as m_location_year_measure,
         g5.id as m_border_year_measure,
         g6.id as m_country_period_measure,
-        g7.id as m_location_measure,
+        j.r7 as m_location_measure,
         g8.id as m_reporter_period_measure,
         j.reporter_iso3, j.reporter_org, j.location_id, j.direction, j.period_start, j.period_granularity, j.measure,
         j.source_id, j.source_line
-    from joined j
-    join location_period_measure g1
-      on g1.location_id is not distinct from j.location_id
-     and g1.place_kind is not distinct from j.place_kind
-     and g1.period_start is not distinct from j.period_start
-     and g1.period_granularity is not distinct from j.period_granularity
-     and g1.measure is not distinct from j.measure
-    join location_period g2
-      on g2.reporter_iso3 is not distinct from j.reporter_iso3
-     and g2.reporter_org is not distinct from j.reporter_org
-     and g2.location_id is not distinct from j.location_id
-     and g2.place_kind is not distinct from j.place_kind
-     and g2.direction is not distinct from j.direction
-     and g2.period_start is not distinct from j.period_start
-     and g2.period_granularity is not distinct from j.period_granularity
-     and g2.codes is not distinct from j.codes
-    join border_period_measure g3
-      on g3.reporter_iso3 is not distinct from j.reporter_iso3
-     and g3.reporter_org is not distinct from j.reporter_org
-     and g3.country_iso3 is not distinct from j.country_iso3
-     and g3.neighbor_iso3 is not distinct from j.neighbor_iso3
-     and g3.direction is not distinct from j.direction
-     and g3.period_start is not distinct from j.period_start
-     and g3.period_granularity is not distinct from j.period_granularity
-     and g3.measure is not distinct from j.measure
-     and g3.codes is not distinct from j.codes
-    join location_year_measure g4
-      on g4.reporter_iso3 is not distinct from j.reporter_iso3
-     and g4.reporter_org is not distinct from j.reporter_org
-     and g4.location_id is not distinct from j.location_id
-     and g4.place_kind is not distinct from j.place_kind
-     and g4.direction is not distinct from j.direction
-     and g4.measure is not distinct from j.measure
-     and g4.period_granularity is not distinct from j.period_granularity
-     and g4.period_year is not distinct from j.period_year
-     and g4.codes is not distinct from j.codes
-    join border_year_measure g5
-      on g5.reporter_iso3 is not distinct from j.reporter_iso3
-     and g5.reporter_org is not distinct from j.reporter_org
-     and g5.place_kind is not distinct from j.place_kind
-     and g5.country_iso3 is not distinct from j.country_iso3
-     and g5.neighbor_iso3 is not distinct from j.neighbor_iso3
-     and g5.direction is not distinct from j.direction
-     and g5.measure is not distinct from j.measure
-     and g5.period_granularity is not distinct from j.period_granularity
-     and g5.period_year is not distinct from j.period_year
-     and g5.codes is not distinct from j.codes
-    join country_period_measure g6
-      on g6.reporter_iso3 is not distinct from j.reporter_iso3
-     and g6.reporter_org is not distinct from j.reporter_org
-     and g6.place_kind is not distinct from j.place_kind
-     and g6.country_iso3 is not distinct from j.country_iso3
-     and g6.direction is not distinct from j.direction
-     and g6.period_start is not distinct from j.period_start
-     and g6.period_granularity is not distinct from j.period_granularity
-     and g6.measure is not distinct from j.measure
-     and g6.codes is not distinct from j.codes
-    join location_measure g7
-      on g7.reporter_iso3 is not distinct from j.reporter_iso3
-     and g7.reporter_org is not distinct from j.reporter_org
-     and g7.location_id is not distinct from j.location_id
-     and g7.place_kind is not distinct from j.place_kind
-     and g7.direction is not distinct from j.direction
-     and g7.measure is not distinct from j.measure
-     and g7.period_granularity is not distinct from j.period_granularity
-     and g7.codes is not distinct from j.codes
-    join reporter_period_measure g8
-      on g8.reporter_iso3 is not distinct from j.reporter_iso3
-     and g8.reporter_org is not distinct from j.reporter_org
-     and g8.place_kind is not distinct from j.place_kind
-     and g8.period_start is not distinct from j.period_start
-     and g8.period_granularity is not distinct from j.period_granularity
-     and g8.measure is not distinct from j.measure
-     and g8.codes is not distinct from j.codes
+    from ranked j
+    join g1 on g1.r1a = j.r1a and g1.period_start is not distinct from j.period_start and g1.r1b = j.r1b
+    join g2 on g2.r2a = j.r2a and g2.period_start is not distinct from j.period_start and g2.r2b = j.r2b
+    join g3 on g3.r3a = j.r3a and g3.period_start is not distinct from j.period_start and g3.r3b = j.r3b
+    join g4 on g4.r4a = j.r4a and g4.period_year is not distinct from j.period_year and g4.r4b = j.r4b
+    join g5 on g5.r5a = j.r5a and g5.period_year is not distinct from j.period_year and g5.r4b = j.r4b
+    join g6 on g6.r6a = j.r6a and g6.period_start is not distinct from j.period_start and g6.r3b = j.r3b
+    join g8 on g8.r8a = j.r8a and g8.period_start is not distinct from j.period_start and g8.r3b = j.r3b
 )
 select
     _rid, value, true_value, hidden, withheld, missing, eligible, carried, known,
