@@ -72,7 +72,7 @@ def public_audit(audit: dict | None) -> dict | None:
             "audited_with_previous_release": audit["previous_release"] is not None}
 
 
-def store_crossing_months(con) -> None:
+def store_derived_tables(con) -> None:
     """The release's crossing_months (sql/release/crossing_months_insert.sql), its series' counted sums
     (crossing_series_counted.sql), its sums per reporter and month (crossing_reporter_months_insert.sql) and the
     Ranking's default answer for each measure choice (crossing_rankings_insert.sql: each measure, and the people
@@ -93,8 +93,8 @@ def store_crossing_months(con) -> None:
             release.execute(sql("release/crossing_series_counted"))
             release.execute(sql("release/crossing_reporter_months_insert"))
             measures = [row[0] for row in release.execute(sql("release/crossing_months_measures")).fetchall()]
-            people = [m for m in PEOPLE_MEASURES if m in measures]
-            for chosen in [[m] for m in measures] + ([list(PEOPLE_MEASURES)] if people else []):
+            people = [list(PEOPLE_MEASURES)] if set(PEOPLE_MEASURES) & set(measures) else []
+            for chosen in [[m] for m in measures] + people:
                 release.execute(sql("release/crossing_rankings_insert"), {"measures": chosen})
         finally:
             release.execute("detach macros")
@@ -137,7 +137,7 @@ def write_database(con, path: Path, policy: policies.Policy, created: date, reda
         con.execute(sql("release/public_dimension_codes"), {"beyond_list": BEYOND_LIST})
         con.execute(sql("release/public_redactions"))
         con.execute(sql("release/public_crossing_series"))
-        store_crossing_months(con)
+        store_derived_tables(con)
         digests, row_counts = [], {}
         for table in sorted((*DATASETS, *references, *PUBLIC_TABLES)):
             if table in DERIVED_TABLES:
