@@ -109,12 +109,10 @@ create or replace macro macros.reporter_month_sums(border_a, border_b, countries
         where macros.reporter_months_stored(border_a, countries, dim_names, location, first_month, last_month,
                                             months_from)
           and (measures is null or list_contains(measures, measure))
-          and (months_from is null or period_start >= months_from)
     ),
     stored_span as (
-        select greatest((select min(period_start) from crossing_reporter_months
-                         where not absent and (measures is null or list_contains(measures, measure))),
-                        months_from::date) as from_month,
+        -- from the measures' first month with figures, or months_from when a key has figures before it
+        select greatest(min(period_start) filter (where not absent), months_from::date) as from_month,
                max(period_start) filter (where not absent) as to_month
         from stored
     )
