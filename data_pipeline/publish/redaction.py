@@ -36,6 +36,7 @@ def apply_policy(con, policy: policies.Policy, created: date, previous=None) -> 
     notes: dict = {}
     for dataset in DATASETS:
         run(con, "release/load_dataset", table=checked(dataset, DATASETS))
+        run(con, "release/number_rows", table=checked(dataset, DATASETS))
         if dataset == "crossings":
             con.execute(sql("release/crossings_time_precision"))
             con.execute(sql("release/crossings_true_value"))
