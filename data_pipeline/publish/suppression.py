@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from data_pipeline.publish import disclosure_audit, protection
 from data_pipeline.publish import policy as policies
@@ -21,6 +22,16 @@ MARGINS = ("m_location_period_measure", "m_location_period", "m_border_period_me
            # unknowns, else split into parts (disclosure_audit._split_wide)
            "m_border_year_measure", "m_country_period_measure", "m_location_measure", "m_reporter_period_measure")
 WIDE = MARGINS[4:]
+# Each margin's key as crossings_cells.sql gives it in parts: the numbered columns before the period, the period (a
+# day or a year: none for m_location_measure) and the numbered columns after it.
+MARGIN_KEYS = {"m_location_period_measure": ("r1a", "period_day", "r1b"),
+               "m_location_period": ("r2a", "period_day", "r2b"),
+               "m_border_period_measure": ("r3a", "period_day", "r3b"),
+               "m_location_year_measure": ("r4a", "period_year", "r4b"),
+               "m_border_year_measure": ("r5a", "period_year", "r4b"),
+               "m_country_period_measure": ("r6a", "period_day", "r3b"),
+               "m_location_measure": ("r7",),
+               "m_reporter_period_measure": ("r8a", "period_day", "r3b")}
 # the same margins over the cells the previous release held: its totals are known too (-1: not held)
 PREVIOUS_MARGINS = tuple("prev_" + m[2:] for m in MARGINS)
 
@@ -53,7 +64,10 @@ def secondary_suppression(con, k: float | None, p: float) -> tuple[list[tuple], 
     true_value = column("true_value", float)
     primary = (hidden & ~carried) | (carried & (true_value < (k if k is not None else 0)))
     rid = column("_rid", np.int64)
-    margins = [column(m, np.int64) for m in MARGINS + PREVIOUS_MARGINS] + dimension_margins(con, rid)
+    ids = margin_ids(table)
+    in_previous = column("in_previous", bool)
+    margins = ([ids[m] for m in MARGINS] + [np.where(in_previous, ids[m], -1) for m in MARGINS]
+               + dimension_margins(con, rid))
     cells = disclosure_audit.Cells(true_value=true_value, hidden=hidden, withheld=column("withheld", bool),
                                    missing=column("missing", bool),
                                    eligible=column("eligible", bool) & ~column("known", bool),
@@ -85,6 +99,56 @@ def secondary_suppression(con, k: float | None, p: float) -> tuple[list[tuple], 
         con.unregister("_secondary_cells")
     return counts, int(alone_mask.sum()), {"audit": result, "rid": column("_rid", np.int64),
                                            "true_value": true_value}
+
+
+def margin_ids(table: pa.Table) -> dict[str, np.ndarray]:
+    """Each margin's group of every cell: its groups numbered 0.. in the order of their keys (MARGIN_KEYS), as
+    dense_rank over the cells' key columns would number them. The period's NULL (none) sorts last, as in SQL; the
+    periods are numbered first (a few hundred where the days span decades), so that a key packs into few numbers."""
+    parts = {}
+    for name in {part for key in MARGIN_KEYS.values() for part in key}:
+        values = table.column(name)
+        if values.null_count:
+            values = values.fill_null(int(pc.max(values).as_py() or 0) + 1)
+        values = np.asarray(values.to_numpy(), dtype=np.int64)
+        parts[name] = _ordered_ids(values - values.min(initial=0)) if name.startswith("period_") else values
+    return {margin: _tuple_ids([parts[p] for p in key]) for margin, key in MARGIN_KEYS.items()}
+
+
+def _tuple_ids(parts: list[np.ndarray]) -> np.ndarray:
+    """Dense ids 0.. of the rows' tuples of whole numbers, in the tuples' order: the parts packed into one number
+    (each from 0, so the order holds), re-numbered first where one number cannot hold them all."""
+    packed = np.zeros(len(parts[0]), dtype=np.int64)
+    span = 1
+    for part in parts:
+        low = int(part.min(initial=0))
+        size = int(part.max(initial=0)) - low + 1
+        if span * size >= 1 << 62:
+            packed = _ordered_ids(packed)
+            span = int(packed.max(initial=0)) + 1
+        if span * size >= 1 << 62:   # the part alone spans too much: its own numbers (fewer than the cells)
+            part, low = _ordered_ids(part - low), 0
+            size = int(part.max(initial=0)) + 1
+        packed *= size
+        packed += part
+        packed -= low
+        span *= size
+    return _ordered_ids(packed)
+
+
+def _ordered_ids(values: np.ndarray) -> np.ndarray:
+    """values (whole numbers from 0) numbered 0.. in their order: by a table of the numbers present where they span
+    not much more than there are values (at 10M cells 0.1 s a margin), else by pandas.factorize (a hash table)."""
+    span = int(values.max(initial=-1)) + 1
+    if span <= 8 * len(values) + 1024:
+        present = np.zeros(span, dtype=bool)
+        present[values] = True
+        rank = np.cumsum(present, dtype=np.int64)
+        rank -= 1
+        return rank[values]
+    import pandas as pd
+
+    return np.asarray(pd.factorize(values, sort=True)[0], dtype=np.int64)
 
 
 def dimension_margins(con, rid: np.ndarray) -> list[np.ndarray]:
