@@ -28,12 +28,13 @@ def file_digest(path: Path) -> str:
 
 def manifest_of(folder: Path) -> dict[str, dict]:
     """{relative path: {"bytes", "sha256"}} of every file in folder but digests.json, in path order."""
-    files = {}
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        name = path.relative_to(folder).as_posix()
-        if name != DIGESTS:
-            files[name] = {"bytes": path.stat().st_size, "sha256": file_digest(path)}
-    return files
+    from concurrent.futures import ThreadPoolExecutor
+
+    paths = [p for p in sorted(folder.rglob("*")) if p.is_file() and p.relative_to(folder).as_posix() != DIGESTS]
+    # two files at a time (hashlib lets go of the GIL): a 10M-figure release holds 12 GB of extracts, 16 s one by one
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        digests = list(pool.map(file_digest, paths))
+    return {p.relative_to(folder).as_posix(): {"bytes": p.stat().st_size, "sha256": d} for p, d in zip(paths, digests)}
 
 
 def write_digests(folder: Path, release_id: str) -> None:
