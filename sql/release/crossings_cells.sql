@@ -14,9 +14,10 @@
 -- months' totals), and each dimension has a margin of its own (crossings_dimension_margins.sql).
 -- A place is a location_id of one place_kind: a crossing point and a route that share a code are two places, in
 -- margins of their own and matched only to their own kind's cells of the previous release.
--- and the same over the cells the previous release held (prev_*: the group's id, -1 for a cell it did not hold;
--- the ids are the m_* ones, so not dense, which the audit does not need): a reader who kept the previous release
--- knows its totals too. true_value is the working value (the audit's truth).
+-- and the same over the cells the previous release held (in_previous; suppression.secondary_suppression keeps
+-- the m_* id of such a cell and -1 for the others, so not dense, which the audit does not need): a reader who kept
+-- the previous release knows its totals too. true_value is the working value (the audit's truth). The margins' ids
+-- themselves are numbered by suppression.margin_ids from the parts this statement gives (below).
 with source as (
     -- the columns read below only: `joined` is stored once, and the scratch table has dozens more
     select _rid, value, _true_value, value_status, reporter_iso3, reporter_org, location_id, place_kind, direction,
