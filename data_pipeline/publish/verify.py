@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from data_pipeline.errors import UserError
@@ -28,8 +29,6 @@ def file_digest(path: Path) -> str:
 
 def manifest_of(folder: Path) -> dict[str, dict]:
     """{relative path: {"bytes", "sha256"}} of every file in folder but digests.json, in path order."""
-    from concurrent.futures import ThreadPoolExecutor
-
     paths = [p for p in sorted(folder.rglob("*")) if p.is_file() and p.relative_to(folder).as_posix() != DIGESTS]
     # two files at a time (hashlib lets go of the GIL): a 10M-figure release holds 12 GB of extracts, 16 s one by one
     with ThreadPoolExecutor(max_workers=2) as pool:
