@@ -140,11 +140,11 @@ def audit(cells: Cells, hidden: np.ndarray, p: float, exempt: np.ndarray | None 
         if len(cs) == 1 and len(vs) > 1:  # one group sum: anything from 0 to the remainder
             lower[ts], upper[ts] = 0.0, b[0]
             continue
-        programs.append((cs, vs, ts))
+        programs.append((cs, vs, ts, b))
 
     def solved(component):
-        cs, vs, ts = component
-        program = _Program(A[cs][:, vs].tocsc(), residual[cs])
+        cs, vs, ts, b = component
+        program = _Program(A[cs][:, vs].tocsc(), b)
         local = np.searchsorted(vs, position[targets[ts]])
         return ts, program.intervals(local, truth[uidx[vs]], lo_need[ts], hi_need[ts]), program.solved
 
