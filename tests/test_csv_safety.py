@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 from pathlib import Path
 
 import duckdb
@@ -153,31 +152,3 @@ def test_a_large_table_is_written_in_its_own_order(tmp_path: Path, fmt: str):
         ids = [f["properties"]["i"] for f in json.loads(out.read_text(encoding="utf-8"))["features"]]
     con.close()
     assert ids == list(range(300000))
-
-
-def test_a_large_geojson_gets_its_opening_inserted_not_copied(tmp_path: Path, monkeypatch):
-    """Past exports.INSERT_FROM the features file gets the collection's opening by blocks inserted before it (no copy
-    of gigabytes): the same document as a copy gives, to a JSON reader, with members before the features."""
-    con = duckdb.connect(str(tmp_path / "t.duckdb"))
-    con.execute("create table t as select i, 'place ' || i as name, -70.0 + i / 1000 as lon, 40.0 as lat "
-                "from range(20000) r(i) order by i")
-    members = {"citation": "borderlens release x", "licence": "CC BY 4.0"}
-    copied, inserted = tmp_path / "copied.geojson", tmp_path / "inserted.geojson"
-    exports.write_features(con, "select * from t", [], copied, members)
-    monkeypatch.setattr(exports, "INSERT_FROM", 0)
-    exports.write_features(con, "select * from t", [], inserted, members)
-    con.close()
-    assert json.loads(inserted.read_bytes()) == json.loads(copied.read_bytes())
-    assert len(json.loads(inserted.read_bytes())["features"]) == 20000
-    assert list(json.loads(inserted.read_bytes())) == ["type", "citation", "licence", "features"]
-    assert not list(tmp_path.glob("*.body"))
-    # on a file system that can insert blocks (this checkout's: ext4), the opening is padded to a whole block
-    opening = copied.read_bytes()[:copied.read_bytes().index(b'"features":') + len(b'"features":')]
-    probe = tmp_path / "probe"
-    probe.write_bytes(b"x" * (1 << 16))
-    if exports._insert_before(probe, b"y"):
-        block = os.statvfs(probe).f_bsize
-        assert inserted.read_bytes()[:block] == opening + b" " * (block - len(opening))
-        assert probe.read_bytes() == b"y" + b" " * (block - 1) + b"x" * (1 << 16)
-    else:   # tmpfs and the like: the copy, byte for byte
-        assert inserted.read_bytes() == copied.read_bytes()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,6 +16,7 @@ import duckdb
 import pyarrow as pa
 
 from data_pipeline.db import sql
+from data_pipeline.export.copy_sink import copy_sink
 
 BATCH_ROWS = 100_000
 GEOMETRY_COLUMNS = ("area_geojson", "geometry_geojson")
@@ -68,31 +68,29 @@ def _csv_cell(name: str, kind: str) -> str:
     return col
 
 
-def _copy(con, columns: str, query: str, params, out: Path, options: str) -> int:
-    """COPY (select columns from (query)) to out; returns the number of rows written."""
+def _copy(con, columns: str, query: str, params, out: Path, options: str, before: bytes = b"", after: bytes = b"",
+          digests: dict | None = None) -> int:
+    """COPY (select columns from (query)) to out, between before and after; returns the number of rows written.
+    digests: {out: {"bytes", "sha256"}} added where the file was hashed as it was written (copy_sink)."""
     con.execute(sql("export/macros"))
-    statement = f"copy (select {columns} from ({query}) as _rows) to {_string(out)} ({options})"
-    return int(con.execute(statement, params or None).fetchall()[0][0])
+    with copy_sink(out, before, after) as sink:
+        statement = (f"copy (select {columns} from ({query}) as _rows) to {_string(sink.target)} "
+                     f"({options}, use_tmp_file false)")
+        rows = int(con.execute(statement, params or None).fetchall()[0][0])
+    if digests is not None and sink.sha256 is not None:
+        digests[out] = {"bytes": sink.bytes, "sha256": sink.sha256}
+    return rows
 
 
 def _string(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
 
-def write_csv(con, query: str, params, out: Path, excel: bool = False) -> int:
+def write_csv(con, query: str, params, out: Path, excel: bool = False, digests: dict | None = None) -> int:
     """RFC 4180 CSV with CRLF line ends; with a UTF-8 byte-order mark first when for Excel. Returns rows."""
     columns = ", ".join(_csv_cell(n, k) for n, k in _columns(con, query, params))
-    if not excel:
-        return _copy(con, columns, query, params, out, "format csv, header, new_line '\r\n'")
-    body = out.with_name(out.name + ".body")
-    try:
-        rows = _copy(con, columns, query, params, body, "format csv, header, new_line '\r\n'")
-        with open(out, "wb") as handle, open(body, "rb") as source:
-            handle.write(BOM)
-            shutil.copyfileobj(source, handle, 1 << 20)
-    finally:
-        _remove(body)
-    return rows
+    return _copy(con, columns, query, params, out, "format csv, header, new_line '\r\n'", BOM if excel else b"",
+                 digests=digests)
 
 
 def query_reader(con: duckdb.DuckDBPyConnection, query: str, params) -> pa.RecordBatchReader:
@@ -130,60 +128,17 @@ def _feature_columns(columns: list[tuple[str, str]]) -> str:
     return f"'Feature' as type, {geometry}::json as geometry, {properties} as properties"
 
 
-INSERT_FROM = 64 << 20  # bytes: features this large get their opening inserted before them, not copied behind it
-
-
-def write_features(con, query: str, params, out: Path, members: dict | None = None) -> int:
+def write_features(con, query: str, params, out: Path, members: dict | None = None,
+                   digests: dict | None = None) -> int:
     """A GeoJSON FeatureCollection (RFC 7946), with members (e.g. citation, licence) before the features."""
     columns = _feature_columns(_columns(con, query, params))
     head = "".join(f"{json.dumps(k)}:{json.dumps(v, ensure_ascii=False)}," for k, v in (members or {}).items())
     opening = ('{"type":"FeatureCollection",' + head + '"features":').encode("utf-8")
-    body = out.with_name(out.name + ".body")
-    try:
-        rows = _copy(con, columns, query, params, body, "format json, array true")
-        if body.stat().st_size >= INSERT_FROM and _insert_before(body, opening):
-            with open(body, "ab") as handle:
-                handle.write(b"}\n")
-            os.replace(body, out)
-        else:
-            with open(out, "wb") as handle, open(body, "rb") as source:
-                handle.write(opening)
-                shutil.copyfileobj(source, handle, 1 << 20)
-                handle.write(b"}\n")
-    finally:
-        _remove(body)
-    return rows
+    return _copy(con, columns, query, params, out, "format json, array true", opening, b"}\n", digests)
 
 
-_INSERT_RANGE = 0x20  # FALLOC_FL_INSERT_RANGE (linux/falloc.h)
-
-
-def _insert_before(path: Path, opening: bytes) -> bool:
-    """Put opening before the file's bytes without copying them: whole blocks inserted at its start (fallocate's
-    FALLOC_FL_INSERT_RANGE, ext4 and xfs), holding opening and then spaces, whitespace to JSON. At 10M crossing
-    figures the GeoJSON is 8.9 GB: the copy took 14 s and as much disk again. False where the file system cannot
-    (tmpfs, overlayfs, another system): the caller copies."""
-    import ctypes
-
-    try:
-        fallocate = ctypes.CDLL(None, use_errno=True).fallocate
-    except (OSError, AttributeError):
-        return False
-    fallocate.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int64, ctypes.c_int64]
-    block = os.statvfs(path).f_bsize
-    length = -(-len(opening) // block) * block
-    fd = os.open(path, os.O_RDWR)
-    try:
-        if fallocate(fd, _INSERT_RANGE, 0, length) != 0:
-            return False
-        os.pwrite(fd, opening + b" " * (length - len(opening)), 0)
-        return True
-    finally:
-        os.close(fd)
-
-
-def write_geojson(con, query: str, params, out: Path) -> int:
-    return write_features(con, query, params, out)
+def write_geojson(con, query: str, params, out: Path, digests: dict | None = None) -> int:
+    return write_features(con, query, params, out, digests=digests)
 
 
 def table_file(table: pa.Table, fmt: str, members: dict | None = None) -> bytes:

@@ -153,11 +153,11 @@ def _rows_query(table: str, filters: str, codes: dict | None = None) -> tuple[st
 
 
 def _write(con, query: str, params, fmt: str, out: Path, excel: bool = False,
-           metadata: dict[str, str] | None = None) -> int:
+           metadata: dict[str, str] | None = None, digests: dict | None = None) -> int:
     if fmt == "csv":
-        return exports.write_csv(con, query, params, out, excel=excel)
+        return exports.write_csv(con, query, params, out, excel=excel, digests=digests)
     if fmt == "geojson":
-        return exports.write_geojson(con, query, params, out)
+        return exports.write_geojson(con, query, params, out, digests)
     import pyarrow.parquet as pq
 
     exports.write_parquet(con, query, params, out, metadata)
@@ -167,8 +167,10 @@ def _write(con, query: str, params, fmt: str, out: Path, excel: bool = False,
 # ---------------------------------------------------------------------------------------------- a release's extracts
 
 
-def write_release_extracts(folder: Path, info: dict) -> None:
-    """extracts/<dataset>.csv|.parquet|.geojson from the release's own database, and datapackage.json."""
+def write_release_extracts(folder: Path, info: dict) -> dict[Path, dict]:
+    """extracts/<dataset>.csv|.parquet|.geojson from the release's own database, and datapackage.json. Returns the
+    size and SHA-256 of the extracts hashed as they were written ({path: {"bytes", "sha256"}}), for digests.json."""
+    digests: dict[Path, dict] = {}
     con = connect(folder / "borderlens.duckdb", read_only=True)
     try:
         columns = table_columns(con)
@@ -182,11 +184,12 @@ def write_release_extracts(folder: Path, info: dict) -> None:
             query, names = _rows_query(dataset, "true", codes[dataset])
             for fmt in FORMATS:
                 _write(con, query, names, fmt, folder / "extracts" / f"{dataset}.{fmt}",
-                       metadata=parquet_metadata(package))
+                       metadata=parquet_metadata(package), digests=digests)
     finally:
         con.close()
     (folder / "datapackage.json").write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n",
                                              encoding="utf-8")
+    return digests
 
 
 def licence_words(package: dict) -> str:

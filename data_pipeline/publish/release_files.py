@@ -50,7 +50,7 @@ def write_release_files(con, folder: Path, policy: policies.Policy, created: dat
 
     audit = public_audit(audit)
     info = write_database(con, folder / "borderlens.duckdb", policy, created, redactions, references, key, audit)
-    extracts.write_release_extracts(folder, info)
+    hashed = extracts.write_release_extracts(folder, info)
     feed.write_release_feed(folder, previous)
     write_json(folder / "redactions.json", {"release_id": info["release_id"], "created": created.isoformat(),
                                             "policy": policy.name, "redactions": redactions,
@@ -61,7 +61,7 @@ def write_release_files(con, folder: Path, policy: policies.Policy, created: dat
         "policy": {"name": policy.name, "file": Path(policy.path).name,
                    "rules": [r.id for r in policy.rules], "text": policy.plain_text()},
     })
-    write_digests(folder, info["release_id"])  # last: the size and SHA-256 of every file, for `borderlens verify`
+    write_digests(folder, info["release_id"], hashed)  # last: the size and SHA-256 of every file, for `borderlens verify`
     return info
 
 

@@ -19,6 +19,7 @@ from data_pipeline.errors import UserError
 
 PUBLISH_PREFIX = "borderlens-publish-"
 INGEST_PREFIX = "borderlens-ingest-"   # an ingest's copies of its inputs (transcoded, re-lined, staged)
+COPY_PREFIX = "borderlens-copy-"   # the pipe an extract is written through (export/copy_sink.py)
 ALIVE = ".alive"  # the file a live scratch folder's process holds locked
 
 
@@ -50,7 +51,7 @@ def private_tempdir(prefix: str = INGEST_PREFIX):
             tempfile.tempdir = previous
 
 
-def remove_stale(prefixes: tuple[str, ...] = (PUBLISH_PREFIX, INGEST_PREFIX)) -> list[Path]:
+def remove_stale(prefixes: tuple[str, ...] = (PUBLISH_PREFIX, INGEST_PREFIX, COPY_PREFIX)) -> list[Path]:
     """Remove this user's scratch folders whose process is gone; returns what was removed."""
     removed: list[Path] = []
     for prefix in prefixes:

@@ -27,19 +27,25 @@ def file_digest(path: Path) -> str:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
-def manifest_of(folder: Path) -> dict[str, dict]:
-    """{relative path: {"bytes", "sha256"}} of every file in folder but digests.json, in path order."""
+def manifest_of(folder: Path, hashed: dict[Path, dict] | None = None) -> dict[str, dict]:
+    """{relative path: {"bytes", "sha256"}} of every file in folder but digests.json, in path order. hashed: files
+    this process hashed as it wrote them ({path: {"bytes", "sha256"}}), not read again while their size matches."""
+    known = {Path(p): d for p, d in (hashed or {}).items()}
     paths = [p for p in sorted(folder.rglob("*")) if p.is_file() and p.relative_to(folder).as_posix() != DIGESTS]
+    sizes = [p.stat().st_size for p in paths]
+    todo = [p for p, size in zip(paths, sizes) if known.get(p, {}).get("bytes") != size]
     # two files at a time (hashlib lets go of the GIL): a 10M-figure release holds 12 GB of extracts, 16 s one by one
     with ThreadPoolExecutor(max_workers=2) as pool:
-        digests = list(pool.map(file_digest, paths))
-    return {p.relative_to(folder).as_posix(): {"bytes": p.stat().st_size, "sha256": d} for p, d in zip(paths, digests)}
+        digests = dict(zip(todo, pool.map(file_digest, todo)))
+    return {p.relative_to(folder).as_posix(): {"bytes": size, "sha256": digests[p] if p in digests else known[p]["sha256"]}
+            for p, size in zip(paths, sizes)}
 
 
-def write_digests(folder: Path, release_id: str) -> None:
+def write_digests(folder: Path, release_id: str, hashed: dict[Path, dict] | None = None) -> None:
     """digests.json, the last file of a release: every other file's size and SHA-256. A file of its own, so
-    that release.json stays the same bytes for the same content (borderlens.duckdb's bytes are not)."""
-    payload = {"release_id": release_id, "algorithm": "sha256", "files": manifest_of(folder)}
+    that release.json stays the same bytes for the same content (borderlens.duckdb's bytes are not). hashed: as
+    manifest_of's."""
+    payload = {"release_id": release_id, "algorithm": "sha256", "files": manifest_of(folder, hashed)}
     (folder / DIGESTS).write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
