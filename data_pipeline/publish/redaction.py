@@ -15,6 +15,7 @@ from data_pipeline.publish.coarsening import HOST_CHECKED, cell_distances, coars
 from data_pipeline.db import sql
 from data_pipeline.errors import UserError
 from data_pipeline.publish.release_sql import BORDER_COLUMN, DATASETS, checked, flag, render, run
+from data_pipeline import kept_memory
 from data_pipeline.publish.suppression import audit_figures, secondary_suppression, suppress_primary
 
 # Time precisions from finest to coarsest, as sql/release/coarsen_time.sql orders them (%s: the precision).
@@ -70,7 +71,8 @@ def apply_policy(con, policy: policies.Policy, created: date, previous=None) -> 
         counts.add(rule, "value", con.execute(sql("release/carried_counts")).fetchall(), detail="carried", k=k)
         con.execute(sql("release/suppress_carried"))
         p = float(options.p if options else policies.P_DEFAULT)
-        secondary, alone, found = secondary_suppression(con, k, p)
+        with kept_memory.kept():   # hundreds of 10M-cell arrays made and dropped
+            secondary, alone, found = secondary_suppression(con, k, p)
         counts.add(rule, "value", secondary, detail="secondary", k=k)
         notes["crossings_cells_alone_in_a_margin"] = alone
         notes["suppression_audit"] = audit_figures(con, found, p, previous,
