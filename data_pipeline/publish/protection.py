@@ -116,12 +116,15 @@ class _GroupIndex:
     are found by binary search, not by a scan of the whole table (a scan per failing cell took minutes at 10M)."""
 
     def __init__(self, margins: list[np.ndarray], present: np.ndarray):
-        self.order = [np.argsort(g, kind="stable") for g in margins]
-        self.sorted = [g[o] for g, o in zip(margins, self.order)]
+        # as 32-bit numbers (cells and groups number fewer than 2**31): half the memory, 2.5 -> 1.3 GB at 10M cells
+        narrow = np.int32 if max([len(present)] + [int(g.max(initial=0)) for g in margins]) < 2**31 else np.int64
+        self.order = [np.argsort(g, kind="stable").astype(narrow) for g in margins]
+        self.sorted = [g[o].astype(narrow) for g, o in zip(margins, self.order)]
         self.total = [np.bincount(g[(g >= 0) & present], minlength=1) for g in margins]
 
     def cells_of(self, margin: int, ids: np.ndarray) -> np.ndarray:
-        ids = ids[ids >= 0]
+        # in the index's own type: searchsorted would otherwise convert the whole sorted margin on every call
+        ids = ids[ids >= 0].astype(self.sorted[margin].dtype, copy=False)
         lo = np.searchsorted(self.sorted[margin], ids, "left")
         hi = np.searchsorted(self.sorted[margin], ids, "right")
         if not len(ids):
