@@ -24,7 +24,8 @@ def _con(rows: int) -> duckdb.DuckDBPyConnection:
 
 
 def _leftovers() -> list[str]:
-    return [n for n in os.listdir(tempfile.gettempdir()) if n.startswith("borderlens-copy-")]
+    """This process's pipe folders (other test processes make their own at the same time)."""
+    return [n for n in os.listdir(tempfile.gettempdir()) if n.startswith(f"borderlens-copy-{os.getpid()}-")]
 
 
 @pytest.mark.parametrize("rows", [0, 3, 500_000], ids=["empty", "small", "past-a-block"])
