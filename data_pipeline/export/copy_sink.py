@@ -89,10 +89,16 @@ def _without_pipe(out: Path, before: bytes, after: bytes) -> Iterator[Sink]:
             shutil.copyfileobj(source, handle, 1 << 20)
             handle.write(after)
     finally:
-        try:
-            body.unlink(missing_ok=True)
-        except OSError:
-            pass
+        remove_quietly(body)
+
+
+def remove_quietly(path: Path) -> None:
+    """Remove a file if it is there; on a read-only disk even a missing file's unlink fails (EROFS), and that
+    must not hide the error that brought us here."""
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
 class _Drain:

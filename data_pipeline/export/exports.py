@@ -16,7 +16,7 @@ import duckdb
 import pyarrow as pa
 
 from data_pipeline.db import sql
-from data_pipeline.export.copy_sink import copy_sink
+from data_pipeline.export.copy_sink import copy_sink, remove_quietly
 
 BATCH_ROWS = 100_000
 GEOMETRY_COLUMNS = ("area_geojson", "geometry_geojson")
@@ -35,16 +35,7 @@ def replacing(out: Path):
         yield part
         os.replace(part, out)
     finally:
-        _remove(part)
-
-
-def _remove(path: Path) -> None:
-    """Remove a file if it is there; on a read-only disk even a missing file's unlink fails (EROFS), and that
-    must not hide the error that brought us here."""
-    try:
-        path.unlink(missing_ok=True)
-    except OSError:
-        pass
+        remove_quietly(part)
 
 
 def _ident(name: str) -> str:
