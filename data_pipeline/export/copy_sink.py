@@ -134,14 +134,19 @@ class _Drain:
                 self._flush()
             self.sink.bytes, self.sink.sha256 = self.written, self.digest.hexdigest()
         except BaseException as exc:   # noqa: BLE001 - raised again by copy_sink, in the caller's thread
-            self.error = exc
+            # without its traceback, whose frames hold slices of the buffer (then it could not be closed)
+            self.error = exc.with_traceback(None)
+            del exc
             while not self.stop and os.readv(self.reader, [self.view]):
                 pass
         finally:
             if self.fd >= 0:
                 os.close(self.fd)
             self.view.release()
-            buffer.close()
+            try:
+                buffer.close()
+            except BufferError:   # a slice still held somewhere: the buffer goes when that does
+                pass
 
     def _put(self, data: bytes) -> None:
         """Bytes of our own (the file's opening or end), copied into the buffer."""
