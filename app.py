@@ -10,6 +10,7 @@ from __future__ import annotations
 import duckdb
 import streamlit as st
 
+from dashboard_ui.collector import freeze_start_up_objects
 from dashboard_ui.frame import banner, maintenance, not_found, page_frame, synthetic_datasets
 from dashboard_ui.loading import load_meta, load_options
 from dashboard_ui.sharing import print_header, source_if_missing, view_choices
@@ -100,6 +101,7 @@ def main() -> None:
         if printing:   # also when the page ended early
             choices.caption("Printed view of: " + view_choices())
             print_header()
+        freeze_start_up_objects()   # once per process, after its first page view
 
 
 main()
