@@ -118,6 +118,12 @@ def test_chapter8_equals_a_brute_force_count_of_its_definition(chapter8_release)
         assert {(r.notifying_iso3, r.year, r.paragraph): r.activities for r in narrow.itertuples()} == {
             k: v for k, v in _brute_force_chapter8(db, date(year, 1, 1), date(year, 12, 31)).items()}
         assert all(len(ids) <= 1 for ids in narrow["notice_ids"].dropna())
+    # a country filter only chooses the notifying states' rows (the figures are the release's, as publish stored them)
+    estonia = run(str(chapter8_release), "notices_chapter8",
+                  {**Filters(countries=("EST",), date_from=first, date_to=last).params(), "ids_shown": 100})
+    assert set(estonia["notifying_iso3"]) == {"EST"}
+    assert {(r.notifying_iso3, r.year, r.paragraph): r.activities for r in estonia.itertuples()} == {
+        k: v for k, v in expected.items() if k[0] == "EST"}
 
 
 def test_chapter8_counts_a_notice_with_troops_or_tanks_withheld_as_unclassified(app_env):

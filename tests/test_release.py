@@ -18,7 +18,8 @@ from support import BORDERLENS, REPO, query, run_cli, write
 
 TABLES = {"crossings", "exercise_notices", "infrastructure_projects", "borders", "countries", "vd_thresholds",
           "sources", "revisions", "redactions", "release_info", "conflicting_figures", "dimension_codes",
-          "crossing_series", "crossing_months", "crossing_reporter_months", "crossing_rankings"}
+          "crossing_series", "crossing_months", "crossing_reporter_months", "crossing_rankings",
+          "notices_chapter8"}
 CROSSINGS_EXTRACT = ["location_id", "location_name", "country_iso3", "neighbor_iso3", "reporter_iso3", "direction",
                      "period_start", "period_granularity", "measure", "measure_original", "value", "value_status",
                      "lat", "lon", "source_id"]

@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from data_pipeline.publish import policy as policies
-from data_pipeline.datasets import PEOPLE_MEASURES
+from data_pipeline.datasets import CHAPTER8_IDS, PEOPLE_MEASURES
 from data_pipeline.db import APP_MACROS, sql
 from data_pipeline.publish.operator_key import public_id
 from data_pipeline.publish.release_format import FORMAT_KEY, RELEASE_FORMAT
@@ -22,12 +22,12 @@ from data_pipeline.publish.release_sql import DATASETS, REFERENCE_TABLES, checke
 # The release's tables besides the datasets and the reference tables (conflicting_figures since issue 11,
 # dimension_codes since issue 10's labels, crossing_series for the app's coverage of a few years).
 PUBLIC_TABLES = ("sources", "revisions", "redactions", "conflicting_figures", "dimension_codes", "crossing_series",
-                 "crossing_months", "crossing_reporter_months", "crossing_rankings")
-# Tables the publish derives from another public table by its own SQL (crossing_months, crossing_reporter_months and
-# crossing_rankings, from crossings): counted in release.json but left out of the release id, which the table they come from already
+                 "crossing_months", "crossing_reporter_months", "crossing_rankings", "notices_chapter8")
+# Tables the publish derives from other public tables by its own SQL (crossing_months, crossing_reporter_months and
+# crossing_rankings from crossings; notices_chapter8 from exercise_notices and vd_thresholds): counted in release.json but left out of the release id, which the table they come from already
 # fixes (at 10M figures, hashing crossing_months took 20 s with the JSON row digests of stop 32, about 4 s with
 # table_digest.sql now). borderlens verify still checks their row counts and the file's digest.
-DERIVED_TABLES = ("crossing_months", "crossing_reporter_months", "crossing_rankings")
+DERIVED_TABLES = ("crossing_months", "crossing_reporter_months", "crossing_rankings", "notices_chapter8")
 # The release's rows in the order of their period where the app filters by it, then of their series and of the
 # working database (_rid: each row's place in it), a stable order that sorts on three numbers (at 10M figures, the
 # order of all columns took 22 s).
@@ -80,7 +80,7 @@ def store_derived_tables(con) -> None:
     """The release's crossing_months (sql/release/crossing_months_insert.sql), its series' counted sums
     (crossing_series_counted.sql), its sums per reporter and month (crossing_reporter_months_insert.sql) and the
     Ranking's default answer for each measure choice (crossing_rankings_insert.sql: each measure, and the people
-    measures), all by the app's own macros run against the new release: a cursor of its own reads the release as
+    measures) and Chapter VIII's counts per notifying state and year (notices_chapter8_create.sql), all by the app's own macros run against the new release: a cursor of its own reads the release as
     its default catalog (the macros name the release's tables unqualified), and the macros' in-memory catalog is
     gone afterwards."""
     con.execute(sql("release/crossing_months_create"))
@@ -100,6 +100,7 @@ def store_derived_tables(con) -> None:
             people = [list(PEOPLE_MEASURES)] if set(PEOPLE_MEASURES) & set(measures) else []
             for chosen in [[m] for m in measures] + people:
                 release.execute(sql("release/crossing_rankings_insert"), {"measures": chosen})
+            release.execute(sql("release/notices_chapter8_create"), {"ids_stored": CHAPTER8_IDS})
         finally:
             release.execute("detach macros")
     finally:

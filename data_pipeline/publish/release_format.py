@@ -17,7 +17,8 @@ from __future__ import annotations
 #    crossing_series.statuses, place_kind and counted_value (counts and sums by series)
 # 6: crossing_reporter_months (the crossing figures per reporter, measure and month, as the app sums them) and
 #    crossing_rankings (the Ranking's default answer per measure choice)
-RELEASE_FORMAT = 6
+# 7: notices_chapter8 (Chapter VIII's counts per notifying state, year and paragraph, made at publish)
+RELEASE_FORMAT = 7
 FORMAT_KEY = "release_format"
 
 

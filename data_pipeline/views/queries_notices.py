@@ -13,6 +13,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from data_pipeline.datasets import CHAPTER8_IDS
 from data_pipeline.views.date_words import coarsened_words, precise_date
 from data_pipeline.views.downloads import analysis_frame
 from data_pipeline.views.queries import (DEFAULT_PAGE_SIZE, Filters, Paging, charted_days, location_marker,
@@ -45,7 +46,7 @@ SHOWN = ["starts_text", "ends_text", "notice_id", "designation", "notifying_iso3
          "battle_tanks_text", "notifiable", "observation_required", "thresholds", "withheld", "observers", "calendar", "distance_to_border_km",
          "border_name", "location_note"]
 CALENDAR_BARS = 250   # up to this many notices the calendar draws one bar each; beyond, counts per month
-IDS_SHOWN = 20        # Chapter VIII: notice ids named per state, year and paragraph (then "and N more")
+IDS_SHOWN = CHAPTER8_IDS   # Chapter VIII: notice ids named per state, year and paragraph (then "and N more")
 
 
 @dataclass(frozen=True)
