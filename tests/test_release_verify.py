@@ -176,3 +176,22 @@ def test_a_new_process_trusts_the_record_only_for_files_as_they_were(release: Pa
     os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))
     stamp_path(release).write_text("{not json", encoding="utf-8")   # a record that cannot be read vouches for nothing
     assert _problems_seen_by_a_new_server(release) == altered
+
+
+@pytest.mark.parametrize("size", [0, 1, 4095, 4096, 4097, (8 << 20) - 1, 8 << 20, (8 << 20) + 4097])
+@pytest.mark.parametrize("where", ["disk", "tmpfs"])
+def test_a_file_digest_read_past_the_page_cache_is_its_sha256(tmp_path, size, where):
+    # sizes around the block and the read buffer (the last read is short); tmpfs refuses direct reads, so the
+    # digest is read through the cache there
+    from data_pipeline.publish.verify import file_digest
+
+    folder = tmp_path if where == "disk" else Path("/dev/shm")
+    if not folder.is_dir():
+        pytest.fail(f"{folder} is missing: the cached path is not tested")
+    data = os.urandom(size)
+    path = folder / f"digest-{os.getpid()}-{size}.bin"
+    try:
+        path.write_bytes(data)
+        assert file_digest(path) == hashlib.sha256(data).hexdigest()
+    finally:
+        path.unlink(missing_ok=True)

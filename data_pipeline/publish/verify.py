@@ -8,8 +8,11 @@ truncated or edited release is caught before anyone serves or cites it; the app 
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import hashlib
 import json
+import mmap
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -22,9 +25,40 @@ DIGESTS = "digests.json"
 DB_FILE = "borderlens.duckdb"
 
 
+READ_BLOCK = 8 << 20   # bytes a read past the page cache: a multiple of any device's block size, as O_DIRECT needs
+
+
 def file_digest(path: Path) -> str:
-    with open(path, "rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
+    """The file's SHA-256, read past the page cache (O_DIRECT) where the file system allows: a check reads each of a
+    release's GB once, and copying them through the cache was most of the check's time at 10M figures (19 of 26.6 s
+    were system time). Elsewhere, and from a short read on, through the cache as before."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_DIRECT) if hasattr(os, "O_DIRECT") else None
+    except OSError:   # a file system without direct reads (tmpfs): EINVAL
+        fd = None
+    if fd is None:
+        with open(path, "rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+    digest = hashlib.sha256()
+    buffer = mmap.mmap(-1, READ_BLOCK)   # page-aligned, as O_DIRECT needs
+    view = memoryview(buffer)
+    try:
+        while True:
+            try:
+                got = os.readv(fd, [buffer])
+            except OSError as exc:
+                if exc.errno != errno.EINVAL or not fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_DIRECT:
+                    raise
+                # after a short read the offset is no longer aligned: the rest through the cache
+                fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) & ~os.O_DIRECT)
+                continue
+            if not got:
+                return digest.hexdigest()
+            digest.update(view[:got])
+    finally:
+        view.release()
+        buffer.close()
+        os.close(fd)
 
 
 def manifest_of(folder: Path, hashed: dict[Path, dict] | None = None) -> dict[str, dict]:
