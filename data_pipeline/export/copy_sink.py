@@ -109,11 +109,12 @@ class _Drain:
         self.reader, self.out, self.before, self.after, self.sink = reader, out, before, after, sink
         self.error: BaseException | None = None
         self.stop = False
+        self.fill, self.written, self.digest = 0, 0, hashlib.sha256()   # bytes in the buffer, bytes written, their hash
+        self.fd, self.direct = -1, False   # the file, not opened yet; whether it is written past the page cache
 
     def run(self) -> None:
-        buffer = mmap.mmap(-1, BLOCK)   # page-aligned, as O_DIRECT needs
-        self.view, self.fill, self.written, self.digest = memoryview(buffer), 0, 0, hashlib.sha256()
-        self.fd = -1   # not opened yet
+        buffer = mmap.mmap(-1, BLOCK)   # page-aligned, as O_DIRECT needs; made in the thread that fills it
+        self.view = memoryview(buffer)
         try:
             self.fd, self.direct = _open(self.out)
             self._put(self.before)
