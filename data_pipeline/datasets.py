@@ -84,7 +84,8 @@ DATASET_NAMES = tuple(DATASETS)
 # The crossing measures that count people ("people, all modes" on the dashboard: persons, pedestrians and passengers).
 # The dashboard's measure choices are each measure and this group; publish stores the Ranking's default answer for
 # each of them (crossing_rankings).
+PEOPLE_MEASURES = ("persons", "pedestrians", "personal_vehicle_passengers", "bus_passengers", "train_passengers")
+
 # Chapter VIII's notice ids kept per notifying state, year and paragraph in the release's notices_chapter8 (the page
 # names these, then "and N more"; release format 7).
 CHAPTER8_IDS = 20
-PEOPLE_MEASURES = ("persons", "pedestrians", "personal_vehicle_passengers", "bus_passengers", "train_passengers")

@@ -193,8 +193,8 @@ def _table_digest(con, table: str) -> str:
 
 def _release_id(con) -> tuple[str, list[str]]:
     tables = sorted(r[0] for r in con.execute(  # the tables publish derives from others (docs/release.md)
-        "select table_name from duckdb_tables() where table_name not in "
-        "('release_info', 'crossing_months', 'crossing_reporter_months', 'crossing_rankings', 'notices_chapter8')").fetchall())
+        "select table_name from duckdb_tables() where table_name not in ('release_info', 'crossing_months', "
+        "'crossing_reporter_months', 'crossing_rankings', 'notices_chapter8')").fetchall())
     digests = [f"{t}:{_table_digest(con, t)}" for t in tables]
     [(text,)] = con.execute("select value from release_info where key = 'policy_text'").fetchall()
     full = hashlib.sha256("\n".join([text, *digests]).encode("utf-8")).hexdigest()

@@ -24,9 +24,10 @@ from data_pipeline.publish.release_sql import DATASETS, REFERENCE_TABLES, checke
 PUBLIC_TABLES = ("sources", "revisions", "redactions", "conflicting_figures", "dimension_codes", "crossing_series",
                  "crossing_months", "crossing_reporter_months", "crossing_rankings", "notices_chapter8")
 # Tables the publish derives from other public tables by its own SQL (crossing_months, crossing_reporter_months and
-# crossing_rankings from crossings; notices_chapter8 from exercise_notices and vd_thresholds): counted in release.json but left out of the release id, which the table they come from already
-# fixes (at 10M figures, hashing crossing_months took 20 s with the JSON row digests of stop 32, about 4 s with
-# table_digest.sql now). borderlens verify still checks their row counts and the file's digest.
+# crossing_rankings from crossings; notices_chapter8 from exercise_notices and vd_thresholds): counted in release.json
+# but left out of the release id, which the tables they come from already fix (at 10M figures, hashing
+# crossing_months took 20 s with the JSON row digests of stop 32, about 4 s with table_digest.sql now). borderlens
+# verify still checks their row counts and the file's digest.
 DERIVED_TABLES = ("crossing_months", "crossing_reporter_months", "crossing_rankings", "notices_chapter8")
 # The release's rows in the order of their period where the app filters by it, then of their series and of the
 # working database (_rid: each row's place in it), a stable order that sorts on three numbers (at 10M figures, the
@@ -80,9 +81,9 @@ def store_derived_tables(con) -> None:
     """The release's crossing_months (sql/release/crossing_months_insert.sql), its series' counted sums
     (crossing_series_counted.sql), its sums per reporter and month (crossing_reporter_months_insert.sql) and the
     Ranking's default answer for each measure choice (crossing_rankings_insert.sql: each measure, and the people
-    measures) and Chapter VIII's counts per notifying state and year (notices_chapter8_create.sql), all by the app's own macros run against the new release: a cursor of its own reads the release as
-    its default catalog (the macros name the release's tables unqualified), and the macros' in-memory catalog is
-    gone afterwards."""
+    measures) and Chapter VIII's counts per notifying state and year (notices_chapter8_create.sql), all by the app's
+    own macros run against the new release: a cursor of its own reads the release as its default catalog (the
+    macros name the release's tables unqualified), and the macros' in-memory catalog is gone afterwards."""
     con.execute(sql("release/crossing_months_create"))
     con.execute(sql("release/crossing_reporter_months_create"))
     con.execute(sql("release/crossing_rankings_create"))

@@ -23,8 +23,6 @@ from data_pipeline.errors import UserError
 MANIFEST = "release.json"
 DIGESTS = "digests.json"
 DB_FILE = "borderlens.duckdb"
-
-
 READ_BLOCK = 8 << 20   # bytes a read past the page cache: a multiple of any device's block size, as O_DIRECT needs
 
 
