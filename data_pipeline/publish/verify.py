@@ -29,10 +29,10 @@ READ_BLOCK = 8 << 20   # bytes a read past the page cache: a multiple of any dev
 def file_digest(path: Path) -> str:
     """The file's SHA-256, read past the page cache (O_DIRECT) where the file system allows: a check reads each of a
     release's GB once, and copying them through the cache was most of the check's time at 10M figures (19 of 26.6 s
-    were system time). Elsewhere, and from a short read on, through the cache as before."""
+    were system time). Where a file system refuses direct reads, and from a short read on, through the cache."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_DIRECT) if hasattr(os, "O_DIRECT") else None
-    except OSError:   # a file system without direct reads (tmpfs): EINVAL
+    except OSError:   # a file system without direct reads: EINVAL
         fd = None
     if fd is None:
         with open(path, "rb") as handle:
