@@ -20,7 +20,7 @@ import time
 import numpy as np
 
 from data_pipeline.publish import disclosure_audit, protection
-from data_pipeline.publish.suppression import _dense, secondary_cells
+from data_pipeline.publish.suppression import secondary_cells
 
 from figures import print_figures  # bench/figures.py
 
@@ -54,11 +54,10 @@ def table(cells: int, narrow_only: bool, seed: int = 15):
                                     primary=small, margins=margins)
     if wide and "wide" in disclosure_audit.Cells.__dataclass_fields__:
         cells_.wide = wide
-    dense = [_dense(g) for g in margins]
     plain = np.where(withheld, np.nan, value)
 
     def secondary(hidden):
-        return secondary_cells(plain, hidden, withheld, cells_.eligible, dense)[0]
+        return secondary_cells(plain, hidden, withheld, cells_.eligible, margins)[0]
 
     return cells_, secondary
 

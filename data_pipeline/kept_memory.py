@@ -3,8 +3,8 @@ arrays by the hundred), so that each new array does not start on fresh pages.
 
 By default numpy asks the kernel for 2 MB pages for every large array (madvise), and glibc gives each array past
 32 MB pages of its own (mmap) and hands them back when it is freed. On a virtual machine whose host takes freed memory
-back (this project's: Firecracker, free page reporting) each fresh huge page is slow to get: 16 passes of
-suppression._dense over 10M cells took 8.5-10.7 s, 1.8 s with 4 KB pages and 0.9 s with freed memory kept as well
+back (this project's: Firecracker, free page reporting) each fresh huge page is slow to get: 16 copies of 10M-cell
+arrays (stop 39's suppression._dense) took 8.5-10.7 s, 1.8 s with 4 KB pages and 0.9 s with freed memory kept as well
 (docs/performance.md, stop 39). Inside `kept()` numpy asks for no huge pages and large arrays come from the heap,
 where freed memory stays for the next; afterwards numpy's and glibc's usual settings are back (glibc's as its own
 dynamic threshold leaves them after large arrays) and what the step held is given back (malloc_trim).

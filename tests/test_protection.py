@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from data_pipeline.publish import disclosure_audit, protection
-from data_pipeline.publish.suppression import _dense, secondary_cells
+from data_pipeline.publish.suppression import secondary_cells
 
 P = 20
 
@@ -35,8 +35,7 @@ def _table(seed: int, places: int = 12, months: int = 24, measures: int = 3):
     cells = disclosure_audit.Cells(true_value=value, hidden=small.copy(), withheld=np.zeros(n, bool),
                                    missing=np.zeros(n, bool), eligible=~small, known=np.zeros(n, bool),
                                    primary=small, margins=margins)
-    dense = [_dense(g) for g in margins]
-    return cells, (lambda hidden: secondary_cells(value, hidden, cells.withheld, cells.eligible, dense)[0])
+    return cells, (lambda hidden: secondary_cells(value, hidden, cells.withheld, cells.eligible, margins)[0])
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -125,3 +124,38 @@ def test_the_warm_solver_and_linprog_find_the_same_narrow_cells(monkeypatch):
         narrow = np.isin(warm.checked, warm.failing)
         assert np.allclose(warm.lower[narrow], cold.lower[narrow])
         assert np.allclose(warm.upper[narrow], cold.upper[narrow])
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_cell_outside_a_margin_is_a_group_of_its_own_to_the_group_rule(seed):
+    """secondary_cells reads -1 (the cell is outside the margin) as a group of that cell alone, which the rule
+    never touches: the same cells as with each such cell given a new group id. Control: with those cells put in
+    groups of the margin instead, the rule picks other cells, so the test tells the two apart."""
+    rng = np.random.default_rng(seed)
+    value, small, margins = _grid(rng, 10, 24, 2, small_share=0.08, small_high=10)
+    n = len(value)
+    outside = [rng.random(n) < 0.3 for _ in margins]
+    with_minus = [np.where(o, -1, g) for g, o in zip(margins, outside)]
+    own_groups = [np.where(o, g.max() + np.cumsum(o), g) for g, o in zip(margins, outside)]
+    joined = [np.where(o, rng.integers(0, g.max() + 1, n), g) for g, o in zip(margins, outside)]
+    withheld = np.zeros(n, bool)
+    found = secondary_cells(value, small, withheld, ~small, with_minus)
+    expected = secondary_cells(value, small, withheld, ~small, own_groups)
+    assert found[0].tolist() == expected[0].tolist() and (found[1] == expected[1]).all()
+    assert secondary_cells(value, small, withheld, ~small, joined)[0].tolist() != found[0].tolist()
+
+
+def test_the_group_index_gives_each_groups_cells_as_a_scan_would():
+    """_GroupIndex.cells_of against a scan of the margin: groups of every size, cells outside (-1) never returned,
+    and a margin with no group at all (the previous release's on a first publish: one shared read-only array)."""
+    rng = np.random.default_rng(5)
+    n = 5_000
+    margins = [rng.integers(-1, 40, n), rng.integers(0, 900, n), np.broadcast_to(np.int64(-1), n)]
+    present = rng.random(n) < 0.9
+    index = protection._GroupIndex(margins, present)
+    for m, group in enumerate(margins):
+        ids = np.unique(np.concatenate([rng.integers(-1, 950, 30), group[:5]]))
+        ids = ids[ids <= group.max(initial=-1)]
+        assert sorted(index.cells_of(m, ids).tolist()) == np.flatnonzero(np.isin(group, ids[ids >= 0])).tolist()
+        assert index.total[m].tolist() == np.bincount(group[(group >= 0) & present], minlength=1).tolist()
+    assert len(index.cells_of(2, np.array([-1, -1]))) == 0 and len(index.cells_of(0, np.array([0]))) > 1

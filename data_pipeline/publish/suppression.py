@@ -56,32 +56,29 @@ def secondary_suppression(con, k: float | None, p: float) -> tuple[list[tuple], 
     cells are alone in a group with nothing to complement them, and the audit (disclosure_audit.Audit and the
     cells' _rid and true values, for the figures and the one line naming a cell that fails)."""
     table = con.sql(sql("release/crossings_cells")).to_arrow_table()
-
-    def column(name, dtype):
-        return table.column(name).to_numpy(zero_copy_only=False).astype(dtype)
-
-    hidden, carried = column("hidden", bool), column("carried", bool)
-    true_value = column("true_value", float)
-    primary = (hidden & ~carried) | (carried & (true_value < (k if k is not None else 0)))
-    rid = column("_rid", np.int64)
+    hidden, carried, withheld, missing, eligible, known, in_previous = (
+        _column(table, name, bool)
+        for name in ("hidden", "carried", "withheld", "missing", "eligible", "known", "in_previous"))
+    true_value, value, rid = (_column(table, "true_value", float), _column(table, "value", float),
+                              _column(table, "_rid", np.int64))
     ids = margin_ids(table)
-    in_previous = column("in_previous", bool)
-    margins = ([ids[m] for m in MARGINS] + [np.where(in_previous, ids[m], -1) for m in MARGINS]
-               + dimension_margins(con, rid))
-    cells = disclosure_audit.Cells(true_value=true_value, hidden=hidden, withheld=column("withheld", bool),
-                                   missing=column("missing", bool),
-                                   eligible=column("eligible", bool) & ~column("known", bool),
-                                   known=column("known", bool), primary=primary, margins=margins,
+    del table   # 1.3 GB at 10M cells: gone before the margins' arrays are made
+    primary = (hidden & ~carried) | (carried & (true_value < (k if k is not None else 0)))
+    # a margin the previous release gives no group in (always, on a first publish): one shared array of -1, not
+    # eight of 80 MB each at 10M cells
+    outside = np.broadcast_to(np.int64(-1), len(rid))
+    previous = [np.where(in_previous, ids[m], -1) if in_previous.any() else outside for m in MARGINS]
+    margins = [ids.pop(m) for m in MARGINS] + previous + dimension_margins(con, rid)
+    cells = disclosure_audit.Cells(true_value=true_value, hidden=hidden, withheld=withheld, missing=missing,
+                                   eligible=eligible & ~known, known=known, primary=primary, margins=margins,
                                    wide=tuple(i for i, m in enumerate(MARGINS + PREVIOUS_MARGINS)
                                               if m.replace("prev_", "m_") in WIDE))
-    value = column("value", float)
-    dense = [_dense(g) for g in margins]
-    sizes = group_sizes(dense)  # once: protect() calls secondary() in every round
+    sizes = group_sizes(margins)  # once: protect() calls secondary() in every round
     alone_mask = np.zeros(len(hidden), dtype=bool)
 
     def secondary(current):
         nonlocal alone_mask
-        chosen, alone_mask = secondary_cells(value, current, cells.withheld, cells.eligible, dense, sizes)
+        chosen, alone_mask = secondary_cells(value, current, cells.withheld, cells.eligible, margins, sizes)
         return chosen
 
     # slices for the protectability test: a border's places over a year (by period, then by place), now and before
@@ -90,15 +87,19 @@ def secondary_suppression(con, k: float | None, p: float) -> tuple[list[tuple], 
                                 ("m_location_year_measure", "m_border_period_measure")))
     final, result = protection.protect(cells, secondary, p, slices)
     chosen = np.flatnonzero(final & ~hidden)
-    frame = pa.table({"_rid": pa.array(column("_rid", np.int64)[chosen], pa.int64())})
+    frame = pa.table({"_rid": pa.array(rid[chosen], pa.int64())})
     con.register("_secondary_cells", frame)
     try:
         counts = con.execute(sql("release/secondary_counts")).fetchall()
         con.execute(sql("release/suppress_secondary"))
     finally:
         con.unregister("_secondary_cells")
-    return counts, int(alone_mask.sum()), {"audit": result, "rid": column("_rid", np.int64),
-                                           "true_value": true_value}
+    return counts, int(alone_mask.sum()), {"audit": result, "rid": rid, "true_value": true_value}
+
+
+def _column(table: pa.Table, name: str, dtype) -> np.ndarray:
+    """A column as a numpy array of its own (not a view that would keep the Arrow table's memory)."""
+    return np.array(table.column(name).to_numpy(zero_copy_only=False), dtype=dtype)
 
 
 def margin_ids(table: pa.Table) -> dict[str, np.ndarray]:
@@ -199,17 +200,9 @@ def audit_figures(con, found: dict, p: float, previous, accept_unprotectable: bo
             "previous_release": None if previous is None else str(previous), "passed": True}
 
 
-def _dense(group: np.ndarray) -> np.ndarray:
-    """Group ids without -1: a cell outside a margin becomes a group of its own (which the rules ignore)."""
-    out = group.copy()
-    outside = out < 0
-    out[outside] = out.max(initial=-1) + 1 + np.arange(int(outside.sum()))
-    return out
-
-
 def group_sizes(margins: list[np.ndarray]) -> list[np.ndarray]:
-    """Per margin (dense group ids), the number of cells in each group."""
-    return [np.bincount(g) for g in margins]
+    """Per margin (group ids, -1: outside it), the number of cells in each group."""
+    return [np.bincount(g[g >= 0], minlength=1) for g in margins]
 
 
 def secondary_cells(value, hidden, withheld, eligible, margins, sizes=None) -> tuple[np.ndarray, np.ndarray]:
@@ -217,9 +210,10 @@ def secondary_cells(value, hidden, withheld, eligible, margins, sizes=None) -> t
     whose unknowns (suppressed, dropped or publisher-withheld cells) number exactly one gets its smallest
     published cell suppressed too (positive values first, zeros only as a last resort; ties in key order).
 
-    Returns (indices of cells to suppress, mask of suppressed cells still alone among the unknowns of some group
-    because nothing in it is left to suppress: its other cells are missing). sizes: group_sizes(margins), when the
-    caller has them."""
+    margins: group ids per cell, -1 for a cell outside the margin (as a group of its own: never lonely). Returns
+    (indices of cells to suppress, mask of suppressed cells still alone among the unknowns of some group because
+    nothing in it is left to suppress: its other cells are missing). sizes: group_sizes(margins), when the caller
+    has them."""
     hidden = hidden.copy()
     start = hidden.copy()
     sizes = group_sizes(margins) if sizes is None else sizes
@@ -231,8 +225,11 @@ def secondary_cells(value, hidden, withheld, eligible, margins, sizes=None) -> t
     def lonely(group, size):  # cells of the groups of two or more with exactly one unknown (per group, then per cell)
         # counted over the unknown cells' groups only (a few of the cells), not as weights over every cell: at 10M
         # cells 46 -> about 10 ms a call, and it is called for every margin in every round
-        unknowns = np.bincount(group[np.flatnonzero(hidden | withheld)], minlength=len(size))
-        return ((unknowns == 1) & (size > 1))[group]
+        of_unknowns = group[np.flatnonzero(hidden | withheld)]
+        unknowns = np.bincount(of_unknowns[of_unknowns >= 0], minlength=len(size))
+        lonely_group = np.zeros(len(size) + 1, dtype=bool)   # the last, which -1 reads: outside the margin, never
+        lonely_group[:-1] = (unknowns == 1) & (size > 1)
+        return lonely_group[group]
 
     changed = True
     while changed:
