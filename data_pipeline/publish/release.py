@@ -79,6 +79,9 @@ def _build(db_path: Path, policy, created: date, out: Path, scratch: Path, tmp: 
     """Redact in a scratch database in the private folder scratch, build the release in tmp and swap it in."""
     con = duckdb.connect(str(scratch / "scratch.duckdb"))
     con.execute("set enable_progress_bar = false")
+    # memory DuckDB frees is given back to the system as it goes, not kept until the connection closes: at 10M
+    # cells 1.6 GB of a finished read were still resident while the secondary suppression's arrays were made
+    con.execute("set allocator_background_threads = true")
     try:
         try:
             con.execute(sql("release/attach_work"), {"path": str(db_path)})
