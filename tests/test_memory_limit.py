@@ -3,10 +3,14 @@ text formatted into SQL), refused in one line when it is not a size, and the con
 
 from __future__ import annotations
 
+import json
+import shutil
+
 import duckdb
 import pytest
 
 from data_pipeline.db import memory_limit
+from data_pipeline.export import extracts
 from data_pipeline.errors import UserError
 from support import REPO, run_cli
 
@@ -39,3 +43,21 @@ def test_the_cli_says_what_is_wrong_in_one_line_and_exits_2(tmp_path):
                      check=False, env={"BORDERLENS_MEMORY_LIMIT": "lots"})
     assert result.returncode == 2
     assert result.stderr.strip().count("\n") == 0 and "BORDERLENS_MEMORY_LIMIT" in result.stderr
+
+
+def test_the_extracts_connection_is_limited_too(tmp_path, monkeypatch, release_secret_inputs):
+    """The extracts are written through a connection of their own to the release's database (the 10M publish's
+    largest step: 4.5 GB with a 3 GB limit asked for, when only the redaction's connection had it): the limit is
+    read there too, so a bad one stops it before any extract is written. Control: with a size, it writes them."""
+    folder = tmp_path / "release"
+    shutil.copytree(release_secret_inputs.release, folder)
+    shutil.rmtree(folder / "extracts")
+    (folder / "extracts").mkdir()
+    monkeypatch.setenv("BORDERLENS_MEMORY_LIMIT", "lots")
+    with pytest.raises(UserError, match="BORDERLENS_MEMORY_LIMIT"):
+        extracts.write_release_extracts(folder, {})
+    assert not any((folder / "extracts").iterdir())
+    monkeypatch.setenv("BORDERLENS_MEMORY_LIMIT", "700MB")
+    info = json.loads((folder / "release.json").read_text(encoding="utf-8"))
+    extracts.write_release_extracts(folder, {**info, "policy_name": info["policy"]["name"]})
+    assert (folder / "extracts" / "crossings.csv").stat().st_size > 0

@@ -17,7 +17,7 @@ import duckdb
 from data_pipeline.export import exports
 from data_pipeline.export.cube_extracts import dimension_codes, dimension_columns, dimension_field, dimension_labels
 from data_pipeline.datasets import DATASET_NAMES
-from data_pipeline.db import connect, sql
+from data_pipeline.db import connect, memory_limit, sql
 from data_pipeline.errors import UserError, io_failure
 from data_pipeline.export.licences import licence
 
@@ -173,18 +173,22 @@ def write_release_extracts(folder: Path, info: dict) -> dict[Path, dict]:
     digests: dict[Path, dict] = {}
     con = connect(folder / "borderlens.duckdb", read_only=True)
     try:
-        columns = table_columns(con)
-        sources = [dict(zip(("source_id", "series_id", "dataset", "publisher", "title", "url", "licence",
-                             "version", "synthetic", "sha256"), row))
-                   for row in con.execute(sql("release/sources_for_package")).fetchall()]
-        descriptions = {(d, f): text for d, f, text in con.execute(sql("release/field_descriptions")).fetchall()}
-        codes = {dataset: dimension_codes(con, dataset, columns[dataset]) for dataset in EXTRACT_DATASETS}
-        package = datapackage(info, columns, sources, descriptions, codes, dimension_labels(con, columns))
-        for dataset in EXTRACT_DATASETS:
-            query, names = _rows_query(dataset, "true", codes[dataset])
-            for fmt in FORMATS:
-                _write(con, query, names, fmt, folder / "extracts" / f"{dataset}.{fmt}",
-                       metadata=parquet_metadata(package), digests=digests)
+        # a connection of its own, so BORDERLENS_MEMORY_LIMIT is set on it too: without, writing the 10M release's
+        # extracts alone took 4.5 GB of memory with a 3 GB limit asked for (1.8 GB with it)
+        with memory_limit(con):
+            columns = table_columns(con)
+            sources = [dict(zip(("source_id", "series_id", "dataset", "publisher", "title", "url", "licence",
+                                 "version", "synthetic", "sha256"), row))
+                       for row in con.execute(sql("release/sources_for_package")).fetchall()]
+            descriptions = {(d, f): text
+                            for d, f, text in con.execute(sql("release/field_descriptions")).fetchall()}
+            codes = {dataset: dimension_codes(con, dataset, columns[dataset]) for dataset in EXTRACT_DATASETS}
+            package = datapackage(info, columns, sources, descriptions, codes, dimension_labels(con, columns))
+            for dataset in EXTRACT_DATASETS:
+                query, names = _rows_query(dataset, "true", codes[dataset])
+                for fmt in FORMATS:
+                    _write(con, query, names, fmt, folder / "extracts" / f"{dataset}.{fmt}",
+                           metadata=parquet_metadata(package), digests=digests)
     finally:
         con.close()
     (folder / "datapackage.json").write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n",
